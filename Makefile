@@ -1,0 +1,143 @@
+# schedlab — one entry point.  See README.md.
+#   make            build .output/schedlab (and ./schedlab)
+#   make check      deps + build + every test (unit, ASan/UBSan, root integration)
+#   make demo       deps + build + run the default workload profile
+#   make deps       install build/test dependencies (Debian packages)
+#   make install    DESTDIR= prefix=/usr/local
+# V=1 prints full commands.  CC, CLANG, BPFTOOL are overridable.
+
+CC      ?= gcc
+CLANG   ?= clang
+BPFTOOL ?= $(or $(shell command -v bpftool 2>/dev/null),/usr/sbin/bpftool)
+ARCH    := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
+prefix  ?= /usr/local
+DESTDIR ?=
+
+OUTPUT  := .output
+SAN     ?= 0
+ifeq ($(SAN),1)
+OUTPUT  := .output-san
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+
+ifeq ($(V),1)
+Q =
+msg =
+else
+Q = @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+WERROR  := $(if $(CI),-Werror,)
+CFLAGS  ?= -g -O2
+CFLAGS  += -Wall -Wextra $(WERROR) -MMD -MP -D_GNU_SOURCE $(SANFLAGS) \
+	   -I$(OUTPUT) -Ibpf -Iuserspace
+LDLIBS  := -lbpf -lelf -lz -linih -lrt -lpthread -lm
+LDFLAGS += $(SANFLAGS)
+
+# Debian keeps asm/ under the multiarch include dir; clang -target bpf does
+# not look there by itself.
+MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
+BPF_INCLUDES := -I$(OUTPUT) -Ibpf $(if $(MULTIARCH),-idirafter /usr/include/$(MULTIARCH))
+BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) $(BPF_INCLUDES)
+
+BPF_SRCS   := $(wildcard bpf/*.bpf.c)
+SKELS      := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.skel.h,$(BPF_SRCS))
+USER_SRCS  := $(wildcard userspace/*.c)
+CORE_SRCS  := $(filter-out userspace/main.c,$(USER_SRCS))
+CORE_OBJS  := $(patsubst userspace/%.c,$(OUTPUT)/user/%.o,$(CORE_SRCS))
+MAIN_OBJ   := $(OUTPUT)/user/main.o
+CORE_LIB   := $(OUTPUT)/libschedlab.a
+UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
+UNIT_BINS  := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/unit/%,$(UNIT_SRCS))
+INTEG_SRCS := $(wildcard tests/integration/test_*.c)
+INTEG_BINS := $(patsubst tests/integration/%.c,$(OUTPUT)/tests/integration/%,$(INTEG_SRCS))
+TEST_HELPERS := $(patsubst tests/helpers/%.c,$(OUTPUT)/tests/helpers/%,$(wildcard tests/helpers/*.c))
+
+.DELETE_ON_ERROR:
+.SECONDARY:
+.PHONY: all deps check check-unit check-san check-integration demo install clean tests
+
+all: $(OUTPUT)/schedlab schedlab
+
+deps:
+	$(Q)sh scripts/install-deps
+
+schedlab: $(OUTPUT)/schedlab
+	$(Q)ln -sf $(OUTPUT)/schedlab schedlab
+
+$(OUTPUT) $(OUTPUT)/user $(OUTPUT)/tests/unit $(OUTPUT)/tests/integration $(OUTPUT)/tests/helpers:
+	$(Q)mkdir -p $@
+
+$(OUTPUT)/vmlinux.h: | $(OUTPUT)
+	$(call msg,GEN,$@)
+	$(Q)$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@
+
+$(OUTPUT)/%.tmp.bpf.o: bpf/%.bpf.c bpf/schedlab.h $(wildcard bpf/*.bpf.h) $(OUTPUT)/vmlinux.h | $(OUTPUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUTPUT)/%.bpf.o: $(OUTPUT)/%.tmp.bpf.o
+	$(Q)$(BPFTOOL) gen object $@ $<
+
+$(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< > $@
+
+# Every userspace object may include a skeleton: generate them first.
+$(OUTPUT)/user/%.o: userspace/%.c $(SKELS) | $(OUTPUT)/user
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(CORE_LIB): $(CORE_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(OUTPUT)/schedlab: $(MAIN_OBJ) $(CORE_LIB)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(OUTPUT)/tests/unit/%: tests/unit/%.c $(CORE_LIB) | $(OUTPUT)/tests/unit
+	$(call msg,CC-TEST,$@)
+	$(Q)$(CC) $(CFLAGS) -Itests $< $(CORE_LIB) $(LDFLAGS) $(LDLIBS) -lcriterion -o $@
+
+$(OUTPUT)/tests/integration/%: tests/integration/%.c $(CORE_LIB) | $(OUTPUT)/tests/integration
+	$(call msg,CC-TEST,$@)
+	$(Q)$(CC) $(CFLAGS) -Itests $< $(CORE_LIB) $(LDFLAGS) $(LDLIBS) -lcriterion -o $@
+
+$(OUTPUT)/tests/helpers/%: tests/helpers/%.c | $(OUTPUT)/tests/helpers
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $< $(LDFLAGS) -o $@
+
+tests: $(UNIT_BINS) $(INTEG_BINS) $(TEST_HELPERS)
+
+# Criterion prints its own "Synthesis:" line per binary; run-tests adds the
+# total and fails when any binary fails.
+check-unit: all $(UNIT_BINS)
+	$(Q)sh scripts/run-tests unit $(UNIT_BINS)
+
+check-san:
+	$(Q)$(MAKE) --no-print-directory SAN=1 check-unit
+
+check-integration: all $(INTEG_BINS) $(TEST_HELPERS)
+	$(Q)SCHEDLAB=$(abspath $(OUTPUT)/schedlab) HELPERS=$(abspath $(OUTPUT)/tests/helpers) \
+		sh scripts/run-tests integration $(INTEG_BINS)
+
+check: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory check-unit
+	$(Q)$(MAKE) --no-print-directory check-san
+	$(Q)$(MAKE) --no-print-directory check-integration
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(OUTPUT)/schedlab run
+
+install: all
+	install -D -m 0755 $(OUTPUT)/schedlab $(DESTDIR)$(prefix)/bin/schedlab
+	install -D -m 0644 docs/schedlab.1 $(DESTDIR)$(prefix)/share/man/man1/schedlab.1
+
+clean:
+	rm -rf .output .output-san schedlab
+
+-include $(wildcard $(OUTPUT)/user/*.d $(OUTPUT)/tests/*/*.d)

@@ -1,0 +1,523 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * schedlab probes: scheduler tracepoints for the traced process tree and
+ * USDT probes in the workload's queue code.  Every record goes to the ring
+ * buffer of the CPU it was produced on, submitted without waking the reader;
+ * userspace drains the rings on a timer and merges them into time order.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/usdt.bpf.h>
+#include "schedlab.h"
+#include "task_state.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* What the kernel knows about a traced task beyond its pid. */
+struct sl_tracked {
+	__u32 tgid;
+	__u32 wait_mark;	/* enum sl_wait_mark, set by USDT, read at switch */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);			/* pid (thread id) */
+	__type(value, struct sl_tracked);
+} tracked SEC(".maps");
+
+/* Processes whose children are traced from birth (schedlab itself). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16);
+	__type(key, __u32);			/* tgid */
+	__type(value, __u32);
+} follow_parents SEC(".maps");
+
+/* One ring per CPU; userspace creates the inner maps and sizes the array. */
+struct sl_ring {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 22);
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, SL_MAX_CPUS);
+	__type(key, __u32);
+	__array(values, struct sl_ring);
+} rings SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sl_cpu_stats);
+} cpu_stats SEC(".maps");
+
+static __always_inline struct sl_cpu_stats *this_cpu_stats(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&cpu_stats, &zero);
+}
+
+/*
+ * Reserve a record on this CPU's ring.  A full ring is counted, never
+ * silent: the footer of every trace carries these counts.
+ */
+static __always_inline struct sl_event *event_reserve(__u8 type, __u32 pid, __u64 now)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct sl_cpu_stats *st = this_cpu_stats();
+	struct sl_event *e;
+	void *ring;
+
+	ring = bpf_map_lookup_elem(&rings, &cpu);
+	if (!ring) {
+		if (st)
+			st->lost++;
+		return NULL;
+	}
+	e = bpf_ringbuf_reserve(ring, sizeof(*e), 0);
+	if (!e) {
+		if (st)
+			st->lost++;
+		return NULL;
+	}
+	if (st)
+		st->records++;
+	e->ts = now;
+	e->type = type;
+	e->flags = 0;
+	e->cpu = cpu;
+	e->pid = pid;
+	__builtin_memset(&e->sw, 0, sizeof(e->sw));
+	return e;
+}
+
+static __always_inline void event_submit(struct sl_event *e)
+{
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+}
+
+static __always_inline struct sl_tracked *lookup_tracked(__u32 pid)
+{
+	if (!pid)
+		return NULL;
+	return bpf_map_lookup_elem(&tracked, &pid);
+}
+
+/* Why prev left the CPU; see enum sl_reason. */
+static __always_inline __u8 switch_reason(bool preempt, struct task_struct *prev,
+					  struct sl_tracked *pt, bool *voluntary)
+{
+	__u32 state = task_state_of(prev);
+
+	*voluntary = false;
+	if (preempt)
+		return SL_R_PREEMPTED;
+	if (state == 0) {
+		/*
+		 * __schedule() counts a switch as voluntary when the task was
+		 * about to sleep, but turns it back to TASK_RUNNING first if a
+		 * signal is pending (try_to_block_task, v6.12+).  Only the
+		 * pending signal tells that case from sched_yield().
+		 */
+		if (task_signal_pending(prev)) {
+			*voluntary = true;
+			return SL_R_SLEEP;
+		}
+		return SL_R_YIELD;
+	}
+	*voluntary = true;
+	if (state & TASK_DEAD_STATE)
+		return SL_R_DEAD;
+	if (pt && (state & (TASK_INTERRUPTIBLE_STATE | TASK_UNINTERRUPTIBLE_STATE))) {
+		switch (pt->wait_mark) {
+		case SL_WAIT_QFULL:
+			return SL_R_QFULL;
+		case SL_WAIT_QEMPTY:
+			return SL_R_QEMPTY;
+		case SL_WAIT_LOCK:
+			return SL_R_LOCK;
+		}
+	}
+	if (state & TASK_UNINTERRUPTIBLE_STATE)
+		return task_in_iowait(prev) ? SL_R_IO : SL_R_DISK_WAIT;
+	if (state & TASK_INTERRUPTIBLE_STATE)
+		return SL_R_SLEEP;
+	return SL_R_OTHER;
+}
+
+/*
+ * The dying task's own counters, read at its very last switch: __schedule()
+ * has already counted this switch and run update_curr(), so these are the
+ * final values /proc/PID/sched would show for the zombie.
+ */
+static __always_inline void emit_kstat(struct task_struct *p, __u32 pid, __u64 now)
+{
+	struct sl_event *e;
+
+	e = event_reserve(SL_EV_KSTAT, pid, now);
+	if (e) {
+		e->kstat.nvcsw = BPF_CORE_READ(p, nvcsw);
+		e->kstat.nivcsw = BPF_CORE_READ(p, nivcsw);
+		e->kstat.nr_migrations = BPF_CORE_READ(p, se.nr_migrations);
+		event_submit(e);
+	}
+	e = event_reserve(SL_EV_KSTAT_RT, pid, now);
+	if (e) {
+		e->kstat_rt.sum_exec_runtime = BPF_CORE_READ(p, se.sum_exec_runtime);
+		event_submit(e);
+	}
+}
+
+static __always_inline int handle_switch(bool preempt, struct task_struct *prev,
+					 struct task_struct *next)
+{
+	__u64 now = bpf_ktime_get_boot_ns();
+	__u32 prev_pid = BPF_CORE_READ(prev, pid);
+	__u32 next_pid = BPF_CORE_READ(next, pid);
+	struct sl_tracked *pt = lookup_tracked(prev_pid);
+	struct sl_tracked *nt = lookup_tracked(next_pid);
+	struct sl_cpu_stats *st = this_cpu_stats();
+	bool voluntary = false;
+	struct sl_event *e;
+	__u8 reason = SL_R_NONE;
+
+	if (st) {
+		if (st->last_switch_ts) {
+			__u64 d = now - st->last_switch_ts;
+
+			if (!prev_pid)
+				st->idle_ns += d;
+			else if (pt)
+				st->traced_ns += d;
+			else
+				st->other_ns += d;
+		}
+		st->last_switch_ts = now;
+	}
+
+	/*
+	 * Untraced to untraced makes no record, except where the CPU goes
+	 * idle or stops being idle: that keeps "idle" and "other" apart on
+	 * the per-CPU timeline at a cost bounded by idle transitions.
+	 */
+	if (!pt && !nt && ((prev_pid == 0) == (next_pid == 0)))
+		return 0;
+
+	if (pt)
+		reason = switch_reason(preempt, prev, pt, &voluntary);
+
+	e = event_reserve(SL_EV_SWITCH, prev_pid, now);
+	if (e) {
+		e->flags = reason | (pt ? SL_SWF_PREV_TRACKED : 0) |
+			   (nt ? SL_SWF_NEXT_TRACKED : 0) |
+			   (voluntary ? SL_SWF_VOLUNTARY : 0);
+		e->sw.next = next_pid;
+		e->sw.prev_state = pt ? task_state_of(prev) : 0;
+		e->sw.syscall = pt && voluntary ? current_syscall_nr() : ~0U;
+		e->sw.next_tracked_tgid = nt ? nt->tgid : 0;
+		event_submit(e);
+	}
+
+	/*
+	 * The wait mark is not cleared here: a condition-variable wait may
+	 * block several times (spurious wakeups, re-taking the mutex) and all
+	 * of it is the same queue wait.  q_push/q_pop end it.
+	 */
+	if (reason == SL_R_DEAD) {
+		emit_kstat(prev, prev_pid, now);
+		bpf_map_delete_elem(&tracked, &prev_pid);
+	}
+	return 0;
+}
+
+SEC("tp_btf/sched_switch")
+int BPF_PROG(tp_btf_sched_switch, bool preempt, struct task_struct *prev,
+	     struct task_struct *next)
+{
+	return handle_switch(preempt, prev, next);
+}
+
+SEC("raw_tp/sched_switch")
+int BPF_PROG(raw_tp_sched_switch, bool preempt, struct task_struct *prev,
+	     struct task_struct *next)
+{
+	return handle_switch(preempt, prev, next);
+}
+
+static __always_inline int handle_wakeup(__u8 type, struct task_struct *p)
+{
+	__u32 pid = BPF_CORE_READ(p, pid);
+	struct sl_tracked *t = lookup_tracked(pid);
+	__u32 waker = (__u32)bpf_get_current_pid_tgid();
+	struct sl_event *e;
+
+	if (!t)
+		return 0;
+	e = event_reserve(type, waker, bpf_ktime_get_boot_ns());
+	if (!e)
+		return 0;
+	e->flags = SL_WKF_WAKEE_TRACKED | (lookup_tracked(waker) ? SL_WKF_WAKER_TRACKED : 0);
+	e->wk.wakee = pid;
+	e->wk.target_cpu = task_cpu_of(p);
+	e->wk.wakee_tgid = t->tgid;
+	event_submit(e);
+	return 0;
+}
+
+SEC("tp_btf/sched_waking")
+int BPF_PROG(tp_btf_sched_waking, struct task_struct *p)
+{
+	return handle_wakeup(SL_EV_WAKING, p);
+}
+
+SEC("raw_tp/sched_waking")
+int BPF_PROG(raw_tp_sched_waking, struct task_struct *p)
+{
+	return handle_wakeup(SL_EV_WAKING, p);
+}
+
+SEC("tp_btf/sched_wakeup_new")
+int BPF_PROG(tp_btf_sched_wakeup_new, struct task_struct *p)
+{
+	return handle_wakeup(SL_EV_WAKEUP_NEW, p);
+}
+
+SEC("raw_tp/sched_wakeup_new")
+int BPF_PROG(raw_tp_sched_wakeup_new, struct task_struct *p)
+{
+	return handle_wakeup(SL_EV_WAKEUP_NEW, p);
+}
+
+/*
+ * set_task_cpu() fires the tracepoint before it checks whether the CPU
+ * changes, and counts se.nr_migrations only when it does: do the same.
+ */
+static __always_inline int handle_migrate(struct task_struct *p, int dest_cpu)
+{
+	__u32 pid = BPF_CORE_READ(p, pid);
+	__u32 orig = task_cpu_of(p);
+	struct sl_event *e;
+
+	if (orig == (__u32)dest_cpu || !lookup_tracked(pid))
+		return 0;
+	e = event_reserve(SL_EV_MIGRATE, pid, bpf_ktime_get_boot_ns());
+	if (!e)
+		return 0;
+	e->mig.orig_cpu = orig;
+	e->mig.dest_cpu = dest_cpu;
+	event_submit(e);
+	return 0;
+}
+
+SEC("tp_btf/sched_migrate_task")
+int BPF_PROG(tp_btf_sched_migrate_task, struct task_struct *p, int dest_cpu)
+{
+	return handle_migrate(p, dest_cpu);
+}
+
+SEC("raw_tp/sched_migrate_task")
+int BPF_PROG(raw_tp_sched_migrate_task, struct task_struct *p, int dest_cpu)
+{
+	return handle_migrate(p, dest_cpu);
+}
+
+static __always_inline void emit_comm(__u32 pid, const char *comm, bool kernel_ptr)
+{
+	struct sl_event *e = event_reserve(SL_EV_COMM, pid, bpf_ktime_get_boot_ns());
+
+	if (!e)
+		return;
+	if (kernel_ptr)
+		bpf_probe_read_kernel_str(e->comm.comm, sizeof(e->comm.comm), comm);
+	else
+		__builtin_memcpy(e->comm.comm, comm, SL_COMM_LEN);
+	event_submit(e);
+}
+
+/* Children of a traced task, or of a follow parent, are traced from birth. */
+static __always_inline int handle_fork(struct task_struct *parent, struct task_struct *child)
+{
+	__u32 ppid = BPF_CORE_READ(parent, pid);
+	__u32 ptgid = BPF_CORE_READ(parent, tgid);
+	struct sl_tracked t = {};
+	__u32 cpid = BPF_CORE_READ(child, pid);
+	struct sl_event *e;
+	char comm[SL_COMM_LEN];
+
+	if (!lookup_tracked(ppid) && !bpf_map_lookup_elem(&follow_parents, &ptgid))
+		return 0;
+	t.tgid = BPF_CORE_READ(child, tgid);
+	bpf_map_update_elem(&tracked, &cpid, &t, BPF_ANY);
+
+	e = event_reserve(SL_EV_FORK, ppid, bpf_ktime_get_boot_ns());
+	if (e) {
+		e->fork.child = cpid;
+		e->fork.child_tgid = t.tgid;
+		e->fork.parent_tgid = ptgid;
+		event_submit(e);
+	}
+	BPF_CORE_READ_STR_INTO(&comm, child, comm);
+	emit_comm(cpid, comm, false);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(tp_btf_sched_process_fork, struct task_struct *parent, struct task_struct *child)
+{
+	return handle_fork(parent, child);
+}
+
+SEC("raw_tp/sched_process_fork")
+int BPF_PROG(raw_tp_sched_process_fork, struct task_struct *parent, struct task_struct *child)
+{
+	return handle_fork(parent, child);
+}
+
+static __always_inline int handle_exec(struct task_struct *p)
+{
+	__u32 pid = BPF_CORE_READ(p, pid);
+	char comm[SL_COMM_LEN];
+
+	if (!lookup_tracked(pid))
+		return 0;
+	BPF_CORE_READ_STR_INTO(&comm, p, comm);
+	emit_comm(pid, comm, false);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(tp_btf_sched_process_exec, struct task_struct *p)
+{
+	return handle_exec(p);
+}
+
+SEC("raw_tp/sched_process_exec")
+int BPF_PROG(raw_tp_sched_process_exec, struct task_struct *p)
+{
+	return handle_exec(p);
+}
+
+/* prctl(PR_SET_NAME) and exec both rename through __set_task_comm(). */
+static __always_inline int handle_rename(struct task_struct *p, const char *comm)
+{
+	__u32 pid = BPF_CORE_READ(p, pid);
+
+	if (!lookup_tracked(pid))
+		return 0;
+	emit_comm(pid, comm, true);
+	return 0;
+}
+
+SEC("tp_btf/task_rename")
+int BPF_PROG(tp_btf_task_rename, struct task_struct *p, const char *comm)
+{
+	return handle_rename(p, comm);
+}
+
+SEC("raw_tp/task_rename")
+int BPF_PROG(raw_tp_task_rename, struct task_struct *p, const char *comm)
+{
+	return handle_rename(p, comm);
+}
+
+static __always_inline int handle_exit(struct task_struct *p)
+{
+	__u32 pid = BPF_CORE_READ(p, pid);
+	struct sl_tracked *t = lookup_tracked(pid);
+	struct sl_event *e;
+
+	if (!t)
+		return 0;
+	e = event_reserve(SL_EV_EXIT, pid, bpf_ktime_get_boot_ns());
+	if (!e)
+		return 0;
+	e->exit.tgid = t->tgid;
+	e->exit.exit_code = BPF_CORE_READ(p, exit_code);
+	event_submit(e);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(tp_btf_sched_process_exit, struct task_struct *p)
+{
+	return handle_exit(p);
+}
+
+SEC("raw_tp/sched_process_exit")
+int BPF_PROG(raw_tp_sched_process_exit, struct task_struct *p)
+{
+	return handle_exit(p);
+}
+
+/* ---- USDT probes in the workload's queue code (provider "schedlab") ---- */
+
+static __always_inline int queue_event(__u8 type, __u32 qid, __u32 depth, __u32 item,
+				       __u64 enq_ts, __u32 mark, bool set_mark)
+{
+	__u32 pid = (__u32)bpf_get_current_pid_tgid();
+	struct sl_tracked *t = lookup_tracked(pid);
+	__u64 now = bpf_ktime_get_boot_ns();
+	struct sl_event *e;
+
+	if (!t)
+		return 0;
+	if (set_mark)
+		t->wait_mark = mark;
+	e = event_reserve(type, pid, now);
+	if (!e)
+		return 0;
+	e->flags = qid;
+	e->q.item = item;
+	e->q.depth = depth;
+	e->q.delay = enq_ts && now > enq_ts ? now - enq_ts : 0;
+	event_submit(e);
+	return 0;
+}
+
+SEC("usdt")
+int BPF_USDT(usdt_q_push, __u32 qid, __u32 depth, __u32 item)
+{
+	return queue_event(SL_EV_Q_PUSH, qid, depth, item, 0, SL_WAIT_NONE, true);
+}
+
+SEC("usdt")
+int BPF_USDT(usdt_q_pop, __u32 qid, __u32 depth, __u32 item, __u64 enq_ts)
+{
+	return queue_event(SL_EV_Q_POP, qid, depth, item, enq_ts, SL_WAIT_NONE, true);
+}
+
+SEC("usdt")
+int BPF_USDT(usdt_q_wait_full, __u32 qid, __u32 depth)
+{
+	return queue_event(SL_EV_Q_WAIT_FULL, qid, depth, 0, 0, SL_WAIT_QFULL, true);
+}
+
+SEC("usdt")
+int BPF_USDT(usdt_q_wait_empty, __u32 qid, __u32 depth)
+{
+	return queue_event(SL_EV_Q_WAIT_EMPTY, qid, depth, 0, 0, SL_WAIT_QEMPTY, true);
+}
+
+SEC("usdt")
+int BPF_USDT(usdt_q_lock_wait, __u32 qid)
+{
+	return queue_event(SL_EV_Q_LOCK_WAIT, qid, 0, 0, 0, SL_WAIT_LOCK, true);
+}
+
+SEC("usdt")
+int BPF_USDT(usdt_item_start, __u32 qid, __u32 item)
+{
+	return queue_event(SL_EV_ITEM_START, qid, 0, item, 0, 0, false);
+}
+
+SEC("usdt")
+int BPF_USDT(usdt_item_done, __u32 qid, __u32 item)
+{
+	return queue_event(SL_EV_ITEM_DONE, qid, 0, item, 0, 0, false);
+}

@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The one contract between the probes (bpf/schedlab.bpf.c) and userspace.
+ * No includes: the BPF side gets __u32 & co from vmlinux.h, userspace from
+ * <linux/types.h>.  Every record is exactly 32 bytes (checked with static
+ * asserts in userspace/event.h) and carries one clock: CLOCK_BOOTTIME ns
+ * (bpf_ktime_get_boot_ns), the clock Perfetto expects.
+ */
+#ifndef SCHEDLAB_H
+#define SCHEDLAB_H
+
+#define SL_COMM_LEN 16
+#define SL_MAX_CPUS 256
+
+enum sl_event_type {
+	SL_EV_SWITCH = 1,	/* cpu switched from pid to sw.next */
+	SL_EV_WAKING,		/* pid (waker, may be 0) wakes wk.wakee */
+	SL_EV_WAKEUP_NEW,	/* pid (parent) lets new task wk.wakee run */
+	SL_EV_MIGRATE,		/* pid moved from mig.orig_cpu to mig.dest_cpu */
+	SL_EV_FORK,		/* pid (parent) created fork.child */
+	SL_EV_COMM,		/* pid is now called comm (exec, prctl, initial) */
+	SL_EV_EXIT,		/* pid exits (sched_process_exit) */
+	SL_EV_KSTAT,		/* pid's own kernel counters at its last switch */
+	SL_EV_KSTAT_RT,		/* pid's se.sum_exec_runtime at its last switch */
+	SL_EV_Q_PUSH,		/* queue events: USDT probes in the workload */
+	SL_EV_Q_POP,
+	SL_EV_Q_WAIT_FULL,	/* producer about to block: queue full */
+	SL_EV_Q_WAIT_EMPTY,	/* consumer about to block: queue empty */
+	SL_EV_Q_LOCK_WAIT,	/* about to block on the queue's lock */
+	SL_EV_ITEM_START,	/* work on an item begins */
+	SL_EV_ITEM_DONE,	/* work on an item ends */
+	SL_EV_TYPE_MAX,
+};
+
+/*
+ * Why a task left the CPU, decided at sched_switch (SL_EV_SWITCH, in
+ * `flags` bits 0-3).  PREEMPTED: still runnable.  The others are blocked
+ * states; the USDT-marked ones win over the task-state ones because they say
+ * *what* the task waited for, not just how.
+ */
+enum sl_reason {
+	SL_R_NONE = 0,		/* not a switch-out of a traced task */
+	SL_R_PREEMPTED,		/* involuntary: runnable, lost the CPU */
+	SL_R_YIELD,		/* involuntary: runnable, gave the CPU up (sched_yield) */
+	SL_R_SLEEP,		/* S: interruptible sleep, not in a known wait */
+	SL_R_IO,		/* D with in_iowait: disk or other I/O */
+	SL_R_DISK_WAIT,		/* D without in_iowait (uninterruptible, not I/O) */
+	SL_R_QFULL,		/* blocked after SL_EV_Q_WAIT_FULL */
+	SL_R_QEMPTY,		/* blocked after SL_EV_Q_WAIT_EMPTY */
+	SL_R_LOCK,		/* blocked after SL_EV_Q_LOCK_WAIT */
+	SL_R_DEAD,		/* final switch of an exiting task */
+	SL_R_OTHER,		/* stopped, traced, ... */
+	SL_R_MAX,
+};
+
+/* SL_EV_SWITCH flags, bits 4-7 */
+#define SL_SWF_REASON_MASK	0x0f
+#define SL_SWF_PREV_TRACKED	0x10	/* prev (pid) is a traced task */
+#define SL_SWF_NEXT_TRACKED	0x20	/* next is a traced task */
+#define SL_SWF_VOLUNTARY	0x40	/* the kernel counts it in nvcsw */
+
+/* SL_EV_WAKING / SL_EV_WAKEUP_NEW flags */
+#define SL_WKF_WAKEE_TRACKED	0x01
+#define SL_WKF_WAKER_TRACKED	0x02
+
+struct sl_event {
+	__u64 ts;		/* CLOCK_BOOTTIME, ns */
+	__u8 type;		/* enum sl_event_type */
+	__u8 flags;		/* per type, see above; queue events: queue id */
+	__u16 cpu;		/* CPU the probe ran on */
+	__u32 pid;		/* subject task (kernel pid = thread id) */
+	union {
+		struct {
+			__u32 next;	/* incoming task, 0 = idle */
+			__u32 syscall;	/* prev's syscall nr if blocked, else ~0 */
+			__u32 prev_state; /* raw task state of prev */
+			__u32 next_tracked_tgid; /* tgid of next when traced */
+		} sw;
+		struct {
+			__u32 wakee;
+			__u32 target_cpu;
+			__u32 wakee_tgid;
+			__u32 pad;
+		} wk;
+		struct {
+			__u32 orig_cpu;
+			__u32 dest_cpu;
+			__u32 pad[2];
+		} mig;
+		struct {
+			__u32 child;		/* new task's pid (thread id) */
+			__u32 child_tgid;	/* == child for a new process */
+			__u32 parent_tgid;
+			__u32 pad;
+		} fork;
+		struct {
+			char comm[SL_COMM_LEN];
+		} comm;
+		struct {
+			__u32 tgid;
+			__s32 exit_code;	/* as wait(2) would report it */
+			__u32 pad[2];
+		} exit;
+		struct {
+			__u32 nvcsw;		/* task->nvcsw */
+			__u32 nivcsw;		/* task->nivcsw */
+			__u64 nr_migrations;	/* task->se.nr_migrations */
+		} kstat;
+		struct {
+			__u64 sum_exec_runtime;	/* task->se.sum_exec_runtime, ns */
+			__u64 pad;
+		} kstat_rt;
+		struct {
+			__u32 item;	/* item id */
+			__u32 depth;	/* items in the queue after the op */
+			__u64 delay;	/* Q_POP: ns since the item's enqueue */
+		} q;
+	};
+};
+
+/*
+ * Per-CPU counters kept in the kernel for everything that does not become
+ * a record, so that nothing is lost silently and idle/other time is known
+ * even where no traced task ran.
+ */
+struct sl_cpu_stats {
+	__u64 lost;		/* records dropped: ring buffer full */
+	__u64 idle_ns;		/* time the idle task held this CPU */
+	__u64 other_ns;		/* time untraced tasks held this CPU */
+	__u64 traced_ns;	/* time traced tasks held this CPU */
+	__u64 last_switch_ts;	/* internal: start of current occupant */
+	__u64 records;		/* records submitted */
+};
+
+/* Queue-wait marks set by USDT and read at sched_switch (task storage). */
+enum sl_wait_mark {
+	SL_WAIT_NONE = 0,
+	SL_WAIT_QFULL,
+	SL_WAIT_QEMPTY,
+	SL_WAIT_LOCK,
+};
+
+#endif /* SCHEDLAB_H */

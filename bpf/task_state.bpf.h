@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Reading task_struct fields that moved or changed name across kernels,
+ * CO-RE style.  Everything goes through BPF_CORE_READ so the same code
+ * serves tp_btf (BTF pointers) and raw_tp (plain pointers) programs.
+ */
+#ifndef SCHEDLAB_TASK_STATE_BPF_H
+#define SCHEDLAB_TASK_STATE_BPF_H
+
+#define TASK_INTERRUPTIBLE_STATE	0x0001
+#define TASK_UNINTERRUPTIBLE_STATE	0x0002
+#define TASK_DEAD_STATE			0x0080
+
+/* task_struct::state was renamed __state in v5.14 (2f064a59a11f). */
+struct task_struct___pre_5_14 {
+	long state;
+} __attribute__((preserve_access_index));
+
+static __always_inline __u32 task_state_of(struct task_struct *t)
+{
+	if (bpf_core_field_exists(t->__state))
+		return BPF_CORE_READ(t, __state);
+	return BPF_CORE_READ((struct task_struct___pre_5_14 *)t, state);
+}
+
+/* With THREAD_INFO_IN_TASK the CPU lives in thread_info (v5.16, bcc/runqslower). */
+struct task_struct___pre_5_16 {
+	unsigned int cpu;
+} __attribute__((preserve_access_index));
+
+static __always_inline __u32 task_cpu_of(struct task_struct *t)
+{
+	if (bpf_core_field_exists(t->thread_info.cpu))
+		return BPF_CORE_READ(t, thread_info.cpu);
+	return BPF_CORE_READ((struct task_struct___pre_5_16 *)t, cpu);
+}
+
+static __always_inline bool task_in_iowait(struct task_struct *t)
+{
+	return BPF_CORE_READ_BITFIELD_PROBED(t, in_iowait);
+}
+
+/* TIF_SIGPENDING is a per-arch bit number, absent from BTF. */
+#if defined(__TARGET_ARCH_x86)
+#define SL_TIF_SIGPENDING 2
+#elif defined(__TARGET_ARCH_arm64)
+#define SL_TIF_SIGPENDING 0
+#else
+#define SL_TIF_SIGPENDING 1
+#endif
+
+static __always_inline bool task_signal_pending(struct task_struct *t)
+{
+	unsigned long flags = BPF_CORE_READ(t, thread_info.flags);
+
+	return flags & (1UL << SL_TIF_SIGPENDING);
+}
+
+/*
+ * The syscall the current task is blocked in: orig_ax of its user
+ * registers.  Only meaningful at sched_switch, where prev == current.
+ * Kernel threads have no user registers; ~0 means "not in a syscall".
+ */
+static __always_inline __u32 current_syscall_nr(void)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct pt_regs *regs;
+
+	if (BPF_CORE_READ(t, flags) & 0x00200000 /* PF_KTHREAD */)
+		return ~0U;
+	regs = (struct pt_regs *)bpf_task_pt_regs(t);
+	if (!regs)
+		return ~0U;
+#if defined(__TARGET_ARCH_x86)
+	return (__u32)BPF_CORE_READ(regs, orig_ax);
+#else
+	return ~0U;
+#endif
+}
+
+#endif

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The event stream as userspace sees it: the probes' records (bpf/schedlab.h)
+ * in time order, plus what a whole trace knows about itself (struct
+ * sl_trace_info: header and footer of a trace file, or the live tracer's
+ * state at the end of a run).  Every stage after the tracer consumes
+ * exactly this.
+ */
+#ifndef SL_EVENT_H
+#define SL_EVENT_H
+
+#include <linux/types.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "schedlab.h"
+
+_Static_assert(sizeof(struct sl_event) == 32, "sl_event must stay 32 bytes");
+
+/* Called once per event, in time order.  Non-zero return stops the stream. */
+typedef int (*sl_event_fn)(const struct sl_event *e, void *ctx);
+
+const char *sl_event_type_name(unsigned int type);
+const char *sl_reason_name(unsigned int reason);
+
+/* The kernel's own counters for one task, from /proc or from its last switch. */
+struct sl_kstat {
+	bool valid;
+	__u64 nvcsw;
+	__u64 nivcsw;
+	__u64 nr_migrations;
+	__u64 sum_exec_runtime_ns;
+};
+
+/* One task known to the trace.  pid is the kernel pid (thread id). */
+struct sl_task_info {
+	__u32 pid;
+	__u32 tgid;
+	__u32 ppid;		/* parent's pid, 0 if unknown */
+	char comm[SL_COMM_LEN];
+	__s32 exit_status;	/* wait(2) status; -1 if not reaped by schedlab */
+	__u32 flags;		/* SL_TASKF_* */
+	struct sl_kstat proc;	/* /proc/PID/sched read as a zombie, or at the end */
+	struct sl_kstat death;	/* task_struct counters at its last switch (probe) */
+	struct sl_kstat base;	/* counters when tracing began (-p), else zeros */
+};
+
+#define SL_TASKF_EXITED		0x1	/* saw it exit */
+#define SL_TASKF_PREEXISTING	0x2	/* was running before tracing began (-p) */
+
+/* Everything about a trace besides its events. */
+struct sl_trace_info {
+	__u32 version;
+	__u32 ncpu;
+	__u64 start_ts;		/* BOOTTIME ns: tracing began */
+	__u64 end_ts;		/* BOOTTIME ns: tracing ended */
+	__u64 start_realtime_ns;
+	char kernel[65];
+	char probe_mode[16];	/* "tp_btf" or "raw_tp" */
+	char *cmdline;		/* what was traced (malloc'd) */
+	char *config;		/* workload configuration, INI text, or NULL */
+	__u64 nr_events;
+	__u64 late_events;	/* arrived after the reorder window; clamped */
+	struct sl_cpu_stats *cpus;	/* [ncpu] */
+	__u32 nr_tasks;
+	struct sl_task_info *tasks;	/* [nr_tasks] */
+	char *workload_summary;	/* workload's conservation summary, text, or NULL */
+};
+
+void sl_trace_info__free(struct sl_trace_info *ti);
+__u64 sl_trace_info__lost(const struct sl_trace_info *ti);
+struct sl_task_info *sl_trace_info__task(struct sl_trace_info *ti, __u32 pid);
+/* Finds or appends a task; NULL on allocation failure. */
+struct sl_task_info *sl_trace_info__add_task(struct sl_trace_info *ti, __u32 pid);
+
+#endif
