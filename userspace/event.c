@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Names for the event ABI and the trace-wide info every stage shares. */
+#include <stdlib.h>
+#include <string.h>
+#include "event.h"
+
+static const char *const type_names[SL_EV_TYPE_MAX] = {
+	[SL_EV_SWITCH] = "switch",
+	[SL_EV_WAKING] = "waking",
+	[SL_EV_WAKEUP_NEW] = "wakeup_new",
+	[SL_EV_MIGRATE] = "migrate",
+	[SL_EV_FORK] = "fork",
+	[SL_EV_COMM] = "comm",
+	[SL_EV_EXIT] = "exit",
+	[SL_EV_KSTAT] = "kstat",
+	[SL_EV_KSTAT_RT] = "kstat_rt",
+	[SL_EV_Q_PUSH] = "q_push",
+	[SL_EV_Q_POP] = "q_pop",
+	[SL_EV_Q_WAIT_FULL] = "q_wait_full",
+	[SL_EV_Q_WAIT_EMPTY] = "q_wait_empty",
+	[SL_EV_Q_LOCK_WAIT] = "q_lock_wait",
+	[SL_EV_ITEM_START] = "item_start",
+	[SL_EV_ITEM_DONE] = "item_done",
+};
+
+static const char *const reason_names[SL_R_MAX] = {
+	[SL_R_NONE] = "none",
+	[SL_R_PREEMPTED] = "preempted",
+	[SL_R_YIELD] = "yield",
+	[SL_R_SLEEP] = "sleep",
+	[SL_R_IO] = "io",
+	[SL_R_DISK_WAIT] = "uninterruptible",
+	[SL_R_QFULL] = "queue-full",
+	[SL_R_QEMPTY] = "queue-empty",
+	[SL_R_LOCK] = "lock",
+	[SL_R_DEAD] = "exit",
+	[SL_R_OTHER] = "other",
+};
+
+const char *sl_event_type_name(unsigned int type)
+{
+	if (type < SL_EV_TYPE_MAX && type_names[type])
+		return type_names[type];
+	return "unknown";
+}
+
+const char *sl_reason_name(unsigned int reason)
+{
+	if (reason < SL_R_MAX && reason_names[reason])
+		return reason_names[reason];
+	return "unknown";
+}
+
+void sl_trace_info__free(struct sl_trace_info *ti)
+{
+	if (!ti)
+		return;
+	free(ti->cmdline);
+	free(ti->config);
+	free(ti->cpus);
+	free(ti->tasks);
+	free(ti->workload_summary);
+	memset(ti, 0, sizeof(*ti));
+}
+
+__u64 sl_trace_info__lost(const struct sl_trace_info *ti)
+{
+	__u64 lost = 0;
+
+	for (__u32 i = 0; ti->cpus && i < ti->ncpu; i++)
+		lost += ti->cpus[i].lost;
+	return lost;
+}
+
+struct sl_task_info *sl_trace_info__task(struct sl_trace_info *ti, __u32 pid)
+{
+	/* Newest first: a recycled pid names its latest task. */
+	for (__u32 i = ti->nr_tasks; i-- > 0;)
+		if (ti->tasks[i].pid == pid)
+			return &ti->tasks[i];
+	return NULL;
+}
+
+struct sl_task_info *sl_trace_info__add_task(struct sl_trace_info *ti, __u32 pid)
+{
+	struct sl_task_info *t = sl_trace_info__task(ti, pid), *n;
+
+	if (t)
+		return t;
+	/* Grow by doubling: nr_tasks is a power of two exactly when full. */
+	if ((ti->nr_tasks & (ti->nr_tasks - 1)) == 0) {
+		size_t cap = ti->nr_tasks ? ti->nr_tasks * 2 : 16;
+
+		n = realloc(ti->tasks, cap * sizeof(*n));
+		if (!n)
+			return NULL;
+		ti->tasks = n;
+	}
+	t = &ti->tasks[ti->nr_tasks++];
+	memset(t, 0, sizeof(*t));
+	t->pid = pid;
+	t->tgid = pid;
+	t->exit_status = -1;
+	return t;
+}
