@@ -114,7 +114,7 @@ int queue__push(struct queue *q, struct queue_item *it, const void *payload, int
 }
 
 int queue__pop(struct queue *q, struct queue_item *it, void *payload, int timeout_ms,
-	       uint64_t *claim)
+	       uint32_t *claim)
 {
 	unsigned char msg[sizeof(struct queue_item) + QUEUE_MAX_PAYLOAD];
 	uint32_t depth = 0, id;

@@ -68,10 +68,11 @@ int queue__push(struct queue *q, struct queue_item *it, const void *payload,
  * `claim` is given, (id + 1) is stored there before the item leaves the
  * queue for good (shm: inside the critical section, before the commit), so a
  * process killed after the pop can still be charged with the item it held.
- * Timeouts and return values as queue__push.
+ * (A pill's id + 1 wraps to 0: "holding nothing".)  Timeouts and return
+ * values as queue__push.
  */
 int queue__pop(struct queue *q, struct queue_item *it, void *payload,
-	       int timeout_ms, uint64_t *claim);
+	       int timeout_ms, uint32_t *claim);
 
 /*
  * Pops without probes and without waiting: for draining a queue after its

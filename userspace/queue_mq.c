@@ -54,7 +54,7 @@ static int mq_push(struct queue *q, const void *msg, int timeout_ms, uint32_t *d
 	return 0;
 }
 
-static int mq_pop(struct queue *q, void *msg, int timeout_ms, uint64_t *claim, uint32_t *depth)
+static int mq_pop(struct queue *q, void *msg, int timeout_ms, uint32_t *claim, uint32_t *depth)
 {
 	struct timespec ts;
 	const struct timespec *dl;
@@ -74,7 +74,7 @@ static int mq_pop(struct queue *q, void *msg, int timeout_ms, uint64_t *claim, u
 	if (n != (ssize_t)q->msg_size)
 		return -EIO;
 	if (claim)
-		__atomic_store_n(claim, (uint64_t)queue_msg__id(msg) + 1, __ATOMIC_RELEASE);
+		__atomic_store_n(claim, queue_msg__id(msg) + 1, __ATOMIC_RELEASE);
 	*depth = queue_ctr__add(q->mq.ctr, -1, q->capacity);
 	return 0;
 }

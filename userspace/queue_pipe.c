@@ -72,7 +72,7 @@ static int pipe_push(struct queue *q, const void *msg, int timeout_ms, uint32_t 
 	return 0;
 }
 
-static int pipe_pop(struct queue *q, void *msg, int timeout_ms, uint64_t *claim, uint32_t *depth)
+static int pipe_pop(struct queue *q, void *msg, int timeout_ms, uint32_t *claim, uint32_t *depth)
 {
 	struct timespec ts;
 	const struct timespec *deadline = futex__deadline(timeout_ms, &ts);
@@ -98,7 +98,7 @@ static int pipe_pop(struct queue *q, void *msg, int timeout_ms, uint64_t *claim,
 			return err;
 	}
 	if (claim)
-		__atomic_store_n(claim, (uint64_t)queue_msg__id(msg) + 1, __ATOMIC_RELEASE);
+		__atomic_store_n(claim, queue_msg__id(msg) + 1, __ATOMIC_RELEASE);
 	*depth = queue_ctr__add(q->pipe.ctr, -1, q->capacity);
 	do {
 		n = write(q->pipe.credit[1], &credit, 1);

@@ -19,7 +19,7 @@
  */
 struct queue_ops {
 	int (*push)(struct queue *q, const void *msg, int timeout_ms, uint32_t *depth);
-	int (*pop)(struct queue *q, void *msg, int timeout_ms, uint64_t *claim, uint32_t *depth);
+	int (*pop)(struct queue *q, void *msg, int timeout_ms, uint32_t *claim, uint32_t *depth);
 	int (*drain_one)(struct queue *q, void *msg);
 	uint32_t (*depth)(const struct queue *q);
 	void (*free)(struct queue *q);

@@ -109,7 +109,7 @@ static int shm_push(struct queue *q, const void *msg, int timeout_ms, uint32_t *
 	return 0;
 }
 
-static int shm_pop(struct queue *q, void *msg, int timeout_ms, uint64_t *claim, uint32_t *depth)
+static int shm_pop(struct queue *q, void *msg, int timeout_ms, uint32_t *claim, uint32_t *depth)
 {
 	struct shm_ring *r = q->shm.ring;
 	struct timespec ts;
@@ -142,7 +142,7 @@ static int shm_pop(struct queue *q, void *msg, int timeout_ms, uint64_t *claim, 
 	 * queued and claimed, which the accounting resolves; the other order
 	 * could lose it. */
 	if (claim)
-		__atomic_store_n(claim, (uint64_t)queue_msg__id(msg) + 1, __ATOMIC_RELEASE);
+		__atomic_store_n(claim, queue_msg__id(msg) + 1, __ATOMIC_RELEASE);
 	__atomic_store_n(&r->head, r->head + 1, __ATOMIC_RELEASE);	/* commit */
 	*depth = (uint32_t)(r->tail - r->head);
 	wake = fcond_bump(&r->not_full);

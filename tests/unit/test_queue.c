@@ -78,7 +78,8 @@ ParameterizedTest(enum queue_kind *kind, queue, fifo_one_process)
 {
 	struct queue *q;
 	struct queue_item it;
-	uint64_t before = queue__now_ns(), claim = 0, payload;
+	uint64_t before = queue__now_ns(), payload;
+	uint32_t claim = 0;
 
 	cr_assert_eq(queue__new(*kind, 7, 8, sizeof(payload), &q), 0);
 	cr_assert_eq(queue__capacity(q), 8);
