@@ -218,9 +218,9 @@ static __always_inline int handle_switch(bool preempt, struct task_struct *prev,
 			   (nt ? SL_SWF_NEXT_TRACKED : 0) |
 			   (voluntary ? SL_SWF_VOLUNTARY : 0);
 		e->sw.next = next_pid;
-		e->sw.prev_state = pt ? task_state_of(prev) : 0;
-		e->sw.syscall = pt && voluntary ? current_syscall_nr() : ~0U;
-		e->sw.next_tracked_tgid = nt ? nt->tgid : 0;
+		e->sw.state = pt ? task_state_of(prev) : 0;
+		e->sw.nr_syscall = pt && voluntary ? current_syscall_nr() : SL_NO_SYSCALL;
+		e->sw.prev_runtime = pt ? BPF_CORE_READ(prev, se.sum_exec_runtime) : 0;
 		event_submit(e);
 	}
 

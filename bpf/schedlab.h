@@ -11,6 +11,7 @@
 
 #define SL_COMM_LEN 16
 #define SL_MAX_CPUS 256
+#define SL_NO_SYSCALL 0xffff
 
 enum sl_event_type {
 	SL_EV_SWITCH = 1,	/* cpu switched from pid to sw.next */
@@ -72,9 +73,16 @@ struct sl_event {
 	union {
 		struct {
 			__u32 next;	/* incoming task, 0 = idle */
-			__u32 syscall;	/* prev's syscall nr if blocked, else ~0 */
-			__u32 prev_state; /* raw task state of prev */
-			__u32 next_tracked_tgid; /* tgid of next when traced */
+			__u16 nr_syscall; /* prev's syscall if blocked, else SL_NO_SYSCALL */
+			__u16 state;	/* prev's raw task state (TASK_* bits) */
+			/*
+			 * prev's se.sum_exec_runtime after this switch: the
+			 * kernel's own run time, on its rq clock.  Slices timed
+			 * with `ts` can differ from it (the rq clock and
+			 * BOOTTIME drift apart on some VMs); on-CPU totals are
+			 * taken from this so they equal the kernel's.
+			 */
+			__u64 prev_runtime;
 		} sw;
 		struct {
 			__u32 wakee;

@@ -59,22 +59,27 @@ static __always_inline bool task_signal_pending(struct task_struct *t)
 /*
  * The syscall the current task is blocked in: orig_ax of its user
  * registers.  Only meaningful at sched_switch, where prev == current.
- * Kernel threads have no user registers; ~0 means "not in a syscall".
+ * Kernel threads have no user registers: SL_NO_SYSCALL.
  */
-static __always_inline __u32 current_syscall_nr(void)
+static __always_inline __u16 current_syscall_nr(void)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
 	struct pt_regs *regs;
 
 	if (BPF_CORE_READ(t, flags) & 0x00200000 /* PF_KTHREAD */)
-		return ~0U;
+		return SL_NO_SYSCALL;
 	regs = (struct pt_regs *)bpf_task_pt_regs(t);
 	if (!regs)
-		return ~0U;
+		return SL_NO_SYSCALL;
 #if defined(__TARGET_ARCH_x86)
-	return (__u32)BPF_CORE_READ(regs, orig_ax);
+	{
+		long nr = BPF_CORE_READ(regs, orig_ax);
+
+		/* orig_ax holds an error code, not a syscall, in exceptions */
+		return nr >= 0 && nr < SL_NO_SYSCALL ? (__u16)nr : SL_NO_SYSCALL;
+	}
 #else
-	return ~0U;
+	return SL_NO_SYSCALL;
 #endif
 }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Names for the event ABI and the trace-wide info every stage shares. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "event.h"
@@ -102,4 +103,50 @@ struct sl_task_info *sl_trace_info__add_task(struct sl_trace_info *ti, __u32 pid
 	t->tgid = pid;
 	t->exit_status = -1;
 	return t;
+}
+
+int sl_trace_info__observe(struct sl_trace_info *ti, const struct sl_event *e)
+{
+	struct sl_task_info *t;
+
+	switch (e->type) {
+	case SL_EV_FORK:
+		t = sl_trace_info__add_task(ti, e->fork.child);
+		if (!t)
+			return -ENOMEM;
+		t->tgid = e->fork.child_tgid;
+		t->ppid = e->pid;
+		break;
+	case SL_EV_COMM:
+		t = sl_trace_info__add_task(ti, e->pid);
+		if (!t)
+			return -ENOMEM;
+		memcpy(t->comm, e->comm.comm, SL_COMM_LEN);
+		t->comm[SL_COMM_LEN - 1] = '\0';
+		break;
+	case SL_EV_EXIT:
+		t = sl_trace_info__add_task(ti, e->pid);
+		if (!t)
+			return -ENOMEM;
+		t->flags |= SL_TASKF_EXITED;
+		if (e->exit.tgid)
+			t->tgid = e->exit.tgid;
+		break;
+	case SL_EV_KSTAT:
+		t = sl_trace_info__add_task(ti, e->pid);
+		if (!t)
+			return -ENOMEM;
+		t->death.valid = true;
+		t->death.nvcsw = e->kstat.nvcsw;
+		t->death.nivcsw = e->kstat.nivcsw;
+		t->death.nr_migrations = e->kstat.nr_migrations;
+		break;
+	case SL_EV_KSTAT_RT:
+		t = sl_trace_info__add_task(ti, e->pid);
+		if (!t)
+			return -ENOMEM;
+		t->death.sum_exec_runtime_ns = e->kstat_rt.sum_exec_runtime;
+		break;
+	}
+	return 0;
 }

@@ -73,4 +73,10 @@ struct sl_task_info *sl_trace_info__task(struct sl_trace_info *ti, __u32 pid);
 /* Finds or appends a task; NULL on allocation failure. */
 struct sl_task_info *sl_trace_info__add_task(struct sl_trace_info *ti, __u32 pid);
 
+/*
+ * Keeps ti's task table up to date from one event (fork, comm, exit, the
+ * kernel counters at death).  Returns 0 or -ENOMEM.
+ */
+int sl_trace_info__observe(struct sl_trace_info *ti, const struct sl_event *e);
+
 #endif

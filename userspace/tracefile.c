@@ -94,9 +94,9 @@ size_t tracefile__encode(const struct sl_event *e, const struct sl_event *prev,
 	switch (e->type) {
 	case SL_EV_SWITCH:
 		p = put_varint(p, e->sw.next);
-		p = put_varint(p, (__u64)e->sw.syscall + 1); /* ~0 -> 2^32 */
-		p = put_varint(p, e->sw.prev_state);
-		p = put_varint(p, rel_tgid(e->sw.next_tracked_tgid, e->sw.next));
+		p = put_varint(p, (__u16)(e->sw.nr_syscall + 1)); /* none -> 0 */
+		p = put_varint(p, e->sw.state);
+		p = put_varint(p, e->sw.prev_runtime);
 		break;
 	case SL_EV_WAKING:
 	case SL_EV_WAKEUP_NEW:
@@ -182,10 +182,9 @@ int tracefile__decode(const unsigned char *buf, size_t len, const struct sl_even
 	case SL_EV_SWITCH:
 		GET(e->sw.next);
 		GET(v);
-		e->sw.syscall = (__u32)(v - 1);
-		GET(e->sw.prev_state);
-		GET(v);
-		e->sw.next_tracked_tgid = unrel_tgid(v, e->sw.next);
+		e->sw.nr_syscall = (__u16)(v - 1);
+		GET(e->sw.state);
+		GET(e->sw.prev_runtime);
 		break;
 	case SL_EV_WAKING:
 	case SL_EV_WAKEUP_NEW:

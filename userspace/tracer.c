@@ -76,17 +76,19 @@ static int on_record(void *ctx, void *data, size_t size)
 
 static int load(struct tracer *t, enum tracer_mode mode, __u32 ring_bytes)
 {
-	struct bpf_map *inner;
 	int err;
 
+	(void)ring_bytes;
 	t->skel = schedlab_bpf__open();
 	if (!t->skel)
 		return -errno;
 	choose_programs(t->skel, mode);
 	bpf_map__set_max_entries(t->skel->maps.rings, t->ncpu);
-	inner = bpf_map__inner_map(t->skel->maps.rings);
-	if (inner)
-		bpf_map__set_max_entries(inner, ring_bytes);
+	/*
+	 * The inner template's size does not bind the rings put in later
+	 * (map-in-map compares type, key/value size and flags), so the rings
+	 * are sized at creation; libbpf 1.1 cannot resize the template.
+	 */
 	err = schedlab_bpf__load(t->skel);
 	if (err) {
 		schedlab_bpf__destroy(t->skel);

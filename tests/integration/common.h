@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers for root integration tests: run real children under the real
+ * probes and count, straight from the raw event stream, what the kernel
+ * also counts.  Deliberately independent of analysis/ so the probes are
+ * held to the kernel, not to the code that reads them.
+ */
+#ifndef SL_TEST_INTEGRATION_COMMON_H
+#define SL_TEST_INTEGRATION_COMMON_H
+
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "check.h"
+#include "kstat.h"
+#include "session.h"
+
+#define MAX_TEST_TASKS 8
+
+struct raw_count {
+	__u32 pid;
+	__u64 voluntary, involuntary, migrations;
+	__u64 oncpu_ns, on_since;	/* BOOTTIME spans between switches */
+	__u64 runtime_ns;		/* last sw.prev_runtime seen */
+	bool on;
+};
+
+struct raw_counts {
+	struct raw_count t[MAX_TEST_TASKS];
+	int n;
+	__u64 events;
+};
+
+static inline struct raw_count *raw_find(struct raw_counts *c, __u32 pid)
+{
+	for (int i = 0; i < c->n; i++)
+		if (c->t[i].pid == pid)
+			return &c->t[i];
+	return NULL;
+}
+
+/* sl_event_fn: counts switches, migrations and on-CPU time of c->t[]. */
+static inline int raw_count_event(const struct sl_event *e, void *ctx)
+{
+	struct raw_counts *c = ctx;
+	struct raw_count *r;
+
+	c->events++;
+	if (e->type == SL_EV_MIGRATE && (r = raw_find(c, e->pid)))
+		r->migrations++;
+	if (e->type != SL_EV_SWITCH)
+		return 0;
+	if ((e->flags & SL_SWF_PREV_TRACKED) && (r = raw_find(c, e->pid))) {
+		if (e->flags & SL_SWF_VOLUNTARY)
+			r->voluntary++;
+		else
+			r->involuntary++;
+		if (r->on)
+			r->oncpu_ns += e->ts - r->on_since;
+		r->runtime_ns = e->sw.prev_runtime;
+		r->on = false;
+	}
+	if ((r = raw_find(c, e->sw.next))) {
+		r->on = true;
+		r->on_since = e->ts;
+	}
+	return 0;
+}
+
+/* Skips the test only where the kernel truly cannot trace. */
+static inline void require_tracing(void)
+{
+	if (check__privileges())
+		cr_skip_test("needs root: %s", check__privileges());
+	if (access("/sys/kernel/btf/vmlinux", R_OK))
+		cr_skip_test("kernel has no BTF (/sys/kernel/btf/vmlinux)");
+}
+
+/*
+ * Waits for each child to exit, captures its kernel counters as a zombie
+ * after its last switch was seen, then reaps it.
+ */
+static inline void finish_children(struct session *s, const pid_t *pids, int n)
+{
+	for (int i = 0; i < n; i++) {
+		siginfo_t si;
+
+		for (;;) {
+			memset(&si, 0, sizeof(si));
+			cr_assert_eq(waitid(P_PID, (id_t)pids[i], &si, WEXITED | WNOHANG | WNOWAIT), 0);
+			if (si.si_pid == pids[i])
+				break;
+			cr_assert_eq(session__poll(s), 0);
+			usleep(2000);
+		}
+		cr_assert_eq(session__capture_exit(s, pids[i], 2000), 0, "no /proc counters for %d",
+			     (int)pids[i]);
+		cr_assert_eq(waitpid(pids[i], NULL, 0), pids[i]);
+	}
+}
+
+/* Asserts the raw counts of every child equal the kernel's. */
+static inline void assert_matches_kernel(struct session *s, struct raw_counts *c)
+{
+	cr_assert_eq(sl_trace_info__lost(&s->ti), 0, "records were lost");
+	for (int i = 0; i < c->n; i++) {
+		struct sl_task_info *t = sl_trace_info__task(&s->ti, c->t[i].pid);
+		struct raw_count *r = &c->t[i];
+		double rt, diff;
+
+		cr_assert_not_null(t, "pid %u unknown to the trace", r->pid);
+		cr_assert(t->proc.valid, "no kernel counters for %u", r->pid);
+		cr_assert(t->death.valid, "no final switch seen for %u", r->pid);
+		cr_expect_eq(r->voluntary, t->proc.nvcsw, "pid %u voluntary: traced %llu kernel %llu",
+			     r->pid, (unsigned long long)r->voluntary, (unsigned long long)t->proc.nvcsw);
+		cr_expect_eq(r->involuntary, t->proc.nivcsw, "pid %u involuntary: traced %llu kernel %llu",
+			     r->pid, (unsigned long long)r->involuntary, (unsigned long long)t->proc.nivcsw);
+		cr_expect_eq(r->migrations, t->proc.nr_migrations, "pid %u migrations: traced %llu kernel %llu",
+			     r->pid, (unsigned long long)r->migrations,
+			     (unsigned long long)t->proc.nr_migrations);
+		/* The probe's snapshot at the last switch is the same kernel state. */
+		cr_expect_eq(t->death.nvcsw, t->proc.nvcsw);
+		cr_expect_eq(t->death.nivcsw, t->proc.nivcsw);
+		cr_expect_eq(t->death.nr_migrations, t->proc.nr_migrations);
+		rt = (double)t->proc.sum_exec_runtime_ns;
+		diff = (double)r->runtime_ns - rt;
+		cr_expect(rt > 0 && (diff < 0 ? -diff : diff) <= rt * 0.01,
+			  "pid %u on-CPU: traced %llu ns kernel %.0f ns", r->pid,
+			  (unsigned long long)r->runtime_ns, rt);
+		/* BOOTTIME spans only bound it: see the note in bpf/schedlab.h */
+		cr_expect_gt(r->oncpu_ns, 0);
+		cr_expect_leq(r->oncpu_ns, t->proc.sum_exec_runtime_ns * 2);
+	}
+}
+
+#endif

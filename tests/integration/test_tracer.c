@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The probes against the kernel's own counters, on real children. */
+#include <sched.h>
+#include <signal.h>
+#include <time.h>
+#include <bpf/bpf.h>
+#include "common.h"
+
+#define ROUNDS 20000
+
+/* Child bodies run after the parent releases the barrier. */
+static void ping_pong(int rfd, int wfd, bool starts)
+{
+	char c = 0;
+
+	for (int i = 0; i < ROUNDS; i++) {
+		if (starts && write(wfd, &c, 1) != 1)
+			_exit(1);
+		if (read(rfd, &c, 1) != 1)
+			_exit(1);
+		if (!starts && write(wfd, &c, 1) != 1)
+			_exit(1);
+	}
+	_exit(0);
+}
+
+static void spin_on_cpu0(unsigned int ms)
+{
+	cpu_set_t set;
+	struct timespec a, b;
+
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		_exit(1);
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	do {
+		clock_gettime(CLOCK_MONOTONIC, &b);
+	} while ((b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000 < ms);
+	_exit(0);
+}
+
+struct spawned {
+	pid_t pid[2];
+	int go[2];
+};
+
+/* Forks two traced children held at a barrier pipe. */
+static void spawn_two(struct session *s, struct spawned *sp, int kind)
+{
+	int ab[2], ba[2];
+
+	cr_assert_eq(pipe(sp->go), 0);
+	cr_assert_eq(pipe(ab), 0);
+	cr_assert_eq(pipe(ba), 0);
+	cr_assert_eq(tracer__follow_children(s->tracer, getpid(), true), 0);
+	for (int i = 0; i < 2; i++) {
+		sp->pid[i] = fork();
+		cr_assert_geq(sp->pid[i], 0);
+		if (sp->pid[i] == 0) {
+			char c;
+
+			close(sp->go[1]);
+			if (read(sp->go[0], &c, 1) != 1)
+				_exit(1);
+			if (kind == 0)
+				ping_pong(i ? ab[0] : ba[0], i ? ba[1] : ab[1], i == 0);
+			spin_on_cpu0(300);
+		}
+	}
+	cr_assert_eq(tracer__follow_children(s->tracer, getpid(), false), 0);
+	close(ab[0]);
+	close(ab[1]);
+	close(ba[0]);
+	close(ba[1]);
+	close(sp->go[0]);
+}
+
+static void run_and_check(enum tracer_mode mode, int kind)
+{
+	struct session_opts so = { .mode = mode, .cmdline = "test" };
+	struct raw_counts counts = { 0 };
+	struct spawned sp;
+	struct session *s;
+
+	require_tracing();
+	cr_assert_eq(session__open(&so, &s), 0);
+	cr_assert_str_eq(s->ti.probe_mode, mode == TRACER_RAW_TP ? "raw_tp" : "tp_btf");
+	cr_assert_eq(session__add_sink(s, raw_count_event, &counts), 0);
+	spawn_two(s, &sp, kind);
+	counts.n = 2;
+	counts.t[0].pid = (__u32)sp.pid[0];
+	counts.t[1].pid = (__u32)sp.pid[1];
+	cr_assert_eq(write(sp.go[1], "xx", 2), 2);
+	close(sp.go[1]);
+	finish_children(s, sp.pid, 2);
+	cr_assert_eq(session__close(s), 0);
+
+	assert_matches_kernel(s, &counts);
+	if (kind == 0) {
+		/* every round trip blocks each side once */
+		cr_expect_geq(counts.t[0].voluntary, ROUNDS / 2);
+		cr_expect_geq(counts.t[1].voluntary, ROUNDS / 2);
+	} else {
+		/* two spinners sharing CPU 0 must preempt each other */
+		cr_expect_gt(counts.t[0].involuntary + counts.t[1].involuntary, 2);
+	}
+	session__free(s);
+}
+
+Test(tracer, pipe_ping_pong_matches_kernel, .timeout = 60)
+{
+	run_and_check(TRACER_AUTO, 0);
+}
+
+Test(tracer, pinned_spinners_match_kernel, .timeout = 60)
+{
+	run_and_check(TRACER_AUTO, 1);
+}
+
+Test(tracer, raw_tp_fallback_matches_kernel, .timeout = 60)
+{
+	run_and_check(TRACER_RAW_TP, 0);
+}
+
+static int count_our_programs(void)
+{
+	__u32 id = 0;
+	int ours = 0;
+
+	while (bpf_prog_get_next_id(id, &id) == 0) {
+		struct bpf_prog_info info = { 0 };
+		__u32 len = sizeof(info);
+		int fd = bpf_prog_get_fd_by_id(id);
+
+		if (fd < 0)
+			continue;
+		if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0 &&
+		    (!strncmp(info.name, "tp_btf_", 7) || !strncmp(info.name, "raw_tp_", 7) ||
+		     !strncmp(info.name, "usdt_", 5)))
+			ours++;
+		close(fd);
+	}
+	return ours;
+}
+
+/*
+ * After destroy, no program of ours stays loaded.  The kernel frees a
+ * program from a work queue once its last reference is gone, so allow it
+ * a moment.
+ */
+Test(tracer, destroy_unloads_every_program, .timeout = 30)
+{
+	struct tracer *t;
+	int ours = 0;
+
+	require_tracing();
+	cr_assert_eq(tracer__open(NULL, &t), 0);
+	cr_assert_gt(count_our_programs(), 0, "programs not visible while loaded");
+	tracer__destroy(t);
+	for (int i = 0; i < 200 && (ours = count_our_programs()); i++)
+		usleep(10000);
+	cr_assert_eq(ours, 0, "%d schedlab programs still loaded 2 s after destroy", ours);
+}

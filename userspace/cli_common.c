@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "cli.h"
+
+int usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("schedlab: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (see 'schedlab %s%s--help')\n", cmd ? cmd : "", cmd ? " " : "");
+	return 2;
+}
+
+int parse_u64(const char *s, unsigned long long min, unsigned long long max,
+	      unsigned long long *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!s || !*s || *s == '-' || *s == '+')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int parse_duration_ns(const char *s, unsigned long long *ns)
+{
+	static const struct { const char *suffix; double mult; } units[] = {
+		{ "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 }, { "m", 60e9 }, { "", 1e9 },
+	};
+	char *end;
+	double v;
+
+	if (!s || !*s || *s == '-' || *s == '+')
+		return -EINVAL;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || v < 0)
+		return -EINVAL;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (!strcmp(end, units[i].suffix)) {
+			double r = v * units[i].mult;
+
+			if (r > 1e18)
+				return -EINVAL;
+			*ns = (unsigned long long)(r + 0.5);
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+int present_option(int opt, const char *arg, struct present_opts *o)
+{
+	switch (opt) {
+	case 'J':
+		o->format = PRESENT_JSON;
+		return 1;
+	case 'C':
+		o->format = PRESENT_CSV;
+		return 1;
+	case 'T':
+		o->ascii_timeline = true;
+		return 1;
+	case 'P':
+		o->perfetto_path = arg;
+		return 1;
+	case 'H':
+		o->html_path = arg;
+		return 1;
+	}
+	return 0;
+}
