@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * schedlab run / record / profiles: the workload lab under the tracer.
+ *
+ * The probes are attached first; the workload's processes are forked with
+ * schedlab as follow parent, so each is traced from its fork, and wait at
+ * a start barrier.  While the workload runs, a poller thread drains the
+ * rings (workload__wait blocks the main thread); the two share the session
+ * under one lock.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "check.h"
+#include "cli.h"
+#include "log.h"
+#include "present.h"
+#include "profile.h"
+#include "run.h"
+#include "session.h"
+#include "workload.h"
+
+static const char run_usage[] =
+"usage: schedlab run [PROFILE | -f FILE] [--KEY VALUE ...] [-o TRACE] [OUTPUT OPTIONS]\n"
+"       schedlab record [PROFILE | -f FILE] [--KEY VALUE ...] -o TRACE\n"
+"\n"
+"Runs a workload profile (default: balanced) under the tracer: producers\n"
+"and consumers joined by a blocking queue, or clients calling a process\n"
+"pool.  Prints the report (run) or only records the trace (record).\n"
+"Every profile key can be overridden, e.g. --producers 4 --consumers 2\n"
+"--queue shm --capacity 64 --items 100000 --duration 5s --produce cpu:200us\n"
+"--consume io:fsync:4k --cpus 0,1  (keys: docs/profiles.md; list: schedlab profiles)\n"
+"\n"
+"  -f, --file FILE     load the profile from an INI file\n"
+"  -o, --output TRACE  record the trace to TRACE (for report/timeline)\n"
+"  --json | --csv      machine-readable report\n"
+"  --timeline          also print the per-CPU terminal timeline\n"
+"  --perfetto FILE     also write a Perfetto trace\n"
+"  --html FILE         also write an HTML timeline\n"
+"  --raw-tp            use raw_tp probes even where tp_btf works\n"
+"  -h, --help          this text\n";
+
+#define MAX_OVERRIDES 64
+
+struct run_args {
+	const char *profile;
+	const char *file;
+	const char *output;
+	enum tracer_mode mode;
+	struct present_opts present;
+	const char *keys[MAX_OVERRIDES], *values[MAX_OVERRIDES];
+	int nr_overrides;
+};
+
+/* Returns 0, or the exit code of a usage error (2) / help (-1). */
+static int parse_run_args(const char *cmd, int argc, char **argv, struct run_args *a)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+		const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+		char *eq;
+
+		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+			fputs(run_usage, stdout);
+			return -1;
+		}
+		if (arg[0] != '-') {
+			if (a->profile || a->file)
+				return usage_error(cmd, "unexpected argument '%s'", arg);
+			a->profile = arg;
+			continue;
+		}
+		if (!strcmp(arg, "--json") || !strcmp(arg, "--csv") || !strcmp(arg, "--timeline")) {
+			present_option(arg[2] == 'j' ? 'J' : arg[2] == 'c' ? 'C' : 'T', NULL, &a->present);
+			continue;
+		}
+		if (!strcmp(arg, "--raw-tp")) {
+			a->mode = TRACER_RAW_TP;
+			continue;
+		}
+		if (!strcmp(arg, "-f") || !strcmp(arg, "--file") || !strcmp(arg, "-o") ||
+		    !strcmp(arg, "--output") || !strcmp(arg, "--perfetto") || !strcmp(arg, "--html")) {
+			if (!next)
+				return usage_error(cmd, "%s needs a value", arg);
+			if (arg[1] == 'f' || !strcmp(arg, "--file")) {
+				if (a->profile)
+					return usage_error(cmd, "give a profile name or -f FILE, not both");
+				a->file = next;
+			} else if (arg[1] == 'o' || !strcmp(arg, "--output")) {
+				a->output = next;
+			} else {
+				present_option(!strcmp(arg, "--html") ? 'H' : 'P', next, &a->present);
+			}
+			i++;
+			continue;
+		}
+		/* --KEY VALUE or --KEY=VALUE: a profile override */
+		if (arg[1] != '-' || !arg[2])
+			return usage_error(cmd, "unknown option '%s'", arg);
+		if (a->nr_overrides == MAX_OVERRIDES)
+			return usage_error(cmd, "too many overrides");
+		eq = strchr(arg, '=');
+		if (eq) {
+			*eq = '\0';
+			a->values[a->nr_overrides] = eq + 1;
+		} else {
+			if (!next)
+				return usage_error(cmd, "%s needs a value", arg);
+			a->values[a->nr_overrides] = next;
+			i++;
+		}
+		a->keys[a->nr_overrides++] = arg + 2;
+	}
+	return 0;
+}
+
+/* Profile, file, then overrides; a bad value is a usage error (exit 2). */
+static int build_config(const char *cmd, const struct run_args *a, struct wl_config *c)
+{
+	char err[256];
+	int ret;
+
+	wl_config__defaults(c);
+	if (a->profile && wl_profile__builtin(a->profile, c))
+		return usage_error(cmd, "unknown profile '%s' (schedlab profiles lists them)",
+				   a->profile);
+	if (a->file) {
+		ret = wl_config__load_ini(c, a->file, err, sizeof(err));
+		if (ret == -EINVAL)
+			return usage_error(cmd, "%s", err);
+		if (ret) {
+			pr_err("cannot read profile %s: %s", a->file, strerror(-ret));
+			return 2;
+		}
+	}
+	for (int i = 0; i < a->nr_overrides; i++)
+		if (wl_config__set(c, a->keys[i], a->values[i], err, sizeof(err)))
+			return usage_error(cmd, "%s", err);
+	if (wl_config__validate(c, err, sizeof(err)))
+		return usage_error(cmd, "%s", err);
+	return 0;
+}
+
+int cmd_profiles(int argc, char **argv)
+{
+	(void)argv;
+	if (argc > 1) {
+		if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+			puts("usage: schedlab profiles\n\nLists the built-in workload profiles, one line each.");
+			return 0;
+		}
+		return usage_error("profiles", "takes no arguments");
+	}
+	wl_profile__list(stdout);
+	return 0;
+}
+
+static int run_or_record(const char *cmd, int argc, char **argv, bool record)
+{
+	struct run_args a = { .present.color = isatty(STDOUT_FILENO) };
+	struct run_result rr = { 0 };
+	struct wl_config c;
+	const char *priv;
+	int ret;
+
+	ret = parse_run_args(cmd, argc, argv, &a);
+	if (ret)
+		return ret < 0 ? 0 : ret;
+	if (record) {
+		if (!a.output)
+			return usage_error(cmd, "record needs -o TRACE");
+		a.present.format = PRESENT_NONE;
+	}
+	ret = build_config(cmd, &a, &c);
+	if (ret)
+		return ret;
+	priv = check__privileges();
+	if (priv) {
+		pr_err("%s", priv);
+		return 1;
+	}
+	session__install_signals();
+	ret = run__profile(&c, a.mode, a.output, &a.present, stdout, &rr);
+	if (ret)
+		return 1;
+	if (record)
+		fprintf(stderr, "schedlab: recorded %llu events to %s\n",
+			(unsigned long long)rr.events, a.output);
+	if (!rr.summary.conserved) {
+		pr_err("conservation check failed: produced %llu != consumed %llu + queued %llu + lost %llu (duplicates %llu)",
+		       rr.summary.produced, rr.summary.consumed, rr.summary.queued,
+		       rr.summary.lost, rr.summary.duplicates);
+		return 1;
+	}
+	return session_stop ? 130 : 0;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	return run_or_record("run", argc, argv, false);
+}
+
+int cmd_record(int argc, char **argv)
+{
+	return run_or_record("record", argc, argv, true);
+}
