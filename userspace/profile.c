@@ -61,7 +61,7 @@ static const char *const kv_pool_async[] = {
 	"producers", "1", "pool", "4", "pool-mode", "async", "capacity", "8",
 	"items", "1000", "produce", "none", "consume", "cpu:1ms", NULL };
 static const char *const kv_pipe_storm[] = {
-	"producers", "1", "consumers", "1", "queue", "pipe", "capacity", "1",
+	"producers", "1", "consumers", "1", "queue", "pipe", "capacity", "1", "cpus", "0",
 	"items", "0", "duration", "2s", "produce", "none", "consume", "none", NULL };
 
 static const struct preset presets[] = {
@@ -83,7 +83,7 @@ static const struct preset presets[] = {
 	  kv_pool_sync },
 	{ "pool-async", "the same client and pool with apply_async(): tasks overlap",
 	  kv_pool_async },
-	{ "pipe-storm", "capacity-1 pipe ping-pong, no work: an extreme context-switch rate",
+	{ "pipe-storm", "capacity-1 pipe ping-pong on CPU 0, no work: extreme switch rate",
 	  kv_pipe_storm },
 };
 
@@ -280,7 +280,10 @@ int wl_config__set(struct wl_config *c, const char *key, const char *v, char *er
 			CPU_ZERO(&c->cpuset);
 			return 0;
 		}
-		if (strlen(v) < sizeof(c->cpus) && parse_cpus(v, &c->cpuset) == 0) {
+		cpu_set_t set;
+
+		if (strlen(v) < sizeof(c->cpus) && parse_cpus(v, &set) == 0) {
+			c->cpuset = set;
 			snprintf(c->cpus, sizeof(c->cpus), "%s", v);
 			return 0;
 		}
