@@ -1,0 +1,861 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The streaming pass: every event updates a per-task state machine, the
+ * per-CPU occupant and the level counters (parallelism, concurrency,
+ * multiprogramming) in O(1), with no allocation except when a new task,
+ * waker->wakee pair or queue depth appears.  Metrics are derived from these
+ * accumulators in analysis_finish.c; docs/metrics.md defines them.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "analysis_priv.h"
+
+static const char *const state_names[SL_TS_MAX] = {
+	[SL_TS_RUNNING] = "running",
+	[SL_TS_RUNNABLE_WAKEUP] = "runnable-wakeup",
+	[SL_TS_RUNNABLE_PREEMPT] = "runnable-preempted",
+	[SL_TS_IO] = "io",
+	[SL_TS_QFULL] = "queue-full",
+	[SL_TS_QEMPTY] = "queue-empty",
+	[SL_TS_LOCK] = "lock",
+	[SL_TS_SLEEP] = "sleep",
+	[SL_TS_OTHER] = "other",
+};
+
+const char *sl_task_state_name(enum sl_task_state s)
+{
+	if ((unsigned int)s < SL_TS_MAX)
+		return state_names[s];
+	return "unknown";
+}
+
+static inline bool is_runnable(__u8 s)
+{
+	return s == SL_TS_RUNNABLE_WAKEUP || s == SL_TS_RUNNABLE_PREEMPT;
+}
+
+static inline __u32 pid_hash(__u32 pid, __u32 mask)
+{
+	return (pid * 0x9e3779b1u) >> 7 & mask;
+}
+
+static __u32 pid_find(struct analysis *a, __u32 pid)
+{
+	__u32 h;
+
+	if (pid == a->last_pid)
+		return a->last_idx;
+	for (h = pid_hash(pid, a->pid_mask); a->pid_keys[h]; h = (h + 1) & a->pid_mask) {
+		if (a->pid_keys[h] == pid) {
+			a->last_pid = pid;
+			a->last_idx = a->pid_vals[h];
+			return a->last_idx;
+		}
+	}
+	return NO_IDX;
+}
+
+static void pid_put(struct analysis *a, __u32 pid, __u32 idx)
+{
+	__u32 h;
+
+	for (h = pid_hash(pid, a->pid_mask); a->pid_keys[h]; h = (h + 1) & a->pid_mask)
+		if (a->pid_keys[h] == pid)
+			break;
+	a->pid_keys[h] = pid;
+	a->pid_vals[h] = idx;
+	a->last_pid = pid;
+	a->last_idx = idx;
+}
+
+static int pid_grow(struct analysis *a)
+{
+	__u32 old_size = a->pid_mask + 1, size = old_size * 2;
+	__u32 *ok = a->pid_keys, *ov = a->pid_vals;
+
+	a->pid_keys = calloc(size, sizeof(__u32));
+	a->pid_vals = calloc(size, sizeof(__u32));
+	if (!a->pid_keys || !a->pid_vals) {
+		free(a->pid_keys);
+		free(a->pid_vals);
+		a->pid_keys = ok;
+		a->pid_vals = ov;
+		return -ENOMEM;
+	}
+	a->pid_mask = size - 1;
+	for (__u32 i = 0; i < old_size; i++)
+		if (ok[i])
+			pid_put(a, ok[i], ov[i]);
+	free(ok);
+	free(ov);
+	return 0;
+}
+
+static int grow_u64(__u64 **p, __u32 old_n, __u32 new_n)
+{
+	__u64 *n = realloc(*p, (size_t)new_n * sizeof(__u64));
+
+	if (!n)
+		return -ENOMEM;
+	memset(n + old_n, 0, (size_t)(new_n - old_n) * sizeof(__u64));
+	*p = n;
+	return 0;
+}
+
+/* Level arrays hold one entry per possible count: 0..nr_tasks. */
+static int levels_reserve(struct analysis *a, __u32 need)
+{
+	__u32 cap = a->lvl_cap;
+
+	if (need <= cap)
+		return 0;
+	while (cap < need)
+		cap *= 2;
+	if (grow_u64(&a->lvl_par, a->lvl_cap, cap) || grow_u64(&a->lvl_con, a->lvl_cap, cap) ||
+	    grow_u64(&a->lvl_mp, a->lvl_cap, cap) || grow_u64(&a->pend_snap, a->lvl_cap, cap))
+		return -ENOMEM;
+	a->lvl_cap = cap;
+	return 0;
+}
+
+/* Time since the last level change goes to the current levels. */
+static inline void levels_advance(struct analysis *a, __u64 ts)
+{
+	__u64 dt;
+
+	if (!a->t0_set || ts <= a->lvl_last)
+		return;
+	dt = ts - a->lvl_last;
+	a->lvl_par[a->nrun] += dt;
+	a->lvl_con[a->ncon] += dt;
+	a->lvl_mp[a->nalive] += dt;
+	a->lvl_last = ts;
+}
+
+static inline void emit(struct analysis *a, __u64 start, __u64 end, __u32 pid, __u16 cpu,
+			__u8 kind, __u8 state)
+{
+	struct sl_interval iv = {
+		.start = start, .end = end, .pid = pid, .cpu = cpu, .kind = kind, .state = state,
+	};
+
+	a->iv_fn(&iv, a->iv_ctx);
+}
+
+/* Closes t's current state at ts (accounting and callback), no level change. */
+static inline void task_close(struct analysis *a, struct a_task *t, __u64 ts)
+{
+	__u8 os = t->state;
+	__u64 dt;
+
+	if (os >= SL_TS_MAX || ts <= t->since)
+		return;
+	dt = ts - t->since;
+	t->state_ns[os] += dt;
+	if (os >= SL_TS_QFULL && os <= SL_TS_LOCK)
+		queue_attribute_wait(a, t, os, dt);
+	if (a->iv_fn)
+		emit(a, t->since, ts, t->pid, os == SL_TS_RUNNING ? t->cpu : 0xffff, SL_IV_TASK, os);
+}
+
+static void set_state(struct analysis *a, struct a_task *t, __u8 ns, __u64 ts)
+{
+	__u8 os = t->state;
+	int dr, dq;
+
+	task_close(a, t, ts);
+	dr = (ns == SL_TS_RUNNING) - (os == SL_TS_RUNNING);
+	dq = is_runnable(ns) - is_runnable(os);
+	if (dr | dq) {
+		levels_advance(a, ts);
+		a->nrun += dr;
+		a->ncon += dr + dq;
+		if (a->nrun > a->max_run)
+			a->max_run = a->nrun;
+		if (a->ncon > a->max_con)
+			a->max_con = a->ncon;
+	}
+	t->state = ns;
+	t->since = ts;
+}
+
+static void cpu_snapshot(struct analysis *a, __u64 ts);
+
+static void task_die(struct analysis *a, struct a_task *t, __u64 ts)
+{
+	if (!t->alive)
+		return;
+	levels_advance(a, ts);
+	t->alive = 0;
+	t->last_ts = ts;
+	a->nalive--;
+	if (!a->nalive)
+		cpu_snapshot(a, ts);
+}
+
+/* A new task: resident from ts. */
+static int task_new(struct analysis *a, __u32 pid, __u64 ts, __u32 *idx)
+{
+	struct a_task *t;
+	int err;
+
+	if (a->nr_tasks == a->task_cap) {
+		__u32 cap = a->task_cap * 2;
+		struct a_task *n = realloc(a->tasks, (size_t)cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		a->tasks = n;
+		a->task_cap = cap;
+	}
+	if ((a->nr_tasks + 1) * 2 > a->pid_mask + 1) {
+		err = pid_grow(a);
+		if (err)
+			return err;
+	}
+	err = levels_reserve(a, a->nr_tasks + 2);
+	if (err)
+		return err;
+	*idx = a->nr_tasks++;
+	t = &a->tasks[*idx];
+	memset(t, 0, sizeof(*t));
+	t->pid = pid;
+	t->tgid = pid;
+	t->state = TS_UNKNOWN;
+	t->cpu = 0xffff;
+	t->waker = SL_NO_TASK;
+	t->wake_edge = NO_IDX;
+	t->first_ts = ts;
+	t->since = ts;
+	pid_put(a, pid, *idx);
+
+	if (!a->t0_set) {
+		a->t0_set = true;
+		a->t0 = ts;
+		a->lvl_last = ts;
+	}
+	levels_advance(a, ts);
+	t->alive = 1;
+	a->nalive++;
+	if (a->nalive > a->max_alive)
+		a->max_alive = a->nalive;
+	return 0;
+}
+
+int task_lookup_or_create(struct analysis *a, __u32 pid, __u64 ts, __u32 *idx)
+{
+	__u32 i = pid_find(a, pid);
+
+	if (i != NO_IDX && a->tasks[i].state != TS_DEAD) {
+		*idx = i;
+		return 0;
+	}
+	return task_new(a, pid, ts, idx);
+}
+
+/* ---- wakeup edges: open addressing over (waker, wakee) ---- */
+
+static inline __u32 edge_hash(__u32 waker, __u32 wakee, __u32 mask)
+{
+	return ((waker * 0x9e3779b1u) ^ (wakee * 0x85ebca6bu)) >> 5 & mask;
+}
+
+static int edge_grow(struct analysis *a)
+{
+	__u32 size = (a->edge_mask + 1) * 2;
+	__u32 *slots = malloc((size_t)size * sizeof(__u32));
+
+	if (!slots)
+		return -ENOMEM;
+	memset(slots, 0xff, (size_t)size * sizeof(__u32));
+	for (__u32 i = 0; i < a->nr_edges; i++) {
+		__u32 h = edge_hash(a->edges[i].waker, a->edges[i].wakee, size - 1);
+
+		while (slots[h] != NO_IDX)
+			h = (h + 1) & (size - 1);
+		slots[h] = i;
+	}
+	free(a->edge_slots);
+	a->edge_slots = slots;
+	a->edge_mask = size - 1;
+	return 0;
+}
+
+static __u32 edge_get(struct analysis *a, __u32 waker, __u32 wakee)
+{
+	__u32 h = edge_hash(waker, wakee, a->edge_mask), i;
+	struct a_edge *e;
+
+	for (; (i = a->edge_slots[h]) != NO_IDX; h = (h + 1) & a->edge_mask)
+		if (a->edges[i].waker == waker && a->edges[i].wakee == wakee)
+			return i;
+	if (a->nr_edges == a->edge_cap) {
+		e = realloc(a->edges, (size_t)a->edge_cap * 2 * sizeof(*e));
+		if (!e)
+			return NO_IDX;
+		a->edges = e;
+		a->edge_cap *= 2;
+	}
+	i = a->nr_edges++;
+	a->edges[i] = (struct a_edge){ .waker = waker, .wakee = wakee };
+	a->edge_slots[h] = i;
+	if (a->nr_edges * 2 > a->edge_mask + 1 && edge_grow(a))
+		return NO_IDX;
+	return i;
+}
+
+/* ---- per-CPU occupancy ---- */
+
+static inline int occ_kind(const struct a_cpu *c)
+{
+	if (c->occ != NO_IDX)
+		return OCC_TRACED;
+	return c->occ_pid == SL_OCC_IDLE ? OCC_IDLE : OCC_OTHER;
+}
+
+static inline void cpu_close(struct analysis *a, __u32 c, __u64 ts)
+{
+	struct a_cpu *cpu = &a->cpus[c];
+	__u64 s;
+
+	if (!cpu->known || ts <= cpu->since)
+		return;
+	if (a->t0_set) {
+		s = cpu->since > a->t0 ? cpu->since : a->t0;
+		if (ts > s)
+			cpu->occ_ns[occ_kind(cpu)] += ts - s;
+	}
+	if (a->iv_fn)
+		emit(a, cpu->since, ts, cpu->occ_pid, (__u16)c, SL_IV_CPU, 0);
+}
+
+/* Occupancy as of ts, kept for when W ends at the last task's death. */
+static void cpu_snapshot(struct analysis *a, __u64 ts)
+{
+	for (__u32 c = 0; c < a->ncpu; c++) {
+		struct a_cpu *cpu = &a->cpus[c];
+		__u64 s;
+
+		memcpy(cpu->snap_ns, cpu->occ_ns, sizeof(cpu->snap_ns));
+		if (cpu->known) {
+			s = cpu->since > a->t0 ? cpu->since : a->t0;
+			if (ts > s)
+				cpu->snap_ns[occ_kind(cpu)] += ts - s;
+		} else if (ts > a->t0) {
+			cpu->snap_ns[OCC_UNKNOWN] += ts - a->t0;
+		}
+	}
+	a->snap_taken = true;
+	a->snap_ts = ts;
+}
+
+/* ---- the state machine ---- */
+
+static void record_wakeup(struct analysis *a, struct a_task *t, __u32 waker, __u64 ts)
+{
+	t->waker = waker;
+	t->wake_ts = ts;
+	t->wakeups++;
+	t->wake_edge = edge_get(a, waker, (__u32)(t - a->tasks));
+	if (t->wake_edge != NO_IDX)
+		a->edges[t->wake_edge].count++;
+}
+
+/*
+ * A task blocked right after a wakeup that reached it while it was still
+ * on the CPU, and is now switched in without a wakeup of its own: the
+ * kernel's sched_waking fired before its sched_switch (the waker waited on
+ * p->on_cpu), so the "block" was in fact runnable-after-wakeup.  Its
+ * interval is still open, so relabel it; the concurrency levels spent
+ * during it move up by one, exactly, from the snapshot taken at the block.
+ */
+static void resolve_pending(struct analysis *a, __u32 idx, __u64 ts)
+{
+	struct a_task *t = &a->tasks[idx];
+
+	if (a->pend_owner == idx) {
+		if (a->pend_snap_valid) {
+			levels_advance(a, ts);
+			for (__u32 l = a->lvl_cap - 1; l-- > 0;) {
+				__u64 d = a->lvl_con[l] - a->pend_snap[l];
+
+				if (!d)
+					continue;
+				a->lvl_con[l] -= d;
+				a->lvl_con[l + 1] += d;
+				if (l + 1 > a->max_con)
+					a->max_con = l + 1;
+			}
+		}
+		a->pend_owner = NO_IDX;
+	}
+	t->pending_wake = 0;
+	t->state = SL_TS_RUNNABLE_WAKEUP;
+	levels_advance(a, ts);
+	a->ncon++;
+	if (a->ncon > a->max_con)
+		a->max_con = a->ncon;
+	record_wakeup(a, t, t->pending_waker, t->since);
+}
+
+static void drop_pending(struct analysis *a, __u32 idx)
+{
+	if (a->pend_owner == idx)
+		a->pend_owner = NO_IDX;
+	a->tasks[idx].pending_wake = 0;
+}
+
+static __u8 reason_state(__u8 reason)
+{
+	switch (reason) {
+	case SL_R_PREEMPTED:
+	case SL_R_YIELD:
+		return SL_TS_RUNNABLE_PREEMPT;
+	case SL_R_SLEEP:
+		return SL_TS_SLEEP;
+	case SL_R_IO:
+		return SL_TS_IO;
+	case SL_R_QFULL:
+		return SL_TS_QFULL;
+	case SL_R_QEMPTY:
+		return SL_TS_QEMPTY;
+	case SL_R_LOCK:
+		return SL_TS_LOCK;
+	case SL_R_DEAD:
+		return TS_DEAD;
+	default:	/* DISK_WAIT (D without iowait), OTHER, NONE */
+		return SL_TS_OTHER;
+	}
+}
+
+static void switch_out(struct analysis *a, __u32 idx, __u32 c, __u64 ts, __u8 fl)
+{
+	struct a_task *t = &a->tasks[idx];
+	__u8 ns = reason_state(fl & SL_SWF_REASON_MASK);
+
+	if (c < a->ncpu && t->state == SL_TS_RUNNING) {
+		struct a_cpu *cpu = &a->cpus[c];
+		__u64 len = ts - t->since;
+
+		if (!cpu->slice_n || len < cpu->slice_min)
+			cpu->slice_min = len;
+		if (len > cpu->slice_max)
+			cpu->slice_max = len;
+		cpu->slice_n++;
+		cpu->slice_sum += len;
+		cpu->slice_hist[sl_log2_index(len)]++;
+	}
+	t->slices++;
+	if (fl & SL_SWF_VOLUNTARY)
+		t->vol++;
+	else
+		t->invol++;
+
+	if (ns == TS_DEAD) {
+		drop_pending(a, idx);
+		set_state(a, t, TS_DEAD, ts);
+		t->exited = true;
+		task_die(a, t, ts);
+		return;
+	}
+	set_state(a, t, ns, ts);
+	if (ns == SL_TS_RUNNABLE_PREEMPT || !t->pending_wake) {
+		t->pending_wake = 0;
+		return;
+	}
+	/* Woken while still running, now blocked: decided at its next event. */
+	t->pending_wake = 2;
+	if (a->pend_owner == NO_IDX) {
+		a->pend_owner = idx;
+		levels_advance(a, ts);
+		memcpy(a->pend_snap, a->lvl_con, (size_t)a->lvl_cap * sizeof(__u64));
+		a->pend_snap_valid = true;
+	} else {
+		/* Two open at once: the snapshot no longer isolates one of them. */
+		a->pend_snap_valid = false;
+	}
+}
+
+static void switch_in(struct analysis *a, __u32 idx, __u32 c, __u64 ts)
+{
+	struct a_task *t = &a->tasks[idx];
+
+	if (t->state == SL_TS_RUNNING) {
+		if (t->cpu == c)
+			return;
+		set_state(a, t, SL_TS_OTHER, ts);	/* its switch-out was lost */
+	}
+	if (t->pending_wake == 2)
+		resolve_pending(a, idx, ts);
+	else
+		t->pending_wake = 0;
+	if (t->state == SL_TS_RUNNABLE_WAKEUP) {
+		__u64 lat = ts - t->wake_ts;
+
+		sl_hdr_add(&a->rq, lat);
+		if (!t->rq_n || lat < t->rq_min)
+			t->rq_min = lat;
+		if (lat > t->rq_max)
+			t->rq_max = lat;
+		t->rq_n++;
+		t->rq_sum += lat;
+		if (t->wake_edge != NO_IDX)
+			a->edges[t->wake_edge].delay_ns += lat;
+		t->wake_edge = NO_IDX;
+	}
+	if (c < a->ncpu) {
+		t->cpu = (__u16)c;
+		t->cpumask[c / 64] |= 1ull << (c % 64);
+	}
+	set_state(a, t, SL_TS_RUNNING, ts);
+}
+
+static int on_switch(struct analysis *a, const struct sl_event *e, __u64 ts)
+{
+	__u32 c = e->cpu, pi = NO_IDX, ni = NO_IDX, next = e->sw.next;
+	struct a_cpu *cpu = c < a->ncpu ? &a->cpus[c] : NULL;
+	__u8 fl = e->flags;
+	bool backfilled = false;
+	int err;
+
+	if ((fl & SL_SWF_PREV_TRACKED) && e->pid) {
+		struct a_task *t;
+
+		pi = pid_find(a, e->pid);
+		if (pi == NO_IDX || a->tasks[pi].state == TS_DEAD) {
+			/*
+			 * First seen leaving a CPU: it was running before the
+			 * stream began.  Back-fill from the start when nothing
+			 * has been accounted yet, else start it here.
+			 */
+			__u64 from = ts;
+
+			if (!a->t0_set && cpu && !cpu->known) {
+				from = a->stream_start;
+				backfilled = true;
+			}
+			err = task_new(a, e->pid, from, &pi);
+			if (err)
+				return err;
+		}
+		t = &a->tasks[pi];
+		if (t->state != SL_TS_RUNNING) {
+			if (t->pending_wake == 2)
+				drop_pending(a, pi);
+			if (cpu)
+				t->cpu = (__u16)c;
+			set_state(a, t, SL_TS_RUNNING, backfilled ? a->stream_start : ts);
+			if (cpu)
+				t->cpumask[c / 64] |= 1ull << (c % 64);
+		}
+		switch_out(a, pi, c, ts, fl);
+	}
+	if ((fl & SL_SWF_NEXT_TRACKED) && next) {
+		err = task_lookup_or_create(a, next, ts, &ni);
+		if (err)
+			return err;
+		switch_in(a, ni, c, ts);
+	}
+	if (!cpu)
+		return 0;
+	if (!cpu->known) {
+		cpu->known = true;
+		cpu->since = a->stream_start;
+		cpu->occ = backfilled ? pi : NO_IDX;
+		if (backfilled)
+			cpu->occ_pid = e->pid;
+		else
+			cpu->occ_pid = (e->pid == 0) ? SL_OCC_IDLE : SL_OCC_OTHER;
+	} else if (cpu->occ != NO_IDX && cpu->occ != pi) {
+		/* Lost records: the task we thought held this CPU left unseen. */
+		struct a_task *o = &a->tasks[cpu->occ];
+
+		if (o->state == SL_TS_RUNNING && o->cpu == c)
+			set_state(a, o, SL_TS_OTHER, ts);
+	}
+	cpu_close(a, c, ts);
+	cpu->occ = ni;
+	cpu->occ_pid = ni != NO_IDX ? next : (next == 0 ? SL_OCC_IDLE : SL_OCC_OTHER);
+	cpu->since = ts;
+	return 0;
+}
+
+static int on_wakeup(struct analysis *a, const struct sl_event *e, __u64 ts, bool is_new)
+{
+	__u32 wi, waker = SL_NO_TASK;
+	struct a_task *t;
+	int err;
+
+	if (!e->wk.wakee)
+		return 0;
+	err = task_lookup_or_create(a, e->wk.wakee, ts, &wi);
+	if (err)
+		return err;
+	if ((e->flags & SL_WKF_WAKER_TRACKED) && e->pid) {
+		waker = pid_find(a, e->pid);
+		if (waker == NO_IDX)
+			waker = SL_NO_TASK;
+	}
+	t = &a->tasks[wi];
+	switch (t->state) {
+	case SL_TS_RUNNING:
+		/* Before its sched_switch, or it never blocked: see resolve_pending. */
+		if (!is_new) {
+			t->pending_wake = 1;
+			t->pending_waker = waker;
+		}
+		return 0;
+	case SL_TS_RUNNABLE_WAKEUP:
+	case SL_TS_RUNNABLE_PREEMPT:
+	case TS_DEAD:
+		return 0;
+	}
+	if (t->pending_wake)
+		drop_pending(a, wi);	/* this block is a real one: woken now */
+	set_state(a, t, SL_TS_RUNNABLE_WAKEUP, ts);
+	record_wakeup(a, t, waker, ts);
+	return 0;
+}
+
+static int on_migrate(struct analysis *a, const struct sl_event *e, __u64 ts)
+{
+	__u32 idx, from = e->mig.orig_cpu, to = e->mig.dest_cpu;
+	struct a_task *t;
+	int err;
+
+	err = task_lookup_or_create(a, e->pid, ts, &idx);
+	if (err)
+		return err;
+	t = &a->tasks[idx];
+	t->migr++;
+	a->migrations++;
+	if (t->state == SL_TS_RUNNABLE_WAKEUP || t->pending_wake == 2) {
+		t->migr_wake++;
+		a->migrations_wakeup++;
+	}
+	if (from < a->ncpu && to < a->ncpu)
+		a->mig[from * a->ncpu + to]++;
+	return 0;
+}
+
+static int on_fork(struct analysis *a, const struct sl_event *e, __u64 ts)
+{
+	__u32 idx = pid_find(a, e->fork.child), pidx;
+	struct a_task *t;
+	int err;
+
+	if (!e->fork.child)
+		return 0;
+	if (idx != NO_IDX && a->tasks[idx].state != TS_DEAD) {
+		t = &a->tasks[idx];
+		/* Recycled pid whose death we never saw (lost records). */
+		if (t->state != TS_UNKNOWN || t->first_ts != ts) {
+			drop_pending(a, idx);
+			set_state(a, t, TS_DEAD, ts);
+			task_die(a, t, ts);
+			idx = NO_IDX;
+		}
+	}
+	if (idx == NO_IDX || a->tasks[idx].state == TS_DEAD) {
+		err = task_new(a, e->fork.child, ts, &idx);
+		if (err)
+			return err;
+	}
+	t = &a->tasks[idx];
+	t->tgid = e->fork.child_tgid ? e->fork.child_tgid : e->fork.child;
+	t->ppid = e->pid;
+	pidx = pid_find(a, e->pid);
+	if (pidx != NO_IDX && a->tasks[pidx].comm[0] && !t->comm[0])
+		memcpy(t->comm, a->tasks[pidx].comm, SL_COMM_LEN);
+	return 0;
+}
+
+int analysis__feed(struct analysis *a, const struct sl_event *e)
+{
+	__u64 ts = e->ts;
+	__u32 idx;
+	int err;
+
+	if (a->finished)
+		return -EINVAL;
+	if (!a->started) {
+		a->started = true;
+		if (!a->stream_start || a->stream_start > ts)
+			a->stream_start = ts;
+		a->now = a->stream_start;
+	}
+	/* Late records (past the merge window) were clamped upstream; keep time monotonic. */
+	if (ts < a->now)
+		ts = a->now;
+	a->now = ts;
+	a->nr_events++;
+
+	switch (e->type) {
+	case SL_EV_SWITCH:
+		return on_switch(a, e, ts);
+	case SL_EV_WAKING:
+		return on_wakeup(a, e, ts, false);
+	case SL_EV_WAKEUP_NEW:
+		return on_wakeup(a, e, ts, true);
+	case SL_EV_MIGRATE:
+		return on_migrate(a, e, ts);
+	case SL_EV_FORK:
+		return on_fork(a, e, ts);
+	case SL_EV_COMM:
+		if (!e->pid)
+			return 0;
+		err = task_lookup_or_create(a, e->pid, ts, &idx);
+		if (err)
+			return err;
+		memcpy(a->tasks[idx].comm, e->comm.comm, SL_COMM_LEN);
+		a->tasks[idx].comm[SL_COMM_LEN - 1] = '\0';
+		return 0;
+	case SL_EV_EXIT:
+		idx = pid_find(a, e->pid);
+		if (idx != NO_IDX && e->exit.tgid)
+			a->tasks[idx].tgid = e->exit.tgid;
+		return 0;
+	case SL_EV_KSTAT:
+		idx = pid_find(a, e->pid);
+		if (idx != NO_IDX) {
+			a->tasks[idx].kstat_valid = true;
+			a->tasks[idx].k_nvcsw = e->kstat.nvcsw;
+			a->tasks[idx].k_nivcsw = e->kstat.nivcsw;
+			a->tasks[idx].k_migr = e->kstat.nr_migrations;
+		}
+		return 0;
+	case SL_EV_KSTAT_RT:
+		idx = pid_find(a, e->pid);
+		if (idx != NO_IDX)
+			a->tasks[idx].k_rt = e->kstat_rt.sum_exec_runtime;
+		return 0;
+	case SL_EV_Q_PUSH:
+	case SL_EV_Q_POP:
+	case SL_EV_Q_WAIT_FULL:
+	case SL_EV_Q_WAIT_EMPTY:
+	case SL_EV_Q_LOCK_WAIT:
+	case SL_EV_ITEM_START:
+	case SL_EV_ITEM_DONE:
+		return queue_event(a, e, ts);
+	}
+	return 0;
+}
+
+int analysis__new(__u32 ncpu, struct analysis **out)
+{
+	struct analysis *a;
+
+	*out = NULL;
+	if (!ncpu || ncpu > SL_MAX_CPUS)
+		return -EINVAL;
+	a = calloc(1, sizeof(*a));
+	if (!a)
+		return -ENOMEM;
+	a->ncpu = ncpu;
+	a->task_cap = 64;
+	a->pid_mask = 255;
+	a->lvl_cap = 64;
+	while (a->lvl_cap < ncpu + 2)
+		a->lvl_cap *= 2;
+	a->edge_cap = 64;
+	a->edge_mask = 255;
+	a->pend_owner = NO_IDX;
+	a->cpus = calloc(ncpu, sizeof(*a->cpus));
+	a->mig = calloc((size_t)ncpu * ncpu, sizeof(__u64));
+	a->tasks = malloc(a->task_cap * sizeof(*a->tasks));
+	a->pid_keys = calloc(a->pid_mask + 1, sizeof(__u32));
+	a->pid_vals = calloc(a->pid_mask + 1, sizeof(__u32));
+	a->lvl_par = calloc(a->lvl_cap, sizeof(__u64));
+	a->lvl_con = calloc(a->lvl_cap, sizeof(__u64));
+	a->lvl_mp = calloc(a->lvl_cap, sizeof(__u64));
+	a->pend_snap = calloc(a->lvl_cap, sizeof(__u64));
+	a->edges = malloc(a->edge_cap * sizeof(*a->edges));
+	a->edge_slots = malloc((a->edge_mask + 1) * sizeof(__u32));
+	if (!a->cpus || !a->mig || !a->tasks || !a->pid_keys || !a->pid_vals || !a->lvl_par ||
+	    !a->lvl_con || !a->lvl_mp || !a->pend_snap || !a->edges || !a->edge_slots) {
+		analysis__free(a);
+		return -ENOMEM;
+	}
+	memset(a->edge_slots, 0xff, (a->edge_mask + 1) * sizeof(__u32));
+	/* pid 0 (idle) is never a traced task: an impossible cache key */
+	a->last_pid = 0;
+	a->last_idx = NO_IDX;
+	*out = a;
+	return 0;
+}
+
+void analysis__on_interval(struct analysis *a, sl_interval_fn fn, void *ctx)
+{
+	a->iv_fn = fn;
+	a->iv_ctx = ctx;
+}
+
+void analysis__set_start(struct analysis *a, __u64 start_ts)
+{
+	if (!a->started && start_ts)
+		a->stream_start = start_ts;
+}
+
+int analysis__finish(struct analysis *a, const struct sl_trace_info *ti)
+{
+	__u64 end = a->now, t1;
+
+	if (a->finished)
+		return -EINVAL;
+	if (ti && ti->end_ts > end && a->started)
+		end = ti->end_ts;
+	if (!a->started) {
+		a->stream_start = ti ? ti->start_ts : 0;
+		if (ti && ti->end_ts > end)
+			end = ti->end_ts;
+	}
+	a->finished = true;
+
+	/* W ends when the last traced task is gone, else at the end of the trace. */
+	if (a->t0_set && !a->nalive && a->snap_taken) {
+		t1 = a->snap_ts;
+	} else {
+		t1 = end;
+		levels_advance(a, end);
+		if (a->t0_set)
+			cpu_snapshot(a, end);
+	}
+	for (__u32 i = 0; i < a->nr_tasks; i++) {
+		struct a_task *t = &a->tasks[i];
+
+		task_close(a, t, end);
+		if (t->alive)
+			t->last_ts = end;
+	}
+	for (__u32 c = 0; c < a->ncpu; c++)
+		cpu_close(a, c, end);
+	a->now = end;
+	a->snap_ts = t1;
+	return analysis_build_result(a, ti);
+}
+
+const struct sl_result *analysis__result(const struct analysis *a)
+{
+	return a->res;
+}
+
+void analysis__free(struct analysis *a)
+{
+	if (!a)
+		return;
+	analysis_free_result(a->res);
+	queue_free(a);
+	free(a->cpus);
+	free(a->mig);
+	free(a->tasks);
+	free(a->pid_keys);
+	free(a->pid_vals);
+	free(a->lvl_par);
+	free(a->lvl_con);
+	free(a->lvl_mp);
+	free(a->pend_snap);
+	free(a->edges);
+	free(a->edge_slots);
+	free(a);
+}

@@ -1,0 +1,556 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * From the streaming accumulators to struct sl_result: rows per task, role
+ * and CPU, the level distributions, the wakeup matrix, the queue section
+ * and the kernel cross-check.  Runs once, after the stream; the only place
+ * that allocates the result.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "analysis_priv.h"
+
+__u64 sl_hdr_percentile(const __u64 *b, __u64 count, double p, __u64 min, __u64 max)
+{
+	__u64 rank, seen = 0, v = max;
+
+	if (!count)
+		return 0;
+	rank = (__u64)((p / 100.0) * (double)count + 0.999999999);
+	if (rank < 1)
+		rank = 1;
+	if (rank > count)
+		rank = count;
+	for (unsigned int i = 0; i < SL_HDR_BUCKETS; i++) {
+		seen += b[i];
+		if (seen >= rank) {
+			v = sl_hdr_high(i);
+			break;
+		}
+	}
+	if (v > max)
+		v = max;
+	if (v < min)
+		v = min;
+	return v;
+}
+
+void sl_hdr_summarise(const struct sl_hdr *h, struct sl_dist *d)
+{
+	d->count = h->count;
+	d->sum = h->sum;
+	d->min = h->min;
+	d->max = h->max;
+	d->p50 = sl_hdr_percentile(h->b, h->count, 50, h->min, h->max);
+	d->p90 = sl_hdr_percentile(h->b, h->count, 90, h->min, h->max);
+	d->p99 = sl_hdr_percentile(h->b, h->count, 99, h->min, h->max);
+}
+
+static __u64 log2_percentile(const __u64 *b, __u64 count, double p, __u64 min, __u64 max)
+{
+	__u64 rank, seen = 0, v = max;
+
+	if (!count)
+		return 0;
+	rank = (__u64)((p / 100.0) * (double)count + 0.999999999);
+	if (rank < 1)
+		rank = 1;
+	for (unsigned int k = 0; k < SL_LOG2_BUCKETS; k++) {
+		seen += b[k];
+		if (seen >= rank) {
+			v = k == 63 ? ~0ull : (2ull << k) - 1;
+			break;
+		}
+	}
+	return v > max ? max : v < min ? min : v;
+}
+
+void sl_log2_summarise(const __u64 *b, struct sl_dist *d)
+{
+	d->p50 = log2_percentile(b, d->count, 50, d->min, d->max);
+	d->p90 = log2_percentile(b, d->count, 90, d->min, d->max);
+	d->p99 = log2_percentile(b, d->count, 99, d->min, d->max);
+}
+
+static const char *const xc_names[SL_XC_MAX] = {
+	[SL_XC_VOLUNTARY] = "voluntary switches",
+	[SL_XC_INVOLUNTARY] = "involuntary switches",
+	[SL_XC_MIGRATIONS] = "migrations",
+	[SL_XC_ONCPU] = "on-cpu time",
+};
+
+const char *sl_xc_counter_name(enum sl_xc_counter c)
+{
+	if ((unsigned int)c < SL_XC_MAX)
+		return xc_names[c];
+	return "unknown";
+}
+
+int sl_result__task_index(const struct sl_result *r, __u32 pid)
+{
+	for (__u32 i = r->nr_tasks; i-- > 0;)
+		if (r->tasks[i].pid == pid)
+			return (int)i;
+	return -1;
+}
+
+void analysis_free_result(struct sl_result *r)
+{
+	if (!r)
+		return;
+	free(r->par_level_ns);
+	free(r->con_level_ns);
+	free(r->mp_level_ns);
+	free(r->mig_matrix);
+	free(r->rq_hist);
+	free(r->wake_edges);
+	free(r->tasks);
+	free(r->roles);
+	free(r->cpus);
+	free(r->queues);
+	free(r->xc.mismatch);
+	free(r);
+}
+
+/* "consumer-1" -> "consumer"; no '-' keeps the whole name. */
+static void role_of(const char *comm, char *role)
+{
+	const char *dash = strrchr(comm, '-');
+	size_t n = dash && dash != comm ? (size_t)(dash - comm) : strlen(comm);
+
+	if (!comm[0]) {
+		strcpy(role, "?");
+		return;
+	}
+	memcpy(role, comm, n);
+	role[n] = '\0';
+}
+
+static const struct sl_task_info *ti_task(const struct sl_trace_info *ti, __u32 pid)
+{
+	if (!ti || !ti->tasks)
+		return NULL;
+	/* the helper does not modify the table */
+	return sl_trace_info__task((struct sl_trace_info *)ti, pid);
+}
+
+static int build_tasks(struct analysis *a, const struct sl_trace_info *ti, struct sl_result *r)
+{
+	r->tasks = calloc(a->nr_tasks ? a->nr_tasks : 1, sizeof(*r->tasks));
+	r->roles = calloc(a->nr_tasks ? a->nr_tasks : 1, sizeof(*r->roles));
+	if (!r->tasks || !r->roles)
+		return -ENOMEM;
+	r->nr_tasks = a->nr_tasks;
+	for (__u32 i = 0; i < a->nr_tasks; i++) {
+		const struct a_task *t = &a->tasks[i];
+		struct sl_task_row *row = &r->tasks[i];
+		const struct sl_task_info *info = ti_task(ti, t->pid);
+		bool latest = a->nr_tasks && (__u32)sl_result__task_index(r, t->pid) == i;
+		char role[SL_COMM_LEN];
+		__u32 ri;
+
+		row->pid = t->pid;
+		row->tgid = t->tgid;
+		row->ppid = t->ppid;
+		memcpy(row->comm, t->comm, SL_COMM_LEN);
+		row->exit_status = -1;
+		/* the task table knows the final name and exit status of the latest holder of a pid */
+		if (info && latest) {
+			if (info->comm[0])
+				memcpy(row->comm, info->comm, SL_COMM_LEN);
+			row->comm[SL_COMM_LEN - 1] = '\0';
+			if (info->tgid)
+				row->tgid = info->tgid;
+			if (info->ppid)
+				row->ppid = info->ppid;
+			row->exit_status = info->exit_status;
+		}
+		row->first_ts = t->first_ts;
+		row->last_ts = t->last_ts;
+		memcpy(row->state_ns, t->state_ns, sizeof(row->state_ns));
+		row->on_cpu_ns = t->state_ns[SL_TS_RUNNING];
+		for (int s = 1; s < SL_TS_MAX; s++)
+			row->off_cpu_ns += t->state_ns[s];
+		row->vol_switches = t->vol;
+		row->invol_switches = t->invol;
+		row->migrations = t->migr;
+		row->migrations_wakeup = t->migr_wake;
+		row->wakeups = t->wakeups;
+		row->slices = t->slices;
+		for (int w = 0; w < CPU_WORDS; w++)
+			row->cpus_used += (__u32)__builtin_popcountll(t->cpumask[w]);
+		row->rq_latency.count = t->rq_n;
+		row->rq_latency.sum = t->rq_sum;
+		row->rq_latency.min = t->rq_min;
+		row->rq_latency.max = t->rq_max;
+		row->exited = t->exited;
+		for (int w = 0; w < Q_WORDS; w++) {
+			row->producer |= t->qprod[w] != 0;
+			row->consumer |= t->qcons[w] != 0;
+		}
+
+		role_of(row->comm, role);
+		for (ri = 0; ri < r->nr_roles; ri++)
+			if (!strcmp(r->roles[ri].name, role))
+				break;
+		if (ri == r->nr_roles)
+			memcpy(r->roles[r->nr_roles++].name, role, SL_COMM_LEN);
+		row->role = ri;
+		{
+			struct sl_role_row *ro = &r->roles[ri];
+
+			ro->nr_tasks++;
+			for (int s = 0; s < SL_TS_MAX; s++) {
+				ro->state_ns[s] += row->state_ns[s];
+				ro->alive_ns += row->state_ns[s];
+			}
+			ro->on_cpu_ns += row->on_cpu_ns;
+			ro->off_cpu_ns += row->off_cpu_ns;
+			ro->vol_switches += row->vol_switches;
+			ro->invol_switches += row->invol_switches;
+			ro->migrations += row->migrations;
+			ro->wakeups += row->wakeups;
+			if (t->rq_n && (!ro->rq_latency.count || t->rq_min < ro->rq_latency.min))
+				ro->rq_latency.min = t->rq_min;
+			if (t->rq_max > ro->rq_latency.max)
+				ro->rq_latency.max = t->rq_max;
+			ro->rq_latency.count += t->rq_n;
+			ro->rq_latency.sum += t->rq_sum;
+		}
+		for (int s = 0; s < SL_TS_MAX; s++)
+			r->off_cpu_ns[s] += row->state_ns[s];
+		r->vol_switches += t->vol;
+		r->invol_switches += t->invol;
+		r->wakeups += t->wakeups;
+	}
+	return 0;
+}
+
+static int build_cpus(struct analysis *a, const struct sl_trace_info *ti, struct sl_result *r)
+{
+	__u64 kt = 0, ko = 0, ki = 0;
+
+	r->cpus = calloc(a->ncpu, sizeof(*r->cpus));
+	if (!r->cpus)
+		return -ENOMEM;
+	for (__u32 c = 0; c < a->ncpu; c++) {
+		const struct a_cpu *ac = &a->cpus[c];
+		struct sl_cpu_row *row = &r->cpus[c];
+
+		row->cpu = c;
+		if (a->t0_set) {
+			row->traced_ns = ac->snap_ns[OCC_TRACED];
+			row->other_ns = ac->snap_ns[OCC_OTHER];
+			row->idle_ns = ac->snap_ns[OCC_IDLE];
+			row->unknown_ns = ac->snap_ns[OCC_UNKNOWN];
+		}
+		if (ti && ti->cpus && c < ti->ncpu) {
+			row->k_traced_ns = ti->cpus[c].traced_ns;
+			row->k_other_ns = ti->cpus[c].other_ns;
+			row->k_idle_ns = ti->cpus[c].idle_ns;
+			row->lost = ti->cpus[c].lost;
+		}
+		for (__u32 i = 0; i < a->nr_tasks; i++)
+			row->distinct_tasks += (a->tasks[i].cpumask[c / 64] >> (c % 64)) & 1;
+		row->slice.count = ac->slice_n;
+		row->slice.sum = ac->slice_sum;
+		row->slice.min = ac->slice_min;
+		row->slice.max = ac->slice_max;
+		memcpy(row->slice_hist, ac->slice_hist, sizeof(row->slice_hist));
+		sl_log2_summarise(row->slice_hist, &row->slice);
+
+		r->cpu_traced_ns += row->traced_ns;
+		r->cpu_other_ns += row->other_ns;
+		r->cpu_idle_ns += row->idle_ns;
+		r->cpu_unknown_ns += row->unknown_ns;
+		kt += row->k_traced_ns;
+		ko += row->k_other_ns;
+		ki += row->k_idle_ns;
+	}
+	if (r->wall_ns) {
+		double cap = (double)r->wall_ns * a->ncpu;
+
+		r->util_traced = (double)r->cpu_traced_ns / cap;
+		r->util_other = (double)r->cpu_other_ns / cap;
+		r->util_idle = (double)r->cpu_idle_ns / cap;
+	}
+	if (kt + ko + ki) {
+		double all = (double)(kt + ko + ki);
+
+		r->k_util_traced = (double)kt / all;
+		r->k_util_other = (double)ko / all;
+		r->k_util_idle = (double)ki / all;
+	}
+	return 0;
+}
+
+static int build_levels(struct analysis *a, struct sl_result *r)
+{
+	__u64 run_ns = 0, con_ns = 0;
+	double mp = 0;
+
+	r->par_level_ns = calloc(a->ncpu + 1, sizeof(__u64));
+	r->nr_con_levels = a->max_con + 1;
+	r->con_level_ns = calloc(r->nr_con_levels, sizeof(__u64));
+	r->nr_mp_levels = a->max_alive + 1;
+	r->mp_level_ns = calloc(r->nr_mp_levels, sizeof(__u64));
+	if (!r->par_level_ns || !r->con_level_ns || !r->mp_level_ns)
+		return -ENOMEM;
+	for (__u32 l = 0; l < a->lvl_cap; l++) {
+		/* more running than CPUs only with lost records: fold into the top */
+		r->par_level_ns[l <= a->ncpu ? l : a->ncpu] += a->lvl_par[l];
+		if (l < r->nr_con_levels)
+			r->con_level_ns[l] = a->lvl_con[l];
+		if (l < r->nr_mp_levels)
+			r->mp_level_ns[l] = a->lvl_mp[l];
+		mp += (double)l * (double)a->lvl_mp[l];
+	}
+	r->max_parallelism = a->max_run;
+	r->max_concurrency = a->max_con;
+	r->max_multiprogramming = a->max_alive;
+	for (__u32 i = 0; i < a->nr_tasks; i++) {
+		run_ns += a->tasks[i].state_ns[SL_TS_RUNNING];
+		con_ns += a->tasks[i].state_ns[SL_TS_RUNNING] +
+			  a->tasks[i].state_ns[SL_TS_RUNNABLE_WAKEUP] +
+			  a->tasks[i].state_ns[SL_TS_RUNNABLE_PREEMPT];
+	}
+	if (r->wall_ns) {
+		r->parallelism = (double)run_ns / (double)r->wall_ns;
+		r->concurrency = (double)con_ns / (double)r->wall_ns;
+		r->multiprogramming = mp / (double)r->wall_ns;
+	}
+	return 0;
+}
+
+static int edge_cmp(const void *x, const void *y)
+{
+	const struct sl_wake_edge *a = x, *b = y;
+
+	if (a->count != b->count)
+		return a->count < b->count ? 1 : -1;
+	if (a->wakee != b->wakee)
+		return a->wakee < b->wakee ? -1 : 1;
+	return a->waker < b->waker ? -1 : a->waker > b->waker;
+}
+
+static int build_wakeups(struct analysis *a, struct sl_result *r)
+{
+	r->rq_hist = malloc(SL_HDR_BUCKETS * sizeof(__u64));
+	r->mig_matrix = malloc((size_t)a->ncpu * a->ncpu * sizeof(__u64));
+	r->wake_edges = calloc(a->nr_edges ? a->nr_edges : 1, sizeof(*r->wake_edges));
+	if (!r->rq_hist || !r->mig_matrix || !r->wake_edges)
+		return -ENOMEM;
+	r->nr_rq_buckets = SL_HDR_BUCKETS;
+	memcpy(r->rq_hist, a->rq.b, SL_HDR_BUCKETS * sizeof(__u64));
+	sl_hdr_summarise(&a->rq, &r->rq_latency);
+	memcpy(r->mig_matrix, a->mig, (size_t)a->ncpu * a->ncpu * sizeof(__u64));
+	r->migrations = a->migrations;
+	r->migrations_wakeup = a->migrations_wakeup;
+	for (__u32 i = 0; i < a->nr_edges; i++) {
+		r->wake_edges[i].waker = a->edges[i].waker;
+		r->wake_edges[i].wakee = a->edges[i].wakee;
+		r->wake_edges[i].count = a->edges[i].count;
+		r->wake_edges[i].delay_ns = a->edges[i].delay_ns;
+	}
+	r->nr_wake_edges = a->nr_edges;
+	qsort(r->wake_edges, r->nr_wake_edges, sizeof(*r->wake_edges), edge_cmp);
+	return 0;
+}
+
+static void notes(struct sl_result *r)
+{
+	double waiting = r->concurrency - r->parallelism;
+	double none = r->wall_ns && r->par_level_ns ? (double)r->par_level_ns[0] / r->wall_ns : 0;
+	double secs = r->wall_ns / 1e9;
+	__u64 sw = r->vol_switches + r->invol_switches;
+
+	if (!r->wall_ns) {
+		snprintf(r->parallelism_note, sizeof(r->parallelism_note), "no traced task was seen");
+		snprintf(r->concurrency_note, sizeof(r->concurrency_note), "no traced task was seen");
+		snprintf(r->mp_note, sizeof(r->mp_note), "no traced task was seen");
+		return;
+	}
+	if (r->max_parallelism <= 1)
+		snprintf(r->parallelism_note, sizeof(r->parallelism_note),
+			 "no two tasks ever ran at the same instant: no parallelism, %.0f%% of one CPU used",
+			 r->parallelism * 100.0);
+	else
+		snprintf(r->parallelism_note, sizeof(r->parallelism_note),
+			 "%.2f of %u CPUs ran workload tasks at once on average (%.0f%% of the machine); "
+			 "none ran %.0f%% of the time", r->parallelism, r->ncpu,
+			 r->parallelism * 100.0 / r->ncpu, none * 100.0);
+	if (waiting >= 0.05)
+		snprintf(r->concurrency_note, sizeof(r->concurrency_note),
+			 "%.2f tasks on average were runnable but waited for a CPU: the CPUs were "
+			 "time-multiplexed among them", waiting);
+	else
+		snprintf(r->concurrency_note, sizeof(r->concurrency_note),
+			 "tasks hardly waited for a CPU (%.2f runnable but not running on average): "
+			 "progress was limited by blocking, not by CPUs", waiting > 0 ? waiting : 0.0);
+	snprintf(r->mp_note, sizeof(r->mp_note),
+		 "%.1f tasks resident on average (at most %u); the CPUs switched among them "
+		 "%.0f times/s", r->multiprogramming, r->max_multiprogramming,
+		 secs > 0 ? (double)sw / secs : 0.0);
+}
+
+static const char *task_label(const struct sl_result *r, __u32 i, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s (%u)", r->tasks[i].comm[0] ? r->tasks[i].comm : "?", r->tasks[i].pid);
+	return buf;
+}
+
+static void xc_describe(const struct sl_result *r, const struct sl_xc_mismatch *m,
+			char *buf, size_t n)
+{
+	char who[48];
+
+	task_label(r, m->task, who, sizeof(who));
+	if (m->counter == SL_XC_ONCPU)
+		snprintf(buf, n, "%s %s %.3f ms vs kernel %.3f ms (%+.2f%%)", who,
+			 sl_xc_counter_name(m->counter), m->ours / 1e6, m->kernel / 1e6,
+			 m->kernel ? ((double)m->ours - (double)m->kernel) * 100.0 / m->kernel : 0.0);
+	else
+		snprintf(buf, n, "%s %s %llu vs kernel %llu (%+lld)", who,
+			 sl_xc_counter_name(m->counter), (unsigned long long)m->ours,
+			 (unsigned long long)m->kernel, (long long)(m->ours - m->kernel));
+}
+
+/* On-CPU time must be within 1% of the kernel's (10 us floor for tiny tasks). */
+#define XC_ONCPU_REL	0.01
+#define XC_ONCPU_ABS	10000ull
+
+static int crosscheck(struct analysis *a, const struct sl_trace_info *ti, struct sl_result *r)
+{
+	struct sl_crosscheck *x = &r->xc;
+
+	x->mismatch = calloc((size_t)a->nr_tasks * SL_XC_MAX + 1, sizeof(*x->mismatch));
+	if (!x->mismatch)
+		return -ENOMEM;
+	x->lost = ti ? sl_trace_info__lost(ti) : 0;
+	x->late = ti ? ti->late_events : 0;
+	for (__u32 i = 0; i < r->nr_tasks; i++) {
+		struct sl_task_row *row = &r->tasks[i];
+		const struct a_task *t = &a->tasks[i];
+		const struct sl_task_info *info = NULL;
+		const struct sl_kstat *k = NULL;
+		__u64 ours[SL_XC_MAX];
+		bool bad = false;
+
+		if ((__u32)sl_result__task_index(r, row->pid) == i)
+			info = ti_task(ti, row->pid);
+		if (info && info->proc.valid) {
+			k = &info->proc;
+			row->xc_source = SL_XC_SRC_PROC;
+		} else if (info && info->death.valid) {
+			k = &info->death;
+			row->xc_source = SL_XC_SRC_DEATH;
+		}
+		if (k) {
+			const struct sl_kstat *b = info->base.valid ? &info->base : NULL;
+
+			row->kernel[SL_XC_VOLUNTARY] = k->nvcsw - (b ? b->nvcsw : 0);
+			row->kernel[SL_XC_INVOLUNTARY] = k->nivcsw - (b ? b->nivcsw : 0);
+			row->kernel[SL_XC_MIGRATIONS] = k->nr_migrations - (b ? b->nr_migrations : 0);
+			row->kernel[SL_XC_ONCPU] = k->sum_exec_runtime_ns - (b ? b->sum_exec_runtime_ns : 0);
+		} else if (t->kstat_valid) {
+			row->xc_source = SL_XC_SRC_STREAM;
+			row->kernel[SL_XC_VOLUNTARY] = t->k_nvcsw;
+			row->kernel[SL_XC_INVOLUNTARY] = t->k_nivcsw;
+			row->kernel[SL_XC_MIGRATIONS] = t->k_migr;
+			row->kernel[SL_XC_ONCPU] = t->k_rt;
+		} else {
+			continue;
+		}
+		ours[SL_XC_VOLUNTARY] = row->vol_switches;
+		ours[SL_XC_INVOLUNTARY] = row->invol_switches;
+		ours[SL_XC_MIGRATIONS] = row->migrations;
+		ours[SL_XC_ONCPU] = row->on_cpu_ns;
+		x->nr_checked++;
+		for (int c = 0; c < SL_XC_MAX; c++) {
+			__u64 kv = row->kernel[c], d = ours[c] > kv ? ours[c] - kv : kv - ours[c];
+			bool ok = c == SL_XC_ONCPU ?
+				  (d <= XC_ONCPU_ABS || (double)d <= XC_ONCPU_REL * (double)kv) : d == 0;
+
+			if (ok)
+				continue;
+			bad = true;
+			x->mismatch[x->nr_mismatches++] = (struct sl_xc_mismatch){
+				.task = i, .counter = (__u8)c, .ours = ours[c], .kernel = kv,
+			};
+		}
+		row->xc_ok = !bad;
+		x->nr_mismatched += bad;
+	}
+	x->ok = x->nr_checked && !x->nr_mismatches && !x->lost;
+	if (!x->nr_checked) {
+		snprintf(x->line, sizeof(x->line),
+			 "kernel cross-check: not done (no kernel counters for any task)");
+	} else if (!x->nr_mismatches) {
+		snprintf(x->line, sizeof(x->line), "kernel cross-check: ok (%u tasks)", x->nr_checked);
+	} else {
+		char first[160];
+
+		xc_describe(r, &x->mismatch[0], first, sizeof(first));
+		if (x->nr_mismatches > 1)
+			snprintf(x->line, sizeof(x->line),
+				 "kernel cross-check: %u of %u tasks differ: %s; %u more differences",
+				 x->nr_mismatched, x->nr_checked, first, x->nr_mismatches - 1);
+		else
+			snprintf(x->line, sizeof(x->line), "kernel cross-check: %u of %u tasks differ: %s",
+				 x->nr_mismatched, x->nr_checked, first);
+	}
+	if (x->lost)
+		snprintf(x->lost_line, sizeof(x->lost_line),
+			 "lost records: %llu (ring buffers full): counts cannot match the kernel exactly",
+			 (unsigned long long)x->lost);
+	else if (x->late)
+		snprintf(x->lost_line, sizeof(x->lost_line),
+			 "lost records: 0; %llu arrived late and were clamped in time",
+			 (unsigned long long)x->late);
+	else
+		snprintf(x->lost_line, sizeof(x->lost_line), "lost records: 0");
+	return 0;
+}
+
+/* Text of one mismatch, for the report: "consumer-1 (12) migrations 3 vs kernel 4 (-1)". */
+void sl_result__describe_mismatch(const struct sl_result *r, const struct sl_xc_mismatch *m,
+				  char *buf, size_t n)
+{
+	xc_describe(r, m, buf, n);
+}
+
+int analysis_build_result(struct analysis *a, const struct sl_trace_info *ti)
+{
+	struct sl_result *r = calloc(1, sizeof(*r));
+	int err;
+
+	if (!r)
+		return -ENOMEM;
+	a->res = r;
+	r->ncpu = a->ncpu;
+	if (a->t0_set) {
+		r->t0 = a->t0;
+		r->t1 = a->snap_ts;
+		r->wall_ns = r->t1 > r->t0 ? r->t1 - r->t0 : 0;
+	}
+	r->trace_start = a->stream_start;
+	r->trace_end = a->now;
+	r->nr_events = a->nr_events;
+
+	err = build_tasks(a, ti, r);
+	if (!err)
+		err = build_levels(a, r);
+	if (!err)
+		err = build_cpus(a, ti, r);
+	if (!err)
+		err = build_wakeups(a, r);
+	if (!err)
+		err = queue_finish(a, ti, r);
+	if (!err)
+		err = crosscheck(a, ti, r);
+	if (err)
+		return err;
+	notes(r);
+	return 0;
+}

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Internals shared by analysis.c, analysis_queue.c and analysis_finish.c. */
+#ifndef SL_ANALYSIS_PRIV_H
+#define SL_ANALYSIS_PRIV_H
+
+#include "analysis.h"
+#include "analysis_hist.h"
+#include "analysis_result.h"
+
+/* Task states beyond enum sl_task_state: never emitted, never accounted. */
+#define TS_UNKNOWN	SL_TS_MAX	/* created, state not known yet */
+#define TS_DEAD		(SL_TS_MAX + 1)	/* final switch seen */
+
+#define SL_MAX_QUEUES	256		/* queue id is the 8-bit flags field */
+#define CPU_WORDS	(SL_MAX_CPUS / 64)
+#define Q_WORDS		(SL_MAX_QUEUES / 64)
+#define NO_IDX		0xffffffffu
+
+struct a_task {
+	/* hot: touched by most events */
+	__u32 pid;
+	__u8 state;		/* enum sl_task_state, TS_UNKNOWN or TS_DEAD */
+	__u8 alive;		/* counted in nalive */
+	__u8 pending_wake;	/* a wakeup arrived while it was still running */
+	__u8 wait_q;		/* queue of its last Q_WAIT_* / Q_LOCK_WAIT */
+	__u16 cpu;		/* CPU it runs on (RUNNING) or ran on last */
+	__u8 in_item;
+	__u8 item_q;
+	__u32 waker;		/* who woke it (task index, SL_NO_TASK) */
+	__u32 wake_edge;	/* index into edges of that wakeup, NO_IDX */
+	__u32 pending_waker;
+	__u32 item_id;
+	__u64 since;		/* start of the current state */
+	__u64 wake_ts;		/* became runnable after a wakeup */
+	__u64 state_ns[SL_TS_MAX];
+	__u64 vol, invol, migr, migr_wake, wakeups, slices;
+	__u64 rq_n, rq_sum, rq_min, rq_max;
+	__u64 first_ts, last_ts;
+	__u64 item_ts;
+	__u32 tgid, ppid;
+	bool exited;
+	bool kstat_valid;	/* KSTAT records seen in the stream */
+	__u64 k_nvcsw, k_nivcsw, k_migr, k_rt;
+	__u64 cpumask[CPU_WORDS];
+	__u64 qprod[Q_WORDS], qcons[Q_WORDS];
+	char comm[SL_COMM_LEN];
+};
+
+struct a_cpu {
+	bool known;		/* its occupant is known (first switch seen) */
+	__u32 occ;		/* task index, or NO_IDX for idle/other */
+	__u32 occ_pid;		/* pid, SL_OCC_IDLE or SL_OCC_OTHER */
+	__u64 since;
+	/* occupancy within [t0, ...): traced, other, idle, unknown */
+	__u64 occ_ns[4];
+	__u64 snap_ns[4];	/* occ_ns when the last traced task died */
+	__u64 slice_n, slice_sum, slice_min, slice_max;
+	__u64 slice_hist[SL_LOG2_BUCKETS];
+};
+
+enum { OCC_TRACED = 0, OCC_OTHER, OCC_IDLE, OCC_UNKNOWN };
+
+struct a_queue {
+	__u32 qid;
+	__u32 depth;		/* after the last push/pop */
+	__u32 max_depth;
+	__u32 depth_cap;	/* entries in depth_ns */
+	__u64 *depth_ns;	/* time spent at each depth */
+	__u64 first_ts, last_ts, depth_ts;
+	bool seen;
+	__u64 pushes, pops, pills;
+	__u64 prod_blocked_ns, cons_blocked_ns, lock_ns;
+	struct sl_hdr delay;
+	struct sl_hdr service;	/* consumers' ITEM_START -> ITEM_DONE */
+	struct sl_hdr produce;	/* producers' ITEM_START -> ITEM_DONE */
+};
+
+struct a_edge {
+	__u32 waker, wakee;
+	__u64 count, delay_ns;
+};
+
+struct analysis {
+	__u32 ncpu;
+	sl_interval_fn iv_fn;
+	void *iv_ctx;
+
+	__u64 now;		/* latest timestamp: late events are clamped to it */
+	__u64 stream_start;
+	bool started;
+	__u64 nr_events;
+
+	/* tasks and the pid -> latest task index table (open addressing) */
+	struct a_task *tasks;
+	__u32 nr_tasks, task_cap;
+	__u32 *pid_keys, *pid_vals;
+	__u32 pid_mask;		/* table size - 1 */
+	__u32 last_pid, last_idx;	/* one-entry cache */
+
+	struct a_cpu *cpus;
+
+	/* levels: parallelism, concurrency, multiprogramming */
+	bool t0_set;
+	__u64 t0;
+	__u64 lvl_last;
+	__u32 nrun, ncon, nalive;
+	__u32 max_run, max_con, max_alive;
+	__u32 lvl_cap;
+	__u64 *lvl_par, *lvl_con, *lvl_mp;
+	/* the one open "woken while running, then blocked" episode */
+	__u32 pend_owner;	/* task index or NO_IDX */
+	bool pend_snap_valid;
+	__u64 *pend_snap;	/* lvl_con when it blocked */
+	bool snap_taken;
+	__u64 snap_ts;		/* when the last traced task died */
+
+	/* wakeups */
+	struct sl_hdr rq;
+	struct a_edge *edges;
+	__u32 nr_edges, edge_cap;
+	__u32 *edge_slots;	/* open addressing over edges, NO_IDX = free */
+	__u32 edge_mask;
+
+	/* migrations */
+	__u64 *mig;		/* [ncpu * ncpu] */
+	__u64 migrations, migrations_wakeup;
+
+	struct a_queue *queues[SL_MAX_QUEUES];
+
+	struct sl_result *res;
+	bool finished;
+};
+
+static inline struct a_task *task_at(struct analysis *a, __u32 idx)
+{
+	return &a->tasks[idx];
+}
+
+/* analysis_queue.c */
+int  queue_event(struct analysis *a, const struct sl_event *e, __u64 ts);
+void queue_attribute_wait(struct analysis *a, struct a_task *t, __u8 state, __u64 dt);
+int  queue_finish(struct analysis *a, const struct sl_trace_info *ti, struct sl_result *r);
+void queue_free(struct analysis *a);
+int  sl_config_capacity(const char *ini, __u32 *cap);
+
+/* analysis_finish.c */
+int  analysis_build_result(struct analysis *a, const struct sl_trace_info *ti);
+void analysis_free_result(struct sl_result *r);
+
+/* analysis.c */
+int  task_lookup_or_create(struct analysis *a, __u32 pid, __u64 ts, __u32 *idx);
+
+#endif

@@ -1,0 +1,449 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Queue diagnosis: depth over time from the push/pop probes, who produces
+ * and who consumes, how long each side waits on the queue, queueing delay,
+ * Little's law and the verdict.  The decision rules are documented, with
+ * their thresholds, in docs/metrics.md ("Queue verdict"); keep them in sync.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "analysis_priv.h"
+
+#define QUEUE_ID_PILL	0xffffffffu	/* a stop message, see queue.h */
+
+static struct a_queue *queue_get(struct analysis *a, __u32 qid)
+{
+	struct a_queue *q = a->queues[qid];
+
+	if (q)
+		return q;
+	q = calloc(1, sizeof(*q));
+	if (!q)
+		return NULL;
+	q->qid = qid;
+	q->depth_cap = 64;
+	q->depth_ns = calloc(q->depth_cap, sizeof(__u64));
+	if (!q->depth_ns) {
+		free(q);
+		return NULL;
+	}
+	a->queues[qid] = q;
+	return q;
+}
+
+/* Time at the previous depth is closed; depth is what the op left behind. */
+static int queue_depth(struct a_queue *q, __u32 depth, __u64 ts)
+{
+	if (ts > q->depth_ts)
+		q->depth_ns[q->depth] += ts - q->depth_ts;
+	q->depth_ts = ts;
+	if (depth >= q->depth_cap) {
+		__u32 cap = q->depth_cap;
+		__u64 *n;
+
+		while (cap <= depth)
+			cap *= 2;
+		n = realloc(q->depth_ns, (size_t)cap * sizeof(__u64));
+		if (!n)
+			return -ENOMEM;
+		memset(n + q->depth_cap, 0, (size_t)(cap - q->depth_cap) * sizeof(__u64));
+		q->depth_ns = n;
+		q->depth_cap = cap;
+	}
+	q->depth = depth;
+	if (depth > q->max_depth)
+		q->max_depth = depth;
+	return 0;
+}
+
+int queue_event(struct analysis *a, const struct sl_event *e, __u64 ts)
+{
+	__u32 qid = e->flags, idx, w = qid / 64;
+	__u64 bit = 1ull << (qid % 64);
+	struct a_queue *q;
+	struct a_task *t;
+	int err;
+
+	if (!e->pid)
+		return 0;
+	err = task_lookup_or_create(a, e->pid, ts, &idx);
+	if (err)
+		return err;
+	q = queue_get(a, qid);
+	if (!q)
+		return -ENOMEM;
+	t = &a->tasks[idx];
+	if (!q->seen) {
+		/* A queue starts empty: depth 0 from its first event on. */
+		q->seen = true;
+		q->first_ts = ts;
+		q->depth_ts = ts;
+	}
+	q->last_ts = ts;
+
+	switch (e->type) {
+	case SL_EV_Q_PUSH:
+		t->qprod[w] |= bit;
+		q->pushes++;
+		return queue_depth(q, e->q.depth, ts);
+	case SL_EV_Q_POP:
+		t->qcons[w] |= bit;
+		q->pops++;
+		if (e->q.item == QUEUE_ID_PILL)
+			q->pills++;
+		else
+			sl_hdr_add(&q->delay, e->q.delay);
+		return queue_depth(q, e->q.depth, ts);
+	case SL_EV_Q_WAIT_FULL:
+		t->qprod[w] |= bit;
+		t->wait_q = (__u8)qid;
+		return 0;
+	case SL_EV_Q_WAIT_EMPTY:
+		t->qcons[w] |= bit;
+		t->wait_q = (__u8)qid;
+		return 0;
+	case SL_EV_Q_LOCK_WAIT:
+		t->wait_q = (__u8)qid;
+		return 0;
+	case SL_EV_ITEM_START:
+		t->in_item = 1;
+		t->item_q = (__u8)qid;
+		t->item_id = e->q.item;
+		t->item_ts = ts;
+		return 0;
+	case SL_EV_ITEM_DONE:
+		if (t->in_item && t->item_q == qid && t->item_id == e->q.item) {
+			if (t->qcons[w] & bit)
+				sl_hdr_add(&q->service, ts - t->item_ts);
+			else
+				sl_hdr_add(&q->produce, ts - t->item_ts);
+		}
+		t->in_item = 0;
+		return 0;
+	}
+	return 0;
+}
+
+void queue_attribute_wait(struct analysis *a, struct a_task *t, __u8 state, __u64 dt)
+{
+	struct a_queue *q = a->queues[t->wait_q];
+
+	if (!q)
+		return;
+	if (state == SL_TS_QFULL)
+		q->prod_blocked_ns += dt;
+	else if (state == SL_TS_QEMPTY)
+		q->cons_blocked_ns += dt;
+	else
+		q->lock_ns += dt;
+}
+
+void queue_free(struct analysis *a)
+{
+	for (int i = 0; i < SL_MAX_QUEUES; i++) {
+		if (!a->queues[i])
+			continue;
+		free(a->queues[i]->depth_ns);
+		free(a->queues[i]);
+		a->queues[i] = NULL;
+	}
+}
+
+/*
+ * `capacity = N` in the [workload] section of the run's configuration.
+ * Returns 0 and sets *cap, or -ENOENT.
+ */
+int sl_config_capacity(const char *ini, __u32 *cap)
+{
+	bool in_workload = false;
+	const char *p = ini;
+
+	while (p && *p) {
+		const char *eol = strchr(p, '\n'), *s = p, *end;
+		char key[32];
+		size_t n;
+
+		end = eol ? eol : p + strlen(p);
+		p = eol ? eol + 1 : end;
+		while (s < end && (*s == ' ' || *s == '\t'))
+			s++;
+		if (s == end || *s == '#' || *s == ';')
+			continue;
+		if (*s == '[') {
+			const char *close = memchr(s, ']', (size_t)(end - s));
+
+			in_workload = close && close - s - 1 == 8 && !strncmp(s + 1, "workload", 8);
+			continue;
+		}
+		if (!in_workload)
+			continue;
+		for (n = 0; s < end && *s != '=' && *s != ' ' && *s != '\t' && n < sizeof(key) - 1;)
+			key[n++] = *s++;
+		key[n] = '\0';
+		while (s < end && (*s == ' ' || *s == '\t'))
+			s++;
+		if (s == end || *s != '=' || strcmp(key, "capacity"))
+			continue;
+		s++;
+		{
+			char buf[24], *ep;
+			unsigned long long v;
+
+			while (s < end && (*s == ' ' || *s == '\t'))
+				s++;
+			n = (size_t)(end - s) < sizeof(buf) - 1 ? (size_t)(end - s) : sizeof(buf) - 1;
+			memcpy(buf, s, n);
+			buf[n] = '\0';
+			errno = 0;
+			v = strtoull(buf, &ep, 10);
+			while (*ep == ' ' || *ep == '\t' || *ep == '\r')
+				ep++;
+			if (errno || ep == buf || (*ep && *ep != '#' && *ep != ';') || !v ||
+			    v > 0xffffffffull)
+				return -EINVAL;
+			*cap = (__u32)v;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+static const char *const verdict_names[SL_V_MAX] = {
+	[SL_V_NONE] = "none",
+	[SL_V_BALANCED] = "balanced",
+	[SL_V_PRODUCER_BOUND] = "producer-bound",
+	[SL_V_CONSUMER_BOUND] = "consumer-bound",
+	[SL_V_CPU_STARVED] = "cpu-starved",
+	[SL_V_IO_BOUND] = "io-bound",
+	[SL_V_LOCK_BOUND] = "lock-bound",
+};
+
+const char *sl_verdict_name(enum sl_verdict v)
+{
+	if ((unsigned int)v < SL_V_MAX)
+		return verdict_names[v];
+	return "unknown";
+}
+
+static double frac(__u64 num, __u64 den)
+{
+	return den ? (double)num / (double)den : 0.0;
+}
+
+static void side_finish(struct sl_queue_side *s, __u64 waited)
+{
+	s->busy_ns = s->alive_ns - (s->state_ns[SL_TS_QFULL] + s->state_ns[SL_TS_QEMPTY] +
+				    s->state_ns[SL_TS_LOCK]);
+	s->busy_frac = frac(s->busy_ns, s->alive_ns);
+	s->wait_frac = frac(waited, s->alive_ns);
+	s->cpu_wait_frac = frac(s->state_ns[SL_TS_RUNNABLE_WAKEUP] +
+				s->state_ns[SL_TS_RUNNABLE_PREEMPT], s->busy_ns);
+	s->io_frac = frac(s->state_ns[SL_TS_IO], s->busy_ns);
+}
+
+/* Thresholds of the verdict; docs/metrics.md states the same numbers. */
+#define V_LOCK		0.20	/* share of both sides' time waiting for the lock */
+#define V_SIDE		0.30	/* full/empty share or blocked share that names a side */
+#define V_CPU_WAIT	0.30	/* share of busy time waiting for a CPU */
+#define V_IO		0.50	/* share of busy time in disk I/O */
+
+static void pct(char *buf, size_t n, double f)
+{
+	snprintf(buf, n, "%.0f%%", f * 100.0);
+}
+
+/*
+ * The verdict, first match wins:
+ *   1. lock-bound: producers+consumers wait for the queue lock >= 20% of their time.
+ *   2. the bottleneck side: consumers when max(full share, producers'
+ *      blocked share) >= 30% and exceeds max(empty share, consumers'
+ *      blocked share); producers in the mirror case; else no side.
+ *   3. the side (or, with no side, both together) is cpu-starved when it
+ *      waits for a CPU >= 30% of its busy time, io-bound when it spends
+ *      >= 50% of its busy time in disk I/O; else the side names the
+ *      verdict (consumer-bound / producer-bound) or, with no side, balanced.
+ */
+static void queue_verdict(struct sl_queue_row *q, __u32 ncpu, double concurrency)
+{
+	const struct sl_queue_side *p = &q->prod, *c = &q->cons, *side = NULL;
+	double cons_score = q->full_frac > p->wait_frac ? q->full_frac : p->wait_frac;
+	double prod_score = q->empty_frac > c->wait_frac ? q->empty_frac : c->wait_frac;
+	__u64 all_alive = p->alive_ns + c->alive_ns;
+	const char *who = "producers and consumers";
+	struct sl_queue_side both = { 0 };
+	char a1[16], a2[16], a3[16];
+
+	if (!q->pops && !q->pushes) {
+		q->verdict = SL_V_NONE;
+		snprintf(q->verdict_text, sizeof(q->verdict_text), "no items went through the queue");
+		snprintf(q->advice, sizeof(q->advice), "nothing to change");
+		return;
+	}
+	if (frac(q->lock_wait_ns, all_alive) >= V_LOCK) {
+		q->verdict = SL_V_LOCK_BOUND;
+		pct(a1, sizeof(a1), frac(q->lock_wait_ns, all_alive));
+		snprintf(q->verdict_text, sizeof(q->verdict_text),
+			 "producers and consumers wait for the queue lock %s of their time", a1);
+		snprintf(q->advice, sizeof(q->advice),
+			 "hold the lock for less time, move items in batches, or split the queue");
+		return;
+	}
+	if (cons_score >= V_SIDE && cons_score > prod_score) {
+		side = c;
+		who = "consumers";
+	} else if (prod_score >= V_SIDE && prod_score > cons_score) {
+		side = p;
+		who = "producers";
+	}
+	if (!side) {
+		both.alive_ns = all_alive;
+		for (int s = 0; s < SL_TS_MAX; s++)
+			both.state_ns[s] = p->state_ns[s] + c->state_ns[s];
+		side_finish(&both, 0);
+	}
+	{
+		const struct sl_queue_side *x = side ? side : &both;
+
+		if (x->cpu_wait_frac >= V_CPU_WAIT) {
+			q->verdict = SL_V_CPU_STARVED;
+			pct(a1, sizeof(a1), x->cpu_wait_frac);
+			snprintf(q->verdict_text, sizeof(q->verdict_text),
+				 "%s wait for a CPU %s of their busy time; concurrency %.2f on %u CPUs",
+				 who, a1, concurrency, ncpu);
+			snprintf(q->advice, sizeof(q->advice),
+				 "give the workload more CPUs or run fewer processes; more %s will not help",
+				 side ? who : "workers");
+			return;
+		}
+		if (x->io_frac >= V_IO) {
+			q->verdict = SL_V_IO_BOUND;
+			pct(a1, sizeof(a1), x->io_frac);
+			snprintf(q->verdict_text, sizeof(q->verdict_text),
+				 "%s spend %s of their busy time blocked on disk I/O", who, a1);
+			snprintf(q->advice, sizeof(q->advice),
+				 "overlap I/O with more %s, batch the syncs, or use faster storage",
+				 side ? who : "workers");
+			return;
+		}
+	}
+	if (side == c) {
+		q->verdict = SL_V_CONSUMER_BOUND;
+		pct(a1, sizeof(a1), c->busy_frac);
+		pct(a2, sizeof(a2), q->full_frac);
+		pct(a3, sizeof(a3), p->wait_frac);
+		snprintf(q->verdict_text, sizeof(q->verdict_text),
+			 "consumers busy %s of the time, the queue full %s, producers blocked on it %s",
+			 a1, a2, a3);
+		snprintf(q->advice, sizeof(q->advice), "add consumers or make consume cheaper");
+	} else if (side == p) {
+		q->verdict = SL_V_PRODUCER_BOUND;
+		pct(a1, sizeof(a1), p->busy_frac);
+		pct(a2, sizeof(a2), q->empty_frac);
+		pct(a3, sizeof(a3), c->wait_frac);
+		snprintf(q->verdict_text, sizeof(q->verdict_text),
+			 "producers busy %s of the time, the queue empty %s, consumers blocked on it %s",
+			 a1, a2, a3);
+		snprintf(q->advice, sizeof(q->advice), "add producers or make produce cheaper");
+	} else {
+		q->verdict = SL_V_BALANCED;
+		pct(a1, sizeof(a1), q->full_frac);
+		pct(a2, sizeof(a2), q->empty_frac);
+		snprintf(q->verdict_text, sizeof(q->verdict_text),
+			 "queue full %s and empty %s of the time; producers blocked %.0f%%, consumers %.0f%%",
+			 a1, a2, p->wait_frac * 100.0, c->wait_frac * 100.0);
+		snprintf(q->advice, sizeof(q->advice),
+			 "no side limits the other; scale both together");
+	}
+}
+
+int queue_finish(struct analysis *a, const struct sl_trace_info *ti, struct sl_result *r)
+{
+	__u32 cfg_cap = 0, n = 0, best = 0;
+	bool have_cfg = ti && ti->config && !sl_config_capacity(ti->config, &cfg_cap);
+
+	for (int i = 0; i < SL_MAX_QUEUES; i++)
+		n += a->queues[i] != NULL;
+	r->verdict = SL_V_NONE;
+	r->verdict_queue = -1;
+	if (!n)
+		return 0;
+	r->queues = calloc(n, sizeof(*r->queues));
+	if (!r->queues)
+		return -ENOMEM;
+
+	for (int i = 0; i < SL_MAX_QUEUES; i++) {
+		struct a_queue *aq = a->queues[i];
+		struct sl_queue_row *q;
+		double area = 0;
+
+		if (!aq)
+			continue;
+		q = &r->queues[r->nr_queues++];
+		q->qid = aq->qid;
+		q->capacity = have_cfg ? cfg_cap : aq->max_depth;
+		q->capacity_from_config = have_cfg;
+		q->t_start = aq->first_ts;
+		q->t_end = aq->last_ts;
+		q->window_ns = aq->last_ts - aq->first_ts;
+		q->pushes = aq->pushes;
+		q->pops = aq->pops;
+		q->pills = aq->pills;
+		q->max_depth = aq->max_depth;
+		if (aq->last_ts > aq->depth_ts)
+			aq->depth_ns[aq->depth] += aq->last_ts - aq->depth_ts;
+		aq->depth_ts = aq->last_ts;
+		for (__u32 d = 0; d < aq->depth_cap; d++) {
+			area += (double)d * (double)aq->depth_ns[d];
+			if (q->capacity && d >= q->capacity)
+				q->full_ns += aq->depth_ns[d];
+		}
+		q->empty_ns = aq->depth_ns[0];
+		q->mean_depth = q->window_ns ? area / (double)q->window_ns : 0.0;
+		q->full_frac = frac(q->full_ns, q->window_ns);
+		q->empty_frac = frac(q->empty_ns, q->window_ns);
+		q->prod_blocked_ns = aq->prod_blocked_ns;
+		q->cons_blocked_ns = aq->cons_blocked_ns;
+		q->lock_wait_ns = aq->lock_ns;
+		sl_hdr_summarise(&aq->delay, &q->delay);
+		sl_hdr_summarise(&aq->service, &q->service);
+		sl_hdr_summarise(&aq->produce, &q->produce);
+		q->throughput = q->window_ns ? (double)q->delay.count * 1e9 / (double)q->window_ns : 0;
+		/* Little: L = lambda * W, both over the window T. */
+		q->little_l = q->mean_depth;
+		q->little_lw = q->window_ns ? (double)q->delay.sum / (double)q->window_ns : 0;
+		{
+			double mx = q->little_l > q->little_lw ? q->little_l : q->little_lw;
+
+			q->little_rel_diff = mx > 0 ? (q->little_lw - q->little_l) / mx : 0.0;
+		}
+		/* Sides: every task that pushed (or waited full) / popped (or waited empty). */
+		for (__u32 t = 0; t < a->nr_tasks; t++) {
+			struct a_task *at = &a->tasks[t];
+			__u64 bit = 1ull << (aq->qid % 64);
+			struct sl_queue_side *s[2] = {
+				(at->qprod[aq->qid / 64] & bit) ? &q->prod : NULL,
+				(at->qcons[aq->qid / 64] & bit) ? &q->cons : NULL,
+			};
+
+			for (int k = 0; k < 2; k++) {
+				if (!s[k])
+					continue;
+				s[k]->nr_tasks++;
+				for (int st = 0; st < SL_TS_MAX; st++) {
+					s[k]->state_ns[st] += at->state_ns[st];
+					s[k]->alive_ns += at->state_ns[st];
+				}
+			}
+		}
+		side_finish(&q->prod, q->prod_blocked_ns);
+		side_finish(&q->cons, q->cons_blocked_ns);
+		queue_verdict(q, r->ncpu, r->concurrency);
+		if (q->pops > r->queues[best].pops)
+			best = r->nr_queues - 1;
+	}
+	r->verdict_queue = (__s32)best;
+	r->verdict = r->queues[best].verdict;
+	return 0;
+}

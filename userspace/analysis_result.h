@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What one analysis pass found: the numbers every output form prints (text,
+ * JSON, CSV, timelines, sweep).  Built once by analysis__finish(); owned by
+ * the struct analysis it came from.  Definitions of every field are in
+ * docs/metrics.md; times are ns unless a name says otherwise, fractions are
+ * 0..1.
+ */
+#ifndef SL_ANALYSIS_RESULT_H
+#define SL_ANALYSIS_RESULT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "analysis.h"
+
+#define SL_NO_TASK	0xffffffffu	/* "no traced task": an untraced waker */
+#define SL_LOG2_BUCKETS	64		/* bucket k: [2^k, 2^(k+1)) ns; k=0 also holds 0 */
+
+/* Summary of a distribution of durations (ns). */
+struct sl_dist {
+	__u64 count;
+	__u64 sum;
+	__u64 min, max;
+	/*
+	 * Percentiles from the HDR-style histogram (analysis_hist.h: exact below
+	 * 64 ns, then 32 linear sub-buckets per power of two, i.e. within 1/32 =
+	 * 3.1 % of the true value): the highest value of the bucket holding the
+	 * p-th sample, clamped into [min, max].
+	 */
+	__u64 p50, p90, p99;
+};
+
+static inline double sl_dist_mean(const struct sl_dist *d)
+{
+	return d->count ? (double)d->sum / (double)d->count : 0.0;
+}
+
+/* Where a task's checked counters came from. */
+enum sl_xc_source {
+	SL_XC_SRC_NONE = 0,	/* nothing to compare against */
+	SL_XC_SRC_PROC,		/* /proc/PID/sched read as a zombie or at the end */
+	SL_XC_SRC_DEATH,	/* task_struct at its last switch (probe) */
+	SL_XC_SRC_STREAM,	/* the KSTAT records in the stream (no task table) */
+};
+
+enum sl_xc_counter {
+	SL_XC_VOLUNTARY = 0,
+	SL_XC_INVOLUNTARY,
+	SL_XC_MIGRATIONS,
+	SL_XC_ONCPU,
+	SL_XC_MAX,
+};
+
+/* One traced task (kernel pid = thread id), in order of first appearance. */
+struct sl_task_row {
+	__u32 pid, tgid, ppid;
+	char comm[SL_COMM_LEN];
+	__u32 role;			/* index into sl_result.roles */
+	__u64 first_ts, last_ts;	/* resident from .. to (BOOTTIME ns) */
+	__u64 state_ns[SL_TS_MAX];	/* time in each state; [RUNNING] = on-CPU */
+	__u64 on_cpu_ns;		/* == state_ns[SL_TS_RUNNING] */
+	__u64 off_cpu_ns;		/* every other state */
+	__u64 vol_switches;		/* switch-outs the kernel counts in nvcsw */
+	__u64 invol_switches;		/* ... in nivcsw (preempted, yield) */
+	__u64 migrations;		/* CPU changes (sched_migrate_task) */
+	__u64 migrations_wakeup;	/* of those: while runnable after a wakeup */
+	__u64 wakeups;			/* effective wakeups received (blocked -> runnable) */
+	__u64 slices;			/* on-CPU stretches */
+	__u32 cpus_used;		/* distinct CPUs it ran on */
+	struct sl_dist rq_latency;	/* its wakeup -> running delays */
+	bool exited;			/* its final switch was seen */
+	__s32 exit_status;		/* wait(2) status, -1 unknown */
+	bool producer, consumer;	/* pushed / popped on some queue */
+	/* kernel cross-check */
+	__u8 xc_source;			/* enum sl_xc_source */
+	bool xc_ok;
+	__u64 kernel[SL_XC_MAX];	/* the kernel's values (minus base for -p) */
+};
+
+/* Tasks grouped by role: comm up to its last '-' ("consumer-1" -> "consumer"). */
+struct sl_role_row {
+	char name[SL_COMM_LEN];
+	__u32 nr_tasks;
+	__u64 state_ns[SL_TS_MAX];
+	__u64 on_cpu_ns, off_cpu_ns, alive_ns;
+	__u64 vol_switches, invol_switches;
+	__u64 migrations, wakeups;
+	struct sl_dist rq_latency;	/* count, sum, min, max only */
+};
+
+struct sl_cpu_row {
+	__u32 cpu;
+	/* occupancy within the wall interval W, from the switch records */
+	__u64 traced_ns, other_ns, idle_ns, unknown_ns;
+	/* the kernel's per-CPU accounting over the whole trace (sl_cpu_stats) */
+	__u64 k_traced_ns, k_other_ns, k_idle_ns;
+	__u64 lost;
+	__u32 distinct_tasks;		/* traced tasks that ran here */
+	struct sl_dist slice;		/* traced tasks' time-slice lengths */
+	__u64 slice_hist[SL_LOG2_BUCKETS];
+};
+
+/* Who wakes whom (traced wakees; waker SL_NO_TASK = anything untraced). */
+struct sl_wake_edge {
+	__u32 waker, wakee;		/* task indices */
+	__u64 count;
+	__u64 delay_ns;			/* total wakeup -> running delay */
+};
+
+enum sl_verdict {
+	SL_V_NONE = 0,			/* no queue traffic to judge */
+	SL_V_BALANCED,
+	SL_V_PRODUCER_BOUND,
+	SL_V_CONSUMER_BOUND,
+	SL_V_CPU_STARVED,
+	SL_V_IO_BOUND,
+	SL_V_LOCK_BOUND,
+	SL_V_MAX,
+};
+
+const char *sl_verdict_name(enum sl_verdict v);
+
+/* One side of a queue: every task that pushed (producers) or popped (consumers). */
+struct sl_queue_side {
+	__u32 nr_tasks;
+	__u64 alive_ns;			/* Σ their state time */
+	__u64 state_ns[SL_TS_MAX];
+	__u64 busy_ns;			/* alive minus queue-full/-empty/lock waits */
+	double busy_frac;		/* busy / alive */
+	double wait_frac;		/* blocked on this queue (full or empty) / alive */
+	double cpu_wait_frac;		/* runnable / busy */
+	double io_frac;			/* disk I/O / busy */
+};
+
+struct sl_queue_row {
+	__u32 qid;
+	__u32 capacity;
+	bool capacity_from_config;	/* else: the largest depth seen */
+	__u64 t_start, t_end;		/* first and last event on the queue */
+	__u64 window_ns;		/* T = t_end - t_start */
+	__u64 pushes, pops, pills;	/* pills: stop messages, not items */
+	__u32 max_depth;
+	double mean_depth;		/* time-weighted over T */
+	__u64 full_ns, empty_ns;	/* time at depth >= capacity / at 0 */
+	double full_frac, empty_frac;
+	__u64 prod_blocked_ns;		/* producers in SL_TS_QFULL on this queue */
+	__u64 cons_blocked_ns;		/* consumers in SL_TS_QEMPTY on this queue */
+	__u64 lock_wait_ns;		/* anyone in SL_TS_LOCK on this queue */
+	double throughput;		/* items popped per second of T */
+	struct sl_dist delay;		/* queueing delay (enqueue -> pop) of items */
+	struct sl_dist service;		/* consumers' ITEM_START -> ITEM_DONE */
+	struct sl_dist produce;		/* producers' ITEM_START -> ITEM_DONE */
+	double little_l;		/* mean depth */
+	double little_lw;		/* throughput x mean delay */
+	double little_rel_diff;		/* (lw - l) / max(l, lw), 0 when both are 0 */
+	struct sl_queue_side prod, cons;
+	enum sl_verdict verdict;
+	char verdict_text[256];		/* the figures that justify the verdict */
+	char advice[160];		/* what to change */
+};
+
+struct sl_xc_mismatch {
+	__u32 task;			/* index into tasks */
+	__u8 counter;			/* enum sl_xc_counter */
+	__u64 ours, kernel;
+};
+
+struct sl_crosscheck {
+	__u32 nr_checked;		/* tasks with kernel counters */
+	__u32 nr_mismatched;		/* tasks with at least one difference */
+	__u32 nr_mismatches;		/* entries in mismatch[] (all of them) */
+	struct sl_xc_mismatch *mismatch;
+	__u64 lost;			/* records dropped: exactness impossible */
+	__u64 late;			/* records clamped by the merge window */
+	bool ok;			/* checked > 0, no mismatch, nothing lost */
+	char line[256];			/* "kernel cross-check: ok (N tasks)" or what differs */
+	char lost_line[160];		/* "lost records: 0" or the warning */
+};
+
+struct sl_result {
+	__u32 ncpu;
+	/* The wall interval W (docs/metrics.md): first traced task seen ->
+	 * last traced task gone (or the end of the trace). */
+	__u64 t0, t1, wall_ns;
+	__u64 trace_start, trace_end;	/* the whole stream */
+	__u64 nr_events;
+
+	/* parallelism: traced tasks on a CPU */
+	double parallelism;		/* Σ on-CPU / W */
+	__u32 max_parallelism;
+	__u64 *par_level_ns;		/* [ncpu + 1]: time at each level */
+	/* concurrency: running + runnable */
+	double concurrency;
+	__u32 max_concurrency;
+	__u32 nr_con_levels;
+	__u64 *con_level_ns;		/* [nr_con_levels] */
+	/* multiprogramming degree: resident tasks */
+	double multiprogramming;
+	__u32 max_multiprogramming;
+	__u32 nr_mp_levels;
+	__u64 *mp_level_ns;		/* [nr_mp_levels] */
+	/* one line each: what the number means for this run */
+	char parallelism_note[160], concurrency_note[160], mp_note[160];
+
+	/* CPU utilisation within W, Σ over CPUs, from the switch records */
+	__u64 cpu_traced_ns, cpu_other_ns, cpu_idle_ns, cpu_unknown_ns;
+	double util_traced, util_other, util_idle;	/* / (ncpu x W) */
+	/* the kernel's per-CPU accounting over the whole trace */
+	double k_util_traced, k_util_other, k_util_idle;
+
+	/* switches, wakeups, migrations, run-queue latency */
+	__u64 vol_switches, invol_switches;
+	__u64 wakeups;
+	__u64 migrations, migrations_wakeup;
+	__u64 *mig_matrix;		/* [ncpu * ncpu]: [from * ncpu + to] */
+	struct sl_dist rq_latency;
+	__u32 nr_rq_buckets;
+	__u64 *rq_hist;			/* HDR buckets, see analysis_hist.h */
+	__u32 nr_wake_edges;
+	struct sl_wake_edge *wake_edges;	/* sorted by count, descending */
+
+	__u64 off_cpu_ns[SL_TS_MAX];	/* Σ over tasks; [RUNNING] = on-CPU */
+
+	__u32 nr_tasks;
+	struct sl_task_row *tasks;
+	__u32 nr_roles;
+	struct sl_role_row *roles;	/* by first appearance */
+	struct sl_cpu_row *cpus;	/* [ncpu] */
+
+	__u32 nr_queues;
+	struct sl_queue_row *queues;	/* by qid */
+	enum sl_verdict verdict;	/* of the busiest queue (most pops) */
+	__s32 verdict_queue;		/* its index in queues, -1 if none */
+
+	struct sl_crosscheck xc;
+};
+
+/* Index of the row with this pid (its latest task), or -1. */
+int sl_result__task_index(const struct sl_result *r, __u32 pid);
+/* Short name of a cross-check counter: "voluntary", "on-cpu", ... */
+const char *sl_xc_counter_name(enum sl_xc_counter c);
+/* One mismatch in words: "consumer-1 (12) migrations 3 vs kernel 4 (-1)". */
+void sl_result__describe_mismatch(const struct sl_result *r, const struct sl_xc_mismatch *m,
+				  char *buf, size_t n);
+
+#endif
