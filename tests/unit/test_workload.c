@@ -356,3 +356,43 @@ Test(workload, every_builtin_profile_runs, .timeout = 120)
 		workload__free(w);
 	}
 }
+
+/* Every USDT probe the tracer attaches to is in a binary linking the workload. */
+Test(workload, usdt_notes_present)
+{
+	static const char *const want[] = {
+		"q_push", "q_pop", "q_wait_full", "q_wait_empty", "q_lock_wait",
+		"item_start", "item_done",
+	};
+	enum { N = sizeof(want) / sizeof(want[0]) };
+	char cmd[128], line[512], name[64] = "";
+	unsigned int found[N] = { 0 };
+	bool ours = false;
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd), "readelf -n /proc/%d/exe 2>/dev/null", (int)getpid());
+	f = popen(cmd, "r");
+	cr_assert_not_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		char *p;
+
+		if ((p = strstr(line, "Provider: ")))
+			ours = strncmp(p + 10, "schedlab\n", 9) == 0;
+		else if (ours && (p = strstr(line, "Name: ")))
+			sscanf(p + 6, "%63s", name);
+		else if (ours && strstr(line, "Arguments:")) {
+			for (unsigned int i = 0; i < N; i++)
+				if (strcmp(name, want[i]) == 0) {
+					found[i]++;
+					/* u32 arguments ("4@"), and the u64 timestamp of q_pop */
+					cr_assert_null(strstr(line, "-4@"), "%s: signed argument", name);
+					if (i == 1)
+						cr_assert(strstr(line, "8@"), "q_pop lacks its u64: %s", line);
+				}
+			ours = false;
+		}
+	}
+	cr_assert_eq(pclose(f), 0, "readelf failed (binutils installed?)");
+	for (unsigned int i = 0; i < N; i++)
+		cr_assert_gt(found[i], 0, "no USDT note for schedlab:%s", want[i]);
+}
