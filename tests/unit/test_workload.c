@@ -4,6 +4,7 @@
 #include <criterion/parameterized.h>
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -395,4 +396,34 @@ Test(workload, usdt_notes_present)
 	cr_assert_eq(pclose(f), 0, "readelf failed (binutils installed?)");
 	for (unsigned int i = 0; i < N; i++)
 		cr_assert_gt(found[i], 0, "no USDT note for schedlab:%s", want[i]);
+}
+
+/* cpus = 0: every child is confined to CPU 0 (from fork on); the caller's mask is kept. */
+Test(workload, pinned_children_caller_untouched, .timeout = 30)
+{
+	struct wl_config c;
+	struct workload *w;
+	struct wl_summary s;
+	cpu_set_t before, after;
+	char err[256];
+
+	sched_getaffinity(0, sizeof(before), &before);
+	wl_config__defaults(&c);
+	c.items = 200;
+	cr_assert_eq(wl_config__set(&c, "cpus", "0", err, sizeof(err)), 0);
+	cr_assert_eq(workload__start(&c, &w), 0);
+	sched_getaffinity(0, sizeof(after), &after);
+	cr_assert(CPU_EQUAL(&before, &after), "caller's CPU mask changed");
+	for (unsigned int i = 0; i < workload__nr_procs(w); i++) {
+		cpu_set_t set;
+
+		cr_assert_eq(sched_getaffinity(workload__pid(w, i), sizeof(set), &set), 0);
+		cr_assert_eq(CPU_COUNT(&set), 1, "%s", workload__name(w, i));
+		cr_assert(CPU_ISSET(0, &set));
+	}
+	cr_assert_eq(workload__release(w), 0);
+	cr_assert_eq(workload__wait(w, NULL, NULL, NULL), 0);
+	cr_assert_eq(workload__summary(w, &s), 0);
+	cr_assert(s.conserved);
+	workload__free(w);
 }
