@@ -427,3 +427,40 @@ Test(workload, pinned_children_caller_untouched, .timeout = 30)
 	cr_assert(s.conserved);
 	workload__free(w);
 }
+
+static double run_rate(const char *rate, const char *burst, unsigned long long items)
+{
+	struct wl_config c;
+	struct workload *w;
+	struct wl_summary s;
+	char err[256];
+
+	wl_config__defaults(&c);
+	c.producers = 1;
+	c.items = items;
+	cr_assert_eq(wl_config__set(&c, "rate", rate, err, sizeof(err)), 0);
+	cr_assert_eq(wl_config__set(&c, "burst", burst, err, sizeof(err)), 0);
+	cr_assert_eq(wl_config__set(&c, "produce", "none", err, sizeof(err)), 0);
+	cr_assert_eq(wl_config__set(&c, "consume", "none", err, sizeof(err)), 0);
+	cr_assert_eq(workload__start(&c, &w), 0);
+	cr_assert_eq(workload__release(w), 0);
+	cr_assert_eq(workload__wait(w, NULL, NULL, NULL), 0);
+	cr_assert_eq(workload__summary(w, &s), 0);
+	cr_assert(s.conserved);
+	cr_assert_eq(s.consumed, items);
+	workload__free(w);
+	return s.elapsed_s;
+}
+
+/*
+ * rate 1000/s: 200 items take ~0.2 s.  burst 50 at 500/s: bursts at 0, 0.1,
+ * 0.2 and 0.3 s, so 200 items take ~0.3 s with the same mean rate.
+ */
+Test(workload, rate_and_burst, .timeout = 30)
+{
+	double steady = run_rate("1000", "1", 200);
+	double bursty = run_rate("500", "50", 200);
+
+	cr_assert(steady > 0.18 && steady < 0.5, "steady %.3f s", steady);
+	cr_assert(bursty > 0.28 && bursty < 0.6, "bursty %.3f s", bursty);
+}
