@@ -429,14 +429,30 @@ static __u8 reason_state(__u8 reason)
 	}
 }
 
-static void switch_out(struct analysis *a, __u32 idx, __u32 c, __u64 ts, __u8 fl)
+static void switch_out(struct analysis *a, __u32 idx, __u32 c, __u64 ts, __u8 fl, __u64 rt)
 {
 	struct a_task *t = &a->tasks[idx];
 	__u8 ns = reason_state(fl & SL_SWF_REASON_MASK);
+	__u64 len = t->state == SL_TS_RUNNING ? ts - t->since : 0;
 
+	/*
+	 * On-CPU time is the kernel's (sum_exec_runtime), so that it equals
+	 * /proc's: the BOOTTIME span of a slice can differ from the rq clock
+	 * on some VMs.  Without a runtime (0), or for the first slice of a task
+	 * that existed before the trace, the BOOTTIME span stands in.
+	 */
+	if (rt && t->rt_known) {
+		if (rt >= t->rt_last)
+			t->rt_sum += rt - t->rt_last;
+	} else {
+		t->rt_sum += len;
+	}
+	if (rt) {
+		t->rt_known = true;
+		t->rt_last = rt;
+	}
 	if (c < a->ncpu && t->state == SL_TS_RUNNING) {
 		struct a_cpu *cpu = &a->cpus[c];
-		__u64 len = ts - t->since;
 
 		if (!cpu->slice_n || len < cpu->slice_min)
 			cpu->slice_min = len;
@@ -549,7 +565,7 @@ static int on_switch(struct analysis *a, const struct sl_event *e, __u64 ts)
 			if (cpu)
 				t->cpumask[c / 64] |= 1ull << (c % 64);
 		}
-		switch_out(a, pi, c, ts, fl);
+		switch_out(a, pi, c, ts, fl, e->sw.prev_runtime);
 	}
 	if ((fl & SL_SWF_NEXT_TRACKED) && next) {
 		err = task_lookup_or_create(a, next, ts, &ni);
@@ -598,6 +614,8 @@ static int on_wakeup(struct analysis *a, const struct sl_event *e, __u64 ts, boo
 			waker = SL_NO_TASK;
 	}
 	t = &a->tasks[wi];
+	if (is_new && t->state == TS_UNKNOWN && !t->rt_sum)
+		t->rt_known = true;	/* a new task: its run time starts at 0 */
 	switch (t->state) {
 	case SL_TS_RUNNING:
 		/* Before its sched_switch, or it never blocked: see resolve_pending. */
@@ -663,6 +681,7 @@ static int on_fork(struct analysis *a, const struct sl_event *e, __u64 ts)
 			return err;
 	}
 	t = &a->tasks[idx];
+	t->rt_known = true;	/* born here: its run time starts at 0 */
 	t->tgid = e->fork.child_tgid ? e->fork.child_tgid : e->fork.child;
 	t->ppid = e->pid;
 	pidx = pid_find(a, e->pid);
@@ -824,6 +843,8 @@ int analysis__finish(struct analysis *a, const struct sl_trace_info *ti)
 	for (__u32 i = 0; i < a->nr_tasks; i++) {
 		struct a_task *t = &a->tasks[i];
 
+		if (t->state == SL_TS_RUNNING && end > t->since)
+			t->rt_sum += end - t->since;	/* still on a CPU: BOOTTIME */
 		task_close(a, t, end);
 		if (t->alive)
 			t->last_ts = end;

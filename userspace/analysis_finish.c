@@ -169,7 +169,7 @@ static int build_tasks(struct analysis *a, const struct sl_trace_info *ti, struc
 		row->first_ts = t->first_ts;
 		row->last_ts = t->last_ts;
 		memcpy(row->state_ns, t->state_ns, sizeof(row->state_ns));
-		row->on_cpu_ns = t->state_ns[SL_TS_RUNNING];
+		row->on_cpu_ns = t->rt_sum;
 		for (int s = 1; s < SL_TS_MAX; s++)
 			row->off_cpu_ns += t->state_ns[s];
 		row->vol_switches = t->vol;
@@ -309,10 +309,10 @@ static int build_levels(struct analysis *a, struct sl_result *r)
 	r->max_parallelism = a->max_run;
 	r->max_concurrency = a->max_con;
 	r->max_multiprogramming = a->max_alive;
+	/* on-CPU on the kernel's clock; runnable time from the timeline */
 	for (__u32 i = 0; i < a->nr_tasks; i++) {
-		run_ns += a->tasks[i].state_ns[SL_TS_RUNNING];
-		con_ns += a->tasks[i].state_ns[SL_TS_RUNNING] +
-			  a->tasks[i].state_ns[SL_TS_RUNNABLE_WAKEUP] +
+		run_ns += a->tasks[i].rt_sum;
+		con_ns += a->tasks[i].rt_sum + a->tasks[i].state_ns[SL_TS_RUNNABLE_WAKEUP] +
 			  a->tasks[i].state_ns[SL_TS_RUNNABLE_PREEMPT];
 	}
 	if (r->wall_ns) {
@@ -416,9 +416,8 @@ static void xc_describe(const struct sl_result *r, const struct sl_xc_mismatch *
 			 (unsigned long long)m->kernel, (long long)(m->ours - m->kernel));
 }
 
-/* On-CPU time must be within 1% of the kernel's (10 us floor for tiny tasks). */
+/* On-CPU time must be within 1% of the kernel's. */
 #define XC_ONCPU_REL	0.01
-#define XC_ONCPU_ABS	10000ull
 
 static int crosscheck(struct analysis *a, const struct sl_trace_info *ti, struct sl_result *r)
 {
@@ -470,7 +469,7 @@ static int crosscheck(struct analysis *a, const struct sl_trace_info *ti, struct
 		for (int c = 0; c < SL_XC_MAX; c++) {
 			__u64 kv = row->kernel[c], d = ours[c] > kv ? ours[c] - kv : kv - ours[c];
 			bool ok = c == SL_XC_ONCPU ?
-				  (d <= XC_ONCPU_ABS || (double)d <= XC_ONCPU_REL * (double)kv) : d == 0;
+				  (double)d <= XC_ONCPU_REL * (double)kv : d == 0;
 
 			if (ok)
 				continue;

@@ -37,6 +37,13 @@ struct a_task {
 	__u64 rq_n, rq_sum, rq_min, rq_max;
 	__u64 first_ts, last_ts;
 	__u64 item_ts;
+	/*
+	 * On-CPU time on the kernel's clock: Σ of the growth of
+	 * se.sum_exec_runtime between switch-outs (sw.prev_runtime).  rt_last
+	 * is the value at its last switch-out, 0 for a task born in the trace.
+	 */
+	__u64 rt_sum, rt_last;
+	bool rt_known;
 	__u32 tgid, ppid;
 	bool exited;
 	bool kstat_valid;	/* KSTAT records seen in the stream */
