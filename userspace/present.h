@@ -31,6 +31,8 @@ int  presenter__new(const struct present_opts *o, const struct sl_trace_info *ti
 int  presenter__sink(const struct sl_event *e, void *ctx);
 /* Finishes the analysis and writes every requested output.  0 or -errno. */
 int  presenter__finish(struct presenter *p, const struct sl_trace_info *ti, FILE *out);
+/* After finish: the analysis result (owned by p). */
+const struct sl_result *presenter__result(const struct presenter *p);
 void presenter__free(struct presenter *p);
 
 #endif
