@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Formatting helpers shared by report_text.c, report_json.c, report_csv.c and sweep.c. */
+#ifndef SL_REPORT_PRIV_H
+#define SL_REPORT_PRIV_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include <linux/types.h>
+
+/* A duration in at most 6 characters with its unit: "999ns", "12.3us", "1.23ms", "123s". */
+const char *report_dur(char *buf, size_t n, __u64 ns);
+/* A fraction as a percentage: "97.3%" ("100%" at 1). */
+const char *report_pct(char *buf, size_t n, double frac);
+/* A count in at most 6 characters: 999999, then "12.3M", "1.2G". */
+const char *report_count(char *buf, size_t n, __u64 v);
+/* Prints text wrapped at `width` columns, every line after the first indented by `indent`. */
+void report_wrap(FILE *f, const char *first_prefix, int indent, const char *text, int width);
+/* Same, for a prefix holding escape sequences: prefix_cols is its visible width. */
+void report_wrap_cols(FILE *f, const char *first_prefix, int prefix_cols, int indent,
+		      const char *text, int width);
+/* Writes s as a CSV field (quoted when it has a comma, quote or newline). */
+void report_csv_str(FILE *f, const char *s);
+/* Writes s as a JSON string, quotes included. */
+void report_json_str(FILE *f, const char *s);
+
+#endif
