@@ -90,11 +90,21 @@ static inline struct sl_event ev_fork(__u64 ts, __u16 cpu, __u32 parent, __u32 c
 	return e;
 }
 
+/* Copies at most SL_COMM_LEN - 1 bytes, like the kernel truncates comm. */
+static inline void comm_copy(char *dst, const char *src)
+{
+	size_t i;
+
+	for (i = 0; i < SL_COMM_LEN - 1 && src[i]; i++)
+		dst[i] = src[i];
+	dst[i] = '\0';
+}
+
 static inline struct sl_event ev_comm(__u64 ts, __u32 pid, const char *name)
 {
 	struct sl_event e = { .ts = ts, .type = SL_EV_COMM, .pid = pid };
 
-	strncpy(e.comm.comm, name, SL_COMM_LEN - 1);
+	comm_copy(e.comm.comm, name);
 	return e;
 }
 
@@ -133,7 +143,7 @@ static inline void ti_death(struct sl_trace_info *ti, __u32 pid, const char *com
 {
 	struct sl_task_info *t = sl_trace_info__add_task(ti, pid);
 
-	strncpy(t->comm, comm, SL_COMM_LEN - 1);
+	comm_copy(t->comm, comm);
 	t->death.valid = true;
 	t->death.nvcsw = nvcsw;
 	t->death.nivcsw = nivcsw;
