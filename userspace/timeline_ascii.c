@@ -48,7 +48,8 @@ struct timeline_ascii {
 	__u64 from;		/* window, absolute; to == 0: open-ended (adaptive) */
 	__u64 to;
 	__u64 w;		/* bucket width, ns */
-	__u32 nb;		/* buckets */
+	__u32 nb;		/* buckets kept per lane */
+	__u32 ncols;		/* columns printed at most (nb, or nb / 2 if open-ended) */
 	__u32 label;		/* label column width */
 	__u32 cellw;		/* characters per bucket */
 	bool adaptive;
@@ -117,8 +118,8 @@ int timeline_ascii__new(const struct sl_trace_info *ti, const struct timeline_op
 	t->label = o->by == TIMELINE_BY_CPU ? LABEL_CPU : LABEL_TASK;
 	t->cellw = o->by == TIMELINE_BY_CPU ? 2 : 1;
 	/* label, space, '|', cells, '|' */
-	t->nb = (width - t->label - 3) / t->cellw;
-	t->nb &= ~1u;	/* even, so an open-ended window can halve it */
+	t->ncols = (width - t->label - 3) / t->cellw;
+	t->nb = t->ncols;
 
 	t->start = ti ? ti->start_ts : 0;
 	t->from_set = t->start != 0;
@@ -135,10 +136,15 @@ int timeline_ascii__new(const struct sl_trace_info *ti, const struct timeline_op
 	if (t->to && t->from_set) {
 		t->w = nice_width((t->to - t->from + t->nb - 1) / t->nb);
 	} else {
-		/* Open-ended: start at 10 us per bucket and double as needed. */
+		/*
+		 * Open-ended: start at 10 us per bucket and double as needed.
+		 * Twice as many buckets as columns, so that after the last
+		 * doubling at least one full bucket still goes into each column.
+		 */
 		t->adaptive = true;
 		t->to = 0;
 		t->w = 10000;
+		t->nb = 2 * t->ncols;
 	}
 	t->capacity = ti ? tl_config_capacity(ti->config) : 0;
 
@@ -726,6 +732,96 @@ out:
 	free(order);
 }
 
+/* dst[j] = the parts of src's buckets (width t->w) that fall in column j (width w_out) */
+static void resample_lane(const struct timeline_ascii *t, const struct bucket *src,
+			  struct bucket *dst, __u32 cols, __u64 w_out)
+{
+	for (__u32 j = 0; j < cols; j++) {
+		__u64 a = t->from + (__u64)j * w_out, b = a + w_out;
+
+		for (__u32 i = (a - t->from) / t->w; i < t->nb; i++) {
+			__u64 bs = t->from + (__u64)i * t->w, be = bs + t->w;
+			double frac;
+
+			if (bs >= b)
+				break;
+			frac = (double)((be < b ? be : b) - (bs > a ? bs : a)) / (double)t->w;
+			for (int k = 0; k < TL_K; k++) {
+				__u64 ns = (__u64)((double)src[i].ns[k] * frac + 0.5);
+
+				if (ns)
+					bucket_add(&dst[j], src[i].key[k], ns);
+			}
+		}
+	}
+}
+
+static void resample_queue(const struct timeline_ascii *t, const struct qbucket *src,
+			   struct qbucket *dst, __u32 cols, __u64 w_out)
+{
+	for (__u32 j = 0; j < cols; j++) {
+		__u64 a = t->from + (__u64)j * w_out, b = a + w_out;
+
+		for (__u32 i = (a - t->from) / t->w; i < t->nb; i++) {
+			__u64 bs = t->from + (__u64)i * t->w, be = bs + t->w;
+			double frac;
+
+			if (bs >= b)
+				break;
+			frac = (double)((be < b ? be : b) - (bs > a ? bs : a)) / (double)t->w;
+			dst[j].depth_ns += (__u64)((double)src[i].depth_ns * frac + 0.5);
+			dst[j].ns += (__u64)((double)src[i].ns * frac + 0.5);
+		}
+	}
+}
+
+/*
+ * An open-ended window ends up with between ncols and 2 * ncols buckets in
+ * use: fold them into ncols columns of a round width, as a known window
+ * would have had.  Columns finer than the buckets would only repeat them.
+ */
+static int fit_columns(struct timeline_ascii *t, __u64 end)
+{
+	__u64 span = end - t->from, w_out = nice_width((span + t->ncols - 1) / t->ncols);
+	__u32 cols = t->ncols;
+
+	if (w_out <= t->w)
+		return 0;
+	for (__u32 c = 0; t->cpu && c < t->ncpu; c++) {
+		struct bucket *b = calloc(cols, sizeof(*b));
+
+		if (!b)
+			return -ENOMEM;
+		resample_lane(t, t->cpu[c].b, b, cols, w_out);
+		free(t->cpu[c].b);
+		t->cpu[c].b = b;
+	}
+	for (__u32 i = 0; i < t->ntl; i++) {
+		struct bucket *b = calloc(cols, sizeof(*b));
+
+		if (!b)
+			return -ENOMEM;
+		resample_lane(t, t->tl[i].b, b, cols, w_out);
+		free(t->tl[i].b);
+		t->tl[i].b = b;
+	}
+	for (int q = 0; q < 256; q++) {
+		struct qbucket *b;
+
+		if (!t->q[q])
+			continue;
+		b = calloc(cols, sizeof(*b));
+		if (!b)
+			return -ENOMEM;
+		resample_queue(t, t->q[q]->b, b, cols, w_out);
+		free(t->q[q]->b);
+		t->q[q]->b = b;
+	}
+	t->nb = cols;
+	t->w = w_out;
+	return 0;
+}
+
 int timeline_ascii__print(struct timeline_ascii *t, const struct sl_trace_info *ti, FILE *f)
 {
 	__u64 end, span;
@@ -756,11 +852,16 @@ int timeline_ascii__print(struct timeline_ascii *t, const struct sl_trace_info *
 		if (ql && ql->have && end > ql->last_ts)
 			queue_add(t, ql, ql->last_ts, end, ql->last_depth);
 	}
+	if (t->adaptive && end > t->from) {
+		err = fit_columns(t, end);
+		if (err)
+			set_error(t, err);
+	}
 	span = end > t->from ? end - t->from : 0;
 	cols = span ? (__u32)((span + t->w - 1) / t->w) : 0;
-	if (cols > t->nb)
-		cols = t->nb;
-	width = t->label + 3 + t->nb * t->cellw;
+	if (cols > t->ncols)
+		cols = t->ncols;
+	width = t->label + 3 + t->ncols * t->cellw;
 
 	fprintf(f, "%s timeline: %s .. %s after trace start, %s per column\n",
 		t->o.by == TIMELINE_BY_CPU ? "CPU" : "task",
