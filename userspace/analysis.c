@@ -406,6 +406,46 @@ static void drop_pending(struct analysis *a, __u32 idx)
 	a->tasks[idx].pending_wake = 0;
 }
 
+/*
+ * File I/O syscalls (x86_64 numbers: the probes read the syscall on x86
+ * only).  A task in D without in_iowait inside one of these waits for the
+ * disk all the same: fsync on ext4 sleeps in jbd2_log_wait_commit(), a
+ * plain TASK_UNINTERRUPTIBLE wait, not io_schedule().
+ */
+static bool io_syscall(__u16 nr)
+{
+#if defined(__x86_64__)
+	switch (nr) {
+	case 0:		/* read */
+	case 1:		/* write */
+	case 17:	/* pread64 */
+	case 18:	/* pwrite64 */
+	case 19:	/* readv */
+	case 20:	/* writev */
+	case 26:	/* msync */
+	case 74:	/* fsync */
+	case 75:	/* fdatasync */
+	case 76:	/* truncate */
+	case 77:	/* ftruncate */
+	case 162:	/* sync */
+	case 208:	/* io_getevents */
+	case 209:	/* io_submit */
+	case 277:	/* sync_file_range */
+	case 285:	/* fallocate */
+	case 295:	/* preadv */
+	case 296:	/* pwritev */
+	case 306:	/* syncfs */
+	case 326:	/* copy_file_range */
+	case 327:	/* preadv2 */
+	case 328:	/* pwritev2 */
+	case 426:	/* io_uring_enter */
+		return true;
+	}
+#endif
+	(void)nr;
+	return false;
+}
+
 static __u8 reason_state(__u8 reason)
 {
 	switch (reason) {
@@ -429,11 +469,15 @@ static __u8 reason_state(__u8 reason)
 	}
 }
 
-static void switch_out(struct analysis *a, __u32 idx, __u32 c, __u64 ts, __u8 fl, __u64 rt)
+static void switch_out(struct analysis *a, __u32 idx, __u32 c, __u64 ts, __u8 fl, __u64 rt,
+		       __u16 nr_syscall)
 {
 	struct a_task *t = &a->tasks[idx];
 	__u8 ns = reason_state(fl & SL_SWF_REASON_MASK);
 	__u64 len = t->state == SL_TS_RUNNING ? ts - t->since : 0;
+
+	if ((fl & SL_SWF_REASON_MASK) == SL_R_DISK_WAIT && io_syscall(nr_syscall))
+		ns = SL_TS_IO;
 
 	/*
 	 * On-CPU time is the kernel's (sum_exec_runtime), so that it equals
@@ -565,7 +609,7 @@ static int on_switch(struct analysis *a, const struct sl_event *e, __u64 ts)
 			if (cpu)
 				t->cpumask[c / 64] |= 1ull << (c % 64);
 		}
-		switch_out(a, pi, c, ts, fl, e->sw.prev_runtime);
+		switch_out(a, pi, c, ts, fl, e->sw.prev_runtime, e->sw.nr_syscall);
 	}
 	if ((fl & SL_SWF_NEXT_TRACKED) && next) {
 		err = task_lookup_or_create(a, next, ts, &ni);

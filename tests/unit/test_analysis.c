@@ -882,3 +882,27 @@ Test(analysis, on_cpu_from_kernel_runtime)
 	cr_assert_float_eq(r->parallelism, 3100.0 / 3000.0, EPS);
 	cr_assert(r->xc.ok, "%s", r->xc.line);
 }
+
+/* D without iowait is disk I/O inside fsync (jbd2's commit wait), "other" elsewhere. */
+Test(analysis, uninterruptible_wait_in_fsync_is_io)
+{
+	const struct sl_result *r;
+	struct sl_event e;
+
+	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
+	e = ev_switch(2000, 0, 10, 0, SL_R_DISK_WAIT, true, false);
+	e.sw.nr_syscall = 74;	/* fsync */
+	eb_push(&eb, e);
+	eb_push(&eb, ev_wake(3000, 0, 0, 10, false));
+	eb_push(&eb, ev_switch(3000, 0, 0, 10, SL_R_NONE, false, true));
+	e = ev_switch(4000, 0, 10, 0, SL_R_DISK_WAIT, true, false);
+	e.sw.nr_syscall = 61;	/* wait4 */
+	eb_push(&eb, e);
+	eb_push(&eb, ev_wake(4500, 0, 0, 10, false));
+	eb_push(&eb, ev_switch(4500, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(5000, 0, 10, 0, SL_R_DEAD, true, false));
+	ti_init(&ti, 1, 1000, 5000);
+	r = run(1);
+	cr_assert_eq(row(r, 10)->state_ns[SL_TS_IO], 1000);
+	cr_assert_eq(row(r, 10)->state_ns[SL_TS_OTHER], 500);
+}
