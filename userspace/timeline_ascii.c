@@ -399,8 +399,6 @@ int timeline_ascii__add_event(struct timeline_ascii *t, const struct sl_event *e
 			set_error(t, err);
 		return t->err;
 	}
-	if (t->o.by != TIMELINE_BY_TASK)
-		return t->err;
 	q = t->q[e->flags];
 	if (!q) {
 		q = calloc(1, sizeof(*q));
@@ -603,6 +601,8 @@ static void print_task_legend(struct timeline_ascii *t, const bool *used, FILE *
 	free(order);
 }
 
+static void print_sparkline(struct timeline_ascii *t, int qid, __u32 cols, FILE *f);
+
 static void print_by_cpu(struct timeline_ascii *t, __u32 cols, __u32 width, FILE *f)
 {
 	struct painter p = { f, t->o.color, NULL };
@@ -636,6 +636,10 @@ static void print_by_cpu(struct timeline_ascii *t, __u32 cols, __u32 width, FILE
 		paint_end(&p);
 		fputs("|\n", f);
 	}
+	/* the queue under the CPUs: who was busy, and was the queue full meanwhile */
+	for (int q = 0; q < 256; q++)
+		if (t->q[q])
+			print_sparkline(t, q, cols, f);
 	fputc('\n', f);
 	print_task_legend(t, used, f, width, true);
 	free(used);
@@ -649,14 +653,14 @@ static void print_sparkline(struct timeline_ascii *t, int qid, __u32 cols, FILE 
 	__u32 scale = t->capacity > q->max_depth ? t->capacity : q->max_depth;
 	char label[32];
 
-	snprintf(label, sizeof(label), "queue%d depth", qid);
+	snprintf(label, sizeof(label), t->label >= 12 ? "queue%d depth" : "queue%d", qid);
 	fprintf(f, "%-*s |", (int)t->label, label);
 	for (__u32 i = 0; i < cols; i++) {
 		const struct qbucket *b = &q->b[i];
 		int lvl;
 
 		if (!b->ns) {
-			fputc(' ', f);
+			fprintf(f, "%*s", (int)t->cellw, "");
 			continue;
 		}
 		/* mean depth over the time covered, 0..scale -> level 0..7 */
@@ -664,10 +668,12 @@ static void print_sparkline(struct timeline_ascii *t, int qid, __u32 cols, FILE 
 				    ((__u64)scale * b->ns)) : 0;
 		if (lvl > 7)
 			lvl = 7;
-		if (t->o.ascii_only)
-			fputc(ascii[lvl], f);
-		else
-			fputs(blocks[lvl], f);
+		for (__u32 k = 0; k < t->cellw; k++) {
+			if (t->o.ascii_only)
+				fputc(ascii[lvl], f);
+			else
+				fputs(blocks[lvl], f);
+		}
 	}
 	fprintf(f, "| 0..%u%s\n", scale, t->capacity ? " (capacity)" : " (max seen)");
 }
