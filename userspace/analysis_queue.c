@@ -235,9 +235,10 @@ static double frac(__u64 num, __u64 den)
 static void side_finish(struct sl_queue_side *s, __u64 waited)
 {
 	s->busy_ns = s->alive_ns - (s->state_ns[SL_TS_QFULL] + s->state_ns[SL_TS_QEMPTY] +
-				    s->state_ns[SL_TS_LOCK]);
+				    s->state_ns[SL_TS_LOCK] + s->state_ns[SL_TS_SLEEP]);
 	s->busy_frac = frac(s->busy_ns, s->alive_ns);
 	s->wait_frac = frac(waited, s->alive_ns);
+	s->sleep_frac = frac(s->state_ns[SL_TS_SLEEP], s->alive_ns);
 	s->cpu_wait_frac = frac(s->state_ns[SL_TS_RUNNABLE_WAKEUP] +
 				s->state_ns[SL_TS_RUNNABLE_PREEMPT], s->busy_ns);
 	s->io_frac = frac(s->state_ns[SL_TS_IO], s->busy_ns);
@@ -246,8 +247,9 @@ static void side_finish(struct sl_queue_side *s, __u64 waited)
 /* Thresholds of the verdict; docs/metrics.md states the same numbers. */
 #define V_LOCK		0.20	/* share of both sides' time waiting for the lock */
 #define V_SIDE		0.30	/* full/empty share or blocked share that names a side */
+#define V_SLEEP		0.50	/* share of the side's time asleep outside the queue */
+#define V_IO		0.40	/* share of busy time in disk I/O (and >= the CPU wait) */
 #define V_CPU_WAIT	0.30	/* share of busy time waiting for a CPU */
-#define V_IO		0.50	/* share of busy time in disk I/O */
 
 static void pct(char *buf, size_t n, double f)
 {
@@ -255,25 +257,29 @@ static void pct(char *buf, size_t n, double f)
 }
 
 /*
- * The verdict, first match wins:
- *   1. lock-bound: producers+consumers wait for the queue lock >= 20% of their time.
- *   2. the bottleneck side: consumers when max(full share, producers'
+ * The verdict, first match wins (docs/metrics.md, "Queue verdict"):
+ *   1. none: nothing was pushed or popped.
+ *   2. lock-bound: producers+consumers wait for the queue lock >= 20% of their time.
+ *   3. the bottleneck side: consumers when max(full share, producers'
  *      blocked share) >= 30% and exceeds max(empty share, consumers'
- *      blocked share); producers in the mirror case; else no side.
- *   3. the side (or, with no side, both together) is cpu-starved when it
- *      waits for a CPU >= 30% of its busy time, io-bound when it spends
- *      >= 50% of its busy time in disk I/O; else the side names the
- *      verdict (consumer-bound / producer-bound) or, with no side, balanced.
+ *      blocked share); producers in the mirror case; else no side (then
+ *      both sides together are examined below).
+ *   4. the side sleeps >= 50% of its time outside the queue: side-bound,
+ *      limited by its own waits (synchronous calls, rate limits).
+ *   5. io-bound: disk I/O >= 40% of its busy time and at least its CPU wait.
+ *   6. cpu-starved: waiting for a CPU >= 30% of its busy time.
+ *   7. consumer-bound / producer-bound for a side, else balanced.
+ * Busy = alive minus queue waits and sleep: running, runnable, I/O, other.
  */
 static void queue_verdict(struct sl_queue_row *q, __u32 ncpu, double concurrency)
 {
-	const struct sl_queue_side *p = &q->prod, *c = &q->cons, *side = NULL;
+	const struct sl_queue_side *p = &q->prod, *c = &q->cons, *side = NULL, *x;
 	double cons_score = q->full_frac > p->wait_frac ? q->full_frac : p->wait_frac;
 	double prod_score = q->empty_frac > c->wait_frac ? q->empty_frac : c->wait_frac;
 	__u64 all_alive = p->alive_ns + c->alive_ns;
 	const char *who = "producers and consumers";
 	struct sl_queue_side both = { 0 };
-	char a1[16], a2[16], a3[16];
+	char a1[16], a2[16], a3[16], where[48];
 
 	if (!q->pops && !q->pushes) {
 		q->verdict = SL_V_NONE;
@@ -299,34 +305,52 @@ static void queue_verdict(struct sl_queue_row *q, __u32 ncpu, double concurrency
 	}
 	if (!side) {
 		both.alive_ns = all_alive;
+		both.cpus_used = p->cpus_used > c->cpus_used ? p->cpus_used : c->cpus_used;
 		for (int s = 0; s < SL_TS_MAX; s++)
 			both.state_ns[s] = p->state_ns[s] + c->state_ns[s];
 		side_finish(&both, 0);
 	}
-	{
-		const struct sl_queue_side *x = side ? side : &both;
+	x = side ? side : &both;
 
-		if (x->cpu_wait_frac >= V_CPU_WAIT) {
-			q->verdict = SL_V_CPU_STARVED;
-			pct(a1, sizeof(a1), x->cpu_wait_frac);
-			snprintf(q->verdict_text, sizeof(q->verdict_text),
-				 "%s wait for a CPU %s of their busy time; concurrency %.2f on %u CPUs",
-				 who, a1, concurrency, ncpu);
-			snprintf(q->advice, sizeof(q->advice),
-				 "give the workload more CPUs or run fewer processes; more %s will not help",
-				 side ? who : "workers");
-			return;
-		}
-		if (x->io_frac >= V_IO) {
-			q->verdict = SL_V_IO_BOUND;
-			pct(a1, sizeof(a1), x->io_frac);
-			snprintf(q->verdict_text, sizeof(q->verdict_text),
-				 "%s spend %s of their busy time blocked on disk I/O", who, a1);
-			snprintf(q->advice, sizeof(q->advice),
-				 "overlap I/O with more %s, batch the syncs, or use faster storage",
-				 side ? who : "workers");
-			return;
-		}
+	if (side && x->sleep_frac >= V_SLEEP) {
+		q->verdict = side == c ? SL_V_CONSUMER_BOUND : SL_V_PRODUCER_BOUND;
+		pct(a1, sizeof(a1), x->sleep_frac);
+		pct(a2, sizeof(a2), side == c ? q->full_frac : q->empty_frac);
+		snprintf(q->verdict_text, sizeof(q->verdict_text),
+			 "%s sleep %s of their time outside the queue (synchronous calls, rate "
+			 "limits or other waits); the queue %s %s of the time", who, a1,
+			 side == c ? "full" : "empty", a2);
+		snprintf(q->advice, sizeof(q->advice),
+			 "make the %s' waits asynchronous or shorter, or add %s", who, who);
+		return;
+	}
+	if (x->cpus_used && x->cpus_used < ncpu)
+		snprintf(where, sizeof(where), "the %u CPU%s they ran on", x->cpus_used,
+			 x->cpus_used == 1 ? "" : "s");
+	else
+		snprintf(where, sizeof(where), "%u CPUs", ncpu);
+	if (x->io_frac >= V_IO && x->io_frac >= x->cpu_wait_frac) {
+		q->verdict = SL_V_IO_BOUND;
+		pct(a1, sizeof(a1), x->io_frac);
+		pct(a2, sizeof(a2), x->cpu_wait_frac);
+		snprintf(q->verdict_text, sizeof(q->verdict_text),
+			 "%s spend %s of their busy time blocked on disk I/O (%s waiting for a CPU)",
+			 who, a1, a2);
+		snprintf(q->advice, sizeof(q->advice),
+			 "overlap I/O with more %s, batch the syncs, or use faster storage",
+			 side ? who : "workers");
+		return;
+	}
+	if (x->cpu_wait_frac >= V_CPU_WAIT) {
+		q->verdict = SL_V_CPU_STARVED;
+		pct(a1, sizeof(a1), x->cpu_wait_frac);
+		snprintf(q->verdict_text, sizeof(q->verdict_text),
+			 "%s wait for a CPU %s of their busy time; concurrency %.2f on %s",
+			 who, a1, concurrency, where);
+		snprintf(q->advice, sizeof(q->advice),
+			 "give the workload more CPUs or run fewer processes; more %s will not help",
+			 side ? who : "workers");
+		return;
 	}
 	if (side == c) {
 		q->verdict = SL_V_CONSUMER_BOUND;
@@ -418,7 +442,11 @@ int queue_finish(struct analysis *a, const struct sl_trace_info *ti, struct sl_r
 
 			q->little_rel_diff = mx > 0 ? (q->little_lw - q->little_l) / mx : 0.0;
 		}
+		/* the delay runs from the push call: blocked producers hold items too */
+		q->little_blocked = frac(q->prod_blocked_ns, q->window_ns);
 		/* Sides: every task that pushed (or waited full) / popped (or waited empty). */
+		__u64 cpus[2][CPU_WORDS] = { { 0 } };
+
 		for (__u32 t = 0; t < a->nr_tasks; t++) {
 			struct a_task *at = &a->tasks[t];
 			__u64 bit = 1ull << (aq->qid % 64);
@@ -431,11 +459,17 @@ int queue_finish(struct analysis *a, const struct sl_trace_info *ti, struct sl_r
 				if (!s[k])
 					continue;
 				s[k]->nr_tasks++;
+				for (int w = 0; w < CPU_WORDS; w++)
+					cpus[k][w] |= at->cpumask[w];
 				for (int st = 0; st < SL_TS_MAX; st++) {
 					s[k]->state_ns[st] += at->state_ns[st];
 					s[k]->alive_ns += at->state_ns[st];
 				}
 			}
+		}
+		for (int w = 0; w < CPU_WORDS; w++) {
+			q->prod.cpus_used += (__u32)__builtin_popcountll(cpus[0][w]);
+			q->cons.cpus_used += (__u32)__builtin_popcountll(cpus[1][w]);
 		}
 		side_finish(&q->prod, q->prod_blocked_ns);
 		side_finish(&q->cons, q->cons_blocked_ns);

@@ -123,11 +123,13 @@ const char *sl_verdict_name(enum sl_verdict v);
 /* One side of a queue: every task that pushed (producers) or popped (consumers). */
 struct sl_queue_side {
 	__u32 nr_tasks;
+	__u32 cpus_used;		/* distinct CPUs its tasks ran on */
 	__u64 alive_ns;			/* Σ their state time */
 	__u64 state_ns[SL_TS_MAX];
-	__u64 busy_ns;			/* alive minus queue-full/-empty/lock waits */
+	__u64 busy_ns;			/* alive minus queue waits (full, empty, lock) and sleep */
 	double busy_frac;		/* busy / alive */
 	double wait_frac;		/* blocked on this queue (full or empty) / alive */
+	double sleep_frac;		/* sleeping outside the queue / alive */
 	double cpu_wait_frac;		/* runnable / busy */
 	double io_frac;			/* disk I/O / busy */
 };
@@ -153,6 +155,8 @@ struct sl_queue_row {
 	double little_l;		/* mean depth */
 	double little_lw;		/* throughput x mean delay */
 	double little_rel_diff;		/* (lw - l) / max(l, lw), 0 when both are 0 */
+	double little_blocked;		/* producers blocked on full, time average: items
+					 * counted in the delay but not yet in the depth */
 	struct sl_queue_side prod, cons;
 	enum sl_verdict verdict;
 	char verdict_text[256];		/* the figures that justify the verdict */

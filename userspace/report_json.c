@@ -199,10 +199,12 @@ static void side(struct jw *w, const char *key, const struct sl_queue_side *s)
 {
 	jw_obj(w, key);
 	jw_u64(w, "tasks", s->nr_tasks);
+	jw_u64(w, "cpus_used", s->cpus_used);
 	jw_u64(w, "alive_ns", s->alive_ns);
 	jw_u64(w, "busy_ns", s->busy_ns);
 	jw_num(w, "busy_share", s->busy_frac);
 	jw_num(w, "queue_wait_share", s->wait_frac);
+	jw_num(w, "sleep_share", s->sleep_frac);
 	jw_num(w, "cpu_wait_share_of_busy", s->cpu_wait_frac);
 	jw_num(w, "io_share_of_busy", s->io_frac);
 	states(w, "state_ns", s->state_ns);
@@ -238,6 +240,7 @@ static void queue(struct jw *w, const struct sl_queue_row *q)
 	jw_num(w, "mean_depth", q->little_l);
 	jw_num(w, "throughput_x_mean_delay", q->little_lw);
 	jw_num(w, "relative_difference", q->little_rel_diff);
+	jw_num(w, "producers_blocked_full", q->little_blocked);
 	jw_end_obj(w);
 	side(w, "producers", &q->prod);
 	side(w, "consumers", &q->cons);

@@ -88,10 +88,8 @@ static void level_row(const struct out *o, const char *label, const __u64 *lv, _
 			for (__u32 l = (__u32)c; l < n; l++)
 				v += lv[l];	/* the last column holds every level above */
 		}
-		if ((__u32)c >= n) {
-			fprintf(o->f, "%7s", "");
-			continue;
-		}
+		if ((__u32)c >= n)
+			break;	/* no such level: nothing, not even blanks */
 		fprintf(o->f, "%7s", report_pct(pct, sizeof(pct), wall ? (double)v / wall : 0));
 	}
 	fputc('\n', o->f);
@@ -334,13 +332,14 @@ static void upper(char *dst, const char *src, size_t n)
 
 static void side_line(const struct out *o, const char *label, const struct sl_queue_side *s)
 {
-	char a[16], b[16], c[16];
+	char a[16], b[16], c[16], d[16];
 
 	if (!s->nr_tasks)
 		return;
-	para(o, 15, "  %-12s %u task%s: busy %s of their time; of busy time %s waiting for a CPU, "
-	     "%s disk I/O", label, s->nr_tasks, s->nr_tasks == 1 ? "" : "s",
-	     report_pct(a, sizeof(a), s->busy_frac), report_pct(b, sizeof(b), s->cpu_wait_frac),
+	para(o, 15, "  %-12s %u task%s on %u CPU%s: busy %s of their time, asleep %s; of busy time "
+	     "%s waiting for a CPU, %s disk I/O", label, s->nr_tasks, s->nr_tasks == 1 ? "" : "s",
+	     s->cpus_used, s->cpus_used == 1 ? "" : "s", report_pct(a, sizeof(a), s->busy_frac),
+	     report_pct(d, sizeof(d), s->sleep_frac), report_pct(b, sizeof(b), s->cpu_wait_frac),
 	     report_pct(c, sizeof(c), s->io_frac));
 }
 
@@ -378,8 +377,14 @@ static void queue(const struct out *o, const struct sl_result *r, const struct s
 			 report_dur(b, sizeof(b), q->service.p50),
 			 report_dur(c, sizeof(c), q->service.p99));
 	}
-	para(o, 15, "  Little's law mean depth %.2f vs throughput x mean delay %.2f: "
-		 "%s apart", q->little_l, q->little_lw, report_pct(a, sizeof(a), lw_rel));
+	if (q->little_blocked >= 0.005)
+		para(o, 15, "  Little's law mean depth %.2f vs throughput x mean delay %.2f: %s apart; "
+		     "producers blocked on full held %.2f more items on average (the delay counts "
+		     "from the push call)", q->little_l, q->little_lw,
+		     report_pct(a, sizeof(a), lw_rel), q->little_blocked);
+	else
+		para(o, 15, "  Little's law mean depth %.2f vs throughput x mean delay %.2f: %s apart",
+		     q->little_l, q->little_lw, report_pct(a, sizeof(a), lw_rel));
 	side_line(o, "producers", &q->prod);
 	side_line(o, "consumers", &q->cons);
 	upper(vname, sl_verdict_name(q->verdict), sizeof(vname));

@@ -673,7 +673,7 @@ Test(analysis, hdr_buckets)
 
 /* ---- queue verdicts on synthetic streams ---- */
 
-enum shape { SH_CONSUMER, SH_PRODUCER, SH_CPU, SH_IO, SH_LOCK, SH_BALANCED };
+enum shape { SH_CONSUMER, SH_PRODUCER, SH_CPU, SH_IO, SH_IO_CPU, SH_LOCK, SH_BALANCED, SH_SLEEPY };
 
 /*
  * Producer 20 on CPU 0 and consumer 21 on CPU 1, capacity 4, 100 periods
@@ -689,13 +689,13 @@ static void queue_stream(enum shape s)
 	eb_push(&eb, ev_comm(t, C, "consumer-0"));
 	eb_push(&eb, ev_switch(t, 0, 0, P, SL_R_NONE, false, true));
 	eb_push(&eb, ev_switch(t, 1, 0, C, SL_R_NONE, false, true));
-	if (s == SH_CONSUMER || s == SH_CPU || s == SH_IO) {
+	if (s == SH_CONSUMER || s == SH_CPU || s == SH_IO || s == SH_IO_CPU) {
 		/* fill the queue, then the producer blocks on full */
 		for (__u32 d = 1; d <= cap; d++)
 			eb_push(&eb, ev_q(SL_EV_Q_PUSH, t + d, 0, P, 0, ++item, d, 0));
 		eb_push(&eb, ev_q(SL_EV_Q_WAIT_FULL, t + 5, 0, P, 0, 0, cap, 0));
 		eb_push(&eb, ev_switch(t + 6, 0, P, 0, SL_R_QFULL, true, false));
-	} else if (s == SH_PRODUCER) {
+	} else if (s == SH_PRODUCER || s == SH_SLEEPY) {
 		eb_push(&eb, ev_q(SL_EV_Q_WAIT_EMPTY, t + 5, 1, C, 0, 0, 0, 0));
 		eb_push(&eb, ev_switch(t + 6, 1, C, 0, SL_R_QEMPTY, true, false));
 	} else if (s == SH_BALANCED) {
@@ -707,6 +707,7 @@ static void queue_stream(enum shape s)
 		case SH_CONSUMER:
 		case SH_CPU:
 		case SH_IO:
+		case SH_IO_CPU:
 			/* C pops at t, wakes P, P pushes at t+20 and blocks full at t+40 */
 			eb_push(&eb, ev_q(SL_EV_Q_POP, t, 1, C, 0, item - cap + 1, cap - 1, 4000));
 			eb_push(&eb, ev_wake(t, 1, C, P, true));
@@ -722,7 +723,24 @@ static void queue_stream(enum shape s)
 				eb_push(&eb, ev_switch(t + 100, 1, C, 0, SL_R_IO, true, false));
 				eb_push(&eb, ev_wake(t + 800, 1, 0, C, false));
 				eb_push(&eb, ev_switch(t + 800, 1, 0, C, SL_R_NONE, false, true));
+			} else if (s == SH_IO_CPU) {
+				/* 450 ns disk I/O, then 350 ns waiting for the CPU */
+				eb_push(&eb, ev_switch(t + 100, 1, C, 0, SL_R_IO, true, false));
+				eb_push(&eb, ev_wake(t + 550, 1, 0, C, false));
+				eb_push(&eb, ev_switch(t + 900, 1, 0, C, SL_R_NONE, false, true));
 			}
+			break;
+		case SH_SLEEPY:
+			/* the producer sleeps 800 ns per item (a rate limit), then pushes */
+			eb_push(&eb, ev_switch(t, 0, P, 0, SL_R_SLEEP, true, false));
+			eb_push(&eb, ev_wake(t + 800, 0, 0, P, false));
+			eb_push(&eb, ev_switch(t + 800, 0, 0, P, SL_R_NONE, false, true));
+			eb_push(&eb, ev_q(SL_EV_Q_PUSH, t + 850, 0, P, 0, ++item, 1, 0));
+			eb_push(&eb, ev_wake(t + 850, 0, P, C, true));
+			eb_push(&eb, ev_switch(t + 860, 1, 0, C, SL_R_NONE, false, true));
+			eb_push(&eb, ev_q(SL_EV_Q_POP, t + 870, 1, C, 0, item, 0, 20));
+			eb_push(&eb, ev_q(SL_EV_Q_WAIT_EMPTY, t + 880, 1, C, 0, 0, 0, 0));
+			eb_push(&eb, ev_switch(t + 890, 1, C, 0, SL_R_QEMPTY, true, false));
 			break;
 		case SH_PRODUCER:
 			/* P pushes at t, wakes C; C pops at t+20 and blocks empty at t+40 */
@@ -755,10 +773,10 @@ static void queue_stream(enum shape s)
 	}
 	/* the end: the consumer pops a stop message and both exit */
 	eb_push(&eb, ev_q(SL_EV_Q_POP, t, 1, C, 0, 0xffffffffu, 0, 10));
-	if (s == SH_CONSUMER || s == SH_CPU || s == SH_IO) {
+	if (s == SH_CONSUMER || s == SH_CPU || s == SH_IO || s == SH_IO_CPU) {
 		eb_push(&eb, ev_wake(t, 1, C, P, true));
 		eb_push(&eb, ev_switch(t + 10, 0, 0, P, SL_R_NONE, false, true));
-	} else if (s == SH_PRODUCER) {
+	} else if (s == SH_PRODUCER || s == SH_SLEEPY) {
 		eb_push(&eb, ev_wake(t, 0, P, C, true));
 		eb_push(&eb, ev_switch(t + 10, 1, 0, C, SL_R_NONE, false, true));
 	}
@@ -779,10 +797,14 @@ static struct verdict_case verdict_cases[] = {
 	{ SH_CONSUMER, SL_V_CONSUMER_BOUND, "consumers busy 100% of the time, the queue full 98%",
 	  "add consumers" },
 	{ SH_PRODUCER, SL_V_PRODUCER_BOUND, "the queue empty 98%", "add producers" },
-	{ SH_CPU, SL_V_CPU_STARVED, "consumers wait for a CPU 50% of their busy time",
-	  "more CPUs" },
-	{ SH_IO, SL_V_IO_BOUND, "consumers spend 70% of their busy time blocked on disk I/O",
-	  "faster storage" },
+	{ SH_CPU, SL_V_CPU_STARVED, "consumers wait for a CPU 50% of their busy time; "
+	  "concurrency 1.04 on the 1 CPU they ran on", "more CPUs" },
+	{ SH_IO, SL_V_IO_BOUND, "consumers spend 70% of their busy time blocked on disk I/O "
+	  "(0% waiting for a CPU)", "faster storage" },
+	{ SH_IO_CPU, SL_V_IO_BOUND, "consumers spend 45% of their busy time blocked on disk I/O "
+	  "(35% waiting for a CPU)", "faster storage" },
+	{ SH_SLEEPY, SL_V_PRODUCER_BOUND, "producers sleep 80% of their time outside the queue",
+	  "asynchronous" },
 	{ SH_LOCK, SL_V_LOCK_BOUND, "wait for the queue lock 40% of their time", "batches" },
 	{ SH_BALANCED, SL_V_BALANCED, "queue full 0% and empty 0%", "scale both" },
 };
