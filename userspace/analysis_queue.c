@@ -250,6 +250,7 @@ static void side_finish(struct sl_queue_side *s, __u64 waited)
 #define V_SLEEP		0.50	/* share of the side's time asleep outside the queue */
 #define V_IO		0.40	/* share of busy time in disk I/O (and >= the CPU wait) */
 #define V_CPU_WAIT	0.30	/* share of busy time waiting for a CPU */
+#define V_OTHER		0.25	/* CPU share of untraced tasks that makes them the cause */
 
 static void pct(char *buf, size_t n, double f)
 {
@@ -267,12 +268,15 @@ static void pct(char *buf, size_t n, double f)
  *   4. the side sleeps >= 50% of its time outside the queue: side-bound,
  *      limited by its own waits (synchronous calls, rate limits).
  *   5. io-bound: disk I/O >= 40% of its busy time and at least its CPU wait.
- *   6. cpu-starved: waiting for a CPU >= 30% of its busy time.
+ *   6. cpu-starved: waiting for a CPU >= 30% of its busy time (blamed on
+ *      other tasks when they held >= 25% of the CPUs within W).
  *   7. consumer-bound / producer-bound for a side, else balanced.
  * Busy = alive minus queue waits and sleep: running, runnable, I/O, other.
  */
-static void queue_verdict(struct sl_queue_row *q, __u32 ncpu, double concurrency)
+static void queue_verdict(struct sl_queue_row *q, const struct sl_result *r)
 {
+	__u32 ncpu = r->ncpu;
+	double concurrency = r->concurrency;
 	const struct sl_queue_side *p = &q->prod, *c = &q->cons, *side = NULL, *x;
 	double cons_score = q->full_frac > p->wait_frac ? q->full_frac : p->wait_frac;
 	double prod_score = q->empty_frac > c->wait_frac ? q->empty_frac : c->wait_frac;
@@ -344,6 +348,16 @@ static void queue_verdict(struct sl_queue_row *q, __u32 ncpu, double concurrency
 	if (x->cpu_wait_frac >= V_CPU_WAIT) {
 		q->verdict = SL_V_CPU_STARVED;
 		pct(a1, sizeof(a1), x->cpu_wait_frac);
+		if (r->util_other >= V_OTHER) {
+			/* the CPUs went to tasks outside the workload */
+			pct(a2, sizeof(a2), r->util_other);
+			snprintf(q->verdict_text, sizeof(q->verdict_text),
+				 "%s wait for a CPU %s of their busy time; other tasks held %s of "
+				 "the CPUs", who, a1, a2);
+			snprintf(q->advice, sizeof(q->advice),
+				 "run on a quieter machine or give the workload CPUs of its own");
+			return;
+		}
 		snprintf(q->verdict_text, sizeof(q->verdict_text),
 			 "%s wait for a CPU %s of their busy time; concurrency %.2f on %s",
 			 who, a1, concurrency, where);
@@ -473,7 +487,7 @@ int queue_finish(struct analysis *a, const struct sl_trace_info *ti, struct sl_r
 		}
 		side_finish(&q->prod, q->prod_blocked_ns);
 		side_finish(&q->cons, q->cons_blocked_ns);
-		queue_verdict(q, r->ncpu, r->concurrency);
+		queue_verdict(q, r);
 		if (q->pops > r->queues[best].pops)
 			best = r->nr_queues - 1;
 	}

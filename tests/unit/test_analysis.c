@@ -673,7 +673,8 @@ Test(analysis, hdr_buckets)
 
 /* ---- queue verdicts on synthetic streams ---- */
 
-enum shape { SH_CONSUMER, SH_PRODUCER, SH_CPU, SH_IO, SH_IO_CPU, SH_LOCK, SH_BALANCED, SH_SLEEPY };
+enum shape { SH_CONSUMER, SH_PRODUCER, SH_CPU, SH_IO, SH_IO_CPU, SH_LOCK, SH_BALANCED, SH_SLEEPY,
+	     SH_CPU_OTHER };
 
 /*
  * Producer 20 on CPU 0 and consumer 21 on CPU 1, capacity 4, 100 periods
@@ -682,8 +683,13 @@ enum shape { SH_CONSUMER, SH_PRODUCER, SH_CPU, SH_IO, SH_IO_CPU, SH_LOCK, SH_BAL
 static void queue_stream(enum shape s)
 {
 	const __u32 P = 20, C = 21, cap = 4;
+	/* SH_CPU_OTHER: an untraced task takes CPU 0 whenever the producer blocks */
+	const __u32 bg = s == SH_CPU_OTHER ? 901 : 0;
 	__u64 t = 1000;
 	__u32 item = 0;
+
+	if (s == SH_CPU_OTHER)
+		s = SH_CPU;
 
 	eb_push(&eb, ev_comm(t, P, "producer-0"));
 	eb_push(&eb, ev_comm(t, C, "consumer-0"));
@@ -706,15 +712,16 @@ static void queue_stream(enum shape s)
 		switch (s) {
 		case SH_CONSUMER:
 		case SH_CPU:
+		case SH_CPU_OTHER:
 		case SH_IO:
 		case SH_IO_CPU:
 			/* C pops at t, wakes P, P pushes at t+20 and blocks full at t+40 */
 			eb_push(&eb, ev_q(SL_EV_Q_POP, t, 1, C, 0, item - cap + 1, cap - 1, 4000));
 			eb_push(&eb, ev_wake(t, 1, C, P, true));
-			eb_push(&eb, ev_switch(t + 10, 0, 0, P, SL_R_NONE, false, true));
+			eb_push(&eb, ev_switch(t + 10, 0, bg, P, SL_R_NONE, false, true));
 			eb_push(&eb, ev_q(SL_EV_Q_PUSH, t + 20, 0, P, 0, ++item, cap, 0));
 			eb_push(&eb, ev_q(SL_EV_Q_WAIT_FULL, t + 30, 0, P, 0, 0, cap, 0));
-			eb_push(&eb, ev_switch(t + 40, 0, P, 0, SL_R_QFULL, true, false));
+			eb_push(&eb, ev_switch(t + 40, 0, P, bg, SL_R_QFULL, true, false));
 			if (s == SH_CPU) {
 				/* the consumer loses its CPU to an untraced task half the time */
 				eb_push(&eb, ev_switch(t + 100, 1, C, 900, SL_R_PREEMPTED, true, false));
@@ -927,4 +934,23 @@ Test(analysis, uninterruptible_wait_in_fsync_is_io)
 	r = run(1);
 	cr_assert_eq(row(r, 10)->state_ns[SL_TS_IO], 1000);
 	cr_assert_eq(row(r, 10)->state_ns[SL_TS_OTHER], 500);
+}
+
+/* CPU-starved because untraced tasks held the CPUs: the verdict says so. */
+Test(analysis, cpu_starved_by_other_tasks)
+{
+	const struct sl_result *r;
+	const struct sl_queue_row *q;
+
+	queue_stream(SH_CPU_OTHER);
+	ti_init(&ti, 2, 1000, 200000);
+	r = run(2);
+	q = &r->queues[0];
+	/* 900 holds CPU 1 500 ns and 901 CPU 0 960 ns of every 1000 */
+	cr_assert_gt(r->util_other, 0.70);
+	cr_assert_lt(r->util_other, 0.75);
+	cr_assert_eq(q->verdict, SL_V_CPU_STARVED);
+	cr_assert(strstr(q->verdict_text, "consumers wait for a CPU 50% of their busy time; other "
+				       "tasks held 7"), "%s", q->verdict_text);
+	cr_assert_str_eq(q->advice, "run on a quieter machine or give the workload CPUs of its own");
 }
