@@ -25,6 +25,9 @@ int parse_u64(const char *s, unsigned long long min, unsigned long long max,
 /* "1.5", "250ms", "2s", "10us", "100ns"; a bare number is seconds. */
 int parse_duration_ns(const char *s, unsigned long long *ns);
 
+/* Colour and width from stdout when it is a terminal. */
+void present_tty_defaults(struct present_opts *o);
+
 /* Output options shared by trace, run and report.  Returns 1 if consumed. */
 int present_option(int opt, const char *arg, struct present_opts *o);
 #define PRESENT_LONG_OPTIONS						\

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 #include "cli.h"
 
@@ -82,4 +83,13 @@ int present_option(int opt, const char *arg, struct present_opts *o)
 		return 1;
 	}
 	return 0;
+}
+
+void present_tty_defaults(struct present_opts *o)
+{
+	struct winsize ws;
+
+	o->color = isatty(STDOUT_FILENO);
+	if (o->color && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
+		o->width = ws.ws_col;
 }

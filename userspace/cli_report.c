@@ -23,8 +23,9 @@ static const char timeline_usage[] =
 "                               [--by cpu|task] [--from T] [--to T] [--cpus LIST]\n"
 "\n"
 "Per-core timelines of a recorded trace.  --ascii (the default when no file\n"
-"is asked for) draws one lane per CPU in the terminal; --by task one lane\n"
-"per task with its state and the queue depth underneath.  --from/--to zoom\n"
+"is asked for) draws two maps in the terminal: one lane per CPU (who held\n"
+"it), then one lane per task (its state), each with the queue depth\n"
+"underneath; --by cpu or --by task draws only one.  --from/--to zoom\n"
 "(times from the start of the trace: 1.5, 200ms, 2s).  --perfetto writes a\n"
 "trace for ui.perfetto.dev, --html a self-contained page for a browser.\n";
 
@@ -67,9 +68,10 @@ int cmd_report(int argc, char **argv)
 		PRESENT_LONG_OPTIONS,
 		{ 0 },
 	};
-	struct present_opts po = { .color = isatty(STDOUT_FILENO) };
+	struct present_opts po = { 0 };
 	int opt;
 
+	present_tty_defaults(&po);
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		if (present_option(opt, optarg, &po))
@@ -98,11 +100,12 @@ int cmd_timeline(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct present_opts po = { .format = PRESENT_NONE, .color = isatty(STDOUT_FILENO) };
+	struct present_opts po = { .format = PRESENT_NONE };
 	unsigned long long ns;
 	bool ascii = false;
 	int opt;
 
+	present_tty_defaults(&po);
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (opt) {
@@ -118,7 +121,7 @@ int cmd_timeline(int argc, char **argv)
 		case 'b':
 			if (strcmp(optarg, "cpu") && strcmp(optarg, "task"))
 				return usage_error("timeline", "--by: expected cpu or task, got '%s'", optarg);
-			po.by_task = !strcmp(optarg, "task");
+			po.map = !strcmp(optarg, "task") ? PRESENT_MAP_TASK : PRESENT_MAP_CPU;
 			break;
 		case 'f':
 		case 't':

@@ -20,6 +20,7 @@
 #include "profile.h"
 #include "run.h"
 #include "session.h"
+#include "sweep.h"
 #include "workload.h"
 
 static const char run_usage[] =
@@ -159,12 +160,13 @@ int cmd_profiles(int argc, char **argv)
 
 static int run_or_record(const char *cmd, int argc, char **argv, bool record)
 {
-	struct run_args a = { .present.color = isatty(STDOUT_FILENO) };
+	struct run_args a = { 0 };
 	struct run_result rr = { 0 };
 	struct wl_config c;
 	const char *priv;
 	int ret;
 
+	present_tty_defaults(&a.present);
 	ret = parse_run_args(cmd, argc, argv, &a);
 	if (ret)
 		return ret < 0 ? 0 : ret;
@@ -205,4 +207,131 @@ int cmd_run(int argc, char **argv)
 int cmd_record(int argc, char **argv)
 {
 	return run_or_record("record", argc, argv, true);
+}
+
+static const char sweep_usage[] =
+"usage: schedlab sweep [PROFILE | -f FILE] --vary KEY=A..B [--svg FILE] [--KEY VALUE ...]\n"
+"\n"
+"Runs the profile once for each value of KEY from A to B (consumers,\n"
+"producers, capacity, pool, ...) and prints throughput, parallelism,\n"
+"concurrency, %% of time the queue was full and empty, and the verdict for\n"
+"each, and where adding more stops paying.  --svg draws throughput and\n"
+"parallelism against the value.\n";
+
+#define MAX_SWEEP 32
+
+/* "consumers=1..6" */
+static int parse_vary(const char *spec, char *key, size_t keylen, int *from, int *to)
+{
+	const char *eq = strchr(spec, '='), *dots;
+	unsigned long long a, b;
+	char num[32];
+
+	if (!eq || eq == spec || (size_t)(eq - spec) >= keylen)
+		return -EINVAL;
+	dots = strstr(eq, "..");
+	if (!dots || (size_t)(dots - eq - 1) >= sizeof(num))
+		return -EINVAL;
+	memcpy(key, spec, (size_t)(eq - spec));
+	key[eq - spec] = '\0';
+	memcpy(num, eq + 1, (size_t)(dots - eq - 1));
+	num[dots - eq - 1] = '\0';
+	if (parse_u64(num, 0, 1000000, &a) || parse_u64(dots + 2, 0, 1000000, &b) || b < a ||
+	    b - a >= MAX_SWEEP)
+		return -EINVAL;
+	*from = (int)a;
+	*to = (int)b;
+	return 0;
+}
+
+int cmd_sweep(int argc, char **argv)
+{
+	struct run_args a = { 0 };
+	const struct sl_result *results[MAX_SWEEP] = { 0 };
+	struct presenter *kept[MAX_SWEEP] = { 0 };
+	int values[MAX_SWEEP], from = 0, to = -1, n = 0, ret = 0, fails = 0;
+	const char *svg = NULL, *priv;
+	char key[32], *rest[MAX_OVERRIDES * 2 + 8];
+	int nrest = 0;
+
+	/* take --vary and --svg out; the rest is run's grammar */
+	rest[nrest++] = argv[0];
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--vary") || !strcmp(argv[i], "--svg")) {
+			if (i + 1 >= argc)
+				return usage_error("sweep", "%s needs a value", argv[i]);
+			if (argv[i][2] == 's') {
+				svg = argv[++i];
+			} else if (parse_vary(argv[++i], key, sizeof(key), &from, &to)) {
+				return usage_error("sweep", "--vary: expected KEY=A..B with at most %d values, got '%s'",
+						   MAX_SWEEP, argv[i]);
+			}
+			continue;
+		}
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			printf(sweep_usage);
+			return 0;
+		}
+		if (nrest == (int)(sizeof(rest) / sizeof(rest[0])))
+			return usage_error("sweep", "too many arguments");
+		rest[nrest++] = argv[i];
+	}
+	if (to < from)
+		return usage_error("sweep", "--vary KEY=A..B is required");
+	ret = parse_run_args("sweep", nrest, rest, &a);
+	if (ret)
+		return ret < 0 ? 0 : ret;
+	if (a.output || a.present.perfetto_path || a.present.html_path)
+		return usage_error("sweep", "-o, --perfetto and --html do not go with sweep");
+	if (a.nr_overrides == MAX_OVERRIDES)
+		return usage_error("sweep", "too many overrides");
+	a.keys[a.nr_overrides] = key;
+	a.nr_overrides++;
+	/* every value must make a valid config before anything runs */
+	for (int v = from; v <= to; v++) {
+		struct wl_config c;
+		char val[16];
+
+		snprintf(val, sizeof(val), "%d", v);
+		a.values[a.nr_overrides - 1] = val;
+		ret = build_config("sweep", &a, &c);
+		if (ret)
+			return ret;
+	}
+	priv = check__privileges();
+	if (priv) {
+		pr_err("%s", priv);
+		return 1;
+	}
+	session__install_signals();
+	for (int v = from; v <= to && !session_stop; v++, n++) {
+		struct present_opts po = { .format = PRESENT_NONE };
+		struct run_result rr = { .keep_presenter = true };
+		struct wl_config c;
+		char val[16];
+
+		snprintf(val, sizeof(val), "%d", v);
+		a.values[a.nr_overrides - 1] = val;
+		build_config("sweep", &a, &c);
+		values[n] = v;
+		fprintf(stderr, "schedlab: sweep %s=%d (%d of %d)\n", key, v, v - from + 1, to - from + 1);
+		if (run__profile(&c, a.mode, NULL, &po, stdout, &rr) || !rr.presenter) {
+			fails++;
+			continue;
+		}
+		kept[n] = rr.presenter;
+		results[n] = presenter__result(rr.presenter);
+	}
+	ret = sweep__print_table(stdout, key, values, results, n) ? 1 : 0;
+	if (svg) {
+		FILE *f = fopen(svg, "we");
+
+		if (!f || sweep__write_svg(f, key, values, results, n) || fclose(f)) {
+			pr_err("cannot write %s: %s", svg, strerror(errno));
+			ret = 1;
+		}
+	}
+	for (int i = 0; i < n; i++)
+		presenter__free(kept[i]);
+	return ret || fails ? 1 : 0;
 }

@@ -338,7 +338,7 @@ int cmd_trace(int argc, char **argv)
 	char *cmdline = NULL;
 	int err, exit_code = 0;
 
-	a.present.color = isatty(STDOUT_FILENO);
+	present_tty_defaults(&a.present);
 	err = parse_trace_args(argc, argv, &a);
 	if (err)
 		return err;

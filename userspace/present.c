@@ -15,7 +15,7 @@
 struct presenter {
 	struct present_opts o;
 	struct analysis *a;
-	struct timeline_ascii *tl;
+	struct timeline_ascii *tl[2];	/* the CPU map, the task map */
 	FILE *pf_file;
 	struct perfetto *pf;
 	FILE *html_file;
@@ -29,8 +29,9 @@ static void on_interval(const struct sl_interval *iv, void *ctx)
 	struct presenter *p = ctx;
 	int err = 0;
 
-	if (p->tl)
-		err = timeline_ascii__add_interval(p->tl, iv);
+	for (int i = 0; i < 2 && !err; i++)
+		if (p->tl[i])
+			err = timeline_ascii__add_interval(p->tl[i], iv);
 	if (!err && p->html)
 		err = html__add_interval(p->html, iv);
 	if (err && !p->err)
@@ -58,13 +59,19 @@ int presenter__new(const struct present_opts *o, const struct sl_trace_info *ti,
 	err = analysis__new(ti->ncpu, &p->a);
 	if (err)
 		goto fail;
-	if (o->ascii_timeline) {
+	/*
+	 * Both maps by default: the CPU map shows who held each CPU, the task
+	 * map why the others were not running (queue full, I/O, ...).
+	 */
+	for (int i = 0; i < 2 && o->ascii_timeline; i++) {
 		struct timeline_opts to = {
-			.from_ns = o->from_ns, .to_ns = o->to_ns, .by = o->by_task ? TIMELINE_BY_TASK : TIMELINE_BY_CPU,
-			.color = o->color, .cpus = o->cpus,
+			.from_ns = o->from_ns, .to_ns = o->to_ns, .width = o->width,
+			.by = i ? TIMELINE_BY_TASK : TIMELINE_BY_CPU, .color = o->color, .cpus = o->cpus,
 		};
 
-		err = timeline_ascii__new(ti, &to, &p->tl);
+		if ((i == 0 && o->map == PRESENT_MAP_TASK) || (i == 1 && o->map == PRESENT_MAP_CPU))
+			continue;
+		err = timeline_ascii__new(ti, &to, &p->tl[i]);
 		if (err) {
 			pr_err("cannot draw the timeline: %s", err == -EINVAL ?
 			       "bad --cpus list or --from/--to window" : strerror(-err));
@@ -83,7 +90,7 @@ int presenter__new(const struct present_opts *o, const struct sl_trace_info *ti,
 		if (!p->html_file || (err = html__open(p->html_file, ti, NULL, &p->html)))
 			goto fail;
 	}
-	if (p->tl || p->html)
+	if (p->tl[0] || p->tl[1] || p->html)
 		analysis__on_interval(p->a, on_interval, p);
 	*out = p;
 	return 0;
@@ -97,8 +104,9 @@ int presenter__sink(const struct sl_event *e, void *ctx)
 	struct presenter *p = ctx;
 	int err = analysis__feed(p->a, e);
 
-	if (!err && p->tl)
-		err = timeline_ascii__add_event(p->tl, e);
+	for (int i = 0; i < 2 && !err; i++)
+		if (p->tl[i])
+			err = timeline_ascii__add_event(p->tl[i], e);
 	if (!err && p->pf)
 		err = perfetto__add_event(p->pf, e);
 	if (!err && p->html)
@@ -144,10 +152,12 @@ int presenter__finish(struct presenter *p, const struct sl_trace_info *ti, FILE 
 	case PRESENT_NONE:
 		break;
 	}
-	if (!err && p->tl) {
-		if (p->o.format != PRESENT_NONE)
+	for (int i = 0; i < 2 && !err; i++) {
+		if (!p->tl[i])
+			continue;
+		if (p->o.format != PRESENT_NONE || (i == 1 && p->tl[0]))
 			fputc('\n', out);
-		err = timeline_ascii__print(p->tl, ti, out);
+		err = timeline_ascii__print(p->tl[i], ti, out);
 	}
 	if (p->pf) {
 		int e = perfetto__close(p->pf, ti);
@@ -187,7 +197,8 @@ void presenter__free(struct presenter *p)
 {
 	if (!p)
 		return;
-	timeline_ascii__free(p->tl);
+	timeline_ascii__free(p->tl[0]);
+	timeline_ascii__free(p->tl[1]);
 	if (p->pf)
 		perfetto__close(p->pf, NULL);
 	if (p->pf_file)

@@ -16,7 +16,8 @@ struct present_opts {
 	enum present_format format;
 	bool color;			/* text on a TTY */
 	bool ascii_timeline;		/* --timeline / timeline --ascii */
-	bool by_task;			/* timeline --by task */
+	enum present_map { PRESENT_MAP_BOTH = 0, PRESENT_MAP_CPU, PRESENT_MAP_TASK } map;
+	unsigned int width;		/* terminal columns; 0 = 100 */
 	__u64 from_ns, to_ns;		/* timeline window, relative to start; 0 = all */
 	const char *cpus;		/* timeline CPU list, or NULL */
 	const char *perfetto_path;
