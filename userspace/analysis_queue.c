@@ -247,6 +247,7 @@ static void side_finish(struct sl_queue_side *s, __u64 waited)
 /* Thresholds of the verdict; docs/metrics.md states the same numbers. */
 #define V_LOCK		0.20	/* share of both sides' time waiting for the lock */
 #define V_SIDE		0.30	/* full/empty share or blocked share that names a side */
+#define V_MARGIN	0.20	/* ... by this much more than the other side's score */
 #define V_SLEEP		0.50	/* share of the side's time asleep outside the queue */
 #define V_IO		0.40	/* share of busy time in disk I/O (and >= the CPU wait) */
 #define V_CPU_WAIT	0.30	/* share of busy time waiting for a CPU */
@@ -263,8 +264,8 @@ static void pct(char *buf, size_t n, double f)
  *   2. lock-bound: producers+consumers wait for the queue lock >= 20% of their time.
  *   3. the bottleneck side: consumers when max(full share, producers'
  *      blocked share) >= 30% and exceeds max(empty share, consumers'
- *      blocked share); producers in the mirror case; else no side (then
- *      both sides together are examined below).
+ *      blocked share) by >= 20 points; producers in the mirror case; else
+ *      no side (then both sides together are examined below).
  *   4. the side sleeps >= 50% of its time outside the queue: side-bound,
  *      limited by its own waits (synchronous calls, rate limits).
  *   5. io-bound: disk I/O >= 40% of its busy time and at least its CPU wait.
@@ -300,10 +301,14 @@ static void queue_verdict(struct sl_queue_row *q, const struct sl_result *r)
 			 "hold the lock for less time, move items in batches, or split the queue");
 		return;
 	}
-	if (cons_score >= V_SIDE && cons_score > prod_score) {
+	/*
+	 * A clear margin: with capacity 1 the queue is either full or empty,
+	 * and 55% empty against 45% full names no side.
+	 */
+	if (cons_score >= V_SIDE && cons_score >= prod_score + V_MARGIN) {
 		side = c;
 		who = "consumers";
-	} else if (prod_score >= V_SIDE && prod_score > cons_score) {
+	} else if (prod_score >= V_SIDE && prod_score >= cons_score + V_MARGIN) {
 		side = p;
 		who = "producers";
 	}

@@ -954,3 +954,24 @@ Test(analysis, cpu_starved_by_other_tasks)
 				       "tasks held 7"), "%s", q->verdict_text);
 	cr_assert_str_eq(q->advice, "run on a quieter machine or give the workload CPUs of its own");
 }
+
+/* Capacity 1, full 45% and empty 55%: no side is clearly the bottleneck. */
+Test(analysis, no_side_without_a_clear_margin)
+{
+	const struct sl_result *r;
+
+	eb_push(&eb, ev_switch(1000, 0, 0, 20, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 1, 0, 21, SL_R_NONE, false, true));
+	for (__u64 t = 1000; t < 101000; t += 1000) {
+		eb_push(&eb, ev_q(SL_EV_Q_PUSH, t, 0, 20, 0, (__u32)t, 1, 0));
+		eb_push(&eb, ev_q(SL_EV_Q_POP, t + 450, 1, 21, 0, (__u32)t, 0, 450));
+	}
+	eb_push(&eb, ev_switch(101000, 0, 20, 0, SL_R_DEAD, true, false));
+	eb_push(&eb, ev_switch(101000, 1, 21, 0, SL_R_DEAD, true, false));
+	ti_init(&ti, 2, 1000, 101000);
+	ti.config = strdup("[workload]\ncapacity = 1\n");
+	r = run(2);
+	cr_assert_float_eq(r->queues[0].full_frac, 45000.0 / 99450.0, EPS);
+	cr_assert_float_eq(r->queues[0].empty_frac, 54450.0 / 99450.0, EPS);
+	cr_assert_eq(r->queues[0].verdict, SL_V_BALANCED, "%s", r->queues[0].verdict_text);
+}
