@@ -274,7 +274,7 @@ static void pct(char *buf, size_t n, double f)
  *   7. consumer-bound / producer-bound for a side, else balanced.
  * Busy = alive minus queue waits and sleep: running, runnable, I/O, other.
  */
-static void queue_verdict(struct sl_queue_row *q, const struct sl_result *r)
+static void queue_verdict(struct sl_queue_row *q, const struct sl_result *r, double both_other)
 {
 	__u32 ncpu = r->ncpu;
 	double concurrency = r->concurrency;
@@ -315,6 +315,7 @@ static void queue_verdict(struct sl_queue_row *q, const struct sl_result *r)
 	if (!side) {
 		both.alive_ns = all_alive;
 		both.cpus_used = p->cpus_used > c->cpus_used ? p->cpus_used : c->cpus_used;
+		both.other_frac = both_other;
 		for (int s = 0; s < SL_TS_MAX; s++)
 			both.state_ns[s] = p->state_ns[s] + c->state_ns[s];
 		side_finish(&both, 0);
@@ -353,12 +354,13 @@ static void queue_verdict(struct sl_queue_row *q, const struct sl_result *r)
 	if (x->cpu_wait_frac >= V_CPU_WAIT) {
 		q->verdict = SL_V_CPU_STARVED;
 		pct(a1, sizeof(a1), x->cpu_wait_frac);
-		if (r->util_other >= V_OTHER) {
-			/* the CPUs went to tasks outside the workload */
-			pct(a2, sizeof(a2), r->util_other);
+		if (x->other_frac >= V_OTHER) {
+			/* their CPUs went to tasks outside the workload */
+			pct(a2, sizeof(a2), x->other_frac);
 			snprintf(q->verdict_text, sizeof(q->verdict_text),
 				 "%s wait for a CPU %s of their busy time; other tasks held %s of "
-				 "the CPUs", who, a1, a2);
+				 "%s", who, a1, a2,
+				 x->cpus_used < ncpu ? "the CPUs they ran on" : "the CPUs");
 			snprintf(q->advice, sizeof(q->advice),
 				 "run on a quieter machine or give the workload CPUs of its own");
 			return;
@@ -401,6 +403,20 @@ static void queue_verdict(struct sl_queue_row *q, const struct sl_result *r)
 	}
 }
 
+/* Share of these CPUs' time within W that untraced tasks held. */
+static double other_share(const struct sl_result *r, const __u64 *mask)
+{
+	__u64 other = 0, n = 0;
+
+	for (__u32 c = 0; c < r->ncpu; c++) {
+		if (!((mask[c / 64] >> (c % 64)) & 1))
+			continue;
+		other += r->cpus[c].other_ns;
+		n++;
+	}
+	return n && r->wall_ns ? (double)other / ((double)n * (double)r->wall_ns) : 0.0;
+}
+
 int queue_finish(struct analysis *a, const struct sl_trace_info *ti, struct sl_result *r)
 {
 	__u32 cfg_cap = 0, n = 0, best = 0;
@@ -419,7 +435,7 @@ int queue_finish(struct analysis *a, const struct sl_trace_info *ti, struct sl_r
 	for (int i = 0; i < SL_MAX_QUEUES; i++) {
 		struct a_queue *aq = a->queues[i];
 		struct sl_queue_row *q;
-		double area = 0;
+		double area = 0, both_other = 0;
 
 		if (!aq)
 			continue;
@@ -490,9 +506,18 @@ int queue_finish(struct analysis *a, const struct sl_trace_info *ti, struct sl_r
 			q->prod.cpus_used += (__u32)__builtin_popcountll(cpus[0][w]);
 			q->cons.cpus_used += (__u32)__builtin_popcountll(cpus[1][w]);
 		}
+		q->prod.other_frac = other_share(r, cpus[0]);
+		q->cons.other_frac = other_share(r, cpus[1]);
+		{
+			__u64 all[CPU_WORDS];
+
+			for (int w = 0; w < CPU_WORDS; w++)
+				all[w] = cpus[0][w] | cpus[1][w];
+			both_other = other_share(r, all);
+		}
 		side_finish(&q->prod, q->prod_blocked_ns);
 		side_finish(&q->cons, q->cons_blocked_ns);
-		queue_verdict(q, r);
+		queue_verdict(q, r, both_other);
 		if (q->pops > r->queues[best].pops)
 			best = r->nr_queues - 1;
 	}

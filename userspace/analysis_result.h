@@ -132,6 +132,7 @@ struct sl_queue_side {
 	double sleep_frac;		/* sleeping outside the queue / alive */
 	double cpu_wait_frac;		/* runnable / busy */
 	double io_frac;			/* disk I/O / busy */
+	double other_frac;		/* untraced tasks' share of its CPUs within W */
 };
 
 struct sl_queue_row {

@@ -685,6 +685,9 @@ static void queue_stream(enum shape s)
 	const __u32 P = 20, C = 21, cap = 4;
 	/* SH_CPU_OTHER: an untraced task takes CPU 0 whenever the producer blocks */
 	const __u32 bg = s == SH_CPU_OTHER ? 901 : 0;
+	/* SH_CPU: the consumer shares CPU 1 with traced 22; SH_CPU_OTHER: with untraced 900 */
+	const bool other = s == SH_CPU_OTHER;
+	const __u32 X = other ? 900 : 22;
 	__u64 t = 1000;
 	__u32 item = 0;
 
@@ -723,9 +726,10 @@ static void queue_stream(enum shape s)
 			eb_push(&eb, ev_q(SL_EV_Q_WAIT_FULL, t + 30, 0, P, 0, 0, cap, 0));
 			eb_push(&eb, ev_switch(t + 40, 0, P, bg, SL_R_QFULL, true, false));
 			if (s == SH_CPU) {
-				/* the consumer loses its CPU to an untraced task half the time */
-				eb_push(&eb, ev_switch(t + 100, 1, C, 900, SL_R_PREEMPTED, true, false));
-				eb_push(&eb, ev_switch(t + 600, 1, 900, C, SL_R_NONE, false, true));
+				/* the consumer loses its CPU to X half the time */
+				eb_push(&eb, ev_switch(t + 100, 1, C, X, SL_R_PREEMPTED, true, !other));
+				eb_push(&eb, ev_switch(t + 600, 1, X, C,
+						       other ? SL_R_NONE : SL_R_PREEMPTED, !other, true));
 			} else if (s == SH_IO) {
 				eb_push(&eb, ev_switch(t + 100, 1, C, 0, SL_R_IO, true, false));
 				eb_push(&eb, ev_wake(t + 800, 1, 0, C, false));
@@ -788,7 +792,13 @@ static void queue_stream(enum shape s)
 		eb_push(&eb, ev_switch(t + 10, 1, 0, C, SL_R_NONE, false, true));
 	}
 	eb_push(&eb, ev_switch(t + 20, 0, P, 0, SL_R_DEAD, true, false));
-	eb_push(&eb, ev_switch(t + 20, 1, C, 0, SL_R_DEAD, true, false));
+	if (s == SH_CPU && !other) {
+		/* 22 runs last and exits too */
+		eb_push(&eb, ev_switch(t + 20, 1, C, X, SL_R_DEAD, true, true));
+		eb_push(&eb, ev_switch(t + 30, 1, X, 0, SL_R_DEAD, true, false));
+	} else {
+		eb_push(&eb, ev_switch(t + 20, 1, C, 0, SL_R_DEAD, true, false));
+	}
 	eb_sort(&eb);
 }
 
@@ -805,7 +815,7 @@ static struct verdict_case verdict_cases[] = {
 	  "add consumers" },
 	{ SH_PRODUCER, SL_V_PRODUCER_BOUND, "the queue empty 98%", "add producers" },
 	{ SH_CPU, SL_V_CPU_STARVED, "consumers wait for a CPU 50% of their busy time; "
-	  "concurrency 1.04 on the 1 CPU they ran on", "more CPUs" },
+	  "concurrency 2.04 on the 1 CPU they ran on", "more CPUs" },
 	{ SH_IO, SL_V_IO_BOUND, "consumers spend 70% of their busy time blocked on disk I/O "
 	  "(0% waiting for a CPU)", "faster storage" },
 	{ SH_IO_CPU, SL_V_IO_BOUND, "consumers spend 45% of their busy time blocked on disk I/O "
@@ -950,8 +960,11 @@ Test(analysis, cpu_starved_by_other_tasks)
 	cr_assert_gt(r->util_other, 0.70);
 	cr_assert_lt(r->util_other, 0.75);
 	cr_assert_eq(q->verdict, SL_V_CPU_STARVED);
+	/* the consumers ran on CPU 1 only, where 900 held half the time */
+	cr_assert_eq(q->cons.cpus_used, 1);
+	cr_assert_float_eq(q->cons.other_frac, 0.5, 0.01);
 	cr_assert(strstr(q->verdict_text, "consumers wait for a CPU 50% of their busy time; other "
-				       "tasks held 7"), "%s", q->verdict_text);
+				       "tasks held 50% of the CPUs they ran on"), "%s", q->verdict_text);
 	cr_assert_str_eq(q->advice, "run on a quieter machine or give the workload CPUs of its own");
 }
 
