@@ -19,6 +19,9 @@ int cmd_dump(int argc, char **argv);
 /* Prints "schedlab: <msg>" and a hint to stderr; returns 2. */
 int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* After getopt returned '?': names the unknown option or the missing value. */
+int bad_option(const char *cmd, char **argv, const char *shortopts);
+
 /* Number parsing for options: 0, or -EINVAL with nothing printed. */
 int parse_u64(const char *s, unsigned long long min, unsigned long long max,
 	      unsigned long long *out);

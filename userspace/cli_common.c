@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,29 @@ int usage_error(const char *cmd, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, " (see 'schedlab %s%s--help')\n", cmd ? cmd : "", cmd ? " " : "");
 	return 2;
+}
+
+int bad_option(const char *cmd, char **argv, const char *shortopts)
+{
+	const char *opt = argv[optind - 1];
+	const char *known;
+
+	/*
+	 * getopt leaves optopt 0 for an unknown long option, the option's
+	 * value for a long one missing its argument, and the letter for a
+	 * short one either unknown or missing its argument.
+	 */
+	if (optopt && opt[0] == '-' && opt[1] == '-') {
+		const char *eq = strchr(opt, '=');
+
+		if (eq)
+			return usage_error(cmd, "option '%.*s' takes no value", (int)(eq - opt), opt);
+		return usage_error(cmd, "option '%s' needs a value", opt);
+	}
+	known = optopt ? strchr(shortopts, optopt) : NULL;
+	if (known && known[1] == ':')
+		return usage_error(cmd, "option '-%c' needs a value", optopt);
+	return usage_error(cmd, "unknown option '%s'", opt);
 }
 
 int parse_u64(const char *s, unsigned long long min, unsigned long long max,

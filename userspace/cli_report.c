@@ -73,6 +73,7 @@ int cmd_report(int argc, char **argv)
 
 	present_tty_defaults(&po);
 	optind = 1;
+	opterr = 0;	/* one line of our own instead of getopt's */
 	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		if (present_option(opt, optarg, &po))
 			continue;
@@ -80,7 +81,7 @@ int cmd_report(int argc, char **argv)
 			fputs(report_usage, stdout);
 			return 0;
 		}
-		return usage_error("report", "bad option");
+		return bad_option("report", argv, "h");
 	}
 	if (optind != argc - 1)
 		return usage_error("report", "expected exactly one trace file");
@@ -107,6 +108,7 @@ int cmd_timeline(int argc, char **argv)
 
 	present_tty_defaults(&po);
 	optind = 1;
+	opterr = 0;	/* one line of our own instead of getopt's */
 	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'a':
@@ -140,7 +142,7 @@ int cmd_timeline(int argc, char **argv)
 			fputs(timeline_usage, stdout);
 			return 0;
 		default:
-			return usage_error("timeline", "bad option");
+			return bad_option("timeline", argv, "h");
 		}
 	}
 	if (optind != argc - 1)

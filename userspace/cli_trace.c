@@ -72,6 +72,7 @@ static int parse_trace_args(int argc, char **argv, struct trace_args *a)
 	int opt;
 
 	optind = 1;
+	opterr = 0;	/* one line of our own instead of getopt's */
 	/* '+': stop at the first non-option, the command's own arguments */
 	while ((opt = getopt_long(argc, argv, "+o:p:d:h", longopts, NULL)) != -1) {
 		if (present_option(opt, optarg, &a->present))
@@ -97,7 +98,7 @@ static int parse_trace_args(int argc, char **argv, struct trace_args *a)
 			fputs(trace_usage, stdout);
 			exit(0);
 		default:
-			return usage_error("trace", "bad option");
+			return bad_option("trace", argv, "+o:p:d:h");
 		}
 	}
 	if (optind < argc)

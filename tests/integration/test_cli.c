@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The schedlab binary as a user meets it: exit codes, one-line errors,
+ * traced exit status, Ctrl-C, non-root, and the acceptance run of issue 2.
+ * $SCHEDLAB names the binary (make check sets it).
+ */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include "check.h"
+
+struct output {
+	char *out, *err;
+	int status;		/* exit code, or 128 + signal */
+	pid_t pid;
+};
+
+static const char *schedlab(void)
+{
+	const char *s = getenv("SCHEDLAB");
+
+	return s ? s : ".output/schedlab";
+}
+
+static char *slurp(int fd)
+{
+	size_t cap = 4096, len = 0;
+	char *buf = malloc(cap);
+	ssize_t n;
+
+	while ((n = read(fd, buf + len, cap - len - 1)) > 0) {
+		len += (size_t)n;
+		if (len + 1 == cap)
+			buf = realloc(buf, cap *= 2);
+	}
+	buf[len] = '\0';
+	return buf;
+}
+
+/* Starts schedlab ARGS... in its own process group; uid -1 keeps ours. */
+static pid_t start(char *const argv[], int *outfd, int *errfd, uid_t uid)
+{
+	int o[2], e[2];
+	pid_t pid;
+
+	cr_assert_eq(pipe(o), 0);
+	cr_assert_eq(pipe(e), 0);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		setpgid(0, 0);
+		dup2(o[1], 1);
+		dup2(e[1], 2);
+		close(o[0]);
+		close(e[0]);
+		if (uid != (uid_t)-1 && (setgid(uid) || setuid(uid)))
+			_exit(99);
+		execv(schedlab(), argv);
+		_exit(98);
+	}
+	close(o[1]);
+	close(e[1]);
+	*outfd = o[0];
+	*errfd = e[0];
+	return pid;
+}
+
+static void finish(struct output *r, pid_t pid, int outfd, int errfd)
+{
+	int st;
+
+	r->out = slurp(outfd);
+	r->err = slurp(errfd);
+	close(outfd);
+	close(errfd);
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static void run(struct output *r, uid_t uid, char *const argv[])
+{
+	int o, e;
+	pid_t pid = start(argv, &o, &e, uid);
+
+	finish(r, pid, o, e);
+}
+
+#define SL(...) ((char *const[]){ "schedlab", __VA_ARGS__, NULL })
+
+static int count_lines(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+static void need_root(void)
+{
+	if (check__privileges())
+		cr_skip_test("needs root");
+}
+
+struct usage_case {
+	char args[6][24];
+	char expect[40];	/* in the one stderr line */
+};
+
+static struct usage_case usage_cases[] = {
+	{ { "trace", "--bogus" }, "unknown option '--bogus'" },
+	{ { "trace", "-o" }, "needs a value" },
+	{ { "trace", "--json=1", "--", "true" }, "takes no value" },
+	{ { "trace" }, "command after '--'" },
+	{ { "trace", "-p", "abc" }, "-p: expected a process id" },
+	{ { "run", "--consumers", "0" }, "consumers" },
+	{ { "run", "--capacity", "-1" }, "capacity" },
+	{ { "run", "no-such-profile" }, "unknown profile" },
+	{ { "run", "--frobnicate", "3" }, "frobnicate" },
+	{ { "report" }, "exactly one trace file" },
+	{ { "timeline", "x", "--by", "colour" }, "--by" },
+	{ { "sweep", "balanced", "--vary", "consumers=9..1" }, "--vary" },
+	{ { "frobnicate" }, "unknown command" },
+};
+
+ParameterizedTestParameters(cli, usage_errors_exit_2_with_one_line)
+{
+	return cr_make_param_array(struct usage_case, usage_cases,
+				   sizeof(usage_cases) / sizeof(usage_cases[0]));
+}
+
+ParameterizedTest(struct usage_case *c, cli, usage_errors_exit_2_with_one_line)
+{
+	char *argv[8] = { "schedlab" };
+	struct output r;
+	int n = 1;
+
+	for (int i = 0; i < 6 && c->args[i][0]; i++)
+		argv[n++] = c->args[i];
+	argv[n] = NULL;
+	run(&r, (uid_t)-1, argv);
+	cr_expect_eq(r.status, 2, "%s: exit %d", c->args[0], r.status);
+	cr_expect_eq(count_lines(r.err), 1, "stderr: %s", r.err);
+	cr_expect_neq(strstr(r.err, c->expect), NULL, "stderr '%s' lacks '%s'", r.err, c->expect);
+	cr_expect_eq(r.out[0], '\0', "usage error wrote to stdout");
+}
+
+Test(cli, help_is_true)
+{
+	struct output r;
+
+	run(&r, (uid_t)-1, SL("--help"));
+	cr_assert_eq(r.status, 0);
+	/* every command main.c dispatches is in the help */
+	const char *cmds[] = { "run", "record", "trace", "report", "timeline", "sweep",
+			       "profiles", "check", "dump" };
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		char want[32];
+
+		snprintf(want, sizeof(want), "\n  %s ", cmds[i]);
+		cr_expect_neq(strstr(r.out, want), NULL, "--help does not mention %s", cmds[i]);
+	}
+}
+
+Test(cli, report_refuses_bad_files)
+{
+	const char *files[] = { "/dev/null", "/etc/hostname", "/nonexistent/trace" };
+
+	for (size_t i = 0; i < 3; i++) {
+		struct output r;
+
+		run(&r, (uid_t)-1, SL("report", (char *)files[i]));
+		cr_expect_eq(r.status, 1, "%s: exit %d", files[i], r.status);
+		cr_expect_eq(count_lines(r.err), 1, "%s: %s", files[i], r.err);
+	}
+}
+
+Test(cli, non_root_is_told_what_is_missing)
+{
+	struct output r;
+
+	need_root();
+	run(&r, 65534, SL("trace", "--", "true"));
+	cr_expect_eq(r.status, 1, "exit %d: %s", r.status, r.err);
+	cr_expect_eq(count_lines(r.err), 1, "%s", r.err);
+	cr_expect_neq(strstr(r.err, "root"), NULL, "%s", r.err);
+	run(&r, 65534, SL("check"));
+	cr_expect_eq(r.status, 1);
+	cr_expect_neq(strstr(r.out, "privileges     NO"), NULL, "%s", r.out);
+}
+
+Test(cli, check_says_tracing_works, .timeout = 30)
+{
+	struct output r;
+
+	need_root();
+	run(&r, (uid_t)-1, SL("check"));
+	cr_expect_eq(r.status, 0, "%s", r.out);
+	cr_expect_neq(strstr(r.out, "tracing works here"), NULL, "%s", r.out);
+}
+
+Test(cli, traced_exit_status_passes_through, .timeout = 30)
+{
+	struct output r;
+
+	need_root();
+	run(&r, (uid_t)-1, SL("trace", "--", "sh", "-c", "exit 7"));
+	cr_expect_eq(r.status, 7, "exit %d: %s", r.status, r.err);
+	cr_expect_neq(strstr(r.out, "kernel cross-check: ok"), NULL, "%s", r.out);
+	run(&r, (uid_t)-1, SL("trace", "--", "/nonexistent/program"));
+	cr_expect_eq(r.status, 127);
+	cr_expect_neq(strstr(r.err, "cannot run"), NULL, "%s", r.err);
+	run(&r, (uid_t)-1, SL("trace", "--", "sh", "-c", "kill -TERM $$"));
+	cr_expect_eq(r.status, 128 + SIGTERM);
+}
+
+/* Issue 2's acceptance run: switch counts equal the kernel's, nothing lost. */
+Test(cli, perf_bench_pipe_matches_kernel, .timeout = 120)
+{
+	struct output r;
+
+	need_root();
+	if (access("/usr/bin/perf", X_OK))
+		cr_skip_test("perf is not installed (make deps installs linux-perf)");
+	run(&r, (uid_t)-1, SL("trace", "-o", "/tmp/sl-cli-test.sltrace", "--", "perf", "bench",
+			      "sched", "pipe", "-l", "100000"));
+	cr_assert_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+	cr_expect_neq(strstr(r.out, "kernel cross-check: ok"), NULL, "%s", r.out);
+	cr_expect_neq(strstr(r.out, "lost records: 0"), NULL, "%s", r.out);
+	/* and the recorded file reports the same */
+	{
+		struct output rep;
+
+		run(&rep, (uid_t)-1, SL("report", "/tmp/sl-cli-test.sltrace"));
+		cr_expect_eq(rep.status, 0, "%s", rep.err);
+		cr_expect_neq(strstr(rep.out, "kernel cross-check: ok"), NULL, "%s", rep.out);
+		cr_expect_str_eq(strstr(rep.out, "PROCESSES"), strstr(r.out, "PROCESSES"),
+				 "the live and the replayed report differ");
+	}
+	unlink("/tmp/sl-cli-test.sltrace");
+}
+
+static int our_programs(void)
+{
+	__u32 id = 0;
+	int n = 0;
+
+	while (bpf_prog_get_next_id(id, &id) == 0) {
+		struct bpf_prog_info info = { 0 };
+		__u32 len = sizeof(info);
+		int fd = bpf_prog_get_fd_by_id(id);
+
+		if (fd < 0)
+			continue;
+		if (!bpf_obj_get_info_by_fd(fd, &info, &len) &&
+		    (!strncmp(info.name, "tp_btf_", 7) || !strncmp(info.name, "raw_tp_", 7)))
+			n++;
+		close(fd);
+	}
+	return n;
+}
+
+static pid_t child_of(pid_t parent)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	pid_t found = 0;
+
+	while (d && (de = readdir(d)) && !found) {
+		char path[300];
+		int pid, ppid;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/%s/stat", de->d_name);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		if (fscanf(f, "%d %*s %*c %d", &pid, &ppid) == 2 && ppid == parent)
+			found = pid;
+		fclose(f);
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/* Ctrl-C: the terminal signals the whole foreground group. */
+Test(cli, ctrl_c_reports_and_cleans_up, .timeout = 60)
+{
+	struct output r;
+	pid_t pid, child = 0;
+	int o, e;
+
+	need_root();
+	pid = start(SL("trace", "--", "sleep", "30"), &o, &e, (uid_t)-1);
+	for (int i = 0; i < 200 && !child; i++) {
+		usleep(10000);
+		child = child_of(pid);
+	}
+	cr_assert_neq(child, 0, "the traced command never started");
+	usleep(300000);
+	cr_assert_eq(kill(-pid, SIGINT), 0);
+	finish(&r, pid, o, e);
+	cr_expect_eq(r.status, 128 + SIGINT, "exit %d: %s", r.status, r.err);
+	cr_expect_neq(strstr(r.out, "PROCESSES"), NULL, "no report after Ctrl-C: %s", r.out);
+	cr_expect_eq(kill(child, 0), -1, "the traced child is still running");
+	for (int i = 0; i < 200 && our_programs(); i++)
+		usleep(10000);
+	cr_expect_eq(our_programs(), 0, "programs left loaded");
+}
+
+/* SIGTERM to schedlab alone is passed on to the traced command. */
+Test(cli, sigterm_is_forwarded, .timeout = 60)
+{
+	struct output r;
+	pid_t pid, child = 0;
+	int o, e;
+
+	need_root();
+	pid = start(SL("trace", "--", "sleep", "30"), &o, &e, (uid_t)-1);
+	for (int i = 0; i < 200 && !child; i++) {
+		usleep(10000);
+		child = child_of(pid);
+	}
+	cr_assert_neq(child, 0);
+	usleep(300000);
+	cr_assert_eq(kill(pid, SIGTERM), 0);
+	finish(&r, pid, o, e);
+	cr_expect_eq(r.status, 128 + SIGTERM, "exit %d: %s", r.status, r.err);
+	cr_expect_eq(kill(child, 0), -1, "the traced child is still running");
+}
