@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,9 +21,18 @@ enum slot_state {
 	SLOT_FAILED,	/* the worker died running it */
 };
 
+/*
+ * A slot's futex word holds its generation and state together, so that
+ * every transition is one compare-and-swap that also checks the slot was
+ * not freed and reused meanwhile (a late worker, a stale handle).
+ */
+#define SLOT_STATE(word)	((word) & 3u)
+#define SLOT_GEN(word)		((word) >> 2)
+#define SLOT_WORD(gen, state)	((uint32_t)(gen) << 2 | (state))
+
 struct pool_slot {
-	uint32_t state;	/* futex word */
-	uint32_t gen;	/* bumped on every reuse: stale handles are refused */
+	uint32_t word;	/* futex: gen << 2 | state */
+	uint32_t pad;
 	uint64_t result;
 };
 
@@ -87,6 +97,7 @@ static int worker_main(void *arg)
 		struct pool_slot *s;
 		pool_fn fn;
 		uint64_t res;
+		uint32_t busy;
 
 		err = queue__pop(p->q, &it, &t, -1, claim);
 		if (err == -EINTR)
@@ -102,9 +113,14 @@ static int worker_main(void *arg)
 		memcpy(&fn, &t.fn, sizeof(fn));
 		res = fn(t.arg, it.id, idx);
 		s = &p->slots[t.slot];
-		s->result = res;
-		__atomic_store_n(&s->state, SLOT_DONE, __ATOMIC_RELEASE);
-		futex__wake(&s->state, INT_MAX);
+		busy = SLOT_WORD(t.gen, SLOT_BUSY);
+		if (__atomic_load_n(&s->word, __ATOMIC_ACQUIRE) == busy) {
+			s->result = res;
+			/* fails if the task was declared orphaned meanwhile */
+			if (__atomic_compare_exchange_n(&s->word, &busy, SLOT_WORD(t.gen, SLOT_DONE),
+							false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+				futex__wake(&s->word, INT_MAX);
+		}
 		__atomic_store_n(&p->sh->running[idx], 0, __ATOMIC_RELEASE);
 		if (claim)
 			__atomic_store_n(claim, 0, __ATOMIC_RELEASE);
@@ -180,9 +196,12 @@ static int slot_alloc(struct pool *p, int timeout_ms, uint32_t *slot)
 		uint32_t seq = __atomic_load_n(&p->sh->slot_seq, __ATOMIC_ACQUIRE);
 
 		for (uint32_t i = 0; i < p->opts.slots; i++) {
-			uint32_t expect = SLOT_FREE;
+			uint32_t expect = __atomic_load_n(&p->slots[i].word, __ATOMIC_RELAXED);
 
-			if (__atomic_compare_exchange_n(&p->slots[i].state, &expect, SLOT_BUSY, false,
+			if (SLOT_STATE(expect) != SLOT_FREE)
+				continue;
+			if (__atomic_compare_exchange_n(&p->slots[i].word, &expect,
+							SLOT_WORD(SLOT_GEN(expect), SLOT_BUSY), false,
 							__ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
 				*slot = i;
 				return 0;
@@ -201,9 +220,9 @@ static int slot_alloc(struct pool *p, int timeout_ms, uint32_t *slot)
 static void slot_free(struct pool *p, uint32_t slot)
 {
 	struct pool_slot *s = &p->slots[slot];
+	uint32_t gen = SLOT_GEN(__atomic_load_n(&s->word, __ATOMIC_RELAXED));
 
-	__atomic_add_fetch(&s->gen, 1, __ATOMIC_RELAXED);
-	__atomic_store_n(&s->state, SLOT_FREE, __ATOMIC_RELEASE);
+	__atomic_store_n(&s->word, SLOT_WORD(gen + 1, SLOT_FREE), __ATOMIC_RELEASE);
 	__atomic_add_fetch(&p->sh->slot_seq, 1, __ATOMIC_RELEASE);
 	if (__atomic_load_n(&p->sh->slot_waiters, __ATOMIC_SEQ_CST))
 		futex__wake(&p->sh->slot_seq, 1);
@@ -224,7 +243,7 @@ int pool__submit(struct pool *p, pool_fn fn, uint64_t arg, uint32_t id, int time
 		return err;
 	memcpy(&t.fn, &fn, sizeof(fn));
 	t.slot = slot;
-	t.gen = __atomic_load_n(&p->slots[slot].gen, __ATOMIC_RELAXED);
+	t.gen = SLOT_GEN(__atomic_load_n(&p->slots[slot].word, __ATOMIC_RELAXED));
 	err = queue__push(p->q, &it, &t, timeout_ms);
 	if (err) {
 		slot_free(p, slot);
@@ -247,28 +266,26 @@ int pool__get(struct pool *p, const struct pool_handle *h, int timeout_ms, uint6
 {
 	struct timespec ts;
 	const struct timespec *deadline = futex__deadline(timeout_ms, &ts);
+	uint32_t busy = SLOT_WORD(h->gen, SLOT_BUSY), word;
 	struct pool_slot *s;
-	uint32_t state;
 	int err;
 
 	if (h->slot >= p->opts.slots)
 		return -EINVAL;
 	s = &p->slots[h->slot];
-	if (__atomic_load_n(&s->gen, __ATOMIC_RELAXED) != h->gen)
-		return -EINVAL;
-	while ((state = __atomic_load_n(&s->state, __ATOMIC_ACQUIRE)) == SLOT_BUSY) {
+	while ((word = __atomic_load_n(&s->word, __ATOMIC_ACQUIRE)) == busy) {
 		if (timeout_ms == 0)
 			return -ETIMEDOUT;
-		err = futex__wait(&s->state, SLOT_BUSY, deadline);
+		err = futex__wait(&s->word, busy, deadline);
 		if (err == -ETIMEDOUT || err == -EINTR) {
-			if (__atomic_load_n(&s->state, __ATOMIC_ACQUIRE) != SLOT_BUSY)
+			if (__atomic_load_n(&s->word, __ATOMIC_ACQUIRE) != busy)
 				continue;
 			return err;
 		}
 	}
-	if (state == SLOT_FREE)
-		return -EINVAL;
-	err = state == SLOT_FAILED ? -EPIPE : 0;
+	if (SLOT_GEN(word) != h->gen || SLOT_STATE(word) == SLOT_FREE)
+		return -EINVAL;	/* collected before, or never ours */
+	err = SLOT_STATE(word) == SLOT_FAILED ? -EPIPE : 0;
 	if (!err && result)
 		*result = s->result;
 	slot_free(p, h->slot);
@@ -346,26 +363,42 @@ void pool__terminate(struct pool *p)
 			proc__terminate(p->workers[i]);
 }
 
+static bool slot_fail(struct pool_slot *s, uint32_t gen)
+{
+	uint32_t busy = SLOT_WORD(gen, SLOT_BUSY);
+
+	if (!__atomic_compare_exchange_n(&s->word, &busy, SLOT_WORD(gen, SLOT_FAILED), false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+		return false;
+	futex__wake(&s->word, INT_MAX);
+	return true;
+}
+
 void pool__worker_died(struct pool *p, unsigned int worker)
 {
-	uint32_t slot, gen, busy = SLOT_BUSY;
-	struct pool_slot *s;
 	uint64_t run;
+	uint32_t slot;
 
 	if (worker >= p->opts.workers)
 		return;
 	run = __atomic_exchange_n(&p->sh->running[worker], 0, __ATOMIC_ACQ_REL);
 	slot = (uint32_t)run;
-	gen = (uint32_t)(run >> 32);
-	if (!slot || slot > p->opts.slots)
-		return;
-	s = &p->slots[slot - 1];
-	/* It may have finished and the slot been reused just before it died. */
-	if (__atomic_load_n(&s->gen, __ATOMIC_ACQUIRE) != gen)
-		return;
-	if (__atomic_compare_exchange_n(&s->state, &busy, SLOT_FAILED, false,
-					__ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
-		futex__wake(&s->state, INT_MAX);
+	/* the generation check skips a slot finished and reused before it died */
+	if (slot && slot <= p->opts.slots)
+		slot_fail(&p->slots[slot - 1], (uint32_t)(run >> 32));
+}
+
+unsigned int pool__fail_orphans(struct pool *p)
+{
+	unsigned int n = 0;
+
+	for (uint32_t i = 0; i < p->opts.slots; i++) {
+		uint32_t word = __atomic_load_n(&p->slots[i].word, __ATOMIC_ACQUIRE);
+
+		if (SLOT_STATE(word) == SLOT_BUSY && slot_fail(&p->slots[i], SLOT_GEN(word)))
+			n++;
+	}
+	return n;
 }
 
 unsigned int pool__size(const struct pool *p)

@@ -76,6 +76,15 @@ void pool__terminate(struct pool *p);
  */
 void pool__worker_died(struct pool *p, unsigned int worker);
 
+/*
+ * Fails every task that has no result yet.  For a pool whose worker died
+ * between taking a task off the queue and saying so (the kernel can hand
+ * over a message and then kill the receiver on its way back): call it only
+ * when no task is queued or running, or live tasks fail too.  Returns how
+ * many it failed.
+ */
+unsigned int pool__fail_orphans(struct pool *p);
+
 unsigned int pool__size(const struct pool *p);
 struct proc *pool__worker(struct pool *p, unsigned int i);
 struct queue *pool__queue(struct pool *p);

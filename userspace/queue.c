@@ -147,6 +147,11 @@ int queue__drain_one(struct queue *q, struct queue_item *it, void *payload)
 	return 0;
 }
 
+int queue__repair(struct queue *q)
+{
+	return q->ops->repair ? q->ops->repair(q) : 0;
+}
+
 uint32_t queue__depth(const struct queue *q)
 {
 	return q->ops->depth(q);

@@ -80,7 +80,16 @@ int queue__pop(struct queue *q, struct queue_item *it, void *payload,
  */
 int queue__drain_one(struct queue *q, struct queue_item *it, void *payload);
 
-/* Items in the queue now (exact for shm, a shared counter for pipe/mq). */
+/*
+ * Gives back capacity that processes killed in the middle of an operation
+ * took with them (pipe: a credit taken or not returned).  Call it only when
+ * no process is inside queue__push/queue__pop, e.g. when the run has
+ * stalled.  Returns how many slots it restored (0 for shm and mq, which
+ * need no repair).
+ */
+int queue__repair(struct queue *q);
+
+/* Items in the queue now, exact (pipe and mq ask the kernel: a syscall). */
 uint32_t queue__depth(const struct queue *q);
 uint32_t queue__capacity(const struct queue *q);
 uint32_t queue__id(const struct queue *q);

@@ -91,9 +91,15 @@ static int mq_drain_one(struct queue *q, void *msg)
 	return 0;
 }
 
+/* The kernel's count, not the shared counter: a killed process may have
+ * left that one off by one. */
 static uint32_t mq_depth(const struct queue *q)
 {
-	return queue_ctr__get(q->mq.ctr, q->capacity);
+	struct mq_attr attr;
+
+	if (mq_getattr(q->mq.nb, &attr))
+		return queue_ctr__get(q->mq.ctr, q->capacity);
+	return (uint32_t)attr.mq_curmsgs;
 }
 
 static void mq_free(struct queue *q)

@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/sdt.h>
 #include <unistd.h>
@@ -119,9 +120,36 @@ static int pipe_drain_one(struct queue *q, void *msg)
 	return n == 0 ? -EAGAIN : -EIO;
 }
 
+static int pipe_repair(struct queue *q)
+{
+	static const char credits[256];
+	int credit_bytes, data_bytes;
+	long missing;
+
+	if (ioctl(q->pipe.credit[0], FIONREAD, &credit_bytes) ||
+	    ioctl(q->pipe.data[0], FIONREAD, &data_bytes))
+		return -errno;
+	missing = (long)q->capacity - credit_bytes - data_bytes / (long)q->msg_size;
+	for (long left = missing; left > 0;) {
+		ssize_t n = write(q->pipe.credit[1], credits,
+				  (size_t)(left < (long)sizeof(credits) ? left : (long)sizeof(credits)));
+
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		left -= n;
+	}
+	return missing > 0 ? (int)missing : 0;
+}
+
+/* The kernel's count, not the shared counter: a killed process may have
+ * left that one off by one. */
 static uint32_t pipe_depth(const struct queue *q)
 {
-	return queue_ctr__get(q->pipe.ctr, q->capacity);
+	int bytes;
+
+	if (ioctl(q->pipe.data[0], FIONREAD, &bytes))
+		return queue_ctr__get(q->pipe.ctr, q->capacity);
+	return (uint32_t)bytes / (uint32_t)q->msg_size;
 }
 
 static void close_pair(int fd[2])
@@ -146,6 +174,7 @@ const struct queue_ops queue_pipe_ops = {
 	.pop = pipe_pop,
 	.drain_one = pipe_drain_one,
 	.depth = pipe_depth,
+	.repair = pipe_repair,
 	.free = pipe_free,
 };
 

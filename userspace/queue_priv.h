@@ -22,6 +22,7 @@ struct queue_ops {
 	int (*pop)(struct queue *q, void *msg, int timeout_ms, uint32_t *claim, uint32_t *depth);
 	int (*drain_one)(struct queue *q, void *msg);
 	uint32_t (*depth)(const struct queue *q);
+	int (*repair)(struct queue *q);	/* optional */
 	void (*free)(struct queue *q);
 };
 

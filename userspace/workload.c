@@ -82,6 +82,9 @@ struct workload {
 	char dir[PATH_MAX];
 	bool released, waited, stopping;
 	uint64_t stop_mono_ns;
+	unsigned int deaths;		/* workers that died abnormally so far */
+	uint64_t last_progress;		/* stall detection after a death */
+	unsigned int stall_rounds;
 	unsigned int pills_owed;
 	struct wl_summary sum;
 };
@@ -575,6 +578,7 @@ static void note_exit(struct workload *w, struct wl_proc *wp)
 	if (wp->terminated && (wp->code == -SIGTERM || wp->code == -SIGKILL))
 		return;
 	wp->dead = true;
+	w->deaths++;
 	if (wp->role == WL_WORKER)
 		pool__worker_died(w->pool, wp->idx);
 	if (wp->role != WL_PRODUCER)
@@ -597,6 +601,40 @@ static void send_owed_pills(struct workload *w)
 			return;	/* full: again on the next round */
 		w->pills_owed--;
 	}
+}
+
+/*
+ * After a death the run can stall for a reason no live process can fix: a
+ * pipe credit, or a pool task, taken by a process the kernel killed on its
+ * way back from the syscall that handed it over.  When nothing has moved for
+ * a few rounds, the queue is empty and no consumer holds an item, nobody is
+ * inside a queue operation, and it is safe to give those back.
+ */
+static void unstall(struct workload *w)
+{
+	struct queue *q = w->pool ? pool__queue(w->pool) : w->q;
+	uint64_t progress = 0;
+	bool idle = queue__depth(q) == 0;
+
+	for (unsigned int i = 0; i < w->cfg.producers; i++)
+		progress += __atomic_load_n(&w->sh->prod[i].raw, __ATOMIC_RELAXED);
+	for (unsigned int i = 0; i < w->nconsumers; i++) {
+		union wl_word word = { .raw = __atomic_load_n(&w->sh->cons[i].raw, __ATOMIC_RELAXED) };
+
+		progress += word.raw;
+		idle &= word.held == 0 || w->procs[i].reaped;
+	}
+	if (!idle || progress != w->last_progress) {
+		w->last_progress = progress;
+		w->stall_rounds = 0;
+		return;
+	}
+	if (++w->stall_rounds < 4)
+		return;
+	w->stall_rounds = 0;
+	queue__repair(q);
+	if (w->pool)
+		pool__fail_orphans(w->pool);
 }
 
 static unsigned int alive(const struct workload *w, bool consumers)
@@ -683,6 +721,33 @@ static void account(struct workload *w)
 	}
 	s->duplicates += w->sh->duplicates;
 
+	/*
+	 * pipe and mq: the kernel can dequeue an item and then kill the
+	 * receiver on its way back to user space, before it could claim the
+	 * item.  Such items are missing from every count; each dead consumer
+	 * that held no claim can account for at most one.
+	 */
+	if (w->cfg.queue != QUEUE_SHM && s->produced > s->consumed + s->queued + s->lost) {
+		unsigned long long missing = s->produced - s->consumed - s->queued - s->lost;
+		unsigned int candidates = 0;
+
+		for (unsigned int i = 0; i < w->nprocs; i++) {
+			struct wl_proc *wp = &w->procs[i];
+
+			candidates += wp->dead && wp->role != WL_PRODUCER && !lost_of[wp->idx];
+		}
+		for (unsigned int i = 0; i < w->nprocs && missing && missing <= candidates; i++) {
+			struct wl_proc *wp = &w->procs[i];
+
+			if (!wp->dead || wp->role == WL_PRODUCER || lost_of[wp->idx])
+				continue;
+			lost_of[wp->idx] = true;
+			s->lost++;
+			missing--;
+			candidates--;
+		}
+	}
+
 	for (unsigned int i = 0; i < w->nprocs && s->nr_dead < 16; i++) {
 		struct wl_proc *wp = &w->procs[i];
 		char why[24], *d = s->dead[s->nr_dead];
@@ -748,6 +813,8 @@ int workload__wait(struct workload *w, const volatile sig_atomic_t *stop,
 		if (w->stopping && now > w->stop_mono_ns + WL_GRACE_NS)
 			signal_all(w, SIGKILL);
 		send_owed_pills(w);
+		if (w->deaths && !w->stopping)
+			unstall(w);
 
 		for (unsigned int i = 0; i < w->nprocs; i++) {
 			pfd[n].fd = w->procs[i].reaped ? -1 : proc__pidfd(w->procs[i].p);

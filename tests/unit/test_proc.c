@@ -41,6 +41,9 @@ static int pause_forever(void *arg)
 	return 0;
 }
 
+/* The child names itself right after fork: poll until it has (or 1 s). */
+static void wait_comm(pid_t pid, const char *want, char *buf, size_t len);
+
 static void read_comm(pid_t pid, char *buf, size_t len)
 {
 	char path[64];
@@ -52,6 +55,16 @@ static void read_comm(pid_t pid, char *buf, size_t len)
 	cr_assert_not_null(fgets(buf, (int)len, f));
 	fclose(f);
 	buf[strcspn(buf, "\n")] = 0;
+}
+
+static void wait_comm(pid_t pid, const char *want, char *buf, size_t len)
+{
+	for (int i = 0; i < 1000; i++) {
+		read_comm(pid, buf, len);
+		if (strcmp(buf, want) == 0)
+			return;
+		usleep(1000);
+	}
 }
 
 static char proc_state(pid_t pid)
@@ -97,6 +110,7 @@ Test(proc, join_with_timeout)
 	int code;
 
 	cr_assert_eq(proc__new("sleeper", sleep_ms, (void *)300L, &p), 0);
+	proc__set_daemon(p, true);
 	cr_assert_eq(proc__start(p), 0);
 	cr_assert_eq(proc__exitcode(p, &code), -EAGAIN);
 	t0 = mono_ms();
@@ -117,6 +131,7 @@ Test(proc, terminate_and_kill)
 	int code;
 
 	cr_assert_eq(proc__new("victim", pause_forever, NULL, &p), 0);
+	proc__set_daemon(p, true);
 	cr_assert_eq(proc__start(p), 0);
 	cr_assert(proc__is_alive(p));
 	cr_assert_eq(proc__terminate(p), 0);
@@ -127,6 +142,7 @@ Test(proc, terminate_and_kill)
 	proc__free(p);
 
 	cr_assert_eq(proc__new("victim", pause_forever, NULL, &p), 0);
+	proc__set_daemon(p, true);
 	cr_assert_eq(proc__start(p), 0);
 	cr_assert_eq(proc__kill(p, SIGKILL), 0);
 	cr_assert_eq(proc__join(p, 5000), 0);
@@ -144,16 +160,15 @@ Test(proc, names_in_proc_comm)
 	cr_assert_eq(proc__new("producer-0", pause_forever, NULL, &a), 0);
 	cr_assert_eq(proc__new("a-very-long-process-name", pause_forever, NULL, &b), 0);
 	cr_assert_str_eq(proc__name(b), "a-very-long-pro");
+	/* daemons: a failed assertion must not leave them behind */
+	proc__set_daemon(a, true);
+	proc__set_daemon(b, true);
+	cr_assert(proc__daemon(a));
 	cr_assert_eq(proc__start(a), 0);
 	cr_assert_eq(proc__start(b), 0);
-	for (int i = 0; i < 200; i++) {
-		read_comm(proc__pid(a), comm, sizeof(comm));
-		if (strcmp(comm, "producer-0") == 0)
-			break;
-		usleep(1000);
-	}
+	wait_comm(proc__pid(a), "producer-0", comm, sizeof(comm));
 	cr_assert_str_eq(comm, "producer-0");
-	read_comm(proc__pid(b), comm, sizeof(comm));
+	wait_comm(proc__pid(b), "a-very-long-pro", comm, sizeof(comm));
 	cr_assert_str_eq(comm, "a-very-long-pro");
 	proc__free(a);
 	proc__free(b);
@@ -183,6 +198,7 @@ Test(proc, free_kills_running)
 	pid_t pid;
 
 	cr_assert_eq(proc__new("leftover", pause_forever, NULL, &p), 0);
+	proc__set_daemon(p, true);
 	cr_assert_eq(proc__start(p), 0);
 	pid = proc__pid(p);
 	proc__free(p);

@@ -466,3 +466,28 @@ Test(queue, usdt_notes_present)
 	for (unsigned i = 0; i < 5; i++)
 		cr_assert_gt(found[i], 0, "no USDT note for schedlab:%s", probes[i]);
 }
+
+/*
+ * A pipe consumer killed between reading an item and returning its credit
+ * takes a slot of capacity with it; queue__repair gives it back.
+ */
+Test(queue, pipe_repair_restores_lost_credit)
+{
+	struct queue *q;
+	struct queue_item it = { .id = 1 };
+	char credit;
+
+	cr_assert_eq(queue__new(QUEUE_PIPE, 0, 2, 0, &q), 0);
+	cr_assert_eq(queue__repair(q), 0, "nothing to repair");
+	cr_assert_eq(queue__push(q, &it, NULL, 0), 0);
+	/* simulate the dead consumer: the item gone, its credit not returned */
+	cr_assert_eq(queue__drain_one(q, &it, NULL), 0);
+	cr_assert_eq(read(q->pipe.credit[0], &credit, 1), 1);
+	cr_assert_eq(queue__push(q, &it, NULL, 0), -ETIMEDOUT, "capacity 2 shrank to 0");
+	cr_assert_eq(queue__repair(q), 2);
+	cr_assert_eq(queue__push(q, &it, NULL, 0), 0);
+	cr_assert_eq(queue__push(q, &it, NULL, 0), 0);
+	cr_assert_eq(queue__push(q, &it, NULL, 0), -ETIMEDOUT, "and not beyond capacity");
+	cr_assert_eq(queue__repair(q), 0);
+	queue__free(q);
+}

@@ -155,11 +155,16 @@ Test(workload, names_in_comm)
 	workload__free(w);	/* without release: free still kills and reaps */
 }
 
+ParameterizedTestParameters(workload, consumer_killed_mid_run)
+{
+	return cr_make_param_array(enum queue_kind, kinds, 3);
+}
+
 /*
  * kill -9 of a consumer mid-run: the run still finishes, the dead consumer
  * is named, and every item is accounted for.
  */
-Test(workload, consumer_killed_mid_run, .timeout = 30)
+ParameterizedTest(enum queue_kind *kind, workload, consumer_killed_mid_run, .timeout = 30)
 {
 	struct wl_config c;
 	struct workload *w;
@@ -168,6 +173,8 @@ Test(workload, consumer_killed_mid_run, .timeout = 30)
 	pid_t victim = 0;
 
 	wl_config__defaults(&c);
+	c.queue = *kind;
+	c.capacity = 8;
 	c.producers = 1;
 	c.consumers = 3;
 	c.items = 600;
