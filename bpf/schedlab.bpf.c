@@ -56,6 +56,43 @@ struct {
 	__type(value, struct sl_cpu_stats);
 } cpu_stats SEC(".maps");
 
+/*
+ * Who is on this CPU now, as the last switch saw it: whether it is traced
+ * and its wait mark.  At the next switch that task is prev, so the
+ * switch needs one hash lookup (next) instead of two, and a wakeup none
+ * for its waker (current).  track_gen invalidates every CPU's entry when
+ * userspace adds tasks itself (trace -p), which no switch would show.
+ */
+struct sl_cur {
+	__u32 pid;
+	__u32 gen;
+	__u8 valid;
+	__u8 tracked;
+	__u8 wait_mark;
+	__u8 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sl_cur);
+} cpu_cur SEC(".maps");
+
+volatile __u32 track_gen;	/* bumped by userspace after tracer__track() */
+
+static __always_inline struct sl_cur *this_cpu_cur(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&cpu_cur, &zero);
+}
+
+static __always_inline bool cur_knows(const struct sl_cur *c, __u32 pid)
+{
+	return c && c->valid && c->pid == pid && c->gen == track_gen;
+}
+
 static __always_inline struct sl_cpu_stats *this_cpu_stats(void)
 {
 	__u32 zero = 0;
@@ -111,9 +148,9 @@ static __always_inline struct sl_tracked *lookup_tracked(__u32 pid)
 
 /* Why prev left the CPU; see enum sl_reason. */
 static __always_inline __u8 switch_reason(bool preempt, struct task_struct *prev,
-					  struct sl_tracked *pt, bool *voluntary)
+					  __u32 wait_mark, __u32 state, bool *voluntary,
+					  bool btf)
 {
-	__u32 state = task_state_of(prev);
 
 	*voluntary = false;
 	if (preempt)
@@ -125,7 +162,7 @@ static __always_inline __u8 switch_reason(bool preempt, struct task_struct *prev
 		 * signal is pending (try_to_block_task, v6.12+).  Only the
 		 * pending signal tells that case from sched_yield().
 		 */
-		if (task_signal_pending(prev)) {
+		if (task_signal_pending(prev, btf)) {
 			*voluntary = true;
 			return SL_R_SLEEP;
 		}
@@ -134,8 +171,8 @@ static __always_inline __u8 switch_reason(bool preempt, struct task_struct *prev
 	*voluntary = true;
 	if (state & TASK_DEAD_STATE)
 		return SL_R_DEAD;
-	if (pt && (state & (TASK_INTERRUPTIBLE_STATE | TASK_UNINTERRUPTIBLE_STATE))) {
-		switch (pt->wait_mark) {
+	if (state & (TASK_INTERRUPTIBLE_STATE | TASK_UNINTERRUPTIBLE_STATE)) {
+		switch (wait_mark) {
 		case SL_WAIT_QFULL:
 			return SL_R_QFULL;
 		case SL_WAIT_QEMPTY:
@@ -145,7 +182,7 @@ static __always_inline __u8 switch_reason(bool preempt, struct task_struct *prev
 		}
 	}
 	if (state & TASK_UNINTERRUPTIBLE_STATE)
-		return task_in_iowait(prev) ? SL_R_IO : SL_R_DISK_WAIT;
+		return task_in_iowait(prev, btf) ? SL_R_IO : SL_R_DISK_WAIT;
 	if (state & TASK_INTERRUPTIBLE_STATE)
 		return SL_R_SLEEP;
 	return SL_R_OTHER;
@@ -175,17 +212,35 @@ static __always_inline void emit_kstat(struct task_struct *p, __u32 pid, __u64 n
 }
 
 static __always_inline int handle_switch(bool preempt, struct task_struct *prev,
-					 struct task_struct *next)
+					 struct task_struct *next, bool btf)
 {
 	__u64 now = bpf_ktime_get_boot_ns();
-	__u32 prev_pid = BPF_CORE_READ(prev, pid);
-	__u32 next_pid = BPF_CORE_READ(next, pid);
-	struct sl_tracked *pt = lookup_tracked(prev_pid);
-	struct sl_tracked *nt = lookup_tracked(next_pid);
+	__u32 prev_pid = SL_RD(btf, prev, pid);
+	__u32 next_pid = SL_RD(btf, next, pid);
 	struct sl_cpu_stats *st = this_cpu_stats();
-	bool voluntary = false;
+	struct sl_cur *cur = this_cpu_cur();
+	struct sl_tracked *nt = lookup_tracked(next_pid);
+	bool voluntary = false, pt;
+	__u32 wait_mark = 0, state = 0;
 	struct sl_event *e;
 	__u8 reason = SL_R_NONE;
+
+	if (cur_knows(cur, prev_pid)) {
+		pt = cur->tracked;
+		wait_mark = cur->wait_mark;
+	} else {
+		struct sl_tracked *t = lookup_tracked(prev_pid);
+
+		pt = t != NULL;
+		wait_mark = t ? t->wait_mark : 0;
+	}
+	if (cur) {
+		cur->pid = next_pid;
+		cur->gen = track_gen;
+		cur->valid = 1;
+		cur->tracked = nt != NULL;
+		cur->wait_mark = nt ? nt->wait_mark : 0;
+	}
 
 	if (st) {
 		if (st->last_switch_ts) {
@@ -209,8 +264,10 @@ static __always_inline int handle_switch(bool preempt, struct task_struct *prev,
 	if (!pt && !nt && ((prev_pid == 0) == (next_pid == 0)))
 		return 0;
 
-	if (pt)
-		reason = switch_reason(preempt, prev, pt, &voluntary);
+	if (pt) {
+		state = task_state_of(prev, btf);
+		reason = switch_reason(preempt, prev, wait_mark, state, &voluntary, btf);
+	}
 
 	e = event_reserve(SL_EV_SWITCH, prev_pid, now);
 	if (e) {
@@ -218,9 +275,9 @@ static __always_inline int handle_switch(bool preempt, struct task_struct *prev,
 			   (nt ? SL_SWF_NEXT_TRACKED : 0) |
 			   (voluntary ? SL_SWF_VOLUNTARY : 0);
 		e->sw.next = next_pid;
-		e->sw.state = pt ? task_state_of(prev) : 0;
+		e->sw.state = state;
 		e->sw.nr_syscall = pt && voluntary ? current_syscall_nr() : SL_NO_SYSCALL;
-		e->sw.prev_runtime = pt ? BPF_CORE_READ(prev, se.sum_exec_runtime) : 0;
+		e->sw.prev_runtime = pt ? SL_RD(btf, prev, se.sum_exec_runtime) : 0;
 		event_submit(e);
 	}
 
@@ -240,31 +297,34 @@ SEC("tp_btf/sched_switch")
 int BPF_PROG(tp_btf_sched_switch, bool preempt, struct task_struct *prev,
 	     struct task_struct *next)
 {
-	return handle_switch(preempt, prev, next);
+	return handle_switch(preempt, prev, next, true);
 }
 
 SEC("raw_tp/sched_switch")
 int BPF_PROG(raw_tp_sched_switch, bool preempt, struct task_struct *prev,
 	     struct task_struct *next)
 {
-	return handle_switch(preempt, prev, next);
+	return handle_switch(preempt, prev, next, false);
 }
 
-static __always_inline int handle_wakeup(__u8 type, struct task_struct *p)
+static __always_inline int handle_wakeup(__u8 type, struct task_struct *p, bool btf)
 {
-	__u32 pid = BPF_CORE_READ(p, pid);
+	__u32 pid = SL_RD(btf, p, pid);
 	struct sl_tracked *t = lookup_tracked(pid);
 	__u32 waker = (__u32)bpf_get_current_pid_tgid();
+	struct sl_cur *cur = this_cpu_cur();
 	struct sl_event *e;
+	bool waker_tracked;
 
 	if (!t)
 		return 0;
+	waker_tracked = cur_knows(cur, waker) ? cur->tracked : lookup_tracked(waker) != NULL;
 	e = event_reserve(type, waker, bpf_ktime_get_boot_ns());
 	if (!e)
 		return 0;
-	e->flags = SL_WKF_WAKEE_TRACKED | (lookup_tracked(waker) ? SL_WKF_WAKER_TRACKED : 0);
+	e->flags = SL_WKF_WAKEE_TRACKED | (waker_tracked ? SL_WKF_WAKER_TRACKED : 0);
 	e->wk.wakee = pid;
-	e->wk.target_cpu = task_cpu_of(p);
+	e->wk.target_cpu = task_cpu_of(p, btf);
 	e->wk.wakee_tgid = t->tgid;
 	event_submit(e);
 	return 0;
@@ -273,35 +333,35 @@ static __always_inline int handle_wakeup(__u8 type, struct task_struct *p)
 SEC("tp_btf/sched_waking")
 int BPF_PROG(tp_btf_sched_waking, struct task_struct *p)
 {
-	return handle_wakeup(SL_EV_WAKING, p);
+	return handle_wakeup(SL_EV_WAKING, p, true);
 }
 
 SEC("raw_tp/sched_waking")
 int BPF_PROG(raw_tp_sched_waking, struct task_struct *p)
 {
-	return handle_wakeup(SL_EV_WAKING, p);
+	return handle_wakeup(SL_EV_WAKING, p, false);
 }
 
 SEC("tp_btf/sched_wakeup_new")
 int BPF_PROG(tp_btf_sched_wakeup_new, struct task_struct *p)
 {
-	return handle_wakeup(SL_EV_WAKEUP_NEW, p);
+	return handle_wakeup(SL_EV_WAKEUP_NEW, p, true);
 }
 
 SEC("raw_tp/sched_wakeup_new")
 int BPF_PROG(raw_tp_sched_wakeup_new, struct task_struct *p)
 {
-	return handle_wakeup(SL_EV_WAKEUP_NEW, p);
+	return handle_wakeup(SL_EV_WAKEUP_NEW, p, false);
 }
 
 /*
  * set_task_cpu() fires the tracepoint before it checks whether the CPU
  * changes, and counts se.nr_migrations only when it does: do the same.
  */
-static __always_inline int handle_migrate(struct task_struct *p, int dest_cpu)
+static __always_inline int handle_migrate(struct task_struct *p, int dest_cpu, bool btf)
 {
-	__u32 pid = BPF_CORE_READ(p, pid);
-	__u32 orig = task_cpu_of(p);
+	__u32 pid = SL_RD(btf, p, pid);
+	__u32 orig = task_cpu_of(p, btf);
 	struct sl_event *e;
 
 	if (orig == (__u32)dest_cpu || !lookup_tracked(pid))
@@ -318,13 +378,13 @@ static __always_inline int handle_migrate(struct task_struct *p, int dest_cpu)
 SEC("tp_btf/sched_migrate_task")
 int BPF_PROG(tp_btf_sched_migrate_task, struct task_struct *p, int dest_cpu)
 {
-	return handle_migrate(p, dest_cpu);
+	return handle_migrate(p, dest_cpu, true);
 }
 
 SEC("raw_tp/sched_migrate_task")
 int BPF_PROG(raw_tp_sched_migrate_task, struct task_struct *p, int dest_cpu)
 {
-	return handle_migrate(p, dest_cpu);
+	return handle_migrate(p, dest_cpu, false);
 }
 
 static __always_inline void emit_comm(__u32 pid, const char *comm, bool kernel_ptr)
@@ -467,8 +527,13 @@ static __always_inline int queue_event(__u8 type, __u32 qid, __u32 depth, __u32 
 
 	if (!t)
 		return 0;
-	if (set_mark)
+	if (set_mark) {
+		struct sl_cur *cur = this_cpu_cur();
+
 		t->wait_mark = mark;
+		if (cur_knows(cur, pid))
+			cur->wait_mark = mark;
+	}
 	e = event_reserve(type, pid, now);
 	if (!e)
 		return 0;

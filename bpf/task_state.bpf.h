@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Reading task_struct fields that moved or changed name across kernels,
- * CO-RE style.  Everything goes through BPF_CORE_READ so the same code
- * serves tp_btf (BTF pointers) and raw_tp (plain pointers) programs.
+ * CO-RE style.  The same handlers serve tp_btf and raw_tp programs, told
+ * apart by a constant `btf` argument that inlining folds away: tp_btf gets
+ * BTF-typed pointers and may load fields directly, a few ns each; raw_tp
+ * must go through bpf_probe_read_kernel (BPF_CORE_READ), a helper call
+ * each.  On a switch storm that difference is most of the probes' cost.
  */
 #ifndef SCHEDLAB_TASK_STATE_BPF_H
 #define SCHEDLAB_TASK_STATE_BPF_H
@@ -11,16 +14,20 @@
 #define TASK_UNINTERRUPTIBLE_STATE	0x0002
 #define TASK_DEAD_STATE			0x0080
 
+#define SL_RD(btf, t, field) ((btf) ? (t)->field : BPF_CORE_READ(t, field))
+
 /* task_struct::state was renamed __state in v5.14 (2f064a59a11f). */
 struct task_struct___pre_5_14 {
 	long state;
 } __attribute__((preserve_access_index));
 
-static __always_inline __u32 task_state_of(struct task_struct *t)
+static __always_inline __u32 task_state_of(struct task_struct *t, bool btf)
 {
+	struct task_struct___pre_5_14 *old = (void *)t;
+
 	if (bpf_core_field_exists(t->__state))
-		return BPF_CORE_READ(t, __state);
-	return BPF_CORE_READ((struct task_struct___pre_5_14 *)t, state);
+		return SL_RD(btf, t, __state);
+	return SL_RD(btf, old, state);
 }
 
 /* With THREAD_INFO_IN_TASK the CPU lives in thread_info (v5.16, bcc/runqslower). */
@@ -28,15 +35,19 @@ struct task_struct___pre_5_16 {
 	unsigned int cpu;
 } __attribute__((preserve_access_index));
 
-static __always_inline __u32 task_cpu_of(struct task_struct *t)
+static __always_inline __u32 task_cpu_of(struct task_struct *t, bool btf)
 {
+	struct task_struct___pre_5_16 *old = (void *)t;
+
 	if (bpf_core_field_exists(t->thread_info.cpu))
-		return BPF_CORE_READ(t, thread_info.cpu);
-	return BPF_CORE_READ((struct task_struct___pre_5_16 *)t, cpu);
+		return SL_RD(btf, t, thread_info.cpu);
+	return SL_RD(btf, old, cpu);
 }
 
-static __always_inline bool task_in_iowait(struct task_struct *t)
+static __always_inline bool task_in_iowait(struct task_struct *t, bool btf)
 {
+	if (btf)
+		return BPF_CORE_READ_BITFIELD(t, in_iowait);
 	return BPF_CORE_READ_BITFIELD_PROBED(t, in_iowait);
 }
 
@@ -49,9 +60,9 @@ static __always_inline bool task_in_iowait(struct task_struct *t)
 #define SL_TIF_SIGPENDING 1
 #endif
 
-static __always_inline bool task_signal_pending(struct task_struct *t)
+static __always_inline bool task_signal_pending(struct task_struct *t, bool btf)
 {
-	unsigned long flags = BPF_CORE_READ(t, thread_info.flags);
+	unsigned long flags = SL_RD(btf, t, thread_info.flags);
 
 	return flags & (1UL << SL_TIF_SIGPENDING);
 }
@@ -66,14 +77,15 @@ static __always_inline __u16 current_syscall_nr(void)
 	struct task_struct *t = bpf_get_current_task_btf();
 	struct pt_regs *regs;
 
-	if (BPF_CORE_READ(t, flags) & 0x00200000 /* PF_KTHREAD */)
+	/* both are BTF pointers, whatever the program type */
+	if (t->flags & 0x00200000 /* PF_KTHREAD */)
 		return SL_NO_SYSCALL;
 	regs = (struct pt_regs *)bpf_task_pt_regs(t);
 	if (!regs)
 		return SL_NO_SYSCALL;
 #if defined(__TARGET_ARCH_x86)
 	{
-		long nr = BPF_CORE_READ(regs, orig_ax);
+		long nr = regs->orig_ax;
 
 		/* orig_ax holds an error code, not a syscall, in exceptions */
 		return nr >= 0 && nr < SL_NO_SYSCALL ? (__u16)nr : SL_NO_SYSCALL;

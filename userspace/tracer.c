@@ -224,6 +224,8 @@ int tracer__track(struct tracer *t, pid_t tid, pid_t tgid)
 
 	if (bpf_map_update_elem(bpf_map__fd(t->skel->maps.tracked), &key, &v, BPF_ANY))
 		return -errno;
+	/* the probes' per-CPU "who is current" caches predate this task */
+	__atomic_add_fetch(&t->skel->bss->track_gen, 1, __ATOMIC_SEQ_CST);
 	return 0;
 }
 

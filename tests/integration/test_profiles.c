@@ -16,8 +16,8 @@ struct profile_run {
 	const struct sl_result *r;
 };
 
-static void run_profile(const char *name, const char *key, const char *value,
-			struct profile_run *pr)
+/* kv: NULL, or "key", "value", ..., NULL overrides */
+static void run_profile(const char *name, const char *const *kv, struct profile_run *pr)
 {
 	struct present_opts po = { .format = PRESENT_NONE };
 	struct wl_config c;
@@ -25,8 +25,8 @@ static void run_profile(const char *name, const char *key, const char *value,
 
 	require_tracing();
 	cr_assert_eq(wl_profile__builtin(name, &c), 0, "no profile %s", name);
-	if (key)
-		cr_assert_eq(wl_config__set(&c, key, value, err, sizeof(err)), 0, "%s", err);
+	for (; kv && kv[0]; kv += 2)
+		cr_assert_eq(wl_config__set(&c, kv[0], kv[1], err, sizeof(err)), 0, "%s", err);
 	memset(pr, 0, sizeof(*pr));
 	pr->rr.keep_presenter = true;
 	cr_assert_eq(run__profile(&c, TRACER_AUTO, NULL, &po, stdout, &pr->rr), 0, "run %s failed",
@@ -77,7 +77,7 @@ Test(profiles, balanced, .timeout = 60)
 {
 	struct profile_run pr;
 
-	run_profile("balanced", NULL, NULL, &pr);
+	run_profile("balanced", NULL, &pr);
 	assert_truthful("balanced", &pr);
 	cr_expect_gt(pr.r->nr_queues, 0, "queue probes saw nothing");
 	/* every item popped is one the workload counted consumed; pills are stop messages */
@@ -91,7 +91,7 @@ Test(profiles, single_core_has_concurrency_without_parallelism, .timeout = 60)
 {
 	struct profile_run pr;
 
-	run_profile("single-core", NULL, NULL, &pr);
+	run_profile("single-core", NULL, &pr);
 	assert_truthful("single-core", &pr);
 	cr_expect_leq(pr.r->parallelism, 1.0);
 	cr_expect_gt(pr.r->concurrency, 1.0);
@@ -107,7 +107,7 @@ Test(profiles, cpu_oversubscribed_is_dominated_by_involuntary_switches, .timeout
 {
 	struct profile_run pr;
 
-	run_profile("cpu-oversubscribed", NULL, NULL, &pr);
+	run_profile("cpu-oversubscribed", NULL, &pr);
 	assert_truthful("cpu-oversubscribed", &pr);
 	cr_expect_gt(pr.r->invol_switches, pr.r->vol_switches, "involuntary %llu, voluntary %llu",
 		     (unsigned long long)pr.r->invol_switches, (unsigned long long)pr.r->vol_switches);
@@ -119,7 +119,7 @@ Test(profiles, slow_consumer_is_consumer_bound, .timeout = 60)
 {
 	struct profile_run pr;
 
-	run_profile("slow-consumer", NULL, NULL, &pr);
+	run_profile("slow-consumer", NULL, &pr);
 	assert_truthful("slow-consumer", &pr);
 	cr_expect_eq(pr.r->verdict, SL_V_CONSUMER_BOUND, "verdict %s",
 		     sl_verdict_name(pr.r->verdict));
@@ -131,7 +131,7 @@ Test(profiles, slow_producer_is_producer_bound, .timeout = 60)
 {
 	struct profile_run pr;
 
-	run_profile("slow-producer", NULL, NULL, &pr);
+	run_profile("slow-producer", NULL, &pr);
 	assert_truthful("slow-producer", &pr);
 	cr_expect_eq(pr.r->verdict, SL_V_PRODUCER_BOUND, "verdict %s",
 		     sl_verdict_name(pr.r->verdict));
@@ -144,7 +144,7 @@ Test(profiles, io_bound_consumers_wait_on_disk, .timeout = 90)
 	struct profile_run pr;
 	__u64 io, off;
 
-	run_profile("io-bound", NULL, NULL, &pr);
+	run_profile("io-bound", NULL, &pr);
 	assert_truthful("io-bound", &pr);
 	io = role_state(pr.r, "consumer", SL_TS_IO);
 	off = role_off_cpu(pr.r, "consumer");
@@ -157,7 +157,7 @@ Test(profiles, mixed, .timeout = 90)
 {
 	struct profile_run pr;
 
-	run_profile("mixed", NULL, NULL, &pr);
+	run_profile("mixed", NULL, &pr);
 	assert_truthful("mixed", &pr);
 	cr_expect_gt(role_state(pr.r, "consumer", SL_TS_IO), 0);
 	free_run(&pr);
@@ -167,9 +167,9 @@ Test(profiles, pool_sync_runs_one_task_at_a_time, .timeout = 60)
 {
 	struct profile_run sync, async;
 
-	run_profile("pool-sync", NULL, NULL, &sync);
+	run_profile("pool-sync", NULL, &sync);
 	assert_truthful("pool-sync", &sync);
-	run_profile("pool-async", NULL, NULL, &async);
+	run_profile("pool-async", NULL, &async);
 	assert_truthful("pool-async", &async);
 	cr_expect_leq(sync.r->parallelism, 1.15, "pool-sync parallelism %.2f", sync.r->parallelism);
 	cr_expect_geq(async.r->parallelism, 0.75 * async.r->ncpu, "pool-async parallelism %.2f",
@@ -182,7 +182,7 @@ Test(profiles, pipe_storm, .timeout = 60)
 {
 	struct profile_run pr;
 
-	run_profile("pipe-storm", NULL, NULL, &pr);
+	run_profile("pipe-storm", NULL, &pr);
 	assert_truthful("pipe-storm", &pr);
 	cr_expect_gt(pr.r->vol_switches, 1000);
 	free_run(&pr);
@@ -229,7 +229,8 @@ Test(profiles, killed_consumer_is_named_and_items_accounted, .timeout = 60)
 	pthread_t th;
 
 	cr_assert_eq(pthread_create(&th, NULL, kill_a_consumer, (void *)&victim), 0);
-	run_profile("balanced", "items", "200000", &pr);
+	/* long enough that the kill lands mid-run, whatever the machine's load */
+	run_profile("balanced", (const char *const[]){ "items", "0", "duration", "3s", NULL }, &pr);
 	pthread_join(th, NULL);
 	cr_assert_neq(victim, 0, "consumer-1 never found");
 	cr_expect(pr.rr.summary.conserved, "items not accounted for after the kill");
