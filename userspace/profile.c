@@ -35,9 +35,10 @@ struct preset {
 };
 
 static const char *const kv_balanced[] = { NULL };
+/* one consumer per CPU, each 20x slower than a producer: both CPUs busy consuming */
 static const char *const kv_slow_consumer[] = {
-	"producers", "2", "consumers", "1", "items", "2000",
-	"produce", "cpu:100us", "consume", "cpu:1ms", NULL };
+	"producers", "2", "consumers", "2", "items", "1000",
+	"produce", "cpu:100us", "consume", "cpu:2ms", NULL };
 static const char *const kv_slow_producer[] = {
 	"producers", "1", "consumers", "2", "items", "2000",
 	"produce", "cpu:1ms", "consume", "cpu:100us", NULL };

@@ -188,37 +188,51 @@ Test(profiles, pipe_storm, .timeout = 60)
 	free_run(&pr);
 }
 
-/* kill -9 of a consumer mid-run: the run ends and every item is accounted for. */
+/*
+ * kill -9 of a consumer mid-run: the run ends and every item is accounted
+ * for.  Only our own child named consumer-1 is a target: other tests may
+ * be running workloads of their own.
+ */
+static pid_t our_child_named(const char *name)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	pid_t found = 0;
+
+	while (d && !found && (de = readdir(d))) {
+		char path[300], comm[32] = "";
+		int pid, ppid;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/%s/stat", de->d_name);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		/* comm in /proc/PID/stat is in parentheses and has no spaces here */
+		if (fscanf(f, "%d (%31[^)]) %*c %d", &pid, comm, &ppid) == 3 && ppid == getpid() &&
+		    !strcmp(comm, name))
+			found = pid;
+		fclose(f);
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
 static void *kill_a_consumer(void *arg)
 {
 	volatile pid_t *victim = arg;
+	pid_t pid = 0;
 
-	for (int tries = 0; tries < 400 && !*victim; tries++) {
-		DIR *d = opendir("/proc");
-		struct dirent *de;
-
+	for (int tries = 0; tries < 400 && !pid; tries++) {
 		usleep(5000);
-		while (d && (de = readdir(d))) {
-			char path[300], comm[32] = "";
-			FILE *f;
-
-			snprintf(path, sizeof(path), "/proc/%s/comm", de->d_name);
-			f = fopen(path, "re");
-			if (!f)
-				continue;
-			if (fgets(comm, sizeof(comm), f) && !strcmp(comm, "consumer-1\n") &&
-			    getppid() != atoi(de->d_name)) {
-				usleep(300000);	/* let it work a while first */
-				*victim = atoi(de->d_name);
-				kill(*victim, SIGKILL);
-			}
-			fclose(f);
-			if (*victim)
-				break;
-		}
-		if (d)
-			closedir(d);
+		pid = our_child_named("consumer-1");
 	}
+	if (!pid)
+		return NULL;
+	usleep(300000);	/* let it work a while first */
+	if (kill(pid, SIGKILL) == 0)
+		*victim = pid;
 	return NULL;
 }
 
