@@ -130,6 +130,8 @@ static inline void levels_advance(struct analysis *a, __u64 ts)
 	a->lvl_par[a->nrun] += dt;
 	a->lvl_con[a->ncon] += dt;
 	a->lvl_mp[a->nalive] += dt;
+	if (a->nidle)
+		a->runnable_idle_ns += dt * (a->ncon - a->nrun);
 	a->lvl_last = ts;
 }
 
@@ -576,7 +578,7 @@ static int on_switch(struct analysis *a, const struct sl_event *e, __u64 ts)
 	__u32 c = e->cpu, pi = NO_IDX, ni = NO_IDX, next = e->sw.next;
 	struct a_cpu *cpu = c < a->ncpu ? &a->cpus[c] : NULL;
 	__u8 fl = e->flags;
-	bool backfilled = false;
+	bool backfilled = false, first_sight = false;
 	int err;
 
 	if ((fl & SL_SWF_PREV_TRACKED) && e->pid) {
@@ -620,6 +622,8 @@ static int on_switch(struct analysis *a, const struct sl_event *e, __u64 ts)
 	if (!cpu)
 		return 0;
 	if (!cpu->known) {
+		/* its back-filled occupant was never counted in nidle */
+		first_sight = true;
 		cpu->known = true;
 		cpu->since = a->stream_start;
 		cpu->occ = backfilled ? pi : NO_IDX;
@@ -635,6 +639,18 @@ static int on_switch(struct analysis *a, const struct sl_event *e, __u64 ts)
 			set_state(a, o, SL_TS_OTHER, ts);
 	}
 	cpu_close(a, c, ts);
+	{
+		bool was_idle = cpu->occ == NO_IDX && cpu->occ_pid == SL_OCC_IDLE;
+		bool idle = ni == NO_IDX && next == 0;
+
+		/* runnable-while-idle time accrues per stretch of constant nidle */
+		if (was_idle != idle && a->nalive)
+			levels_advance(a, ts);
+		if (was_idle && !first_sight)
+			a->nidle--;
+		if (idle)
+			a->nidle++;
+	}
 	cpu->occ = ni;
 	cpu->occ_pid = ni != NO_IDX ? next : (next == 0 ? SL_OCC_IDLE : SL_OCC_OTHER);
 	cpu->since = ts;

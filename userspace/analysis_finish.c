@@ -319,6 +319,7 @@ static int build_levels(struct analysis *a, struct sl_result *r)
 		r->parallelism = (double)run_ns / (double)r->wall_ns;
 		r->concurrency = (double)con_ns / (double)r->wall_ns;
 		r->multiprogramming = mp / (double)r->wall_ns;
+		r->runnable_idle = (double)a->runnable_idle_ns / (double)r->wall_ns;
 	}
 	return 0;
 }
@@ -380,7 +381,12 @@ static void notes(struct sl_result *r)
 			 "%.2f of %u CPUs ran workload tasks at once on average (%.0f%% of the machine); "
 			 "none ran %.0f%% of the time", r->parallelism, r->ncpu,
 			 r->parallelism * 100.0 / r->ncpu, none * 100.0);
-	if (waiting >= 0.05)
+	if (waiting >= 0.05 && r->runnable_idle >= 0.5 * waiting)
+		snprintf(r->concurrency_note, sizeof(r->concurrency_note),
+			 "%.2f tasks on average were runnable but not running, %.2f of them while a "
+			 "CPU sat idle: wakeup latency, not a shortage of CPUs", waiting,
+			 r->runnable_idle);
+	else if (waiting >= 0.05)
 		snprintf(r->concurrency_note, sizeof(r->concurrency_note),
 			 "%.2f tasks on average were runnable but waited for a CPU: the CPUs were "
 			 "time-multiplexed among them", waiting);

@@ -111,6 +111,8 @@ struct analysis {
 	__u64 t0;
 	__u64 lvl_last;
 	__u32 nrun, ncon, nalive;
+	__u32 nidle;		/* CPUs known to be idle now */
+	__u64 runnable_idle_ns;	/* Σ runnable tasks x time while some CPU was idle */
 	__u32 max_run, max_con, max_alive;
 	__u32 lvl_cap;
 	__u64 *lvl_par, *lvl_con, *lvl_mp;

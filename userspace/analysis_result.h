@@ -196,6 +196,7 @@ struct sl_result {
 	__u64 *par_level_ns;		/* [ncpu + 1]: time at each level */
 	/* concurrency: running + runnable */
 	double concurrency;
+	double runnable_idle;		/* runnable tasks, time average, while some CPU was idle */
 	__u32 max_concurrency;
 	__u32 nr_con_levels;
 	__u64 *con_level_ns;		/* [nr_con_levels] */

@@ -284,6 +284,7 @@ int report__json(FILE *f, const struct sl_result *r, const struct sl_trace_info 
 	jw_obj(&w, "summary");
 	level(&w, "concurrency", r->concurrency, r->max_concurrency, r->con_level_ns,
 	      r->nr_con_levels, r->wall_ns, r->concurrency_note);
+	jw_num(&w, "runnable_while_cpu_idle", r->runnable_idle);
 	level(&w, "parallelism", r->parallelism, r->max_parallelism, r->par_level_ns, r->ncpu + 1,
 	      r->wall_ns, r->parallelism_note);
 	level(&w, "multiprogramming", r->multiprogramming, r->max_multiprogramming, r->mp_level_ns,

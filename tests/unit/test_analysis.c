@@ -73,6 +73,8 @@ static const struct sl_wake_edge *edge(const struct sl_result *r, __u32 waker, _
  */
 static void alternating(void)
 {
+	/* CPU 0 goes idle (an untraced task leaves it): its idleness is known from here */
+	eb_push(&eb, ev_switch(1000, 0, 77, 0, SL_R_NONE, false, false));
 	eb_push(&eb, ev_fork(1000, 0, 1, 10));
 	eb_push(&eb, ev_comm(1000, 10, "worker-0"));
 	eb_push(&eb, ev_wake_new(1000, 0, 1, 10, false));
@@ -138,6 +140,8 @@ Test(analysis, two_tasks_alternating_on_one_cpu)
 	cr_assert_eq(r->mp_level_ns[2], 10000);
 	cr_assert_eq(r->mp_level_ns[1], 3000);
 	cr_assert_eq(r->max_multiprogramming, 2);
+	/* both runnable 1000-2000 while the CPU was idle */
+	cr_assert_float_eq(r->runnable_idle, 2000.0 / 13000.0, EPS);
 
 	/* roles: both are "worker" */
 	cr_assert_eq(r->nr_roles, 1);
@@ -235,6 +239,10 @@ Test(analysis, two_tasks_in_parallel_on_two_cpus)
 	cr_assert_eq(r->con_level_ns[1], 1000);
 	cr_assert_eq(r->con_level_ns[2], 7000);
 	cr_assert_float_eq(r->concurrency, 15000.0 / 11000.0, EPS);
+	/* 9000-9200: two runnable, both CPUs idle; 9200-9500: 10 runnable, CPU 0 idle */
+	cr_assert_float_eq(r->runnable_idle, 700.0 / 11000.0, EPS);
+	cr_assert(strstr(r->concurrency_note, "while a CPU sat idle: wakeup latency"), "%s",
+		  r->concurrency_note);
 
 	cr_assert_eq(r->cpus[0].traced_ns, 6500);
 	cr_assert_eq(r->cpus[0].idle_ns, 4500);
@@ -286,8 +294,9 @@ Test(analysis, preemption)
 	cr_assert_float_eq(r->k_util_other, 1.0 / 6.0, EPS);
 	cr_assert_eq(r->cpus[0].slice.count, 2);
 	cr_assert_eq(r->cpus[0].slice.sum, 4000);
-	cr_assert(strstr(r->concurrency_note, "0.20 tasks on average were runnable"),
-		  "%s", r->concurrency_note);
+	cr_assert(strstr(r->concurrency_note, "0.20 tasks on average were runnable but waited for "
+		  "a CPU: the CPUs were time-multiplexed"), "%s", r->concurrency_note);
+	cr_assert_float_eq(r->runnable_idle, 0.0, EPS, "the CPU was busy with 500");
 	cr_assert(strstr(r->parallelism_note, "no parallelism"), "%s", r->parallelism_note);
 }
 
