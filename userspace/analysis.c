@@ -245,6 +245,11 @@ static int task_new(struct analysis *a, __u32 pid, __u64 ts, __u32 *idx)
 	return 0;
 }
 
+__u32 task_latest(struct analysis *a, __u32 pid)
+{
+	return pid_find(a, pid);
+}
+
 int task_lookup_or_create(struct analysis *a, __u32 pid, __u64 ts, __u32 *idx)
 {
 	__u32 i = pid_find(a, pid);

@@ -127,15 +127,63 @@ static void role_of(const char *comm, char *role)
 	role[n] = '\0';
 }
 
-static const struct sl_task_info *ti_task(const struct sl_trace_info *ti, __u32 pid)
+/*
+ * pid -> the task table's entry for it, built once: the table's own lookup
+ * is a linear scan, and a trace can hold 100k short-lived tasks.  Later
+ * entries win, as in sl_trace_info__task (a recycled pid names its latest).
+ */
+struct ti_index {
+	__u32 *keys, *vals, mask;
+};
+
+static int ti_index_build(struct ti_index *x, const struct sl_trace_info *ti)
 {
-	if (!ti || !ti->tasks)
-		return NULL;
-	/* the helper does not modify the table */
-	return sl_trace_info__task((struct sl_trace_info *)ti, pid);
+	__u32 size = 16;
+
+	memset(x, 0, sizeof(*x));
+	if (!ti || !ti->tasks || !ti->nr_tasks)
+		return 0;
+	while (size < ti->nr_tasks * 2)
+		size *= 2;
+	x->keys = calloc(size, sizeof(__u32));
+	x->vals = calloc(size, sizeof(__u32));
+	if (!x->keys || !x->vals)
+		return -ENOMEM;
+	x->mask = size - 1;
+	for (__u32 i = 0; i < ti->nr_tasks; i++) {
+		__u32 pid = ti->tasks[i].pid, h = (pid * 0x9e3779b1u) >> 7 & x->mask;
+
+		if (!pid)
+			continue;
+		while (x->keys[h] && x->keys[h] != pid)
+			h = (h + 1) & x->mask;
+		x->keys[h] = pid;
+		x->vals[h] = i;
+	}
+	return 0;
 }
 
-static int build_tasks(struct analysis *a, const struct sl_trace_info *ti, struct sl_result *r)
+static const struct sl_task_info *ti_task(const struct ti_index *x, const struct sl_trace_info *ti,
+					  __u32 pid)
+{
+	__u32 h;
+
+	if (!x->keys || !pid)
+		return NULL;
+	for (h = (pid * 0x9e3779b1u) >> 7 & x->mask; x->keys[h]; h = (h + 1) & x->mask)
+		if (x->keys[h] == pid)
+			return &ti->tasks[x->vals[h]];
+	return NULL;
+}
+
+static void ti_index_free(struct ti_index *x)
+{
+	free(x->keys);
+	free(x->vals);
+}
+
+static int build_tasks(struct analysis *a, const struct sl_trace_info *ti,
+		       const struct ti_index *tix, struct sl_result *r)
 {
 	r->tasks = calloc(a->nr_tasks ? a->nr_tasks : 1, sizeof(*r->tasks));
 	r->roles = calloc(a->nr_tasks ? a->nr_tasks : 1, sizeof(*r->roles));
@@ -145,8 +193,8 @@ static int build_tasks(struct analysis *a, const struct sl_trace_info *ti, struc
 	for (__u32 i = 0; i < a->nr_tasks; i++) {
 		const struct a_task *t = &a->tasks[i];
 		struct sl_task_row *row = &r->tasks[i];
-		const struct sl_task_info *info = ti_task(ti, t->pid);
-		bool latest = a->nr_tasks && (__u32)sl_result__task_index(r, t->pid) == i;
+		bool latest = task_latest(a, t->pid) == i;
+		const struct sl_task_info *info = latest ? ti_task(tix, ti, t->pid) : NULL;
 		char role[SL_COMM_LEN];
 		__u32 ri;
 
@@ -156,7 +204,7 @@ static int build_tasks(struct analysis *a, const struct sl_trace_info *ti, struc
 		memcpy(row->comm, t->comm, SL_COMM_LEN);
 		row->exit_status = -1;
 		/* the task table knows the final name and exit status of the latest holder of a pid */
-		if (info && latest) {
+		if (info) {
 			if (info->comm[0])
 				memcpy(row->comm, info->comm, SL_COMM_LEN);
 			row->comm[SL_COMM_LEN - 1] = '\0';
@@ -425,7 +473,8 @@ static void xc_describe(const struct sl_result *r, const struct sl_xc_mismatch *
 /* On-CPU time must be within 1% of the kernel's. */
 #define XC_ONCPU_REL	0.01
 
-static int crosscheck(struct analysis *a, const struct sl_trace_info *ti, struct sl_result *r)
+static int crosscheck(struct analysis *a, const struct sl_trace_info *ti,
+		      const struct ti_index *tix, struct sl_result *r)
 {
 	struct sl_crosscheck *x = &r->xc;
 
@@ -442,8 +491,8 @@ static int crosscheck(struct analysis *a, const struct sl_trace_info *ti, struct
 		__u64 ours[SL_XC_MAX];
 		bool bad = false;
 
-		if ((__u32)sl_result__task_index(r, row->pid) == i)
-			info = ti_task(ti, row->pid);
+		if (task_latest(a, row->pid) == i)
+			info = ti_task(tix, ti, row->pid);
 		if (info && info->proc.valid) {
 			k = &info->proc;
 			row->xc_source = SL_XC_SRC_PROC;
@@ -528,6 +577,7 @@ void sl_result__describe_mismatch(const struct sl_result *r, const struct sl_xc_
 int analysis_build_result(struct analysis *a, const struct sl_trace_info *ti)
 {
 	struct sl_result *r = calloc(1, sizeof(*r));
+	struct ti_index tix;
 	int err;
 
 	if (!r)
@@ -543,7 +593,9 @@ int analysis_build_result(struct analysis *a, const struct sl_trace_info *ti)
 	r->trace_end = a->now;
 	r->nr_events = a->nr_events;
 
-	err = build_tasks(a, ti, r);
+	err = ti_index_build(&tix, ti);
+	if (!err)
+		err = build_tasks(a, ti, &tix, r);
 	if (!err)
 		err = build_levels(a, r);
 	if (!err)
@@ -553,7 +605,8 @@ int analysis_build_result(struct analysis *a, const struct sl_trace_info *ti)
 	if (!err)
 		err = queue_finish(a, ti, r);
 	if (!err)
-		err = crosscheck(a, ti, r);
+		err = crosscheck(a, ti, &tix, r);
+	ti_index_free(&tix);
 	if (err)
 		return err;
 	notes(r);

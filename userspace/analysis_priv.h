@@ -158,5 +158,7 @@ void analysis_free_result(struct sl_result *r);
 
 /* analysis.c */
 int  task_lookup_or_create(struct analysis *a, __u32 pid, __u64 ts, __u32 *idx);
+/* Index of the latest task with this pid, or NO_IDX. */
+__u32 task_latest(struct analysis *a, __u32 pid);
 
 #endif
