@@ -997,3 +997,85 @@ Test(analysis, no_side_without_a_clear_margin)
 	cr_assert_float_eq(r->queues[0].empty_frac, 54450.0 / 99450.0, EPS);
 	cr_assert_eq(r->queues[0].verdict, SL_V_BALANCED, "%s", r->queues[0].verdict_text);
 }
+
+/*
+ * Streams with lost records, recycled pids, unknown CPUs and nonsense
+ * flags: whatever the analysis makes of them, its books must balance —
+ * every level distribution covers W exactly, so does every CPU's
+ * occupancy, and no task spends more time in states than it was alive.
+ */
+Test(analysis, random_streams_keep_the_books_balanced)
+{
+	__u64 rng = 0x2545f4914f6cdd1dull;
+
+	for (int round = 0; round < 200; round++) {
+		const __u32 ncpu = 1 + round % 4;
+		const struct sl_result *r;
+		__u64 t = 1000, sum;
+
+		eb_free(&eb);
+		for (int i = 0; i < 2000; i++) {
+			struct sl_event e = { 0 };
+			__u32 x;
+
+			rng ^= rng << 13;
+			rng ^= rng >> 7;
+			rng ^= rng << 17;
+			x = (__u32)(rng >> 20);
+			t += x % 500;
+			e.ts = t - (x % 37 == 0 ? 300 : 0);	/* now and then, late */
+			e.type = (__u8)(1 + x % (SL_EV_TYPE_MAX - 1));
+			e.cpu = (__u16)((x >> 4) % (ncpu + 1));	/* one CPU out of range */
+			e.pid = (x >> 8) % 6;			/* 0 = idle, 1..5 traced or not */
+			e.flags = (__u8)(x >> 12);
+			e.sw.next = (x >> 16) % 6;
+			e.sw.prev_runtime = (x % 3) ? 0 : t / 2;
+			if (e.type == SL_EV_MIGRATE) {
+				e.mig.orig_cpu = (x >> 3) % (ncpu + 1);
+				e.mig.dest_cpu = (x >> 5) % (ncpu + 1);
+			}
+			if (e.type >= SL_EV_Q_PUSH) {
+				e.flags = (__u8)(x % 3);
+				e.q.depth = (x >> 7) % 9;
+				e.q.item = x % 5 ? x : 0xffffffffu;
+				e.q.delay = x % 10000;
+			}
+			eb_push(&eb, e);
+		}
+		analysis__free(an);
+		an = NULL;
+		sl_trace_info__free(&ti);
+		ti_init(&ti, ncpu, 1000, t + 1000);
+		r = run(ncpu);
+		cr_assert_eq(r->nr_events, 2000);
+		sum = 0;
+		for (__u32 l = 0; l <= ncpu; l++)
+			sum += r->par_level_ns[l];
+		cr_assert_eq(sum, r->wall_ns, "round %d: parallelism levels", round);
+		sum = 0;
+		for (__u32 l = 0; l < r->nr_con_levels; l++)
+			sum += r->con_level_ns[l];
+		cr_assert_eq(sum, r->wall_ns, "round %d: concurrency levels", round);
+		sum = 0;
+		for (__u32 l = 0; l < r->nr_mp_levels; l++)
+			sum += r->mp_level_ns[l];
+		cr_assert_eq(sum, r->wall_ns, "round %d: resident levels", round);
+		for (__u32 c = 0; c < ncpu; c++) {
+			const struct sl_cpu_row *cr = &r->cpus[c];
+
+			cr_assert_eq(cr->traced_ns + cr->other_ns + cr->idle_ns + cr->unknown_ns,
+				     r->wall_ns, "round %d: CPU %u occupancy", round, c);
+		}
+		for (__u32 i = 0; i < r->nr_tasks; i++) {
+			const struct sl_task_row *tr = &r->tasks[i];
+			__u64 states = 0;
+
+			for (int s = 0; s < SL_TS_MAX; s++)
+				states += tr->state_ns[s];
+			cr_assert_leq(states, tr->last_ts - tr->first_ts, "round %d task %u", round, i);
+		}
+		for (__u32 q = 0; q < r->nr_queues; q++)
+			cr_assert_leq(r->queues[q].full_ns + r->queues[q].empty_ns,
+				      r->queues[q].window_ns);
+	}
+}
