@@ -57,8 +57,8 @@ struct sl_task_row {
 	char comm[SL_COMM_LEN];
 	__u32 role;			/* index into sl_result.roles */
 	__u64 first_ts, last_ts;	/* resident from .. to (BOOTTIME ns) */
-	__u64 state_ns[SL_TS_MAX];	/* time in each state; [RUNNING] = on-CPU */
-	__u64 on_cpu_ns;		/* == state_ns[SL_TS_RUNNING] */
+	__u64 state_ns[SL_TS_MAX];	/* time in each state (BOOTTIME intervals) */
+	__u64 on_cpu_ns;		/* the kernel's run time (sum_exec_runtime growth) */
 	__u64 off_cpu_ns;		/* every other state */
 	__u64 vol_switches;		/* switch-outs the kernel counts in nvcsw */
 	__u64 invol_switches;		/* ... in nivcsw (preempted, yield) */
@@ -225,7 +225,7 @@ struct sl_result {
 	__u32 nr_wake_edges;
 	struct sl_wake_edge *wake_edges;	/* sorted by count, descending */
 
-	__u64 off_cpu_ns[SL_TS_MAX];	/* Σ over tasks; [RUNNING] = on-CPU */
+	__u64 off_cpu_ns[SL_TS_MAX];	/* Σ over tasks of time per state (BOOTTIME) */
 
 	__u32 nr_tasks;
 	struct sl_task_row *tasks;
@@ -243,7 +243,7 @@ struct sl_result {
 
 /* Index of the row with this pid (its latest task), or -1. */
 int sl_result__task_index(const struct sl_result *r, __u32 pid);
-/* Short name of a cross-check counter: "voluntary", "on-cpu", ... */
+/* Name of a cross-check counter: "voluntary switches", "on-cpu time", ... */
 const char *sl_xc_counter_name(enum sl_xc_counter c);
 /* One mismatch in words: "consumer-1 (12) migrations 3 vs kernel 4 (-1)". */
 void sl_result__describe_mismatch(const struct sl_result *r, const struct sl_xc_mismatch *m,
