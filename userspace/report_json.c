@@ -273,6 +273,7 @@ int report__json(FILE *f, const struct sl_result *r, const struct sl_trace_info 
 	jw_u64(&w, "events", r->nr_events);
 	jw_u64(&w, "lost", r->xc.lost);
 	jw_u64(&w, "late", r->xc.late);
+	jw_str(&w, "workload_summary", ti ? ti->workload_summary : NULL);
 	jw_end_obj(&w);
 
 	jw_obj(&w, "window");

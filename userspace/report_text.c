@@ -395,6 +395,30 @@ static void queue(const struct out *o, const struct sl_result *r, const struct s
 	report_wrap(o->f, "  change       ", 15, q->advice, W);
 }
 
+/* The workload's own accounting: every item produced is consumed, queued or lost. */
+static void workload(const struct out *o, const char *summary)
+{
+	const char *line = summary, *nl;
+
+	fprintf(o->f, "\n%sWORKLOAD%s\n", BOLD(o), RESET(o));
+	for (; *line; line = nl + 1) {
+		char buf[256];
+		size_t n;
+
+		nl = strchr(line, '\n');
+		if (!nl)
+			nl = line + strlen(line) - 1;
+		n = (size_t)(nl - line) + (*nl != '\n');
+		if (n >= sizeof(buf))
+			n = sizeof(buf) - 1;
+		memcpy(buf, line, n);
+		buf[n] = '\0';
+		report_wrap(o->f, "  ", 4, buf, W);
+		if (!nl[1])
+			break;
+	}
+}
+
 static void crosscheck(const struct out *o, const struct sl_result *r)
 {
 	const struct sl_crosscheck *x = &r->xc;
@@ -434,6 +458,8 @@ int report__text(FILE *f, const struct sl_result *r, const struct sl_trace_info 
 	wakeups(&o, r);
 	for (__u32 i = 0; i < r->nr_queues; i++)
 		queue(&o, r, &r->queues[i], (__s32)i == r->verdict_queue);
+	if (ti && ti->workload_summary && *ti->workload_summary)
+		workload(&o, ti->workload_summary);
 	crosscheck(&o, r);
 	fflush(f);
 	return ferror(f) ? -EIO : 0;
