@@ -157,16 +157,20 @@ static __always_inline __u8 switch_reason(bool preempt, struct task_struct *prev
 		return SL_R_PREEMPTED;
 	if (state == 0) {
 		/*
-		 * __schedule() counts a switch as voluntary when the task was
-		 * about to sleep, but turns it back to TASK_RUNNING first if a
-		 * signal is pending (try_to_block_task, v6.12+).  Only the
-		 * pending signal tells that case from sched_yield().
+		 * Runnable without the preempt flag: schedule() called with
+		 * need_resched set on the way back to user space (the common
+		 * way a user task is preempted), cond_resched() or
+		 * sched_yield() -- all involuntary for the kernel.  But
+		 * __schedule() also turns a task about to sleep back to
+		 * TASK_RUNNING when a signal is pending (try_to_block_task,
+		 * v6.12+) and still counts that switch as voluntary; only the
+		 * pending signal tells the two apart.
 		 */
 		if (task_signal_pending(prev, btf)) {
 			*voluntary = true;
 			return SL_R_SLEEP;
 		}
-		return SL_R_YIELD;
+		return SL_R_RESCHED;
 	}
 	*voluntary = true;
 	if (state & TASK_DEAD_STATE)

@@ -35,14 +35,17 @@ enum sl_event_type {
 
 /*
  * Why a task left the CPU, decided at sched_switch (SL_EV_SWITCH, in
- * `flags` bits 0-3).  PREEMPTED: still runnable.  The others are blocked
+ * `flags` bits 0-3).  PREEMPTED and RESCHED: still runnable, both counted
+ * by the kernel as involuntary (nivcsw).  The others are blocked
  * states; the USDT-marked ones win over the task-state ones because they say
  * *what* the task waited for, not just how.
  */
 enum sl_reason {
 	SL_R_NONE = 0,		/* not a switch-out of a traced task */
 	SL_R_PREEMPTED,		/* involuntary: runnable, lost the CPU */
-	SL_R_YIELD,		/* involuntary: runnable, gave the CPU up (sched_yield) */
+	SL_R_RESCHED,		/* involuntary: runnable, switched out without the
+				 * preempt flag: need_resched on return to user
+				 * space, cond_resched, or sched_yield */
 	SL_R_SLEEP,		/* S: interruptible sleep, not in a known wait */
 	SL_R_IO,		/* D with in_iowait: disk or other I/O */
 	SL_R_DISK_WAIT,		/* D without in_iowait (uninterruptible, not I/O) */

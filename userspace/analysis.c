@@ -457,7 +457,7 @@ static __u8 reason_state(__u8 reason)
 {
 	switch (reason) {
 	case SL_R_PREEMPTED:
-	case SL_R_YIELD:
+	case SL_R_RESCHED:
 		return SL_TS_RUNNABLE_PREEMPT;
 	case SL_R_SLEEP:
 		return SL_TS_SLEEP;

@@ -466,8 +466,8 @@ static void track_rq(struct perfetto *p, const struct sl_event *e)
 		if ((e->flags & SL_SWF_PREV_TRACKED) && (idx = tl_tasks__add(&p->tasks, e->pid)) >= 0) {
 			struct tl_task *tk = &p->tasks.v[idx];
 
-			/* preempted or yielded: still on this CPU's run queue */
-			if (reason == SL_R_PREEMPTED || reason == SL_R_YIELD) {
+			/* preempted or rescheduled: still on this CPU's run queue */
+			if (reason == SL_R_PREEMPTED || reason == SL_R_RESCHED) {
 				tk->rq = TL_RQ_QUEUED;
 				tk->rq_cpu = e->cpu;
 				rq_change(p, e->ts, e->cpu, +1);

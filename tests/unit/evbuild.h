@@ -52,7 +52,7 @@ static inline struct sl_event ev_switch(__u64 ts, __u16 cpu, __u32 prev, __u32 n
 					 __u8 reason, bool prev_tr, bool next_tr)
 {
 	struct sl_event e = { .ts = ts, .type = SL_EV_SWITCH, .cpu = cpu, .pid = prev };
-	bool vol = prev_tr && reason != SL_R_PREEMPTED && reason != SL_R_YIELD;
+	bool vol = prev_tr && reason != SL_R_PREEMPTED && reason != SL_R_RESCHED;
 
 	e.flags = reason | (prev_tr ? SL_SWF_PREV_TRACKED : 0) | (next_tr ? SL_SWF_NEXT_TRACKED : 0) |
 		  (vol ? SL_SWF_VOLUNTARY : 0);

@@ -328,7 +328,7 @@ Test(perfetto, streams_without_buffering_the_trace)
 Test(perfetto, prev_state_as_the_kernel_reports_it)
 {
 	cr_assert_eq(perfetto_prev_state(0x0, SL_R_PREEMPTED), 0x100);
-	cr_assert_eq(perfetto_prev_state(0x0, SL_R_YIELD), 0x0);
+	cr_assert_eq(perfetto_prev_state(0x0, SL_R_RESCHED), 0x0);
 	cr_assert_eq(perfetto_prev_state(0x1, SL_R_SLEEP), 0x1);
 	cr_assert_eq(perfetto_prev_state(0x2, SL_R_IO), 0x2);
 	cr_assert_eq(perfetto_prev_state(0x402, SL_R_SLEEP), 0x80);	/* TASK_IDLE */
