@@ -61,6 +61,7 @@ void sl_trace_info__free(struct sl_trace_info *ti)
 	free(ti->cpus);
 	free(ti->tasks);
 	free(ti->workload_summary);
+	free(ti->task_slots);
 	memset(ti, 0, sizeof(*ti));
 }
 
@@ -73,36 +74,85 @@ __u64 sl_trace_info__lost(const struct sl_trace_info *ti)
 	return lost;
 }
 
+static __u32 slot_of(__u32 pid, __u32 mask)
+{
+	return (pid * 2654435761u) & mask;
+}
+
+/* Points pid's slot at task index i (the newest task with that pid). */
+static void index_put(struct sl_trace_info *ti, __u32 pid, __u32 i)
+{
+	__u32 mask = ti->nr_task_slots - 1, s = slot_of(pid, mask);
+
+	while (ti->task_slots[s] && ti->tasks[ti->task_slots[s] - 1].pid != pid)
+		s = (s + 1) & mask;
+	ti->task_slots[s] = i + 1;
+}
+
+/* Keeps the index under half full; rebuilds it from the table. */
+static int index_grow(struct sl_trace_info *ti)
+{
+	__u32 n = ti->nr_task_slots ? ti->nr_task_slots * 2 : 64;
+	__u32 *slots;
+
+	if (ti->nr_task_slots && (ti->nr_tasks + 1) * 2 <= ti->nr_task_slots)
+		return 0;
+	slots = calloc(n, sizeof(*slots));
+	if (!slots)
+		return -ENOMEM;
+	free(ti->task_slots);
+	ti->task_slots = slots;
+	ti->nr_task_slots = n;
+	for (__u32 i = 0; i < ti->nr_tasks; i++)
+		index_put(ti, ti->tasks[i].pid, i);
+	return 0;
+}
+
 struct sl_task_info *sl_trace_info__task(struct sl_trace_info *ti, __u32 pid)
 {
-	/* Newest first: a recycled pid names its latest task. */
-	for (__u32 i = ti->nr_tasks; i-- > 0;)
-		if (ti->tasks[i].pid == pid)
-			return &ti->tasks[i];
+	__u32 mask, s;
+
+	if (!ti->nr_task_slots)
+		return NULL;
+	mask = ti->nr_task_slots - 1;
+	for (s = slot_of(pid, mask); ti->task_slots[s]; s = (s + 1) & mask)
+		if (ti->tasks[ti->task_slots[s] - 1].pid == pid)
+			return &ti->tasks[ti->task_slots[s] - 1];
 	return NULL;
 }
 
-struct sl_task_info *sl_trace_info__add_task(struct sl_trace_info *ti, __u32 pid)
+struct sl_task_info *sl_trace_info__append_task(struct sl_trace_info *ti, __u32 pid)
 {
-	struct sl_task_info *t = sl_trace_info__task(ti, pid), *n;
+	struct sl_task_info *t, *n;
 
-	if (t)
-		return t;
+	if (index_grow(ti))
+		return NULL;
 	/* Grow by doubling: nr_tasks is a power of two exactly when full. */
-	if ((ti->nr_tasks & (ti->nr_tasks - 1)) == 0) {
-		size_t cap = ti->nr_tasks ? ti->nr_tasks * 2 : 16;
-
-		n = realloc(ti->tasks, cap * sizeof(*n));
+	if (ti->nr_tasks >= 16 && (ti->nr_tasks & (ti->nr_tasks - 1)) == 0) {
+		n = realloc(ti->tasks, (size_t)ti->nr_tasks * 2 * sizeof(*n));
 		if (!n)
 			return NULL;
 		ti->tasks = n;
+	} else if (!ti->tasks) {
+		ti->tasks = malloc(16 * sizeof(*ti->tasks));
+		if (!ti->tasks)
+			return NULL;
 	}
-	t = &ti->tasks[ti->nr_tasks++];
+	t = &ti->tasks[ti->nr_tasks];
 	memset(t, 0, sizeof(*t));
 	t->pid = pid;
 	t->tgid = pid;
 	t->exit_status = -1;
+	index_put(ti, pid, ti->nr_tasks);
+	ti->nr_tasks++;
 	return t;
+}
+
+struct sl_task_info *sl_trace_info__add_task(struct sl_trace_info *ti, __u32 pid)
+{
+	struct sl_task_info *t = sl_trace_info__task(ti, pid);
+
+	return t ? t : sl_trace_info__append_task(ti, pid);
 }
 
 int sl_trace_info__observe(struct sl_trace_info *ti, const struct sl_event *e)
@@ -111,7 +161,8 @@ int sl_trace_info__observe(struct sl_trace_info *ti, const struct sl_event *e)
 
 	switch (e->type) {
 	case SL_EV_FORK:
-		t = sl_trace_info__add_task(ti, e->fork.child);
+		/* a fork is always a new task, even under a recycled pid */
+		t = sl_trace_info__append_task(ti, e->fork.child);
 		if (!t)
 			return -ENOMEM;
 		t->tgid = e->fork.child_tgid;

@@ -65,13 +65,18 @@ struct sl_trace_info {
 	__u32 nr_tasks;
 	struct sl_task_info *tasks;	/* [nr_tasks] */
 	char *workload_summary;	/* workload's conservation summary, text, or NULL */
+	/* private: pid -> newest task index + 1, open addressing */
+	__u32 *task_slots;
+	__u32 nr_task_slots;	/* power of two, or 0 */
 };
 
 void sl_trace_info__free(struct sl_trace_info *ti);
 __u64 sl_trace_info__lost(const struct sl_trace_info *ti);
 struct sl_task_info *sl_trace_info__task(struct sl_trace_info *ti, __u32 pid);
-/* Finds or appends a task; NULL on allocation failure. */
+/* Finds or appends a task; NULL on allocation failure.  O(1) on average. */
 struct sl_task_info *sl_trace_info__add_task(struct sl_trace_info *ti, __u32 pid);
+/* Appends a task even if its pid is known (a recycled pid); NULL on failure. */
+struct sl_task_info *sl_trace_info__append_task(struct sl_trace_info *ti, __u32 pid);
 
 /*
  * Keeps ti's task table up to date from one event (fork, comm, exit, the

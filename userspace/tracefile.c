@@ -518,7 +518,8 @@ static int read_footer(FILE *f, struct sl_trace_info *ti)
 			return -EIO;
 		t.comm[SL_COMM_LEN - 1] = '\0';
 		t.exit_status = (__s32)status;
-		n = sl_trace_info__add_task(ti, t.pid);
+		/* append: a recycled pid is two tasks, both kept */
+		n = sl_trace_info__append_task(ti, t.pid);
 		if (!n)
 			return -ENOMEM;
 		*n = t;
