@@ -31,11 +31,15 @@ int parse_duration_ns(const char *s, unsigned long long *ns);
 /* Colour and width from stdout when it is a terminal. */
 void present_tty_defaults(struct present_opts *o);
 
+/* 0, or a usage error (2) for an unknown --csv-table name. */
+int check_csv_table(const char *cmd, const struct present_opts *o);
+
 /* Output options shared by trace, run and report.  Returns 1 if consumed. */
 int present_option(int opt, const char *arg, struct present_opts *o);
 #define PRESENT_LONG_OPTIONS						\
 	{ "json", no_argument, NULL, 'J' },				\
 	{ "csv", no_argument, NULL, 'C' },				\
+	{ "csv-table", required_argument, NULL, 'K' },			\
 	{ "timeline", no_argument, NULL, 'T' },				\
 	{ "perfetto", required_argument, NULL, 'P' },			\
 	{ "html", required_argument, NULL, 'H' }

@@ -87,6 +87,21 @@ int parse_duration_ns(const char *s, unsigned long long *ns)
 	return -EINVAL;
 }
 
+static const char *const csv_tables[] = {
+	"tasks", "roles", "cpus", "levels", "queues", "wakeups", "migrations", "intervals", NULL,
+};
+
+int check_csv_table(const char *cmd, const struct present_opts *o)
+{
+	for (int i = 0; o->csv_table && csv_tables[i]; i++)
+		if (!strcmp(o->csv_table, csv_tables[i]))
+			return 0;
+	if (!o->csv_table)
+		return 0;
+	return usage_error(cmd, "--csv-table: expected tasks, roles, cpus, levels, queues, wakeups, "
+			   "migrations or intervals, got '%s'", o->csv_table);
+}
+
 int present_option(int opt, const char *arg, struct present_opts *o)
 {
 	switch (opt) {
@@ -95,6 +110,10 @@ int present_option(int opt, const char *arg, struct present_opts *o)
 		return 1;
 	case 'C':
 		o->format = PRESENT_CSV;
+		return 1;
+	case 'K':
+		o->format = PRESENT_CSV;
+		o->csv_table = arg;
 		return 1;
 	case 'T':
 		o->ascii_timeline = true;

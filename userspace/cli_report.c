@@ -13,10 +13,12 @@
 #include "session.h"
 
 static const char report_usage[] =
-"usage: schedlab report TRACE [--json|--csv] [--timeline] [--perfetto F] [--html F]\n"
+"usage: schedlab report TRACE [--json|--csv|--csv-table NAME] [--timeline] [--perfetto F] [--html F]\n"
 "\n"
 "Reports on a trace recorded with -o: the same report `run` and `trace`\n"
-"print live.  A truncated, empty or foreign file is refused (exit 1).\n";
+"print live.  A truncated, empty or foreign file is refused (exit 1).\n"
+"--csv prints the per-process table; --csv-table NAME one of tasks, roles,\n"
+"cpus, levels, queues, wakeups, migrations, intervals.\n";
 
 static const char timeline_usage[] =
 "usage: schedlab timeline TRACE [--ascii] [--perfetto F] [--html F]\n"
@@ -85,6 +87,8 @@ int cmd_report(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return usage_error("report", "expected exactly one trace file");
+	if (check_csv_table("report", &po))
+		return 2;
 	return present_file(argv[optind], &po);
 }
 

@@ -36,7 +36,9 @@ static const char run_usage[] =
 "\n"
 "  -f, --file FILE     load the profile from an INI file\n"
 "  -o, --output TRACE  record the trace to TRACE (for report/timeline)\n"
-"  --json | --csv      machine-readable report\n"
+"  --json | --csv      machine-readable report (--csv: the per-process table)\n"
+"  --csv-table NAME    one CSV table: tasks, roles, cpus, levels, queues, wakeups,\n"
+"                      migrations, or intervals (every task-state and CPU interval)\n"
 "  --timeline          also print the per-CPU terminal timeline\n"
 "  --perfetto FILE     also write a Perfetto trace\n"
 "  --html FILE         also write an HTML timeline\n"
@@ -82,7 +84,8 @@ static int parse_run_args(const char *cmd, int argc, char **argv, struct run_arg
 			continue;
 		}
 		if (!strcmp(arg, "-f") || !strcmp(arg, "--file") || !strcmp(arg, "-o") ||
-		    !strcmp(arg, "--output") || !strcmp(arg, "--perfetto") || !strcmp(arg, "--html")) {
+		    !strcmp(arg, "--output") || !strcmp(arg, "--perfetto") || !strcmp(arg, "--html") ||
+		    !strcmp(arg, "--csv-table")) {
 			if (!next)
 				return usage_error(cmd, "%s needs a value", arg);
 			if (arg[1] == 'f' || !strcmp(arg, "--file")) {
@@ -92,7 +95,8 @@ static int parse_run_args(const char *cmd, int argc, char **argv, struct run_arg
 			} else if (arg[1] == 'o' || !strcmp(arg, "--output")) {
 				a->output = next;
 			} else {
-				present_option(!strcmp(arg, "--html") ? 'H' : 'P', next, &a->present);
+				present_option(!strcmp(arg, "--html") ? 'H' :
+					       !strcmp(arg, "--csv-table") ? 'K' : 'P', next, &a->present);
 			}
 			i++;
 			continue;
@@ -114,7 +118,7 @@ static int parse_run_args(const char *cmd, int argc, char **argv, struct run_arg
 		}
 		a->keys[a->nr_overrides++] = arg + 2;
 	}
-	return 0;
+	return check_csv_table(cmd, &a->present);
 }
 
 /* Profile, file, then overrides; a bad value is a usage error (exit 2). */

@@ -41,7 +41,9 @@ static const char trace_usage[] =
 "  -o, --output FILE   also record the trace to FILE (see 'schedlab report')\n"
 "  -p, --pid PID       trace a running process (all its threads) and its children\n"
 "  -d, --duration T    with -p: stop after T (e.g. 5, 500ms, 2s)\n"
-"  --json | --csv      machine-readable report\n"
+"  --json | --csv      machine-readable report (--csv: the per-process table)\n"
+"  --csv-table NAME    one CSV table: tasks, roles, cpus, levels, queues, wakeups,\n"
+"                      migrations, or intervals (every task-state and CPU interval)\n"
 "  --timeline          also print the per-CPU terminal timeline\n"
 "  --perfetto FILE     also write a Perfetto trace\n"
 "  --html FILE         also write an HTML timeline\n"
@@ -109,7 +111,7 @@ static int parse_trace_args(int argc, char **argv, struct trace_args *a)
 		return usage_error("trace", "give either a command or -p PID, not both");
 	if (a->duration_ns && !a->pid)
 		return usage_error("trace", "-d goes with -p");
-	return 0;
+	return check_csv_table("trace", &a->present);
 }
 
 static char *join_args(char **argv)

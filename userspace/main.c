@@ -30,6 +30,8 @@ static const char usage[] =
 "\n"
 "options for run, trace and report:\n"
 "  --json | --csv       machine-readable report on stdout (docs/json-schema.md)\n"
+"  --csv-table NAME     one CSV table: tasks roles cpus levels queues wakeups\n"
+"                       migrations intervals\n"
 "  --timeline           also print the per-CPU terminal timeline\n"
 "  --perfetto FILE      also write a Perfetto trace (open in ui.perfetto.dev)\n"
 "  --html FILE          also write a self-contained HTML timeline\n"

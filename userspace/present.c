@@ -14,6 +14,9 @@
 
 struct presenter {
 	struct present_opts o;
+	FILE *csv_intervals;		/* --csv-table intervals: streamed rows */
+	bool csv_table_set;
+	enum report_csv_table csv_table;
 	struct analysis *a;
 	struct timeline_ascii *tl[2];	/* the CPU map, the task map */
 	FILE *pf_file;
@@ -34,6 +37,8 @@ static void on_interval(const struct sl_interval *iv, void *ctx)
 			err = timeline_ascii__add_interval(p->tl[i], iv);
 	if (!err && p->html)
 		err = html__add_interval(p->html, iv);
+	if (p->csv_intervals)
+		report__csv_interval(iv, p->csv_intervals);
 	if (err && !p->err)
 		p->err = err;
 }
@@ -56,6 +61,17 @@ int presenter__new(const struct present_opts *o, const struct sl_trace_info *ti,
 	if (!p)
 		return -ENOMEM;
 	p->o = *o;
+	if (o->format == PRESENT_CSV && o->csv_table) {
+		if (!strcmp(o->csv_table, "intervals")) {
+			p->csv_intervals = stdout;
+			report__csv_intervals_header(stdout);
+		} else if (report__csv_table_parse(o->csv_table, &p->csv_table)) {
+			free(p);
+			return -EINVAL;
+		} else {
+			p->csv_table_set = true;
+		}
+	}
 	err = analysis__new(ti->ncpu, &p->a);
 	if (err)
 		goto fail;
@@ -90,7 +106,7 @@ int presenter__new(const struct present_opts *o, const struct sl_trace_info *ti,
 		if (!p->html_file || (err = html__open(p->html_file, ti, NULL, &p->html)))
 			goto fail;
 	}
-	if (p->tl[0] || p->tl[1] || p->html)
+	if (p->tl[0] || p->tl[1] || p->html || p->csv_intervals)
 		analysis__on_interval(p->a, on_interval, p);
 	*out = p;
 	return 0;
@@ -147,7 +163,10 @@ int presenter__finish(struct presenter *p, const struct sl_trace_info *ti, FILE 
 		err = report__json(out, r, ti);
 		break;
 	case PRESENT_CSV:
-		err = report__csv(out, r, ti);
+		if (p->csv_table_set)
+			err = report__csv_table(out, p->csv_table, r, ti);
+		else if (!p->csv_intervals)
+			err = report__csv(out, r, ti);
 		break;
 	case PRESENT_NONE:
 		break;

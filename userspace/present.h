@@ -14,6 +14,7 @@ enum present_format { PRESENT_TEXT = 0, PRESENT_JSON, PRESENT_CSV, PRESENT_NONE 
 
 struct present_opts {
 	enum present_format format;
+	const char *csv_table;		/* with PRESENT_CSV: a table name, NULL = tasks */
 	bool color;			/* text on a TTY */
 	bool ascii_timeline;		/* --timeline / timeline --ascii */
 	enum present_map { PRESENT_MAP_BOTH = 0, PRESENT_MAP_CPU, PRESENT_MAP_TASK } map;
