@@ -43,6 +43,9 @@ static const char run_usage[] =
 "  --perfetto FILE     also write a Perfetto trace\n"
 "  --html FILE         also write an HTML timeline\n"
 "  --raw-tp            use raw_tp probes even where tp_btf works\n"
+"  --no-trace          run the workload alone, untraced (the overhead baseline)\n"
+"  --no-queue-probes   scheduler probes only: no queue events, no queue section;\n"
+"                      each queue probe is a uprobe trap (docs/benchmarks.md)\n"
 "  -h, --help          this text\n";
 
 #define MAX_OVERRIDES 64
@@ -52,6 +55,7 @@ struct run_args {
 	const char *file;
 	const char *output;
 	enum tracer_mode mode;
+	bool untraced;
 	struct present_opts present;
 	const char *keys[MAX_OVERRIDES], *values[MAX_OVERRIDES];
 	int nr_overrides;
@@ -81,6 +85,14 @@ static int parse_run_args(const char *cmd, int argc, char **argv, struct run_arg
 		}
 		if (!strcmp(arg, "--raw-tp")) {
 			a->mode = TRACER_RAW_TP;
+			continue;
+		}
+		if (!strcmp(arg, "--no-trace")) {
+			a->untraced = true;
+			continue;
+		}
+		if (!strcmp(arg, "--no-queue-probes")) {
+			run_no_queue_probes = true;
 			continue;
 		}
 		if (!strcmp(arg, "-f") || !strcmp(arg, "--file") || !strcmp(arg, "-o") ||
@@ -182,13 +194,19 @@ static int run_or_record(const char *cmd, int argc, char **argv, bool record)
 	ret = build_config(cmd, &a, &c);
 	if (ret)
 		return ret;
-	priv = check__privileges();
+	if (a.untraced && (record || a.output || a.present.format != PRESENT_TEXT ||
+			   a.present.ascii_timeline || a.present.perfetto_path || a.present.html_path))
+		return usage_error(cmd, "--no-trace runs the workload alone: no trace, report or timeline");
+	priv = a.untraced ? NULL : check__privileges();
 	if (priv) {
 		pr_err("%s", priv);
 		return 1;
 	}
 	session__install_signals();
-	ret = run__profile(&c, a.mode, a.output, &a.present, stdout, &rr);
+	if (a.untraced)
+		ret = run__untraced(&c, stdout, &rr);
+	else
+		ret = run__profile(&c, a.mode, a.output, &a.present, stdout, &rr);
 	if (ret)
 		return 1;
 	if (record)

@@ -12,6 +12,8 @@
 
 #define POLL_INTERVAL_US 10000
 
+bool run_no_queue_probes;
+
 /* Drains the probes while workload__wait blocks the main thread. */
 struct poller {
 	struct session *s;
@@ -93,7 +95,8 @@ int run__profile(const struct wl_config *c, enum tracer_mode mode, const char *t
 	if (err)
 		return err;
 	/* The workload runs this very binary: its queue probes are here. */
-	if (self_exe(exe, sizeof(exe)) || tracer__attach_usdt(s->tracer, exe) < 0)
+	if (!run_no_queue_probes &&
+	    (self_exe(exe, sizeof(exe)) || tracer__attach_usdt(s->tracer, exe) < 0))
 		pr_warn("queue probes not attached: queue events will be missing");
 	err = presenter__new(po, &s->ti, &pr);
 	if (err || (err = session__add_sink(s, presenter__sink, pr)))
@@ -141,4 +144,30 @@ out:
 		presenter__free(pr);
 	session__free(s);
 	return err;
+}
+
+int run__untraced(const struct wl_config *c, FILE *out, struct run_result *rr)
+{
+	struct workload *w = NULL;
+	char summary[1024];
+	int err;
+
+	err = workload__start(c, &w);
+	if (err) {
+		pr_err("cannot start the workload: %s", strerror(-err));
+		return err;
+	}
+	err = workload__release(w);
+	if (!err)
+		err = workload__wait(w, &session_stop, NULL, NULL);
+	if (!err)
+		err = workload__summary(w, &rr->summary);
+	workload__free(w);
+	if (err) {
+		pr_err("workload failed: %s", strerror(-err));
+		return err;
+	}
+	run__format_summary(&rr->summary, summary, sizeof(summary));
+	fprintf(out, "schedlab: %s, untraced\n%s", c->name[0] ? c->name : "(custom)", summary);
+	return 0;
 }

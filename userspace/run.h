@@ -25,6 +25,14 @@ struct run_result {
  */
 int run__profile(const struct wl_config *c, enum tracer_mode mode, const char *trace_path,
 		 const struct present_opts *po, FILE *out, struct run_result *rr);
+/* Leave the queue (USDT) probes out: each is a uprobe trap, ~1.5 us here. */
+extern bool run_no_queue_probes;
+
+/*
+ * The same run without any probe: the baseline that tracing overhead is
+ * measured against.  Prints the workload summary to out.  0 or -errno.
+ */
+int run__untraced(const struct wl_config *c, FILE *out, struct run_result *rr);
 
 /* The text stored in a trace as the workload's conservation summary. */
 void run__format_summary(const struct wl_summary *s, char *buf, size_t len);
