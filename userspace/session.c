@@ -138,18 +138,18 @@ int session__capture_exit(struct session *s, pid_t pid, int timeout_ms)
 	struct sl_kstat k;
 	int err;
 
-	for (int waited = 0;; waited += 5) {
-		t = sl_trace_info__task(&s->ti, (__u32)pid);
-		if (t && t->death.valid)
-			break;
-		if (waited >= timeout_ms) {
+	/*
+	 * A zombie is visible to its parent just before its last switch; its
+	 * counters are final once the probe has recorded that switch, which
+	 * takes microseconds.  Look at the raw records, not the merged stream,
+	 * which lags by its reorder window.
+	 */
+	for (int waited_us = 0; !tracer__has_died(s->tracer, pid); waited_us += 200) {
+		if (waited_us >= timeout_ms * 1000) {
 			pr_debug("no final switch seen for pid %d", (int)pid);
 			break;
 		}
-		usleep(5000);
-		err = session__poll(s);
-		if (err)
-			return err;
+		usleep(200);
 	}
 	err = kstat__read(pid, pid, &k);
 	if (err)

@@ -21,6 +21,7 @@
  */
 #define REORDER_WINDOW_NS	(20ull * 1000 * 1000)
 #define MAX_USDT_LINKS		16
+#define RECENT_DEATHS		256	/* power of two */
 
 struct tracer {
 	struct schedlab_bpf *skel;
@@ -32,6 +33,9 @@ struct tracer {
 	struct bpf_link *usdt[MAX_USDT_LINKS];
 	int nr_usdt;
 	int push_err;
+	/* pids whose final switch has been drained, newest last (a ring) */
+	__u32 deaths[RECENT_DEATHS];
+	__u32 nr_deaths;
 };
 
 __u64 sl_now_ns(void)
@@ -67,8 +71,12 @@ static int on_record(void *ctx, void *data, size_t size)
 {
 	struct tracer *t = ctx;
 
+	const struct sl_event *e = data;
+
 	if (size < sizeof(struct sl_event))
 		return 0;
+	if (e->type == SL_EV_KSTAT)
+		t->deaths[t->nr_deaths++ & (RECENT_DEATHS - 1)] = e->pid;
 	if (merge__push(t->merge, data))
 		t->push_err = -ENOMEM;
 	return 0;
@@ -269,6 +277,18 @@ static int drain(struct tracer *t)
 	if (n < 0)
 		return n;
 	return t->push_err;
+}
+
+bool tracer__has_died(struct tracer *t, pid_t pid)
+{
+	__u32 n;
+
+	drain(t);
+	n = t->nr_deaths < RECENT_DEATHS ? t->nr_deaths : RECENT_DEATHS;
+	for (__u32 i = 0; i < n; i++)
+		if (t->deaths[(t->nr_deaths - 1 - i) & (RECENT_DEATHS - 1)] == (__u32)pid)
+			return true;
+	return false;
 }
 
 int tracer__poll(struct tracer *t, sl_event_fn fn, void *ctx)

@@ -37,6 +37,12 @@ int  tracer__inject(struct tracer *t, const struct sl_event *e);
 
 /* Drains the rings; emits, in time order, records old enough to be final. */
 int  tracer__poll(struct tracer *t, sl_event_fn fn, void *ctx);
+/*
+ * Drains the rings into the merge and says whether pid's final switch is
+ * among the records: its kernel counters are then final.  Cheap; does not
+ * wait for the merge window.
+ */
+bool tracer__has_died(struct tracer *t, pid_t pid);
 /* Drains the rings and emits everything: call after the workload ended. */
 int  tracer__flush(struct tracer *t, sl_event_fn fn, void *ctx);
 

@@ -802,11 +802,12 @@ int workload__wait(struct workload *w, const volatile sig_atomic_t *stop,
 
 			if (wp->reaped || proc__wait_exit(wp->p, 0))
 				continue;
+			/* the exit is seen now: before_reap's time is not the run's */
+			w->sum.end_ns = queue__now_ns();
 			if (before_reap)
 				before_reap(proc__pid(wp->p), proc__name(wp->p), ctx);
 			proc__join(wp->p, 0);
 			wp->reaped = true;
-			w->sum.end_ns = queue__now_ns();
 			note_exit(w, wp);
 		}
 		if (!alive(w, false) && !alive(w, true))
