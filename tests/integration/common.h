@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <bpf/bpf.h>
 #include "check.h"
 #include "kstat.h"
 #include "session.h"
@@ -66,6 +67,28 @@ static inline int raw_count_event(const struct sl_event *e, void *ctx)
 		r->on_since = e->ts;
 	}
 	return 0;
+}
+
+/* Programs of ours loaded in the kernel right now (by their name prefixes). */
+static inline int count_our_programs(void)
+{
+	__u32 id = 0;
+	int ours = 0;
+
+	while (bpf_prog_get_next_id(id, &id) == 0) {
+		struct bpf_prog_info info = { 0 };
+		__u32 len = sizeof(info);
+		int fd = bpf_prog_get_fd_by_id(id);
+
+		if (fd < 0)
+			continue;
+		if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0 &&
+		    (!strncmp(info.name, "tp_btf_", 7) || !strncmp(info.name, "raw_tp_", 7) ||
+		     !strncmp(info.name, "usdt_", 5)))
+			ours++;
+		close(fd);
+	}
+	return ours;
 }
 
 /* Skips the test only where the kernel truly cannot trace. */

@@ -14,8 +14,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <bpf/bpf.h>
-#include "check.h"
+#include "common.h"
 
 struct output {
 	char *out, *err;
@@ -248,26 +247,6 @@ Test(cli, perf_bench_pipe_matches_kernel, .timeout = 120)
 	unlink("/tmp/sl-cli-test.sltrace");
 }
 
-static int our_programs(void)
-{
-	__u32 id = 0;
-	int n = 0;
-
-	while (bpf_prog_get_next_id(id, &id) == 0) {
-		struct bpf_prog_info info = { 0 };
-		__u32 len = sizeof(info);
-		int fd = bpf_prog_get_fd_by_id(id);
-
-		if (fd < 0)
-			continue;
-		if (!bpf_obj_get_info_by_fd(fd, &info, &len) &&
-		    (!strncmp(info.name, "tp_btf_", 7) || !strncmp(info.name, "raw_tp_", 7)))
-			n++;
-		close(fd);
-	}
-	return n;
-}
-
 static pid_t child_of(pid_t parent)
 {
 	DIR *d = opendir("/proc");
@@ -292,6 +271,23 @@ static pid_t child_of(pid_t parent)
 	return found;
 }
 
+/* schedlab trace -- sleep 30, running: returns schedlab's pid and the sleep's. */
+static pid_t start_traced_sleep(int *o, int *e, pid_t *child)
+{
+	pid_t pid;
+
+	need_root();
+	pid = start(SL("trace", "--", "sleep", "30"), o, e, (uid_t)-1);
+	*child = 0;
+	for (int i = 0; i < 200 && !*child; i++) {
+		usleep(10000);
+		*child = child_of(pid);
+	}
+	cr_assert_neq(*child, 0, "the traced command never started");
+	usleep(300000);	/* traced for a while before the signal */
+	return pid;
+}
+
 /* Ctrl-C: the terminal signals the whole foreground group. */
 Test(cli, ctrl_c_reports_and_cleans_up, .timeout = 60)
 {
@@ -299,22 +295,15 @@ Test(cli, ctrl_c_reports_and_cleans_up, .timeout = 60)
 	pid_t pid, child = 0;
 	int o, e;
 
-	need_root();
-	pid = start(SL("trace", "--", "sleep", "30"), &o, &e, (uid_t)-1);
-	for (int i = 0; i < 200 && !child; i++) {
-		usleep(10000);
-		child = child_of(pid);
-	}
-	cr_assert_neq(child, 0, "the traced command never started");
-	usleep(300000);
+	pid = start_traced_sleep(&o, &e, &child);
 	cr_assert_eq(kill(-pid, SIGINT), 0);
 	finish(&r, pid, o, e);
 	cr_expect_eq(r.status, 128 + SIGINT, "exit %d: %s", r.status, r.err);
 	cr_expect_neq(strstr(r.out, "PROCESSES"), NULL, "no report after Ctrl-C: %s", r.out);
 	cr_expect_eq(kill(child, 0), -1, "the traced child is still running");
-	for (int i = 0; i < 200 && our_programs(); i++)
+	for (int i = 0; i < 200 && count_our_programs(); i++)
 		usleep(10000);
-	cr_expect_eq(our_programs(), 0, "programs left loaded");
+	cr_expect_eq(count_our_programs(), 0, "programs left loaded");
 }
 
 /* SIGTERM to schedlab alone is passed on to the traced command. */
@@ -324,14 +313,7 @@ Test(cli, sigterm_is_forwarded, .timeout = 60)
 	pid_t pid, child = 0;
 	int o, e;
 
-	need_root();
-	pid = start(SL("trace", "--", "sleep", "30"), &o, &e, (uid_t)-1);
-	for (int i = 0; i < 200 && !child; i++) {
-		usleep(10000);
-		child = child_of(pid);
-	}
-	cr_assert_neq(child, 0);
-	usleep(300000);
+	pid = start_traced_sleep(&o, &e, &child);
 	cr_assert_eq(kill(pid, SIGTERM), 0);
 	finish(&r, pid, o, e);
 	cr_expect_eq(r.status, 128 + SIGTERM, "exit %d: %s", r.status, r.err);

@@ -3,7 +3,6 @@
 #include <sched.h>
 #include <signal.h>
 #include <time.h>
-#include <bpf/bpf.h>
 #include "common.h"
 
 #define ROUNDS 20000
@@ -121,27 +120,6 @@ Test(tracer, pinned_spinners_match_kernel, .timeout = 60)
 Test(tracer, raw_tp_fallback_matches_kernel, .timeout = 60)
 {
 	run_and_check(TRACER_RAW_TP, 0);
-}
-
-static int count_our_programs(void)
-{
-	__u32 id = 0;
-	int ours = 0;
-
-	while (bpf_prog_get_next_id(id, &id) == 0) {
-		struct bpf_prog_info info = { 0 };
-		__u32 len = sizeof(info);
-		int fd = bpf_prog_get_fd_by_id(id);
-
-		if (fd < 0)
-			continue;
-		if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0 &&
-		    (!strncmp(info.name, "tp_btf_", 7) || !strncmp(info.name, "raw_tp_", 7) ||
-		     !strncmp(info.name, "usdt_", 5)))
-			ours++;
-		close(fd);
-	}
-	return ours;
 }
 
 /*
