@@ -554,7 +554,13 @@ static int crosscheck(struct analysis *a, const struct sl_trace_info *ti,
 			snprintf(x->line, sizeof(x->line), "kernel cross-check: %u of %u tasks differ: %s",
 				 x->nr_mismatched, x->nr_checked, first);
 	}
-	if (x->lost)
+	if (x->lost && ti && ti->prog_misses)
+		snprintf(x->lost_line, sizeof(x->lost_line),
+			 "lost records: %llu (%llu ring buffer full, %llu probe runs skipped by the "
+			 "kernel): counts cannot match the kernel exactly",
+			 (unsigned long long)x->lost, (unsigned long long)(x->lost - ti->prog_misses),
+			 (unsigned long long)ti->prog_misses);
+	else if (x->lost)
 		snprintf(x->lost_line, sizeof(x->lost_line),
 			 "lost records: %llu (ring buffers full): counts cannot match the kernel exactly",
 			 (unsigned long long)x->lost);

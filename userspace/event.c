@@ -67,7 +67,7 @@ void sl_trace_info__free(struct sl_trace_info *ti)
 
 __u64 sl_trace_info__lost(const struct sl_trace_info *ti)
 {
-	__u64 lost = 0;
+	__u64 lost = ti->prog_misses;
 
 	for (__u32 i = 0; ti->cpus && i < ti->ncpu; i++)
 		lost += ti->cpus[i].lost;

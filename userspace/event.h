@@ -61,6 +61,7 @@ struct sl_trace_info {
 	char *config;		/* workload configuration, INI text, or NULL */
 	__u64 nr_events;
 	__u64 late_events;	/* arrived after the reorder window; clamped */
+	__u64 prog_misses;	/* probe runs the kernel skipped (recursion_misses) */
 	struct sl_cpu_stats *cpus;	/* [ncpu] */
 	__u32 nr_tasks;
 	struct sl_task_info *tasks;	/* [nr_tasks] */
@@ -71,6 +72,7 @@ struct sl_trace_info {
 };
 
 void sl_trace_info__free(struct sl_trace_info *ti);
+/* Records lost: full rings on every CPU, plus probe runs the kernel skipped. */
 __u64 sl_trace_info__lost(const struct sl_trace_info *ti);
 struct sl_task_info *sl_trace_info__task(struct sl_trace_info *ti, __u32 pid);
 /* Finds or appends a task; NULL on allocation failure.  O(1) on average. */

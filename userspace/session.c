@@ -169,6 +169,7 @@ int session__close(struct session *s)
 		err = tracer__flush(s->tracer, dispatch, s);
 	s->ti.end_ts = sl_now_ns();
 	s->ti.late_events = tracer__late(s->tracer);
+	s->ti.prog_misses = tracer__prog_misses(s->tracer);
 	if (tracer__cpu_stats(s->tracer, s->ti.cpus) && !err)
 		err = -errno;
 	show_progress(s, true);

@@ -6,7 +6,7 @@
  *            kernel[65], probe_mode[16], str cmdline, str config
  *   blocks   u32 'SBLK', u32 nbytes, u32 nevents, then nbytes of events,
  *            each delta-encoded against the previous one in the block
- *   footer   u32 'SFTR', u64 end_ts, nr_events, late, u32 ncpu + per-CPU stats,
+ *   footer   u32 'SFTR', u64 end_ts, nr_events, late, misses, u32 ncpu + per-CPU stats,
  *            u32 nr_tasks + task table, str workload summary
  *   trailer  u64 footer offset, "SLTEND\0\0"
  *
@@ -375,6 +375,7 @@ int tracefile__finish(struct tracefile_writer *w, const struct sl_trace_info *ti
 	put_u64(w->f, ti->end_ts);
 	put_u64(w->f, w->total_events);
 	put_u64(w->f, ti->late_events);
+	put_u64(w->f, ti->prog_misses);
 	put_u32(w->f, ti->ncpu);
 	for (__u32 i = 0; i < ti->ncpu; i++) {
 		const struct sl_cpu_stats *c = &ti->cpus[i];
@@ -491,7 +492,7 @@ static int read_footer(FILE *f, struct sl_trace_info *ti)
 	if (get_u32(f, &magic) || magic != FOOTER_MAGIC)
 		return -EINVAL;
 	if (get_u64(f, &ti->end_ts) || get_u64(f, &ti->nr_events) ||
-	    get_u64(f, &ti->late_events) || get_u32(f, &ncpu))
+	    get_u64(f, &ti->late_events) || get_u64(f, &ti->prog_misses) || get_u32(f, &ncpu))
 		return -EIO;
 	if (ncpu != ti->ncpu)
 		return -EINVAL;

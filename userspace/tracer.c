@@ -320,6 +320,22 @@ int tracer__cpu_stats(struct tracer *t, struct sl_cpu_stats *cpus)
 	return err ? -errno : 0;
 }
 
+__u64 tracer__prog_misses(const struct tracer *t)
+{
+	struct bpf_program *prog;
+	__u64 misses = 0;
+
+	bpf_object__for_each_program(prog, t->skel->obj) {
+		struct bpf_prog_info info = { 0 };
+		__u32 len = sizeof(info);
+		int fd = bpf_program__fd(prog);
+
+		if (fd >= 0 && bpf_obj_get_info_by_fd(fd, &info, &len) == 0)
+			misses += info.recursion_misses;
+	}
+	return misses;
+}
+
 __u64 tracer__late(const struct tracer *t)
 {
 	return merge__late(t->merge);

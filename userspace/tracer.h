@@ -49,6 +49,11 @@ int  tracer__flush(struct tracer *t, sl_event_fn fn, void *ctx);
 /* Per-CPU kernel counters (lost, idle, other, traced) into cpus[ncpu]. */
 int  tracer__cpu_stats(struct tracer *t, struct sl_cpu_stats *cpus);
 __u64 tracer__late(const struct tracer *t);
+/*
+ * Runs of our programs the kernel skipped because one was already running
+ * on that CPU (bpf_prog_info.recursion_misses): events never recorded.
+ */
+__u64 tracer__prog_misses(const struct tracer *t);
 
 /* BOOTTIME now, ns: the probes' clock. */
 __u64 sl_now_ns(void);
