@@ -319,3 +319,31 @@ Test(cli, sigterm_is_forwarded, .timeout = 60)
 	cr_expect_eq(r.status, 128 + SIGTERM, "exit %d: %s", r.status, r.err);
 	cr_expect_eq(kill(child, 0), -1, "the traced child is still running");
 }
+
+/* -p: a running process, its counters compared as differences since attach. */
+Test(cli, trace_pid_for_a_duration, .timeout = 60)
+{
+	struct output r;
+	char pidarg[16], row[32];
+	pid_t sleeper;
+
+	need_root();
+	sleeper = fork();
+	cr_assert_geq(sleeper, 0);
+	if (sleeper == 0) {
+		for (;;)
+			usleep(5000);
+	}
+	usleep(100000);
+	snprintf(pidarg, sizeof(pidarg), "%d", (int)sleeper);
+	run(&r, (uid_t)-1, SL("trace", "-p", pidarg, "-d", "1"));
+	kill(sleeper, SIGKILL);
+	waitpid(sleeper, NULL, 0);
+	cr_expect_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+	snprintf(row, sizeof(row), "\n%7d ", (int)sleeper);
+	cr_expect_neq(strstr(r.out, row), NULL, "no row for pid %d: %s", (int)sleeper, r.out);
+	cr_expect_neq(strstr(r.out, "kernel cross-check: ok"), NULL, "%s", r.out);
+	run(&r, (uid_t)-1, SL("trace", "-p", "4194303", "-d", "1"));
+	cr_expect_eq(r.status, 1, "a pid that does not exist: exit %d", r.status);
+	cr_expect_eq(count_lines(r.err), 1, "%s", r.err);
+}
