@@ -48,7 +48,7 @@ static void assert_truthful(const char *name, const struct profile_run *pr)
 
 	cr_assert(pr->rr.summary.conserved, "%s: items not conserved", name);
 	cr_assert_eq(pr->rr.lost, 0, "%s: records lost", name);
-	cr_assert(r->xc.ok, "%s: %s", name, r->xc.line);
+	cr_assert(r->xc.ok, "%s: %s; %s", name, r->xc.line, r->xc.lost_line);
 	cr_assert_gt(r->xc.nr_checked, 1, "%s: nothing checked against the kernel", name);
 	/* parallelism is on-CPU / W, by definition */
 	for (__u32 i = 0; i < r->nr_tasks; i++)
