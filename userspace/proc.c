@@ -88,9 +88,15 @@ int proc__start(struct proc *p)
 		prctl(PR_SET_NAME, p->name, 0, 0, 0);
 		if (p->daemon) {
 			prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-			/* The parent may have died before the prctl. */
-			if (getppid() != parent)
+			/*
+			 * The parent may have died before the prctl: end the
+			 * way the death signal would have ended us, so callers
+			 * see one outcome whatever the race.
+			 */
+			if (getppid() != parent) {
+				kill(getpid(), SIGKILL);
 				_exit(127);
+			}
 		}
 		_exit(p->fn(p->arg) & 0xff);
 	}
