@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "common.h"
+#include "procfs.h"
 
 struct output {
 	char *out, *err;
@@ -247,30 +248,6 @@ Test(cli, perf_bench_pipe_matches_kernel, .timeout = 120)
 	unlink("/tmp/sl-cli-test.sltrace");
 }
 
-static pid_t child_of(pid_t parent)
-{
-	DIR *d = opendir("/proc");
-	struct dirent *de;
-	pid_t found = 0;
-
-	while (d && (de = readdir(d)) && !found) {
-		char path[300];
-		int pid, ppid;
-		FILE *f;
-
-		snprintf(path, sizeof(path), "/proc/%s/stat", de->d_name);
-		f = fopen(path, "re");
-		if (!f)
-			continue;
-		if (fscanf(f, "%d %*s %*c %d", &pid, &ppid) == 2 && ppid == parent)
-			found = pid;
-		fclose(f);
-	}
-	if (d)
-		closedir(d);
-	return found;
-}
-
 /* schedlab trace -- sleep 30, running: returns schedlab's pid and the sleep's. */
 static pid_t start_traced_sleep(int *o, int *e, pid_t *child)
 {
@@ -281,7 +258,7 @@ static pid_t start_traced_sleep(int *o, int *e, pid_t *child)
 	*child = 0;
 	for (int i = 0; i < 200 && !*child; i++) {
 		usleep(10000);
-		*child = child_of(pid);
+		*child = procfs_child(pid, NULL);
 	}
 	cr_assert_neq(*child, 0, "the traced command never started");
 	usleep(300000);	/* traced for a while before the signal */

@@ -9,6 +9,7 @@
 #include <signal.h>
 #include "analysis_result.h"
 #include "common.h"
+#include "procfs.h"
 #include "run.h"
 
 struct profile_run {
@@ -193,32 +194,6 @@ Test(profiles, pipe_storm, .timeout = 60)
  * for.  Only our own child named consumer-1 is a target: other tests may
  * be running workloads of their own.
  */
-static pid_t our_child_named(const char *name)
-{
-	DIR *d = opendir("/proc");
-	struct dirent *de;
-	pid_t found = 0;
-
-	while (d && !found && (de = readdir(d))) {
-		char path[300], comm[32] = "";
-		int pid, ppid;
-		FILE *f;
-
-		snprintf(path, sizeof(path), "/proc/%s/stat", de->d_name);
-		f = fopen(path, "re");
-		if (!f)
-			continue;
-		/* comm in /proc/PID/stat is in parentheses and has no spaces here */
-		if (fscanf(f, "%d (%31[^)]) %*c %d", &pid, comm, &ppid) == 3 && ppid == getpid() &&
-		    !strcmp(comm, name))
-			found = pid;
-		fclose(f);
-	}
-	if (d)
-		closedir(d);
-	return found;
-}
-
 static void *kill_a_consumer(void *arg)
 {
 	volatile pid_t *victim = arg;
@@ -226,7 +201,7 @@ static void *kill_a_consumer(void *arg)
 
 	for (int tries = 0; tries < 400 && !pid; tries++) {
 		usleep(5000);
-		pid = our_child_named("consumer-1");
+		pid = procfs_child(getpid(), "consumer-1");
 	}
 	if (!pid)
 		return NULL;

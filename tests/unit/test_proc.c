@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The process library: start, join with timeout, terminate, daemon, names. */
 #include <criterion/criterion.h>
+#include "procfs.h"
 #include <errno.h>
 #include <signal.h>
 #include <stdint.h>
@@ -65,22 +66,6 @@ static void wait_comm(pid_t pid, const char *want, char *buf, size_t len)
 			return;
 		usleep(1000);
 	}
-}
-
-static char proc_state(pid_t pid)
-{
-	char path[64], buf[256], *p;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	f = fopen(path, "r");
-	if (!f)
-		return 0;
-	p = fgets(buf, sizeof(buf), f);
-	fclose(f);
-	if (!p || !(p = strrchr(buf, ')')))
-		return 0;
-	return p[2];
 }
 
 Test(proc, start_join_exitcode)
@@ -183,7 +168,7 @@ Test(proc, wait_exit_leaves_zombie)
 	cr_assert_eq(proc__new("short", exit_with, (void *)3L, &p), 0);
 	cr_assert_eq(proc__start(p), 0);
 	cr_assert_eq(proc__wait_exit(p, 5000), 0);
-	cr_assert_eq(proc_state(proc__pid(p)), 'Z');
+	cr_assert_eq(procfs_state(proc__pid(p)), 'Z');
 	cr_assert_eq(proc__exitcode(p, &code), -EAGAIN);
 	cr_assert_eq(proc__join(p, 0), 0);
 	cr_assert_eq(proc__exitcode(p, &code), 0);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Workload runs: barrier, completion, conservation, killed workers, stop. */
 #include <criterion/criterion.h>
+#include "procfs.h"
 #include <criterion/parameterized.h>
 #include <errno.h>
 #include <pthread.h>
@@ -20,22 +21,6 @@ struct reaped {
 	char name[64][16];
 };
 
-static char proc_state(pid_t pid)
-{
-	char path[64], buf[512], *p;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	f = fopen(path, "r");
-	if (!f)
-		return 0;
-	p = fgets(buf, sizeof(buf), f);
-	fclose(f);
-	if (!p || !(p = strrchr(buf, ')')))
-		return 0;
-	return p[2];
-}
-
 static void on_reap(pid_t pid, const char *name, void *ctx)
 {
 	struct reaped *r = ctx;
@@ -43,7 +28,7 @@ static void on_reap(pid_t pid, const char *name, void *ctx)
 	if (r->n < 64) {
 		r->pid[r->n] = pid;
 		snprintf(r->name[r->n], sizeof(r->name[0]), "%s", name);
-		r->zombies += proc_state(pid) == 'Z';
+		r->zombies += procfs_state(pid) == 'Z';
 		r->n++;
 	}
 }
@@ -97,7 +82,7 @@ ParameterizedTest(enum queue_kind *kind, workload, tiny_run_conserved, .timeout 
 	cr_assert_eq(s.produced, 0, "work before the barrier opened");
 	cr_assert_eq(s.consumed, 0);
 	for (unsigned int i = 0; i < n; i++)
-		cr_assert_eq(proc_state(pids[i]), 'S', "%s not blocked at the barrier",
+		cr_assert_eq(procfs_state(pids[i]), 'S', "%s not blocked at the barrier",
 			     workload__name(w, i));
 
 	cr_assert_eq(workload__release(w), 0);
