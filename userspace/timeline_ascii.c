@@ -738,47 +738,71 @@ out:
 	free(order);
 }
 
-/* dst[j] = the parts of src's buckets (width t->w) that fall in column j (width w_out) */
-static void resample_lane(const struct timeline_ascii *t, const struct bucket *src,
-			  struct bucket *dst, __u32 cols, __u64 w_out)
+/*
+ * Calls fn(j, i, frac) for every bucket i (width t->w) that overlaps
+ * output column j (width w_out), frac being the share of bucket i that
+ * falls in column j.  The one walk both resamplers share.
+ */
+static void for_overlaps(const struct timeline_ascii *t, __u32 cols, __u64 w_out,
+			 void (*fn)(__u32 j, __u32 i, double frac, void *ctx), void *ctx)
 {
 	for (__u32 j = 0; j < cols; j++) {
 		__u64 a = t->from + (__u64)j * w_out, b = a + w_out;
 
 		for (__u32 i = (a - t->from) / t->w; i < t->nb; i++) {
 			__u64 bs = t->from + (__u64)i * t->w, be = bs + t->w;
-			double frac;
 
 			if (bs >= b)
 				break;
-			frac = (double)((be < b ? be : b) - (bs > a ? bs : a)) / (double)t->w;
-			for (int k = 0; k < TL_K; k++) {
-				__u64 ns = (__u64)((double)src[i].ns[k] * frac + 0.5);
-
-				if (ns)
-					bucket_add(&dst[j], src[i].key[k], ns);
-			}
+			fn(j, i, (double)((be < b ? be : b) - (bs > a ? bs : a)) / (double)t->w, ctx);
 		}
 	}
+}
+
+struct resample {
+	const void *src;
+	void *dst;
+};
+
+static void lane_part(__u32 j, __u32 i, double frac, void *ctx)
+{
+	const struct resample *r = ctx;
+	const struct bucket *src = r->src;
+	struct bucket *dst = r->dst;
+
+	for (int k = 0; k < TL_K; k++) {
+		__u64 ns = (__u64)((double)src[i].ns[k] * frac + 0.5);
+
+		if (ns)
+			bucket_add(&dst[j], src[i].key[k], ns);
+	}
+}
+
+static void queue_part(__u32 j, __u32 i, double frac, void *ctx)
+{
+	const struct resample *r = ctx;
+	const struct qbucket *src = r->src;
+	struct qbucket *dst = r->dst;
+
+	dst[j].depth_ns += (__u64)((double)src[i].depth_ns * frac + 0.5);
+	dst[j].ns += (__u64)((double)src[i].ns * frac + 0.5);
+}
+
+/* dst[j] = the parts of src's buckets (width t->w) that fall in column j (width w_out) */
+static void resample_lane(const struct timeline_ascii *t, const struct bucket *src,
+			  struct bucket *dst, __u32 cols, __u64 w_out)
+{
+	struct resample r = { src, dst };
+
+	for_overlaps(t, cols, w_out, lane_part, &r);
 }
 
 static void resample_queue(const struct timeline_ascii *t, const struct qbucket *src,
 			   struct qbucket *dst, __u32 cols, __u64 w_out)
 {
-	for (__u32 j = 0; j < cols; j++) {
-		__u64 a = t->from + (__u64)j * w_out, b = a + w_out;
+	struct resample r = { src, dst };
 
-		for (__u32 i = (a - t->from) / t->w; i < t->nb; i++) {
-			__u64 bs = t->from + (__u64)i * t->w, be = bs + t->w;
-			double frac;
-
-			if (bs >= b)
-				break;
-			frac = (double)((be < b ? be : b) - (bs > a ? bs : a)) / (double)t->w;
-			dst[j].depth_ns += (__u64)((double)src[i].depth_ns * frac + 0.5);
-			dst[j].ns += (__u64)((double)src[i].ns * frac + 0.5);
-		}
-	}
+	for_overlaps(t, cols, w_out, queue_part, &r);
 }
 
 /*
