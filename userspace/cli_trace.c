@@ -215,7 +215,7 @@ static int track_existing(struct session *s, pid_t pid)
 }
 
 /* At the end of -p: counters of the threads still alive. */
-static void read_final_counters(struct session *s, pid_t pid)
+static void read_final_counters(struct session *s)
 {
 	for (__u32 i = 0; i < s->ti.nr_tasks; i++) {
 		struct sl_task_info *t = &s->ti.tasks[i];
@@ -223,7 +223,6 @@ static void read_final_counters(struct session *s, pid_t pid)
 		if (!(t->flags & SL_TASKF_EXITED) && !t->proc.valid)
 			kstat__read((pid_t)t->tgid, (pid_t)t->pid, &t->proc);
 	}
-	(void)pid;
 }
 
 static int exit_code_of(int status)
@@ -327,7 +326,7 @@ static int trace_pid(struct session *s, pid_t pid, unsigned long long duration_n
 			break;
 	}
 	close(pidfd);
-	read_final_counters(s, pid);
+	read_final_counters(s);
 	return 0;
 }
 
