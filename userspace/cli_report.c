@@ -11,6 +11,7 @@
 #include "log.h"
 #include "present.h"
 #include "session.h"
+#include "tracefile.h"
 
 static const char report_usage[] =
 "usage: schedlab report TRACE [--json|--csv|--csv-table NAME] [--timeline] [--perfetto F] [--html F]\n"
@@ -39,19 +40,22 @@ static const char dump_usage[] =
 /* Replays a file into a presenter and prints.  Shared by report/timeline. */
 static int present_file(const char *path, struct present_opts *po)
 {
-	struct sl_trace_info ti = { 0 }, probe = { 0 };
+	struct sl_trace_info ti = { 0 };
+	struct tracefile_reader *r;
 	struct presenter *pr = NULL;
 	char err[256];
 	int ret = 1;
 
-	/* The presenter wants the trace-wide info before the first event. */
-	if (replay_file(path, &probe, NULL, NULL, err, sizeof(err))) {
+	/* header and footer first: the presenter wants the trace-wide info */
+	if (tracefile__open(path, &ti, &r, err, sizeof(err))) {
 		pr_err("%s: %s", path, err);
 		return 1;
 	}
-	if (presenter__new(po, &probe, &pr))
+	if (presenter__new(po, &ti, &pr)) {
+		tracefile__close(r);
 		goto out;
-	if (replay_file(path, &ti, presenter__sink, pr, err, sizeof(err))) {
+	}
+	if (replay_events(r, presenter__sink, pr, err, sizeof(err))) {
 		pr_err("%s: %s", path, err);
 		goto out;
 	}
@@ -59,7 +63,6 @@ static int present_file(const char *path, struct present_opts *po)
 out:
 	presenter__free(pr);
 	sl_trace_info__free(&ti);
-	sl_trace_info__free(&probe);
 	return ret;
 }
 
@@ -211,7 +214,8 @@ static int dump_event(const struct sl_event *e, void *ctx)
 
 int cmd_dump(int argc, char **argv)
 {
-	struct sl_trace_info ti = { 0 }, probe = { 0 };
+	struct sl_trace_info ti = { 0 };
+	struct tracefile_reader *r;
 	char err[256];
 	int ret;
 
@@ -221,18 +225,17 @@ int cmd_dump(int argc, char **argv)
 	}
 	if (argc != 2)
 		return usage_error("dump", "expected exactly one trace file");
-	if (replay_file(argv[1], &probe, NULL, NULL, err, sizeof(err))) {
+	if (tracefile__open(argv[1], &ti, &r, err, sizeof(err))) {
 		pr_err("%s: %s", argv[1], err);
 		return 1;
 	}
 	printf("# schedlab trace v%u, %u CPUs, kernel %s, probes %s, %llu events\n# command: %s\n",
-	       probe.version, probe.ncpu, probe.kernel, probe.probe_mode,
-	       (unsigned long long)probe.nr_events, probe.cmdline);
-	ret = replay_file(argv[1], &ti, dump_event, &probe, err, sizeof(err));
+	       ti.version, ti.ncpu, ti.kernel, ti.probe_mode, (unsigned long long)ti.nr_events,
+	       ti.cmdline);
+	ret = replay_events(r, dump_event, &ti, err, sizeof(err));
 	if (ret)
 		pr_err("%s: %s", argv[1], err);
 	sl_trace_info__free(&ti);
-	sl_trace_info__free(&probe);
 	return ret;
 }
 

@@ -195,16 +195,13 @@ void session__free(struct session *s)
 	free(s);
 }
 
-int replay_file(const char *path, struct sl_trace_info *ti,
-		sl_event_fn fn, void *ctx, char *err, size_t errlen)
+int replay_events(struct tracefile_reader *r, sl_event_fn fn, void *ctx,
+		  char *err, size_t errlen)
 {
-	struct tracefile_reader *r;
 	struct sl_event e;
 	int ret, sink_err = 0;
 
-	if (tracefile__open(path, ti, &r, err, errlen))
-		return 1;
-	while ((ret = tracefile__next(r, &e)) == 1 && fn) {
+	while ((ret = tracefile__next(r, &e)) == 1) {
 		sink_err = fn(&e, ctx);
 		if (sink_err)
 			break;

@@ -55,8 +55,13 @@ int  session__close(struct session *s);
 /* Detaches the probes; ti stays valid until session__free. */
 void session__free(struct session *s);
 
-/* Replays a trace file into sinks; fills ti.  0, or 1 with err set. */
-int  replay_file(const char *path, struct sl_trace_info *ti,
-		 sl_event_fn fn, void *ctx, char *err, size_t errlen);
+struct tracefile_reader;
+/*
+ * Feeds every event of an opened trace (tracefile__open, which already
+ * filled the trace-wide info) to fn, then closes the reader.  0, or 1
+ * with a one-line reason in err.
+ */
+int  replay_events(struct tracefile_reader *r, sl_event_fn fn, void *ctx,
+		   char *err, size_t errlen);
 
 #endif
