@@ -82,11 +82,10 @@ static int on_record(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-static int load(struct tracer *t, enum tracer_mode mode, __u32 ring_bytes)
+static int load(struct tracer *t, enum tracer_mode mode)
 {
 	int err;
 
-	(void)ring_bytes;
 	t->skel = schedlab_bpf__open();
 	if (!t->skel)
 		return -errno;
@@ -154,11 +153,11 @@ int tracer__open(const struct tracer_opts *o, struct tracer **out)
 
 	/* Detect, don't assume: tp_btf first, raw_tp when it does not load. */
 	t->mode = mode == TRACER_RAW_TP ? TRACER_RAW_TP : TRACER_TP_BTF;
-	err = load(t, t->mode, ring_bytes);
+	err = load(t, t->mode);
 	if (err && mode == TRACER_AUTO) {
 		pr_info("tp_btf programs did not load (%s); using raw_tp", strerror(-err));
 		t->mode = TRACER_RAW_TP;
-		err = load(t, t->mode, ring_bytes);
+		err = load(t, t->mode);
 	}
 	if (err) {
 		pr_err("cannot load the BPF probes: %s (run 'schedlab check')", strerror(-err));
