@@ -43,16 +43,20 @@ BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) $(BPF_INCLUDES)
 
 BPF_SRCS   := $(wildcard bpf/*.bpf.c)
 SKELS      := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.skel.h,$(BPF_SRCS))
-USER_SRCS  := $(wildcard userspace/*.c)
-CORE_SRCS  := $(filter-out userspace/main.c,$(USER_SRCS))
+# One folder per stage of the data flow (docs/design.md); the Makefile
+# takes every source of each.  main.c is the only file outside the library.
+STAGES     := util lab trace format analysis output cli
+USER_SRCS  := $(foreach d,$(STAGES),$(wildcard userspace/$(d)/*.c))
+CORE_SRCS  := $(filter-out userspace/cli/main.c,$(USER_SRCS))
 CORE_OBJS  := $(patsubst userspace/%.c,$(OUTPUT)/user/%.o,$(CORE_SRCS))
-MAIN_OBJ   := $(OUTPUT)/user/main.o
+MAIN_OBJ   := $(OUTPUT)/user/cli/main.o
 CORE_LIB   := $(OUTPUT)/libschedlab.a
-UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
+UNIT_SRCS  := $(wildcard tests/unit/*/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/unit/%,$(UNIT_SRCS))
 INTEG_SRCS := $(wildcard tests/integration/test_*.c)
 INTEG_BINS := $(patsubst tests/integration/%.c,$(OUTPUT)/tests/integration/%,$(INTEG_SRCS))
-TEST_HELPERS := $(patsubst tests/helpers/%.c,$(OUTPUT)/tests/helpers/%,$(wildcard tests/helpers/*.c))
+# Only the tracer includes the skeleton: a probe edit rebuilds it alone.
+SKEL_USERS := $(OUTPUT)/user/trace/tracer.o
 
 .DELETE_ON_ERROR:
 .SECONDARY:
@@ -66,7 +70,7 @@ deps:
 schedlab: $(OUTPUT)/schedlab
 	$(Q)ln -sf $(OUTPUT)/schedlab schedlab
 
-$(OUTPUT) $(OUTPUT)/user $(OUTPUT)/tests/unit $(OUTPUT)/tests/integration $(OUTPUT)/tests/helpers:
+$(OUTPUT):
 	$(Q)mkdir -p $@
 
 $(OUTPUT)/vmlinux.h: | $(OUTPUT)
@@ -84,9 +88,11 @@ $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< > $@
 
-# Every userspace object may include a skeleton: generate them first.
-$(OUTPUT)/user/%.o: userspace/%.c $(SKELS) | $(OUTPUT)/user
+$(SKEL_USERS): $(SKELS)
+
+$(OUTPUT)/user/%.o: userspace/%.c
 	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
 $(CORE_LIB): $(CORE_OBJS)
@@ -97,19 +103,12 @@ $(OUTPUT)/schedlab: $(MAIN_OBJ) $(CORE_LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-$(OUTPUT)/tests/unit/%: tests/unit/%.c $(CORE_LIB) | $(OUTPUT)/tests/unit
+$(OUTPUT)/tests/%: tests/%.c $(CORE_LIB)
 	$(call msg,CC-TEST,$@)
-	$(Q)$(CC) $(CFLAGS) -Itests $< $(CORE_LIB) $(LDFLAGS) $(LDLIBS) -lcriterion -o $@
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -Itests -Itests/unit $< $(CORE_LIB) $(LDFLAGS) $(LDLIBS) -lcriterion -o $@
 
-$(OUTPUT)/tests/integration/%: tests/integration/%.c $(CORE_LIB) | $(OUTPUT)/tests/integration
-	$(call msg,CC-TEST,$@)
-	$(Q)$(CC) $(CFLAGS) -Itests $< $(CORE_LIB) $(LDFLAGS) $(LDLIBS) -lcriterion -o $@
-
-$(OUTPUT)/tests/helpers/%: tests/helpers/%.c | $(OUTPUT)/tests/helpers
-	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $< $(LDFLAGS) -o $@
-
-tests: $(UNIT_BINS) $(INTEG_BINS) $(TEST_HELPERS)
+tests: $(UNIT_BINS) $(INTEG_BINS)
 
 # Criterion prints its own "Synthesis:" line per binary; run-tests adds the
 # total and fails when any binary fails.
@@ -119,9 +118,8 @@ check-unit: all $(UNIT_BINS)
 check-san:
 	$(Q)$(MAKE) --no-print-directory SAN=1 check-unit
 
-check-integration: all $(INTEG_BINS) $(TEST_HELPERS)
-	$(Q)SCHEDLAB=$(abspath $(OUTPUT)/schedlab) HELPERS=$(abspath $(OUTPUT)/tests/helpers) \
-		sh scripts/run-tests integration $(INTEG_BINS)
+check-integration: all $(INTEG_BINS)
+	$(Q)SCHEDLAB=$(abspath $(OUTPUT)/schedlab) sh scripts/run-tests integration $(INTEG_BINS)
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory all
@@ -140,4 +138,4 @@ install: all
 clean:
 	rm -rf .output .output-san schedlab
 
--include $(wildcard $(OUTPUT)/user/*.d $(OUTPUT)/tests/*/*.d)
+-include $(wildcard $(OUTPUT)/user/*/*.d $(OUTPUT)/tests/*/*.d $(OUTPUT)/tests/*/*/*.d)

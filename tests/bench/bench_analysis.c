@@ -21,8 +21,8 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#include "analysis.h"
-#include "analysis_result.h"
+#include "analysis/analysis.h"
+#include "analysis/analysis_result.h"
 
 #define NCPU	8
 #define NTASKS	32

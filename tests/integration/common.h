@@ -13,9 +13,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
-#include "check.h"
-#include "kstat.h"
-#include "session.h"
+#include "trace/check.h"
+#include "trace/kstat.h"
+#include "trace/session.h"
 
 #define MAX_TEST_TASKS 8
 

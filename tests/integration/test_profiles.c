@@ -7,10 +7,10 @@
 #include <dirent.h>
 #include <pthread.h>
 #include <signal.h>
-#include "analysis_result.h"
+#include "analysis/analysis_result.h"
 #include "common.h"
 #include "procfs.h"
-#include "run.h"
+#include "trace/run.h"
 
 struct profile_run {
 	struct run_result rr;

@@ -9,7 +9,7 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include "event.h"
+#include "format/event.h"
 
 struct evbuf {
 	struct sl_event *ev;

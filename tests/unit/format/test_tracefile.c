@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "format/tracefile.h"
+
+static char path[64];
+
+static void setup(void)
+{
+	int fd;
+
+	strcpy(path, "/tmp/sl-tracefile-XXXXXX");
+	fd = mkstemp(path);
+	cr_assert_geq(fd, 0);
+	close(fd);
+}
+
+static void teardown(void)
+{
+	unlink(path);
+}
+
+TestSuite(tracefile, .init = setup, .fini = teardown);
+
+/* One event of every type, with awkward values. */
+static int make_events(struct sl_event *ev, int max)
+{
+	int n = 0;
+	__u64 ts = 5000000000ull;
+
+	for (int type = SL_EV_SWITCH; type < SL_EV_TYPE_MAX && n < max; type++) {
+		struct sl_event *e = &ev[n++];
+
+		memset(e, 0, sizeof(*e));
+		ts += (__u64)type * 977;
+		e->ts = ts;
+		e->type = (__u8)type;
+		e->cpu = (__u16)(type % 3 == 0 ? 9 : type % 2);	/* CPU 9 takes the long form */
+		e->pid = 4000000u + (__u32)type;
+		e->flags = (__u8)(0x35 + type);
+		switch (type) {
+		case SL_EV_SWITCH:
+			e->sw.next = 0;
+			e->sw.nr_syscall = SL_NO_SYSCALL;
+			e->sw.state = 0x102;
+			e->sw.prev_runtime = 123456789012345ull;
+			break;
+		case SL_EV_COMM:
+			memcpy(e->comm.comm, "consumer-15xyz", 14);
+			break;
+		case SL_EV_EXIT:
+			e->exit.tgid = e->pid;
+			e->exit.exit_code = -9;
+			break;
+		case SL_EV_KSTAT:
+			e->kstat.nvcsw = 0xffffffffu;
+			e->kstat.nr_migrations = 1ull << 40;
+			break;
+		default:
+			e->wk.wakee = 77;	/* overlaps the first payload word of each kind */
+			e->wk.target_cpu = 1;
+			e->wk.wakee_tgid = e->type == SL_EV_WAKING ? 77 : 0;
+			break;
+		}
+	}
+	return n;
+}
+
+static void write_trace(const struct sl_event *ev, int n, struct sl_trace_info *ti)
+{
+	struct tracefile_writer *w;
+
+	cr_assert_eq(tracefile__create(path, ti, &w), 0);
+	for (int i = 0; i < n; i++)
+		cr_assert_eq(tracefile__write(w, &ev[i]), 0);
+	cr_assert_eq(tracefile__finish(w, ti), 0);
+}
+
+static void fill_info(struct sl_trace_info *ti, struct sl_cpu_stats *cpus)
+{
+	struct sl_task_info *t;
+
+	memset(ti, 0, sizeof(*ti));
+	ti->ncpu = 2;
+	ti->start_ts = 100;
+	ti->end_ts = 900000;
+	strcpy(ti->kernel, "6.1.0-test");
+	strcpy(ti->probe_mode, "tp_btf");
+	ti->cmdline = strdup("perf bench sched pipe");
+	ti->config = strdup("[workload]\ncapacity = 8\n");
+	ti->cpus = cpus;
+	cpus[0].lost = 3;
+	cpus[1].idle_ns = 42;
+	t = sl_trace_info__add_task(ti, 1234);
+	strcpy(t->comm, "producer-0");
+	t->proc.valid = true;
+	t->proc.nvcsw = 17;
+	t->proc.sum_exec_runtime_ns = 99;
+	t->exit_status = 9;
+}
+
+Test(tracefile, every_event_type_round_trips)
+{
+	struct sl_event ev[32], got;
+	struct sl_cpu_stats cpus[2] = { 0 };
+	struct sl_trace_info ti, back;
+	struct tracefile_reader *r;
+	char err[128];
+	int n = make_events(ev, 32), i = 0, ret;
+
+	fill_info(&ti, cpus);
+	write_trace(ev, n, &ti);
+	cr_assert_eq(tracefile__open(path, &back, &r, err, sizeof(err)), 0, "%s", err);
+	while ((ret = tracefile__next(r, &got)) == 1) {
+		cr_assert_lt(i, n);
+		cr_assert_eq(memcmp(&got, &ev[i], sizeof(got)), 0, "event %d (%s) differs", i,
+			     sl_event_type_name(ev[i].type));
+		i++;
+	}
+	cr_assert_eq(ret, 0, "%s", tracefile__error(r));
+	cr_assert_eq(i, n);
+	cr_assert_eq(back.ncpu, 2);
+	cr_assert_eq(back.end_ts, 900000);
+	cr_assert_eq(back.nr_events, (__u64)n);
+	cr_assert_str_eq(back.kernel, "6.1.0-test");
+	cr_assert_str_eq(back.cmdline, "perf bench sched pipe");
+	cr_assert_str_eq(back.config, "[workload]\ncapacity = 8\n");
+	cr_assert_eq(back.cpus[0].lost, 3);
+	cr_assert_eq(back.cpus[1].idle_ns, 42);
+	cr_assert_eq(sl_trace_info__lost(&back), 3);
+	cr_assert_eq(back.nr_tasks, 1);
+	cr_assert_str_eq(back.tasks[0].comm, "producer-0");
+	cr_assert(back.tasks[0].proc.valid);
+	cr_assert_eq(back.tasks[0].proc.nvcsw, 17);
+	cr_assert_eq(back.tasks[0].exit_status, 9);
+	tracefile__close(r);
+	sl_trace_info__free(&back);
+	ti.cpus = NULL;
+	sl_trace_info__free(&ti);
+}
+
+/* Many blocks, and the size the design promises: <= 16 bytes an event. */
+Test(tracefile, many_blocks_and_compact)
+{
+	struct sl_cpu_stats cpus[2] = { 0 };
+	struct tracefile_writer *w;
+	struct tracefile_reader *r;
+	struct sl_trace_info ti, back;
+	struct sl_event e = { 0 }, got;
+	const int n = 300000;
+	char err[128];
+	long size;
+	FILE *f;
+	int count = 0;
+
+	fill_info(&ti, cpus);
+	cr_assert_eq(tracefile__create(path, &ti, &w), 0);
+	for (int i = 0; i < n; i++) {
+		e.ts = 1000000000ull + (__u64)i * 2500;
+		e.cpu = i & 1;
+		if (i % 2) {
+			e.type = SL_EV_SWITCH;
+			e.flags = SL_SWF_PREV_TRACKED | SL_SWF_VOLUNTARY | SL_R_SLEEP;
+			e.pid = 210000 + (i & 3);
+			e.sw.next = 0;
+			e.sw.nr_syscall = 0;
+			e.sw.state = 1;
+			e.sw.prev_runtime = 1000000ull * (__u64)i;
+		} else {
+			e.type = SL_EV_WAKING;
+			e.flags = SL_WKF_WAKEE_TRACKED;
+			e.pid = 210001;
+			memset(&e.wk, 0, sizeof(e.wk));
+			e.wk.wakee = 210002;
+			e.wk.target_cpu = 1;
+			e.wk.wakee_tgid = 210002;
+		}
+		cr_assert_eq(tracefile__write(w, &e), 0);
+	}
+	cr_assert_eq(tracefile__finish(w, &ti), 0);
+	f = fopen(path, "rb");
+	fseek(f, 0, SEEK_END);
+	size = ftell(f);
+	fclose(f);
+	cr_expect_leq((double)size / n, 16.0, "%.2f bytes per event", (double)size / n);
+
+	cr_assert_eq(tracefile__open(path, &back, &r, err, sizeof(err)), 0, "%s", err);
+	while (tracefile__next(r, &got) == 1)
+		count++;
+	cr_assert_eq(count, n);
+	tracefile__close(r);
+	sl_trace_info__free(&back);
+	ti.cpus = NULL;
+	sl_trace_info__free(&ti);
+}
+
+/* Arrays, not pointers: Criterion copies parameters into its workers. */
+struct bad_file {
+	char what[24];
+	long keep;		/* bytes of a good trace to keep; -1 = write `bytes` */
+	char bytes[32];
+	char error[32];		/* expected start of the message */
+};
+
+static struct bad_file bad_files[] = {
+	{ "empty", -1, "", "empty" },
+	{ "foreign", -1, "#!/bin/sh\necho hello\n", "not a schedlab trace" },
+	{ "header cut", 20, "", "truncated" },
+	{ "no footer", 400, "", "truncated" },
+	{ "last byte missing", -2, "", "truncated" },
+};
+
+ParameterizedTestParameters(tracefile, rejects_bad_files)
+{
+	return cr_make_param_array(struct bad_file, bad_files, sizeof(bad_files) / sizeof(bad_files[0]));
+}
+
+ParameterizedTest(struct bad_file *b, tracefile, rejects_bad_files)
+{
+	struct sl_cpu_stats cpus[2] = { 0 };
+	struct sl_trace_info ti, back;
+	struct tracefile_reader *r = NULL;
+	struct sl_event ev[32];
+	char err[128] = "";
+
+	if (b->keep == -1) {
+		FILE *f = fopen(path, "wb");
+
+		fputs(b->bytes, f);
+		fclose(f);
+	} else {
+		long size;
+		FILE *f;
+
+		fill_info(&ti, cpus);
+		write_trace(ev, make_events(ev, 32), &ti);
+		ti.cpus = NULL;
+		sl_trace_info__free(&ti);
+		f = fopen(path, "rb");
+		fseek(f, 0, SEEK_END);
+		size = ftell(f);
+		fclose(f);
+		cr_assert_eq(truncate(path, b->keep == -2 ? size - 1 : b->keep), 0);
+	}
+	cr_assert_neq(tracefile__open(path, &back, &r, err, sizeof(err)), 0, "%s accepted", b->what);
+	cr_assert_null(r);
+	cr_assert_eq(strncmp(err, b->error, strlen(b->error)), 0, "%s: got '%s'", b->what, err);
+	cr_assert_null(strchr(err, '\n'), "error is one line");
+}
+
+/* A flipped byte inside an event block is caught, not decoded into garbage. */
+Test(tracefile, corrupt_block_is_an_error)
+{
+	struct sl_cpu_stats cpus[2] = { 0 };
+	struct sl_trace_info ti, back;
+	struct tracefile_reader *r;
+	struct sl_event ev[32], got;
+	char err[128];
+	long events_at;
+	FILE *f;
+	int ret;
+
+	fill_info(&ti, cpus);
+	write_trace(ev, make_events(ev, 32), &ti);
+	ti.cpus = NULL;
+	sl_trace_info__free(&ti);
+	cr_assert_eq(tracefile__open(path, &back, &r, err, sizeof(err)), 0);
+	tracefile__close(r);
+	/* header: 8 + 4 + 4 + 8 + 8 + 65 + 16 + (4 + cmdline) + (4 + config) */
+	events_at = 8 + 4 + 4 + 8 + 8 + 65 + 16 + 4 + (long)strlen(back.cmdline) + 4 +
+		    (long)strlen(back.config);
+	sl_trace_info__free(&back);
+	f = fopen(path, "r+b");
+	fseek(f, events_at, SEEK_SET);
+	fputc('X', f);		/* the block magic */
+	fclose(f);
+	cr_assert_eq(tracefile__open(path, &back, &r, err, sizeof(err)), 0);
+	ret = tracefile__next(r, &got);
+	cr_assert_lt(ret, 0);
+	cr_assert_neq(strstr(tracefile__error(r), "corrupt"), NULL);
+	tracefile__close(r);
+	sl_trace_info__free(&back);
+}

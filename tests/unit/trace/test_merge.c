@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <criterion/criterion.h>
+#include <string.h>
+#include "trace/merge.h"
+
+struct collected {
+	__u64 ts[64];
+	__u32 pid[64];
+	int n;
+};
+
+static int collect(const struct sl_event *e, void *ctx)
+{
+	struct collected *c = ctx;
+
+	cr_assert_lt(c->n, 64);
+	c->ts[c->n] = e->ts;
+	c->pid[c->n] = e->pid;
+	c->n++;
+	return 0;
+}
+
+static void push(struct merge *m, __u16 cpu, __u64 ts, __u32 pid)
+{
+	struct sl_event e = { .ts = ts, .cpu = cpu, .pid = pid, .type = SL_EV_SWITCH };
+
+	cr_assert_eq(merge__push(m, &e), 0);
+}
+
+Test(merge, interleaves_cpus_in_time_order)
+{
+	struct collected c = { 0 };
+	struct merge *m;
+
+	cr_assert_eq(merge__new(3, &m), 0);
+	push(m, 0, 10, 1);
+	push(m, 0, 30, 2);
+	push(m, 1, 20, 3);
+	push(m, 2, 5, 4);
+	push(m, 1, 40, 5);
+	cr_assert_eq(merge__flush(m, collect, &c), 0);
+	cr_assert_eq(c.n, 5);
+	__u64 want[] = { 5, 10, 20, 30, 40 };
+	for (int i = 0; i < 5; i++)
+		cr_assert_eq(c.ts[i], want[i], "position %d: %llu", i, (unsigned long long)c.ts[i]);
+	merge__free(m);
+}
+
+Test(merge, watermark_holds_back_newer_records)
+{
+	struct collected c = { 0 };
+	struct merge *m;
+
+	cr_assert_eq(merge__new(2, &m), 0);
+	push(m, 0, 10, 1);
+	push(m, 1, 25, 2);
+	push(m, 0, 50, 3);
+	cr_assert_eq(merge__drain(m, 30, collect, &c), 0);
+	cr_assert_eq(c.n, 2);
+	cr_assert_eq(merge__pending(m), 1);
+	/* a late CPU 1 record still before the held one comes out in order */
+	push(m, 1, 40, 4);
+	cr_assert_eq(merge__flush(m, collect, &c), 0);
+	cr_assert_eq(c.n, 4);
+	cr_assert_eq(c.ts[2], 40);
+	cr_assert_eq(c.ts[3], 50);
+	cr_assert_eq(merge__late(m), 0);
+	merge__free(m);
+}
+
+/* A record out of order within one CPU (probe interrupted) is sorted in. */
+Test(merge, sorts_within_a_cpu)
+{
+	struct collected c = { 0 };
+	struct merge *m;
+
+	cr_assert_eq(merge__new(1, &m), 0);
+	push(m, 0, 10, 1);
+	push(m, 0, 30, 2);
+	push(m, 0, 20, 3);
+	cr_assert_eq(merge__flush(m, collect, &c), 0);
+	cr_assert_eq(c.pid[0], 1);
+	cr_assert_eq(c.pid[1], 3);
+	cr_assert_eq(c.pid[2], 2);
+	merge__free(m);
+}
+
+/* Behind the released time: clamped, counted, never dropped. */
+Test(merge, late_records_are_clamped_and_counted)
+{
+	struct collected c = { 0 };
+	struct merge *m;
+
+	cr_assert_eq(merge__new(2, &m), 0);
+	push(m, 0, 100, 1);
+	cr_assert_eq(merge__drain(m, 100, collect, &c), 0);
+	push(m, 1, 60, 2);
+	cr_assert_eq(merge__flush(m, collect, &c), 0);
+	cr_assert_eq(c.n, 2);
+	cr_assert_eq(c.ts[1], 100);
+	cr_assert_eq(merge__late(m), 1);
+	merge__free(m);
+}
+
+static __u64 last_ts;
+static int nr_checked;
+
+static int check_order(const struct sl_event *e, void *ctx)
+{
+	(void)ctx;
+	cr_assert_geq(e->ts, last_ts);
+	last_ts = e->ts;
+	nr_checked++;
+	return 0;
+}
+
+/* Queues grow past their first allocation without reordering. */
+Test(merge, grows)
+{
+	struct merge *m;
+
+	cr_assert_eq(merge__new(2, &m), 0);
+	for (int i = 0; i < 5000; i++)
+		push(m, (__u16)(i & 1), (__u64)i * 3, (__u32)i);
+	cr_assert_eq(merge__flush(m, check_order, NULL), 0);
+	cr_assert_eq(nr_checked, 5000);
+	merge__free(m);
+}

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One streaming pass over the time-ordered event stream: task states,
+ * per-CPU occupancy, metrics and the queue diagnosis.  Memory is bounded by
+ * the number of tasks, CPUs and items in flight, never by trace length.
+ * Prints nothing: output/ formats struct sl_result.
+ */
+#ifndef SL_ANALYSIS_H
+#define SL_ANALYSIS_H
+
+#include "format/event.h"
+
+/* What a task is doing over an interval. */
+enum sl_task_state {
+	SL_TS_RUNNING = 0,
+	SL_TS_RUNNABLE_WAKEUP,	/* woken, waiting for a CPU */
+	SL_TS_RUNNABLE_PREEMPT,	/* preempted (or yielded), waiting for a CPU */
+	SL_TS_IO,		/* blocked on disk I/O (D + iowait) */
+	SL_TS_QFULL,		/* producer blocked: queue full */
+	SL_TS_QEMPTY,		/* consumer blocked: queue empty */
+	SL_TS_LOCK,		/* blocked on the queue lock */
+	SL_TS_SLEEP,		/* S: sleep, other blocking syscall */
+	SL_TS_OTHER,		/* D without iowait, stopped, ... */
+	SL_TS_MAX,
+};
+
+const char *sl_task_state_name(enum sl_task_state s);
+
+/* Occupant of a CPU over an interval, when it is not a traced task. */
+#define SL_OCC_IDLE	0u		/* the idle task */
+#define SL_OCC_OTHER	0xffffffffu	/* some untraced task */
+
+enum sl_interval_kind {
+	SL_IV_TASK = 1,		/* pid was in `state` (on `cpu` if RUNNING) */
+	SL_IV_CPU,		/* `cpu` was held by pid (a traced task, or SL_OCC_*) */
+};
+
+struct sl_interval {
+	__u64 start, end;	/* BOOTTIME ns, start < end */
+	__u32 pid;
+	__u16 cpu;		/* 0xffff when not on a CPU */
+	__u8 kind;		/* enum sl_interval_kind */
+	__u8 state;		/* enum sl_task_state, SL_IV_TASK only */
+};
+
+/* Called for every closed interval, in order of their end times. */
+typedef void (*sl_interval_fn)(const struct sl_interval *iv, void *ctx);
+
+struct analysis;
+struct sl_result;	/* defined in analysis_result.h */
+
+int  analysis__new(__u32 ncpu, struct analysis **out);
+void analysis__on_interval(struct analysis *a, sl_interval_fn fn, void *ctx);
+int  analysis__feed(struct analysis *a, const struct sl_event *e);
+/* Closes open intervals at ti->end_ts and computes every metric. */
+int  analysis__finish(struct analysis *a, const struct sl_trace_info *ti);
+const struct sl_result *analysis__result(const struct analysis *a);
+void analysis__free(struct analysis *a);
+/*
+ * Optional, before the first event: where the trace began (ti->start_ts),
+ * so each CPU's first interval starts there and not at the first event.
+ */
+void analysis__set_start(struct analysis *a, __u64 start_ts);
+
+#endif

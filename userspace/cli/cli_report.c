@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Commands that read a recorded trace, and the machine check. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "trace/check.h"
+#include "cli.h"
+#include "util/log.h"
+#include "output/present.h"
+#include "trace/session.h"
+#include "format/tracefile.h"
+
+static const char report_usage[] =
+"usage: schedlab report TRACE [--json|--csv|--csv-table NAME] [--timeline] [--perfetto F] [--html F]\n"
+"\n"
+"Reports on a trace recorded with -o: the same report `run` and `trace`\n"
+"print live.  A truncated, empty or foreign file is refused (exit 1).\n"
+"--csv prints the per-process table; --csv-table NAME one of tasks, roles,\n"
+"cpus, levels, queues, wakeups, migrations, intervals.\n";
+
+static const char timeline_usage[] =
+"usage: schedlab timeline TRACE [--ascii] [--perfetto F] [--html F]\n"
+"                               [--by cpu|task] [--from T] [--to T] [--cpus LIST]\n"
+"\n"
+"Per-core timelines of a recorded trace.  --ascii (the default when no file\n"
+"is asked for) draws two maps in the terminal: one lane per CPU (who held\n"
+"it), then one lane per task (its state), each with the queue depth\n"
+"underneath; --by cpu or --by task draws only one.  --from/--to zoom\n"
+"(times from the start of the trace: 1.5, 200ms, 2s).  --perfetto writes a\n"
+"trace for ui.perfetto.dev, --html a self-contained page for a browser.\n";
+
+static const char dump_usage[] =
+"usage: schedlab dump TRACE\n"
+"\n"
+"Prints every event of a trace, one per line, in time order.\n";
+
+/* Replays a file into a presenter and prints.  Shared by report/timeline. */
+static int present_file(const char *path, struct present_opts *po)
+{
+	struct sl_trace_info ti = { 0 };
+	struct tracefile_reader *r;
+	struct presenter *pr = NULL;
+	char err[256];
+	int ret = 1;
+
+	/* header and footer first: the presenter wants the trace-wide info */
+	if (tracefile__open(path, &ti, &r, err, sizeof(err))) {
+		pr_err("%s: %s", path, err);
+		return 1;
+	}
+	if (presenter__new(po, &ti, &pr)) {
+		tracefile__close(r);
+		goto out;
+	}
+	if (replay_events(r, presenter__sink, pr, err, sizeof(err))) {
+		pr_err("%s: %s", path, err);
+		goto out;
+	}
+	ret = presenter__finish(pr, &ti, stdout) ? 1 : 0;
+out:
+	presenter__free(pr);
+	sl_trace_info__free(&ti);
+	return ret;
+}
+
+int cmd_report(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		PRESENT_LONG_OPTIONS,
+		{ 0 },
+	};
+	struct present_opts po = { 0 };
+	int opt;
+
+	present_tty_defaults(&po);
+	optind = 1;
+	opterr = 0;	/* one line of our own instead of getopt's */
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (present_option(opt, optarg, &po))
+			continue;
+		if (opt == 'h') {
+			fputs(report_usage, stdout);
+			return 0;
+		}
+		return bad_option("report", argv, "h");
+	}
+	if (optind != argc - 1)
+		return usage_error("report", "expected exactly one trace file");
+	if (check_csv_table("report", &po))
+		return 2;
+	return present_file(argv[optind], &po);
+}
+
+int cmd_timeline(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "ascii", no_argument, NULL, 'a' },
+		{ "perfetto", required_argument, NULL, 'P' },
+		{ "html", required_argument, NULL, 'H' },
+		{ "by", required_argument, NULL, 'b' },
+		{ "from", required_argument, NULL, 'f' },
+		{ "to", required_argument, NULL, 't' },
+		{ "cpus", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct present_opts po = { .format = PRESENT_NONE };
+	unsigned long long ns;
+	bool ascii = false;
+	int opt;
+
+	present_tty_defaults(&po);
+	optind = 1;
+	opterr = 0;	/* one line of our own instead of getopt's */
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'a':
+			ascii = true;
+			break;
+		case 'P':
+			po.perfetto_path = optarg;
+			break;
+		case 'H':
+			po.html_path = optarg;
+			break;
+		case 'b':
+			if (strcmp(optarg, "cpu") && strcmp(optarg, "task"))
+				return usage_error("timeline", "--by: expected cpu or task, got '%s'", optarg);
+			po.map = !strcmp(optarg, "task") ? PRESENT_MAP_TASK : PRESENT_MAP_CPU;
+			break;
+		case 'f':
+		case 't':
+			if (parse_duration_ns(optarg, &ns))
+				return usage_error("timeline", "--%s: expected a time such as 1.5, 200ms or 2s, got '%s'",
+						   opt == 'f' ? "from" : "to", optarg);
+			if (opt == 'f')
+				po.from_ns = ns;
+			else
+				po.to_ns = ns;
+			break;
+		case 'c':
+			po.cpus = optarg;
+			break;
+		case 'h':
+			fputs(timeline_usage, stdout);
+			return 0;
+		default:
+			return bad_option("timeline", argv, "h");
+		}
+	}
+	if (optind != argc - 1)
+		return usage_error("timeline", "expected exactly one trace file");
+	if (po.to_ns && po.to_ns <= po.from_ns)
+		return usage_error("timeline", "--to must be later than --from");
+	po.ascii_timeline = ascii || (!po.perfetto_path && !po.html_path);
+	return present_file(argv[optind], &po);
+}
+
+static int dump_event(const struct sl_event *e, void *ctx)
+{
+	const struct sl_trace_info *ti = ctx;
+	double t = (double)(e->ts - ti->start_ts) / 1e9;
+
+	printf("%12.6f cpu%-3u %-12s pid=%-7u", t, e->cpu, sl_event_type_name(e->type), e->pid);
+	switch (e->type) {
+	case SL_EV_SWITCH:
+		printf(" next=%u reason=%s%s%s%s", e->sw.next,
+		       sl_reason_name(e->flags & SL_SWF_REASON_MASK),
+		       e->flags & SL_SWF_VOLUNTARY ? " voluntary" : "",
+		       e->flags & SL_SWF_PREV_TRACKED ? " prev-traced" : "",
+		       e->flags & SL_SWF_NEXT_TRACKED ? " next-traced" : "");
+		if (e->sw.nr_syscall != SL_NO_SYSCALL)
+			printf(" syscall=%u", e->sw.nr_syscall);
+		if (e->flags & SL_SWF_PREV_TRACKED)
+			printf(" state=0x%x runtime=%lluns", e->sw.state,
+			       (unsigned long long)e->sw.prev_runtime);
+		break;
+	case SL_EV_WAKING:
+	case SL_EV_WAKEUP_NEW:
+		printf(" wakee=%u target_cpu=%u", e->wk.wakee, e->wk.target_cpu);
+		break;
+	case SL_EV_MIGRATE:
+		printf(" from=%u to=%u", e->mig.orig_cpu, e->mig.dest_cpu);
+		break;
+	case SL_EV_FORK:
+		printf(" child=%u tgid=%u", e->fork.child, e->fork.child_tgid);
+		break;
+	case SL_EV_COMM:
+		printf(" comm=%.16s", e->comm.comm);
+		break;
+	case SL_EV_EXIT:
+		printf(" code=%d", e->exit.exit_code);
+		break;
+	case SL_EV_KSTAT:
+		printf(" nvcsw=%u nivcsw=%u migrations=%llu", e->kstat.nvcsw, e->kstat.nivcsw,
+		       (unsigned long long)e->kstat.nr_migrations);
+		break;
+	case SL_EV_KSTAT_RT:
+		printf(" sum_exec_runtime=%lluns", (unsigned long long)e->kstat_rt.sum_exec_runtime);
+		break;
+	default:
+		if (e->type >= SL_EV_Q_PUSH && e->type <= SL_EV_ITEM_DONE)
+			printf(" queue=%u item=%u depth=%u delay=%lluns", e->flags, e->q.item,
+			       e->q.depth, (unsigned long long)e->q.delay);
+		break;
+	}
+	putchar('\n');
+	return 0;
+}
+
+int cmd_dump(int argc, char **argv)
+{
+	struct sl_trace_info ti = { 0 };
+	struct tracefile_reader *r;
+	char err[256];
+	int ret;
+
+	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		fputs(dump_usage, stdout);
+		return 0;
+	}
+	if (argc != 2)
+		return usage_error("dump", "expected exactly one trace file");
+	if (tracefile__open(argv[1], &ti, &r, err, sizeof(err))) {
+		pr_err("%s: %s", argv[1], err);
+		return 1;
+	}
+	printf("# schedlab trace v%u, %u CPUs, kernel %s, probes %s, %llu events\n# command: %s\n",
+	       ti.version, ti.ncpu, ti.kernel, ti.probe_mode, (unsigned long long)ti.nr_events,
+	       ti.cmdline);
+	ret = replay_events(r, dump_event, &ti, err, sizeof(err));
+	if (ret)
+		pr_err("%s: %s", argv[1], err);
+	sl_trace_info__free(&ti);
+	return ret;
+}
+
+int cmd_check(int argc, char **argv)
+{
+	if (argc > 1) {
+		if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+			puts("usage: schedlab check\n\nSays whether this machine can trace (privileges, kernel BTF,\n"
+			     "tp_btf or raw_tp programs, uprobes) and exactly what is missing.\n"
+			     "Exit 0 only when tracing works.");
+			return 0;
+		}
+		return usage_error("check", "takes no arguments");
+	}
+	return check__run(stdout);
+}

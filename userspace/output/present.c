@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "analysis/analysis.h"
+#include "analysis/analysis_result.h"
+#include "html.h"
+#include "util/log.h"
+#include "perfetto.h"
+#include "present.h"
+#include "report.h"
+#include "timeline_ascii.h"
+
+struct presenter {
+	struct present_opts o;
+	FILE *csv_intervals;		/* --csv-table intervals: streamed rows */
+	bool csv_table_set;
+	enum report_csv_table csv_table;
+	struct analysis *a;
+	struct timeline_ascii *tl[2];	/* the CPU map, the task map */
+	FILE *pf_file;
+	struct perfetto *pf;
+	FILE *html_file;
+	struct html *html;
+	int err;
+};
+
+/* Intervals from the analysis go to the timelines that draw them. */
+static void on_interval(const struct sl_interval *iv, void *ctx)
+{
+	struct presenter *p = ctx;
+	int err = 0;
+
+	for (int i = 0; i < 2 && !err; i++)
+		if (p->tl[i])
+			err = timeline_ascii__add_interval(p->tl[i], iv);
+	if (!err && p->html)
+		err = html__add_interval(p->html, iv);
+	if (p->csv_intervals)
+		report__csv_interval(iv, p->csv_intervals);
+	if (err && !p->err)
+		p->err = err;
+}
+
+static FILE *open_output(const char *path, const char *what)
+{
+	FILE *f = fopen(path, "we");
+
+	if (!f)
+		pr_err("cannot write %s file %s: %s", what, path, strerror(errno));
+	return f;
+}
+
+int presenter__new(const struct present_opts *o, const struct sl_trace_info *ti,
+		   struct presenter **out)
+{
+	struct presenter *p = calloc(1, sizeof(*p));
+	int err;
+
+	if (!p)
+		return -ENOMEM;
+	p->o = *o;
+	if (o->format == PRESENT_CSV && o->csv_table) {
+		if (!strcmp(o->csv_table, "intervals")) {
+			p->csv_intervals = stdout;
+			report__csv_intervals_header(stdout);
+		} else if (report__csv_table_parse(o->csv_table, &p->csv_table)) {
+			free(p);
+			return -EINVAL;
+		} else {
+			p->csv_table_set = true;
+		}
+	}
+	err = analysis__new(ti->ncpu, &p->a);
+	if (err)
+		goto fail;
+	/*
+	 * Both maps by default: the CPU map shows who held each CPU, the task
+	 * map why the others were not running (queue full, I/O, ...).
+	 */
+	for (int i = 0; i < 2 && o->ascii_timeline; i++) {
+		struct timeline_opts to = {
+			.from_ns = o->from_ns, .to_ns = o->to_ns, .width = o->width,
+			.by = i ? TIMELINE_BY_TASK : TIMELINE_BY_CPU, .color = o->color, .cpus = o->cpus,
+		};
+
+		if ((i == 0 && o->map == PRESENT_MAP_TASK) || (i == 1 && o->map == PRESENT_MAP_CPU))
+			continue;
+		err = timeline_ascii__new(ti, &to, &p->tl[i]);
+		if (err) {
+			pr_err("cannot draw the timeline: %s", err == -EINVAL ?
+			       "bad --cpus list or --from/--to window" : strerror(-err));
+			goto fail;
+		}
+	}
+	if (o->perfetto_path) {
+		err = -EIO;
+		p->pf_file = open_output(o->perfetto_path, "Perfetto");
+		if (!p->pf_file || (err = perfetto__open(p->pf_file, ti, &p->pf)))
+			goto fail;
+	}
+	if (o->html_path) {
+		err = -EIO;
+		p->html_file = open_output(o->html_path, "HTML");
+		if (!p->html_file || (err = html__open(p->html_file, ti, NULL, &p->html)))
+			goto fail;
+	}
+	if (p->tl[0] || p->tl[1] || p->html || p->csv_intervals)
+		analysis__on_interval(p->a, on_interval, p);
+	*out = p;
+	return 0;
+fail:
+	presenter__free(p);
+	return err;
+}
+
+int presenter__sink(const struct sl_event *e, void *ctx)
+{
+	struct presenter *p = ctx;
+	int err = analysis__feed(p->a, e);
+
+	for (int i = 0; i < 2 && !err; i++)
+		if (p->tl[i])
+			err = timeline_ascii__add_event(p->tl[i], e);
+	if (!err && p->pf)
+		err = perfetto__add_event(p->pf, e);
+	if (!err && p->html)
+		err = html__add_event(p->html, e);
+	return err ? err : p->err;
+}
+
+/* The report's text form, for the top of the HTML page. */
+static char *summary_text(const struct sl_result *r, const struct sl_trace_info *ti)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	report__text(f, r, ti, false);
+	fclose(f);
+	return buf;
+}
+
+int presenter__finish(struct presenter *p, const struct sl_trace_info *ti, FILE *out)
+{
+	const struct sl_result *r;
+	int err;
+
+	err = analysis__finish(p->a, ti);
+	if (err) {
+		pr_err("analysis failed: %s", strerror(-err));
+		return err;
+	}
+	r = analysis__result(p->a);
+	switch (p->o.format) {
+	case PRESENT_TEXT:
+		err = report__text(out, r, ti, p->o.color);
+		break;
+	case PRESENT_JSON:
+		err = report__json(out, r, ti);
+		break;
+	case PRESENT_CSV:
+		if (p->csv_table_set)
+			err = report__csv_table(out, p->csv_table, r, ti);
+		else if (!p->csv_intervals)
+			err = report__csv(out, r, ti);
+		break;
+	case PRESENT_NONE:
+		break;
+	}
+	for (int i = 0; i < 2 && !err; i++) {
+		if (!p->tl[i])
+			continue;
+		if (p->o.format != PRESENT_NONE || (i == 1 && p->tl[0]))
+			fputc('\n', out);
+		err = timeline_ascii__print(p->tl[i], ti, out);
+	}
+	if (p->pf) {
+		int e = perfetto__close(p->pf, ti);
+
+		p->pf = NULL;
+		if (fclose(p->pf_file) && !e)
+			e = -errno;
+		p->pf_file = NULL;
+		if (e)
+			pr_err("cannot write %s: %s", p->o.perfetto_path, strerror(-e));
+		err = err ? err : e;
+	}
+	if (p->html) {
+		char *summary = summary_text(r, ti);
+		int e = html__close(p->html, ti, summary);
+
+		free(summary);
+		p->html = NULL;
+		if (fclose(p->html_file) && !e)
+			e = -errno;
+		p->html_file = NULL;
+		if (e)
+			pr_err("cannot write %s: %s", p->o.html_path, strerror(-e));
+		err = err ? err : e;
+	}
+	if (!err && p->err)
+		err = p->err;
+	return err;
+}
+
+const struct sl_result *presenter__result(const struct presenter *p)
+{
+	return analysis__result(p->a);
+}
+
+void presenter__free(struct presenter *p)
+{
+	if (!p)
+		return;
+	timeline_ascii__free(p->tl[0]);
+	timeline_ascii__free(p->tl[1]);
+	if (p->pf)
+		perfetto__close(p->pf, NULL);
+	if (p->pf_file)
+		fclose(p->pf_file);
+	if (p->html)
+		html__close(p->html, NULL, NULL);
+	if (p->html_file)
+		fclose(p->html_file);
+	analysis__free(p->a);
+	free(p);
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The report in its three forms, all from the same struct sl_result (and
+ * the trace's own info: command line, kernel, CPUs): text for people, JSON
+ * (docs/json-schema.md) and CSV for scripts.  None of them derives a
+ * metric; they only format.  Each returns 0 or -EIO when the stream failed.
+ */
+#ifndef SL_REPORT_H
+#define SL_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "analysis/analysis.h"
+#include "analysis/analysis_result.h"
+
+#define REPORT_JSON_SCHEMA_VERSION	1
+#define REPORT_WIDTH			100	/* no text line is wider */
+
+/*
+ * Top-down: summary (concurrency, parallelism, multiprogramming and what
+ * they mean), CPU use, per-role and per-process tables, wakeups and
+ * migrations, the queue section with its verdict, then the kernel
+ * cross-check and the lost-record line.  ANSI colour only when `color`.
+ */
+int report__text(FILE *f, const struct sl_result *r, const struct sl_trace_info *ti, bool color);
+
+/* One JSON object, schema_version REPORT_JSON_SCHEMA_VERSION, newline-terminated. */
+int report__json(FILE *f, const struct sl_result *r, const struct sl_trace_info *ti);
+
+/*
+ * The per-process table as CSV (header line first, times in ns).  The other
+ * tables, one CSV each, through report__csv_table().
+ */
+int report__csv(FILE *f, const struct sl_result *r, const struct sl_trace_info *ti);
+
+enum report_csv_table {
+	REPORT_CSV_TASKS = 0,	/* what report__csv writes */
+	REPORT_CSV_ROLES,
+	REPORT_CSV_CPUS,
+	REPORT_CSV_LEVELS,	/* parallelism/concurrency/multiprogramming: time per level */
+	REPORT_CSV_QUEUES,
+	REPORT_CSV_WAKEUPS,	/* waker -> wakee matrix */
+	REPORT_CSV_MIGRATIONS,	/* from -> to matrix */
+	REPORT_CSV_MAX,
+};
+
+/* "tasks", "roles", ... -> table; -EINVAL for an unknown name. */
+int report__csv_table_parse(const char *name, enum report_csv_table *t);
+int report__csv_table(FILE *f, enum report_csv_table t, const struct sl_result *r,
+		      const struct sl_trace_info *ti);
+
+/*
+ * Per-interval table, streamed: register report__csv_interval with
+ * analysis__on_interval(a, report__csv_interval, file) after writing the
+ * header.  One row per closed task-state or CPU-occupancy interval:
+ * kind,start_ns,end_ns,pid,cpu,state.
+ */
+int  report__csv_intervals_header(FILE *f);
+void report__csv_interval(const struct sl_interval *iv, void *file);
+
+#endif

@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * CSV tables for scripts: one table per call, a header line first, times
+ * in ns, fractions 0..1.  The per-interval table is streamed from the
+ * analysis callback, so it costs no memory however long the trace.
+ */
+#include <errno.h>
+#include <string.h>
+#include "analysis/analysis_hist.h"
+#include "report.h"
+#include "report_priv.h"
+
+static const char *const table_names[REPORT_CSV_MAX] = {
+	[REPORT_CSV_TASKS] = "tasks",
+	[REPORT_CSV_ROLES] = "roles",
+	[REPORT_CSV_CPUS] = "cpus",
+	[REPORT_CSV_LEVELS] = "levels",
+	[REPORT_CSV_QUEUES] = "queues",
+	[REPORT_CSV_WAKEUPS] = "wakeups",
+	[REPORT_CSV_MIGRATIONS] = "migrations",
+};
+
+int report__csv_table_parse(const char *name, enum report_csv_table *t)
+{
+	for (int i = 0; i < REPORT_CSV_MAX; i++) {
+		if (!strcmp(name, table_names[i])) {
+			*t = (enum report_csv_table)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static void state_header(FILE *f)
+{
+	for (int s = 0; s < SL_TS_MAX; s++) {
+		fputs(",", f);
+		for (const char *p = sl_task_state_name(s); *p; p++)
+			fputc(*p == '-' ? '_' : *p, f);
+		fputs("_ns", f);
+	}
+}
+
+static void state_values(FILE *f, const __u64 *ns)
+{
+	for (int s = 0; s < SL_TS_MAX; s++)
+		fprintf(f, ",%llu", (unsigned long long)ns[s]);
+}
+
+static void tasks(FILE *f, const struct sl_result *r)
+{
+	static const char *const src[] = { "none", "proc", "death", "stream" };
+
+	fputs("pid,tgid,ppid,comm,role,first_ns,last_ns,on_cpu_ns,off_cpu_ns", f);
+	state_header(f);
+	fputs(",voluntary,involuntary,migrations,migrations_after_wakeup,wakeups,slices,cpus_used,"
+	      "rq_count,rq_sum_ns,rq_max_ns,exited,exit_status,producer,consumer,kernel_source,"
+	      "kernel_ok,kernel_voluntary,kernel_involuntary,kernel_migrations,kernel_on_cpu_ns\n", f);
+	for (__u32 i = 0; i < r->nr_tasks; i++) {
+		const struct sl_task_row *t = &r->tasks[i];
+
+		fprintf(f, "%u,%u,%u,", t->pid, t->tgid, t->ppid);
+		report_csv_str(f, t->comm);
+		fputc(',', f);
+		report_csv_str(f, r->roles[t->role].name);
+		fprintf(f, ",%llu,%llu,%llu,%llu", (unsigned long long)t->first_ts,
+			(unsigned long long)t->last_ts, (unsigned long long)t->on_cpu_ns,
+			(unsigned long long)t->off_cpu_ns);
+		state_values(f, t->state_ns);
+		fprintf(f, ",%llu,%llu,%llu,%llu,%llu,%llu,%u,%llu,%llu,%llu,%d,%d,%d,%d,%s,%d",
+			(unsigned long long)t->vol_switches, (unsigned long long)t->invol_switches,
+			(unsigned long long)t->migrations, (unsigned long long)t->migrations_wakeup,
+			(unsigned long long)t->wakeups, (unsigned long long)t->slices, t->cpus_used,
+			(unsigned long long)t->rq_latency.count, (unsigned long long)t->rq_latency.sum,
+			(unsigned long long)t->rq_latency.max, t->exited, t->exit_status, t->producer,
+			t->consumer, src[t->xc_source < 4 ? t->xc_source : 0], t->xc_ok);
+		if (t->xc_source)
+			for (int c = 0; c < SL_XC_MAX; c++)
+				fprintf(f, ",%llu", (unsigned long long)t->kernel[c]);
+		else
+			fputs(",,,,", f);
+		fputc('\n', f);
+	}
+}
+
+static void roles(FILE *f, const struct sl_result *r)
+{
+	fputs("role,tasks,on_cpu_ns,off_cpu_ns,alive_ns", f);
+	state_header(f);
+	fputs(",voluntary,involuntary,migrations,wakeups,rq_count,rq_sum_ns,rq_max_ns\n", f);
+	for (__u32 i = 0; i < r->nr_roles; i++) {
+		const struct sl_role_row *ro = &r->roles[i];
+
+		report_csv_str(f, ro->name);
+		fprintf(f, ",%u,%llu,%llu,%llu", ro->nr_tasks, (unsigned long long)ro->on_cpu_ns,
+			(unsigned long long)ro->off_cpu_ns, (unsigned long long)ro->alive_ns);
+		state_values(f, ro->state_ns);
+		fprintf(f, ",%llu,%llu,%llu,%llu,%llu,%llu,%llu\n",
+			(unsigned long long)ro->vol_switches, (unsigned long long)ro->invol_switches,
+			(unsigned long long)ro->migrations, (unsigned long long)ro->wakeups,
+			(unsigned long long)ro->rq_latency.count,
+			(unsigned long long)ro->rq_latency.sum, (unsigned long long)ro->rq_latency.max);
+	}
+}
+
+static void cpus(FILE *f, const struct sl_result *r)
+{
+	fputs("cpu,workload_ns,other_ns,idle_ns,unknown_ns,kernel_workload_ns,kernel_other_ns,"
+	      "kernel_idle_ns,lost,distinct_tasks,slices,slice_sum_ns,slice_min_ns,slice_p50_ns,"
+	      "slice_p90_ns,slice_p99_ns,slice_max_ns\n", f);
+	for (__u32 i = 0; i < r->ncpu; i++) {
+		const struct sl_cpu_row *c = &r->cpus[i];
+
+		fprintf(f, "%u,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%u,%llu,%llu,%llu,%llu,%llu,"
+			"%llu,%llu\n", c->cpu, (unsigned long long)c->traced_ns,
+			(unsigned long long)c->other_ns, (unsigned long long)c->idle_ns,
+			(unsigned long long)c->unknown_ns, (unsigned long long)c->k_traced_ns,
+			(unsigned long long)c->k_other_ns, (unsigned long long)c->k_idle_ns,
+			(unsigned long long)c->lost, c->distinct_tasks,
+			(unsigned long long)c->slice.count, (unsigned long long)c->slice.sum,
+			(unsigned long long)c->slice.min, (unsigned long long)c->slice.p50,
+			(unsigned long long)c->slice.p90, (unsigned long long)c->slice.p99,
+			(unsigned long long)c->slice.max);
+	}
+}
+
+static void levels(FILE *f, const struct sl_result *r)
+{
+	__u32 n = r->ncpu + 1;
+
+	if (r->nr_con_levels > n)
+		n = r->nr_con_levels;
+	if (r->nr_mp_levels > n)
+		n = r->nr_mp_levels;
+	fputs("level,parallelism_ns,concurrency_ns,multiprogramming_ns\n", f);
+	for (__u32 l = 0; l < n; l++)
+		fprintf(f, "%u,%llu,%llu,%llu\n", l,
+			(unsigned long long)(l <= r->ncpu ? r->par_level_ns[l] : 0),
+			(unsigned long long)(l < r->nr_con_levels ? r->con_level_ns[l] : 0),
+			(unsigned long long)(l < r->nr_mp_levels ? r->mp_level_ns[l] : 0));
+}
+
+static void queues(FILE *f, const struct sl_result *r)
+{
+	fputs("qid,capacity,capacity_source,window_ns,pushes,pops,stop_messages,throughput_per_s,"
+	      "mean_depth,max_depth,full_share,empty_share,producers_blocked_full_ns,"
+	      "consumers_blocked_empty_ns,lock_wait_ns,delay_count,delay_mean_ns,delay_p50_ns,"
+	      "delay_p99_ns,delay_max_ns,little_mean_depth,little_throughput_x_delay,"
+	      "little_relative_difference,verdict,reason,advice\n", f);
+	for (__u32 i = 0; i < r->nr_queues; i++) {
+		const struct sl_queue_row *q = &r->queues[i];
+
+		fprintf(f, "%u,%u,%s,%llu,%llu,%llu,%llu,%.9g,%.9g,%u,%.9g,%.9g,%llu,%llu,%llu,%llu,"
+			"%.9g,%llu,%llu,%llu,%.9g,%.9g,%.9g,%s,", q->qid, q->capacity,
+			q->capacity_from_config ? "config" : "max_depth",
+			(unsigned long long)q->window_ns, (unsigned long long)q->pushes,
+			(unsigned long long)q->pops, (unsigned long long)q->pills, q->throughput,
+			q->mean_depth, q->max_depth, q->full_frac, q->empty_frac,
+			(unsigned long long)q->prod_blocked_ns, (unsigned long long)q->cons_blocked_ns,
+			(unsigned long long)q->lock_wait_ns, (unsigned long long)q->delay.count,
+			sl_dist_mean(&q->delay), (unsigned long long)q->delay.p50,
+			(unsigned long long)q->delay.p99, (unsigned long long)q->delay.max,
+			q->little_l, q->little_lw, q->little_rel_diff, sl_verdict_name(q->verdict));
+		report_csv_str(f, q->verdict_text);
+		fputc(',', f);
+		report_csv_str(f, q->advice);
+		fputc('\n', f);
+	}
+}
+
+static void wakeup_edges(FILE *f, const struct sl_result *r)
+{
+	fputs("waker_pid,waker_comm,wakee_pid,wakee_comm,count,delay_ns\n", f);
+	for (__u32 i = 0; i < r->nr_wake_edges; i++) {
+		const struct sl_wake_edge *e = &r->wake_edges[i];
+		bool traced = e->waker != SL_NO_TASK && e->waker < r->nr_tasks;
+
+		if (traced) {
+			fprintf(f, "%u,", r->tasks[e->waker].pid);
+			report_csv_str(f, r->tasks[e->waker].comm);
+		} else {
+			fputs(",(untraced)", f);
+		}
+		fprintf(f, ",%u,", r->tasks[e->wakee].pid);
+		report_csv_str(f, r->tasks[e->wakee].comm);
+		fprintf(f, ",%llu,%llu\n", (unsigned long long)e->count,
+			(unsigned long long)e->delay_ns);
+	}
+}
+
+static void migrations(FILE *f, const struct sl_result *r)
+{
+	fputs("from_cpu,to_cpu,count\n", f);
+	for (__u32 a = 0; a < r->ncpu; a++)
+		for (__u32 b = 0; b < r->ncpu; b++)
+			if (r->mig_matrix[a * r->ncpu + b])
+				fprintf(f, "%u,%u,%llu\n", a, b,
+					(unsigned long long)r->mig_matrix[a * r->ncpu + b]);
+}
+
+int report__csv_table(FILE *f, enum report_csv_table t, const struct sl_result *r,
+		      const struct sl_trace_info *ti)
+{
+	(void)ti;
+	if (!r)
+		return -EINVAL;
+	switch (t) {
+	case REPORT_CSV_TASKS:
+		tasks(f, r);
+		break;
+	case REPORT_CSV_ROLES:
+		roles(f, r);
+		break;
+	case REPORT_CSV_CPUS:
+		cpus(f, r);
+		break;
+	case REPORT_CSV_LEVELS:
+		levels(f, r);
+		break;
+	case REPORT_CSV_QUEUES:
+		queues(f, r);
+		break;
+	case REPORT_CSV_WAKEUPS:
+		wakeup_edges(f, r);
+		break;
+	case REPORT_CSV_MIGRATIONS:
+		migrations(f, r);
+		break;
+	default:
+		return -EINVAL;
+	}
+	fflush(f);
+	return ferror(f) ? -EIO : 0;
+}
+
+int report__csv(FILE *f, const struct sl_result *r, const struct sl_trace_info *ti)
+{
+	return report__csv_table(f, REPORT_CSV_TASKS, r, ti);
+}
+
+int report__csv_intervals_header(FILE *f)
+{
+	fputs("kind,start_ns,end_ns,pid,cpu,state\n", f);
+	return ferror(f) ? -EIO : 0;
+}
+
+void report__csv_interval(const struct sl_interval *iv, void *file)
+{
+	FILE *f = file;
+
+	if (iv->kind == SL_IV_TASK) {
+		fprintf(f, "task,%llu,%llu,%u,", (unsigned long long)iv->start,
+			(unsigned long long)iv->end, iv->pid);
+		if (iv->cpu != 0xffff)
+			fprintf(f, "%u", iv->cpu);
+		fprintf(f, ",%s\n", sl_task_state_name(iv->state));
+		return;
+	}
+	fprintf(f, "cpu,%llu,%llu,", (unsigned long long)iv->start, (unsigned long long)iv->end);
+	if (iv->pid == SL_OCC_IDLE)
+		fputs("idle", f);
+	else if (iv->pid == SL_OCC_OTHER)
+		fputs("other", f);
+	else
+		fprintf(f, "%u", iv->pid);
+	fprintf(f, ",%u,\n", iv->cpu);
+}

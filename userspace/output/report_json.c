@@ -1,0 +1,444 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The report as one JSON object (docs/json-schema.md).  Times are integer
+ * ns, fractions are 0..1, averages are plain numbers; keys are never
+ * removed or renamed within a schema_version, only added.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include "analysis/analysis_hist.h"
+#include "report.h"
+#include "report_priv.h"
+
+struct jw {
+	FILE *f;
+	int depth;
+	bool first[32];
+};
+
+static void jw_sep(struct jw *w, const char *key)
+{
+	if (!w->first[w->depth])
+		fputc(',', w->f);
+	w->first[w->depth] = false;
+	fprintf(w->f, "\n%*s", 2 * w->depth, "");
+	if (key) {
+		report_json_str(w->f, key);
+		fputs(": ", w->f);
+	}
+}
+
+static void jw_open(struct jw *w, const char *key, char c)
+{
+	jw_sep(w, key);
+	fputc(c, w->f);
+	w->first[++w->depth] = true;
+}
+
+static void jw_close(struct jw *w, char c)
+{
+	bool empty = w->first[w->depth];
+
+	w->depth--;
+	if (!empty)
+		fprintf(w->f, "\n%*s", 2 * w->depth, "");
+	fputc(c, w->f);
+}
+
+#define jw_obj(w, k)	jw_open(w, k, '{')
+#define jw_arr(w, k)	jw_open(w, k, '[')
+#define jw_end_obj(w)	jw_close(w, '}')
+#define jw_end_arr(w)	jw_close(w, ']')
+
+static void jw_u64(struct jw *w, const char *key, __u64 v)
+{
+	jw_sep(w, key);
+	fprintf(w->f, "%llu", (unsigned long long)v);
+}
+
+static void jw_i64(struct jw *w, const char *key, long long v)
+{
+	jw_sep(w, key);
+	fprintf(w->f, "%lld", v);
+}
+
+static void jw_num(struct jw *w, const char *key, double v)
+{
+	jw_sep(w, key);
+	if (isfinite(v))
+		fprintf(w->f, "%.9g", v);
+	else
+		fputs("null", w->f);
+}
+
+static void jw_str(struct jw *w, const char *key, const char *s)
+{
+	jw_sep(w, key);
+	if (s)
+		report_json_str(w->f, s);
+	else
+		fputs("null", w->f);
+}
+
+static void jw_bool(struct jw *w, const char *key, bool v)
+{
+	jw_sep(w, key);
+	fputs(v ? "true" : "false", w->f);
+}
+
+static void jw_null(struct jw *w, const char *key)
+{
+	jw_sep(w, key);
+	fputs("null", w->f);
+}
+
+static void jw_u64s(struct jw *w, const char *key, const __u64 *v, __u32 n)
+{
+	jw_sep(w, key);
+	fputc('[', w->f);
+	for (__u32 i = 0; i < n; i++)
+		fprintf(w->f, "%s%llu", i ? ", " : "", (unsigned long long)v[i]);
+	fputc(']', w->f);
+}
+
+static void dist(struct jw *w, const char *key, const struct sl_dist *d)
+{
+	jw_obj(w, key);
+	jw_u64(w, "count", d->count);
+	jw_u64(w, "sum_ns", d->sum);
+	jw_num(w, "mean_ns", sl_dist_mean(d));
+	jw_u64(w, "min_ns", d->min);
+	jw_u64(w, "p50_ns", d->p50);
+	jw_u64(w, "p90_ns", d->p90);
+	jw_u64(w, "p99_ns", d->p99);
+	jw_u64(w, "max_ns", d->max);
+	jw_end_obj(w);
+}
+
+static void states(struct jw *w, const char *key, const __u64 *ns)
+{
+	jw_obj(w, key);
+	for (int s = 0; s < SL_TS_MAX; s++)
+		jw_u64(w, sl_task_state_name(s), ns[s]);
+	jw_end_obj(w);
+}
+
+static void level(struct jw *w, const char *key, double avg, __u32 max, const __u64 *lv, __u32 n,
+		  __u64 wall, const char *note)
+{
+	jw_obj(w, key);
+	jw_num(w, "average", avg);
+	jw_u64(w, "max", max);
+	jw_u64s(w, "level_ns", lv, n);
+	jw_sep(w, "level_share");
+	fputc('[', w->f);
+	for (__u32 i = 0; i < n; i++)
+		fprintf(w->f, "%s%.9g", i ? ", " : "", wall ? (double)lv[i] / (double)wall : 0.0);
+	fputc(']', w->f);
+	jw_str(w, "meaning", note);
+	jw_end_obj(w);
+}
+
+static void task_ref(struct jw *w, const char *key, const struct sl_result *r, __u32 idx)
+{
+	if (idx == SL_NO_TASK || idx >= r->nr_tasks) {
+		jw_null(w, key);
+		return;
+	}
+	jw_obj(w, key);
+	jw_u64(w, "pid", r->tasks[idx].pid);
+	jw_str(w, "comm", r->tasks[idx].comm);
+	jw_end_obj(w);
+}
+
+static const char *const xc_src[] = { "none", "proc", "death", "stream" };
+static const char *const xc_keys[SL_XC_MAX] = {
+	"voluntary", "involuntary", "migrations", "on_cpu_ns",
+};
+
+static void task(struct jw *w, const struct sl_result *r, const struct sl_task_row *t)
+{
+	jw_obj(w, NULL);
+	jw_u64(w, "pid", t->pid);
+	jw_u64(w, "tgid", t->tgid);
+	jw_u64(w, "ppid", t->ppid);
+	jw_str(w, "comm", t->comm);
+	jw_str(w, "role", r->roles[t->role].name);
+	jw_u64(w, "first_ns", t->first_ts);
+	jw_u64(w, "last_ns", t->last_ts);
+	jw_u64(w, "on_cpu_ns", t->on_cpu_ns);
+	jw_u64(w, "off_cpu_ns", t->off_cpu_ns);
+	states(w, "state_ns", t->state_ns);
+	jw_u64(w, "voluntary", t->vol_switches);
+	jw_u64(w, "involuntary", t->invol_switches);
+	jw_u64(w, "migrations", t->migrations);
+	jw_u64(w, "migrations_after_wakeup", t->migrations_wakeup);
+	jw_u64(w, "wakeups", t->wakeups);
+	jw_u64(w, "slices", t->slices);
+	jw_u64(w, "cpus_used", t->cpus_used);
+	dist(w, "run_queue_latency", &t->rq_latency);
+	jw_bool(w, "exited", t->exited);
+	jw_i64(w, "exit_status", t->exit_status);
+	jw_bool(w, "producer", t->producer);
+	jw_bool(w, "consumer", t->consumer);
+	if (t->xc_source == SL_XC_SRC_NONE) {
+		jw_null(w, "kernel");
+	} else {
+		jw_obj(w, "kernel");
+		jw_str(w, "source", xc_src[t->xc_source < 4 ? t->xc_source : 0]);
+		jw_bool(w, "ok", t->xc_ok);
+		for (int c = 0; c < SL_XC_MAX; c++)
+			jw_u64(w, xc_keys[c], t->kernel[c]);
+		jw_end_obj(w);
+	}
+	jw_end_obj(w);
+}
+
+static void side(struct jw *w, const char *key, const struct sl_queue_side *s)
+{
+	jw_obj(w, key);
+	jw_u64(w, "tasks", s->nr_tasks);
+	jw_u64(w, "cpus_used", s->cpus_used);
+	jw_u64(w, "alive_ns", s->alive_ns);
+	jw_u64(w, "busy_ns", s->busy_ns);
+	jw_num(w, "busy_share", s->busy_frac);
+	jw_num(w, "queue_wait_share", s->wait_frac);
+	jw_num(w, "sleep_share", s->sleep_frac);
+	jw_num(w, "cpu_wait_share_of_busy", s->cpu_wait_frac);
+	jw_num(w, "io_share_of_busy", s->io_frac);
+	jw_num(w, "other_tasks_share_of_cpus", s->other_frac);
+	states(w, "state_ns", s->state_ns);
+	jw_end_obj(w);
+}
+
+static void queue(struct jw *w, const struct sl_queue_row *q)
+{
+	jw_obj(w, NULL);
+	jw_u64(w, "qid", q->qid);
+	jw_u64(w, "capacity", q->capacity);
+	jw_str(w, "capacity_source", q->capacity_from_config ? "config" : "max_depth");
+	jw_u64(w, "start_ns", q->t_start);
+	jw_u64(w, "end_ns", q->t_end);
+	jw_u64(w, "window_ns", q->window_ns);
+	jw_u64(w, "pushes", q->pushes);
+	jw_u64(w, "pops", q->pops);
+	jw_u64(w, "stop_messages", q->pills);
+	jw_num(w, "throughput_per_s", q->throughput);
+	jw_num(w, "mean_depth", q->mean_depth);
+	jw_u64(w, "max_depth", q->max_depth);
+	jw_u64(w, "full_ns", q->full_ns);
+	jw_num(w, "full_share", q->full_frac);
+	jw_u64(w, "empty_ns", q->empty_ns);
+	jw_num(w, "empty_share", q->empty_frac);
+	jw_u64(w, "producers_blocked_full_ns", q->prod_blocked_ns);
+	jw_u64(w, "consumers_blocked_empty_ns", q->cons_blocked_ns);
+	jw_u64(w, "lock_wait_ns", q->lock_wait_ns);
+	dist(w, "delay", &q->delay);
+	dist(w, "service", &q->service);
+	dist(w, "produce", &q->produce);
+	jw_obj(w, "little");
+	jw_num(w, "mean_depth", q->little_l);
+	jw_num(w, "throughput_x_mean_delay", q->little_lw);
+	jw_num(w, "relative_difference", q->little_rel_diff);
+	jw_num(w, "producers_blocked_full", q->little_blocked);
+	jw_end_obj(w);
+	side(w, "producers", &q->prod);
+	side(w, "consumers", &q->cons);
+	jw_str(w, "verdict", sl_verdict_name(q->verdict));
+	jw_str(w, "reason", q->verdict_text);
+	jw_str(w, "advice", q->advice);
+	jw_end_obj(w);
+}
+
+int report__json(FILE *f, const struct sl_result *r, const struct sl_trace_info *ti)
+{
+	struct jw w = { .f = f, .depth = 0, .first = { true } };
+
+	if (!r)
+		return -EINVAL;
+	fputc('{', f);
+	w.depth = 1;
+	w.first[1] = true;
+	jw_u64(&w, "schema_version", REPORT_JSON_SCHEMA_VERSION);
+	jw_str(&w, "generator", "schedlab");
+
+	jw_obj(&w, "trace");
+	jw_str(&w, "cmdline", ti ? ti->cmdline : NULL);
+	jw_str(&w, "kernel", ti ? ti->kernel : NULL);
+	jw_str(&w, "probe_mode", ti ? ti->probe_mode : NULL);
+	jw_u64(&w, "ncpu", r->ncpu);
+	jw_u64(&w, "start_ns", r->trace_start);
+	jw_u64(&w, "end_ns", r->trace_end);
+	jw_u64(&w, "events", r->nr_events);
+	jw_u64(&w, "lost", r->xc.lost);
+	jw_u64(&w, "late", r->xc.late);
+	jw_str(&w, "workload_summary", ti ? ti->workload_summary : NULL);
+	jw_end_obj(&w);
+
+	jw_obj(&w, "window");
+	jw_u64(&w, "t0_ns", r->t0);
+	jw_u64(&w, "t1_ns", r->t1);
+	jw_u64(&w, "wall_ns", r->wall_ns);
+	jw_end_obj(&w);
+
+	jw_obj(&w, "summary");
+	level(&w, "concurrency", r->concurrency, r->max_concurrency, r->con_level_ns,
+	      r->nr_con_levels, r->wall_ns, r->concurrency_note);
+	jw_num(&w, "runnable_while_cpu_idle", r->runnable_idle);
+	level(&w, "parallelism", r->parallelism, r->max_parallelism, r->par_level_ns, r->ncpu + 1,
+	      r->wall_ns, r->parallelism_note);
+	level(&w, "multiprogramming", r->multiprogramming, r->max_multiprogramming, r->mp_level_ns,
+	      r->nr_mp_levels, r->wall_ns, r->mp_note);
+	jw_end_obj(&w);
+
+	jw_obj(&w, "cpu_utilisation");
+	jw_num(&w, "workload", r->util_traced);
+	jw_num(&w, "other", r->util_other);
+	jw_num(&w, "idle", r->util_idle);
+	jw_u64(&w, "workload_ns", r->cpu_traced_ns);
+	jw_u64(&w, "other_ns", r->cpu_other_ns);
+	jw_u64(&w, "idle_ns", r->cpu_idle_ns);
+	jw_u64(&w, "unknown_ns", r->cpu_unknown_ns);
+	jw_obj(&w, "kernel");
+	jw_num(&w, "workload", r->k_util_traced);
+	jw_num(&w, "other", r->k_util_other);
+	jw_num(&w, "idle", r->k_util_idle);
+	jw_end_obj(&w);
+	jw_end_obj(&w);
+
+	jw_arr(&w, "cpus");
+	for (__u32 i = 0; i < r->ncpu; i++) {
+		const struct sl_cpu_row *c = &r->cpus[i];
+
+		jw_obj(&w, NULL);
+		jw_u64(&w, "cpu", c->cpu);
+		jw_u64(&w, "workload_ns", c->traced_ns);
+		jw_u64(&w, "other_ns", c->other_ns);
+		jw_u64(&w, "idle_ns", c->idle_ns);
+		jw_u64(&w, "unknown_ns", c->unknown_ns);
+		jw_u64(&w, "kernel_workload_ns", c->k_traced_ns);
+		jw_u64(&w, "kernel_other_ns", c->k_other_ns);
+		jw_u64(&w, "kernel_idle_ns", c->k_idle_ns);
+		jw_u64(&w, "lost", c->lost);
+		jw_u64(&w, "distinct_tasks", c->distinct_tasks);
+		dist(&w, "slices", &c->slice);
+		jw_u64s(&w, "slice_hist_log2", c->slice_hist, SL_LOG2_BUCKETS);
+		jw_end_obj(&w);
+	}
+	jw_end_arr(&w);
+
+	jw_obj(&w, "switches");
+	jw_u64(&w, "voluntary", r->vol_switches);
+	jw_u64(&w, "involuntary", r->invol_switches);
+	jw_end_obj(&w);
+
+	states(&w, "state_ns", r->off_cpu_ns);
+
+	jw_obj(&w, "wakeups");
+	jw_u64(&w, "count", r->wakeups);
+	dist(&w, "run_queue_latency", &r->rq_latency);
+	jw_arr(&w, "histogram");	/* non-empty HDR buckets: [low_ns, high_ns, count] */
+	for (__u32 i = 0; i < r->nr_rq_buckets; i++) {
+		if (!r->rq_hist[i])
+			continue;
+		jw_sep(&w, NULL);
+		fprintf(f, "[%llu, %llu, %llu]", (unsigned long long)sl_hdr_low(i),
+			(unsigned long long)sl_hdr_high(i), (unsigned long long)r->rq_hist[i]);
+	}
+	jw_end_arr(&w);
+	jw_arr(&w, "edges");
+	for (__u32 i = 0; i < r->nr_wake_edges; i++) {
+		const struct sl_wake_edge *e = &r->wake_edges[i];
+
+		jw_obj(&w, NULL);
+		task_ref(&w, "waker", r, e->waker);
+		task_ref(&w, "wakee", r, e->wakee);
+		jw_u64(&w, "count", e->count);
+		jw_u64(&w, "delay_ns", e->delay_ns);
+		jw_end_obj(&w);
+	}
+	jw_end_arr(&w);
+	jw_end_obj(&w);
+
+	jw_obj(&w, "migrations");
+	jw_u64(&w, "count", r->migrations);
+	jw_u64(&w, "after_wakeup", r->migrations_wakeup);
+	jw_arr(&w, "matrix");	/* [from][to] */
+	for (__u32 i = 0; i < r->ncpu; i++)
+		jw_u64s(&w, NULL, r->mig_matrix + (size_t)i * r->ncpu, r->ncpu);
+	jw_end_arr(&w);
+	jw_end_obj(&w);
+
+	jw_arr(&w, "roles");
+	for (__u32 i = 0; i < r->nr_roles; i++) {
+		const struct sl_role_row *ro = &r->roles[i];
+
+		jw_obj(&w, NULL);
+		jw_str(&w, "name", ro->name);
+		jw_u64(&w, "tasks", ro->nr_tasks);
+		jw_u64(&w, "on_cpu_ns", ro->on_cpu_ns);
+		jw_u64(&w, "off_cpu_ns", ro->off_cpu_ns);
+		jw_u64(&w, "alive_ns", ro->alive_ns);
+		states(&w, "state_ns", ro->state_ns);
+		jw_u64(&w, "voluntary", ro->vol_switches);
+		jw_u64(&w, "involuntary", ro->invol_switches);
+		jw_u64(&w, "migrations", ro->migrations);
+		jw_u64(&w, "wakeups", ro->wakeups);
+		dist(&w, "run_queue_latency", &ro->rq_latency);
+		jw_end_obj(&w);
+	}
+	jw_end_arr(&w);
+
+	jw_arr(&w, "tasks");
+	for (__u32 i = 0; i < r->nr_tasks; i++)
+		task(&w, r, &r->tasks[i]);
+	jw_end_arr(&w);
+
+	jw_arr(&w, "queues");
+	for (__u32 i = 0; i < r->nr_queues; i++)
+		queue(&w, &r->queues[i]);
+	jw_end_arr(&w);
+
+	jw_obj(&w, "verdict");
+	jw_str(&w, "verdict", sl_verdict_name(r->verdict));
+	if (r->verdict_queue >= 0) {
+		const struct sl_queue_row *q = &r->queues[r->verdict_queue];
+
+		jw_u64(&w, "qid", q->qid);
+		jw_str(&w, "reason", q->verdict_text);
+		jw_str(&w, "advice", q->advice);
+	} else {
+		jw_null(&w, "qid");
+		jw_null(&w, "reason");
+		jw_null(&w, "advice");
+	}
+	jw_end_obj(&w);
+
+	jw_obj(&w, "crosscheck");
+	jw_bool(&w, "ok", r->xc.ok);
+	jw_u64(&w, "checked", r->xc.nr_checked);
+	jw_u64(&w, "mismatched", r->xc.nr_mismatched);
+	jw_u64(&w, "lost", r->xc.lost);
+	jw_u64(&w, "late", r->xc.late);
+	jw_str(&w, "line", r->xc.line);
+	jw_str(&w, "lost_line", r->xc.lost_line);
+	jw_arr(&w, "mismatches");
+	for (__u32 i = 0; i < r->xc.nr_mismatches; i++) {
+		const struct sl_xc_mismatch *m = &r->xc.mismatch[i];
+
+		jw_obj(&w, NULL);
+		jw_u64(&w, "pid", r->tasks[m->task].pid);
+		jw_str(&w, "comm", r->tasks[m->task].comm);
+		jw_str(&w, "counter", xc_keys[m->counter < SL_XC_MAX ? m->counter : 0]);
+		jw_u64(&w, "ours", m->ours);
+		jw_u64(&w, "kernel", m->kernel);
+		jw_end_obj(&w);
+	}
+	jw_end_arr(&w);
+	jw_end_obj(&w);
+
+	fputs("\n}\n", f);
+	fflush(f);
+	return ferror(f) ? -EIO : 0;
+}

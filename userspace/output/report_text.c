@@ -1,0 +1,466 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The report for people: top-down, summary first, every line at most
+ * REPORT_WIDTH columns (colour escapes aside), units on every number.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include "analysis/analysis_hist.h"
+#include "report.h"
+#include "report_priv.h"
+
+#define W REPORT_WIDTH
+#define LEVEL_COLS 11		/* 0..9 and "10+" */
+#define TOP_EDGES 8
+#define MATRIX_MAX_CPUS 12
+#define MISMATCH_LINES 10
+
+struct out {
+	FILE *f;
+	bool color;
+};
+
+static const char *c_on(const struct out *o, const char *code)
+{
+	return o->color ? code : "";
+}
+
+#define BOLD(o)  c_on(o, "\033[1m")
+#define GREEN(o) c_on(o, "\033[32m")
+#define RED(o)   c_on(o, "\033[31m")
+#define YELLOW(o) c_on(o, "\033[33m")
+#define RESET(o) c_on(o, "\033[0m")
+
+/* One paragraph: its leading spaces kept, wrapped at W with `indent` after the first line. */
+__attribute__((format(printf, 3, 4)))
+static void para(const struct out *o, int indent, const char *fmt, ...)
+{
+	char buf[1024], pre[W + 1];
+	va_list ap;
+	int n = 0;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	while (buf[n] == ' ' && n < W) {
+		pre[n] = ' ';
+		n++;
+	}
+	pre[n] = '\0';
+	report_wrap(o->f, pre, indent, buf + n, W);
+}
+
+static void heading(const struct out *o, const char *title)
+{
+	fprintf(o->f, "\n%s%s%s\n", BOLD(o), title, RESET(o));
+}
+
+static void header(const struct out *o, const struct sl_result *r, const struct sl_trace_info *ti)
+{
+	char wall[16], tr[16];
+	const char *cmd = ti && ti->cmdline ? ti->cmdline : "";
+
+	fprintf(o->f, "%s", BOLD(o));
+	para(o, 4, "schedlab report%s%s", cmd[0] ? ": " : "", cmd);
+	fprintf(o->f, "%s", RESET(o));
+	report_dur(wall, sizeof(wall), r->wall_ns);
+	report_dur(tr, sizeof(tr), r->trace_end > r->trace_start ? r->trace_end - r->trace_start : 0);
+	para(o, 4, "kernel %s, %u CPUs%s%s; W = %s of a %s trace, %llu events",
+	     ti && ti->kernel[0] ? ti->kernel : "?", r->ncpu, ti && ti->probe_mode[0] ? ", " : "",
+	     ti ? ti->probe_mode : "", wall, tr, (unsigned long long)r->nr_events);
+}
+
+static void level_row(const struct out *o, const char *label, const __u64 *lv, __u32 n,
+		      __u64 wall, int cols)
+{
+	char pct[16];
+
+	fprintf(o->f, "  %-18s", label);
+	for (int c = 0; c < cols; c++) {
+		__u64 v = 0;
+
+		if (c < cols - 1 || (__u32)cols >= n) {
+			if ((__u32)c < n)
+				v = lv[c];
+		} else {
+			for (__u32 l = (__u32)c; l < n; l++)
+				v += lv[l];	/* the last column holds every level above */
+		}
+		if ((__u32)c >= n)
+			break;	/* no such level: nothing, not even blanks */
+		fprintf(o->f, "%7s", report_pct(pct, sizeof(pct), wall ? (double)v / wall : 0));
+	}
+	fputc('\n', o->f);
+}
+
+static void summary(const struct out *o, const struct sl_result *r)
+{
+	__u32 n = r->ncpu + 1;
+	int cols;
+
+	heading(o, "SUMMARY");
+	para(o, 4, "  concurrency       %5.2f tasks  running or runnable, time average (max %u)",
+	     r->concurrency, r->max_concurrency);
+	report_wrap(o->f, "      ", 6, r->concurrency_note, W);
+	para(o, 4, "  parallelism       %5.2f CPUs   on a CPU at the same instant: "
+		 "on-CPU / W (max %u of %u)", r->parallelism, r->max_parallelism, r->ncpu);
+	report_wrap(o->f, "      ", 6, r->parallelism_note, W);
+	para(o, 4, "  multiprogramming  %5.2f tasks  resident (alive), time average "
+		 "(max %u)", r->multiprogramming, r->max_multiprogramming);
+	report_wrap(o->f, "      ", 6, r->mp_note, W);
+
+	if (r->nr_con_levels > n)
+		n = r->nr_con_levels;
+	if (r->nr_mp_levels > n)
+		n = r->nr_mp_levels;
+	cols = n > LEVEL_COLS ? LEVEL_COLS : (int)n;
+	fprintf(o->f, "\n  %-18s", "share of W at");
+	for (int c = 0; c < cols; c++) {
+		if (c == cols - 1 && (__u32)cols < n)
+			fprintf(o->f, "%6d+", c);
+		else
+			fprintf(o->f, "%7d", c);
+	}
+	fputc('\n', o->f);
+	level_row(o, "parallelism", r->par_level_ns, r->ncpu + 1, r->wall_ns, cols);
+	level_row(o, "concurrency", r->con_level_ns, r->nr_con_levels, r->wall_ns, cols);
+	level_row(o, "resident tasks", r->mp_level_ns, r->nr_mp_levels, r->wall_ns, cols);
+}
+
+static void cpu_use(const struct out *o, const struct sl_result *r)
+{
+	char a[16], b[16], c[16], d[16], e[16], g[16], h[16], l[16];
+
+	heading(o, "CPU USE within W");
+	para(o, 4, "  workload %s, other tasks %s, idle %s of %u CPUs x W",
+		 report_pct(a, sizeof(a), r->util_traced), report_pct(b, sizeof(b), r->util_other),
+		 report_pct(c, sizeof(c), r->util_idle), r->ncpu);
+	if (r->k_util_traced + r->k_util_other + r->k_util_idle > 0) {
+		para(o, 4, "  kernel's per-CPU accounting, whole trace: workload %s, other %s, idle %s",
+		     report_pct(a, sizeof(a), r->k_util_traced),
+		     report_pct(b, sizeof(b), r->k_util_other),
+		     report_pct(c, sizeof(c), r->k_util_idle));
+	}
+	fprintf(o->f, "  %4s %8s %8s %8s %6s %8s %10s %10s %10s %8s\n", "cpu", "workload", "other",
+		"idle", "tasks", "slices", "slice p50", "slice p90", "slice max", "lost");
+	for (__u32 i = 0; i < r->ncpu; i++) {
+		const struct sl_cpu_row *cr = &r->cpus[i];
+		double den = r->wall_ns ? (double)r->wall_ns : 1;
+
+		fprintf(o->f, "  %4u %8s %8s %8s %6u %8s %10s %10s %10s %8s\n", cr->cpu,
+			report_pct(a, sizeof(a), cr->traced_ns / den),
+			report_pct(b, sizeof(b), cr->other_ns / den),
+			report_pct(c, sizeof(c), cr->idle_ns / den), cr->distinct_tasks,
+			report_count(d, sizeof(d), cr->slice.count),
+			cr->slice.count ? report_dur(e, sizeof(e), cr->slice.p50) : "-",
+			cr->slice.count ? report_dur(g, sizeof(g), cr->slice.p90) : "-",
+			cr->slice.count ? report_dur(h, sizeof(h), cr->slice.max) : "-",
+			report_count(l, sizeof(l), cr->lost));
+	}
+}
+
+static void roles(const struct out *o, const struct sl_result *r)
+{
+	static const int states[] = {
+		SL_TS_RUNNING, -1, SL_TS_IO, SL_TS_QFULL, SL_TS_QEMPTY, SL_TS_LOCK, SL_TS_SLEEP,
+		SL_TS_OTHER,
+	};
+	char a[16], b[16];
+
+	heading(o, "ROLES: where each role's time went (share of its tasks' lifetimes)");
+	fprintf(o->f, "  %-15s %5s %7s %6s %6s %6s %6s %6s %6s %6s %6s %7s\n", "role", "tasks",
+		"on-CPU", "run", "runabl", "I/O", "q-full", "q-empt", "lock", "sleep", "other",
+		"rq-avg");
+	for (__u32 i = 0; i < r->nr_roles; i++) {
+		const struct sl_role_row *ro = &r->roles[i];
+		double den = ro->alive_ns ? (double)ro->alive_ns : 1;
+
+		fprintf(o->f, "  %-15.15s %5u %7s", ro->name, ro->nr_tasks,
+			report_dur(a, sizeof(a), ro->on_cpu_ns));
+		for (size_t s = 0; s < sizeof(states) / sizeof(states[0]); s++) {
+			__u64 v = states[s] >= 0 ? ro->state_ns[states[s]] :
+				  ro->state_ns[SL_TS_RUNNABLE_WAKEUP] +
+				  ro->state_ns[SL_TS_RUNNABLE_PREEMPT];
+
+			fprintf(o->f, " %6s", report_pct(b, sizeof(b), v / den));
+		}
+		fprintf(o->f, " %7s\n", ro->rq_latency.count ?
+			report_dur(a, sizeof(a), ro->rq_latency.sum / ro->rq_latency.count) : "-");
+	}
+}
+
+static void processes(const struct out *o, const struct sl_result *r)
+{
+	char on[16], v[16], iv[16], m[16], wk[16], d[5][16];
+
+	heading(o, "PROCESSES (off-CPU: runnable = waiting for a CPU; queue = full + empty + lock)");
+	fprintf(o->f, "%7s %-15s %6s %6s %6s %5s %6s %3s %6s %6s %6s %6s %6s\n", "pid", "name",
+		"on-CPU", "vol", "invol", "migr", "wakeup", "cpu", "runabl", "I/O", "queue", "sleep",
+		"other");
+	for (__u32 i = 0; i < r->nr_tasks; i++) {
+		const struct sl_task_row *t = &r->tasks[i];
+		__u64 off[5] = {
+			t->state_ns[SL_TS_RUNNABLE_WAKEUP] + t->state_ns[SL_TS_RUNNABLE_PREEMPT],
+			t->state_ns[SL_TS_IO],
+			t->state_ns[SL_TS_QFULL] + t->state_ns[SL_TS_QEMPTY] + t->state_ns[SL_TS_LOCK],
+			t->state_ns[SL_TS_SLEEP],
+			t->state_ns[SL_TS_OTHER],
+		};
+
+		for (int k = 0; k < 5; k++)
+			report_dur(d[k], sizeof(d[k]), off[k]);
+		fprintf(o->f, "%7u %-15.15s %6s %6s %6s %5s %6s %3u %6s %6s %6s %6s %6s\n", t->pid,
+			t->comm[0] ? t->comm : "?", report_dur(on, sizeof(on), t->on_cpu_ns),
+			report_count(v, sizeof(v), t->vol_switches),
+			report_count(iv, sizeof(iv), t->invol_switches),
+			report_count(m, sizeof(m), t->migrations),
+			report_count(wk, sizeof(wk), t->wakeups), t->cpus_used, d[0], d[1], d[2], d[3],
+			d[4]);
+	}
+}
+
+static const char *who(const struct sl_result *r, __u32 idx, char *buf, size_t n)
+{
+	if (idx == SL_NO_TASK || idx >= r->nr_tasks)
+		snprintf(buf, n, "(untraced)");
+	else
+		snprintf(buf, n, "%.15s (%u)", r->tasks[idx].comm[0] ? r->tasks[idx].comm : "?",
+			 r->tasks[idx].pid);
+	return buf;
+}
+
+static void wakeups(const struct out *o, const struct sl_result *r)
+{
+	const struct sl_dist *q = &r->rq_latency;
+	char a[16], b[16], c[16], d[16], line[W + 1];
+
+	heading(o, "WAKEUPS AND MIGRATIONS");
+	para(o, 6, "  wakeups %llu; run-queue latency (wakeup to running) p50 %s, "
+		 "p90 %s, p99 %s, max %s", (unsigned long long)r->wakeups,
+		 report_dur(a, sizeof(a), q->p50), report_dur(b, sizeof(b), q->p90),
+		 report_dur(c, sizeof(c), q->p99), report_dur(d, sizeof(d), q->max));
+	fprintf(o->f, "    (%llu samples, mean %s; percentiles from HDR buckets at most 3.1%% wide)\n",
+		(unsigned long long)q->count, report_dur(a, sizeof(a), (__u64)sl_dist_mean(q)));
+	if (r->nr_wake_edges) {
+		char x[40], y[40];
+
+		fprintf(o->f, "  %-24s    %-24s %8s %11s %10s\n", "waker", "wakee", "count",
+			"total delay", "mean delay");
+		for (__u32 i = 0; i < r->nr_wake_edges && i < TOP_EDGES; i++) {
+			const struct sl_wake_edge *e = &r->wake_edges[i];
+
+			fprintf(o->f, "  %-24s -> %-24s %8s %11s %10s\n", who(r, e->waker, x, sizeof(x)),
+				who(r, e->wakee, y, sizeof(y)), report_count(a, sizeof(a), e->count),
+				report_dur(b, sizeof(b), e->delay_ns),
+				report_dur(c, sizeof(c), e->count ? e->delay_ns / e->count : 0));
+		}
+		if (r->nr_wake_edges > TOP_EDGES)
+			fprintf(o->f, "  ... %u more pairs (JSON/CSV have all)\n",
+				r->nr_wake_edges - TOP_EDGES);
+	}
+
+	fprintf(o->f, "\n  migrations %llu, %llu of them right after a wakeup\n",
+		(unsigned long long)r->migrations, (unsigned long long)r->migrations_wakeup);
+	if (!r->migrations)
+		return;
+	if (r->ncpu <= MATRIX_MAX_CPUS) {
+		fprintf(o->f, "  %-9s", "from\\to");
+		for (__u32 t = 0; t < r->ncpu; t++)
+			fprintf(o->f, " %6u", t);
+		fputc('\n', o->f);
+		for (__u32 f = 0; f < r->ncpu; f++) {
+			fprintf(o->f, "  cpu %-5u", f);
+			for (__u32 t = 0; t < r->ncpu; t++) {
+				__u64 v = r->mig_matrix[f * r->ncpu + t];
+
+				fprintf(o->f, " %6s", f == t ? "-" : report_count(a, sizeof(a), v));
+			}
+			fputc('\n', o->f);
+		}
+	} else {
+		/* too many CPUs for a matrix in 100 columns: the busiest moves */
+		int col = fprintf(o->f, "  busiest moves:");
+		__u32 chosen[8];
+		int nch = 0;
+
+		while (nch < 8) {
+			__u64 best = 0;
+			__u32 bi = 0;
+
+			for (__u32 i = 0; i < r->ncpu * r->ncpu; i++) {
+				bool taken = false;
+
+				for (int k = 0; k < nch; k++)
+					taken |= chosen[k] == i;
+				if (!taken && r->mig_matrix[i] > best) {
+					best = r->mig_matrix[i];
+					bi = i;
+				}
+			}
+			if (!best)
+				break;
+			chosen[nch++] = bi;
+			para(o, 4, " %u->%u %s", bi / r->ncpu, bi % r->ncpu,
+				 report_count(a, sizeof(a), best));
+			if (col + (int)strlen(line) > W)
+				break;
+			col += fprintf(o->f, "%s", line);
+		}
+		fputc('\n', o->f);
+	}
+}
+
+static const char *verdict_color(const struct out *o, enum sl_verdict v)
+{
+	if (v == SL_V_BALANCED)
+		return GREEN(o);
+	if (v == SL_V_NONE)
+		return "";
+	return RED(o);
+}
+
+static void upper(char *dst, const char *src, size_t n)
+{
+	size_t i;
+
+	for (i = 0; src[i] && i + 1 < n; i++)
+		dst[i] = (src[i] >= 'a' && src[i] <= 'z') ? (char)(src[i] - 32) : src[i];
+	dst[i] = '\0';
+}
+
+static void side_line(const struct out *o, const char *label, const struct sl_queue_side *s)
+{
+	char a[16], b[16], c[16], d[16];
+
+	if (!s->nr_tasks)
+		return;
+	para(o, 15, "  %-12s %u task%s on %u CPU%s: busy %s of their time, asleep %s; of busy time "
+	     "%s waiting for a CPU, %s disk I/O", label, s->nr_tasks, s->nr_tasks == 1 ? "" : "s",
+	     s->cpus_used, s->cpus_used == 1 ? "" : "s", report_pct(a, sizeof(a), s->busy_frac),
+	     report_pct(d, sizeof(d), s->sleep_frac), report_pct(b, sizeof(b), s->cpu_wait_frac),
+	     report_pct(c, sizeof(c), s->io_frac));
+}
+
+static void queue(const struct out *o, const struct sl_result *r, const struct sl_queue_row *q,
+		  bool main_queue)
+{
+	char a[16], b[16], c[16], d[16], line[160], title[64], vname[24];
+	double lw_rel = q->little_rel_diff < 0 ? -q->little_rel_diff : q->little_rel_diff;
+
+	snprintf(title, sizeof(title), "QUEUE %u%s", q->qid, main_queue && r->nr_queues > 1 ?
+		 " (the busiest: its verdict is the run's)" : "");
+	heading(o, title);
+	para(o, 15, "  throughput   %.0f items/s: %llu items popped in %s "
+		 "(first to last queue event)", q->throughput,
+		 (unsigned long long)q->delay.count, report_dur(a, sizeof(a), q->window_ns));
+	para(o, 15, "  depth        mean %.2f, max %u of capacity %u (%s); full %s "
+		 "of the time, empty %s", q->mean_depth, q->max_depth, q->capacity,
+		 q->capacity_from_config ? "configured" : "largest seen",
+		 report_pct(a, sizeof(a), q->full_frac), report_pct(b, sizeof(b), q->empty_frac));
+	para(o, 15, "  blocked      producers on full %s (%s of their time), "
+		 "consumers on empty %s (%s)", report_dur(a, sizeof(a), q->prod_blocked_ns),
+		 report_pct(b, sizeof(b), q->prod.wait_frac),
+		 report_dur(c, sizeof(c), q->cons_blocked_ns),
+		 report_pct(d, sizeof(d), q->cons.wait_frac));
+	if (q->lock_wait_ns)
+		fprintf(o->f, "  lock         waiting for the queue lock %s in all\n",
+			report_dur(a, sizeof(a), q->lock_wait_ns));
+	para(o, 15, "  delay        enqueue to pop: mean %s, p50 %s, p99 %s, max %s",
+		 report_dur(a, sizeof(a), (__u64)sl_dist_mean(&q->delay)),
+		 report_dur(b, sizeof(b), q->delay.p50), report_dur(c, sizeof(c), q->delay.p99),
+		 report_dur(d, sizeof(d), q->delay.max));
+	if (q->service.count) {
+		para(o, 15, "  service      consumers' work per item: mean %s, p50 %s, "
+			 "p99 %s", report_dur(a, sizeof(a), (__u64)sl_dist_mean(&q->service)),
+			 report_dur(b, sizeof(b), q->service.p50),
+			 report_dur(c, sizeof(c), q->service.p99));
+	}
+	if (q->little_blocked >= 0.005)
+		para(o, 15, "  Little's law mean depth %.2f vs throughput x mean delay %.2f: %s apart; "
+		     "producers blocked on full held %.2f more items on average (the delay counts "
+		     "from the push call)", q->little_l, q->little_lw,
+		     report_pct(a, sizeof(a), lw_rel), q->little_blocked);
+	else
+		para(o, 15, "  Little's law mean depth %.2f vs throughput x mean delay %.2f: %s apart",
+		     q->little_l, q->little_lw, report_pct(a, sizeof(a), lw_rel));
+	side_line(o, "producers", &q->prod);
+	side_line(o, "consumers", &q->cons);
+	upper(vname, sl_verdict_name(q->verdict), sizeof(vname));
+	snprintf(line, sizeof(line), "  %sverdict      %s%s%s: ", BOLD(o), verdict_color(o, q->verdict),
+		 vname, RESET(o));
+	/* the escapes take no columns */
+	report_wrap_cols(o->f, line, 15 + (int)strlen(vname) + 2, 15, q->verdict_text, W);
+	report_wrap(o->f, "  change       ", 15, q->advice, W);
+}
+
+/* The workload's own accounting: every item produced is consumed, queued or lost. */
+static void workload(const struct out *o, const char *summary)
+{
+	const char *line = summary, *nl;
+
+	fprintf(o->f, "\n%sWORKLOAD%s\n", BOLD(o), RESET(o));
+	for (; *line; line = nl + 1) {
+		char buf[256];
+		size_t n;
+
+		nl = strchr(line, '\n');
+		if (!nl)
+			nl = line + strlen(line) - 1;
+		n = (size_t)(nl - line) + (*nl != '\n');
+		if (n >= sizeof(buf))
+			n = sizeof(buf) - 1;
+		memcpy(buf, line, n);
+		buf[n] = '\0';
+		report_wrap(o->f, "  ", 4, buf, W);
+		if (!nl[1])
+			break;
+	}
+}
+
+static void crosscheck(const struct out *o, const struct sl_result *r)
+{
+	const struct sl_crosscheck *x = &r->xc;
+	const char *col = x->ok ? GREEN(o) : (x->nr_mismatches || x->lost) ? RED(o) : YELLOW(o);
+
+	fputc('\n', o->f);
+	fprintf(o->f, "%s", col);
+	report_wrap(o->f, "", 4, x->line, W);
+	fprintf(o->f, "%s", RESET(o));
+	/* the line names the first difference; list the others */
+	for (__u32 i = 1; i < x->nr_mismatches && i < MISMATCH_LINES; i++) {
+		char buf[256];
+
+		sl_result__describe_mismatch(r, &x->mismatch[i], buf, sizeof(buf));
+		report_wrap(o->f, "    ", 6, buf, W);
+	}
+	if (x->nr_mismatches > MISMATCH_LINES)
+		fprintf(o->f, "    ... %u more (JSON has all)\n", x->nr_mismatches - MISMATCH_LINES);
+	fprintf(o->f, "%s", x->lost ? RED(o) : "");
+	report_wrap(o->f, "", 4, x->lost_line, W);
+	fprintf(o->f, "%s", x->lost ? RESET(o) : "");
+}
+
+int report__text(FILE *f, const struct sl_result *r, const struct sl_trace_info *ti, bool color)
+{
+	struct out o = { .f = f, .color = color };
+
+	if (!r)
+		return -EINVAL;
+	header(&o, r, ti);
+	summary(&o, r);
+	cpu_use(&o, r);
+	if (r->nr_roles)
+		roles(&o, r);
+	if (r->nr_tasks)
+		processes(&o, r);
+	wakeups(&o, r);
+	for (__u32 i = 0; i < r->nr_queues; i++)
+		queue(&o, r, &r->queues[i], (__s32)i == r->verdict_queue);
+	if (ti && ti->workload_summary && *ti->workload_summary)
+		workload(&o, ti->workload_summary);
+	crosscheck(&o, r);
+	fflush(f);
+	return ferror(f) ? -EIO : 0;
+}

@@ -1,0 +1,424 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Task table, symbols and small helpers shared by the timeline writers. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "timeline_tasks.h"
+#include "analysis/analysis.h"
+
+static __u32 hash_pid(__u32 pid)
+{
+	return pid * 2654435761u;	/* Knuth's multiplicative hash */
+}
+
+static int rehash(struct tl_tasks *t, __u32 nslots)
+{
+	__u32 *slots = calloc(nslots, sizeof(*slots));
+
+	if (!slots)
+		return -ENOMEM;
+	for (__u32 i = 0; i < t->n; i++) {
+		__u32 h = hash_pid(t->v[i].pid) & (nslots - 1);
+
+		while (slots[h])
+			h = (h + 1) & (nslots - 1);
+		slots[h] = i + 1;
+	}
+	free(t->slots);
+	t->slots = slots;
+	t->nslots = nslots;
+	return 0;
+}
+
+int tl_tasks__find(const struct tl_tasks *t, __u32 pid)
+{
+	if (!pid || !t->nslots)
+		return -1;
+	for (__u32 h = hash_pid(pid) & (t->nslots - 1);; h = (h + 1) & (t->nslots - 1)) {
+		__u32 s = t->slots[h];
+
+		if (!s)
+			return -1;
+		if (t->v[s - 1].pid == pid)
+			return (int)(s - 1);
+	}
+}
+
+int tl_tasks__add(struct tl_tasks *t, __u32 pid)
+{
+	int idx = tl_tasks__find(t, pid);
+	struct tl_task *tk;
+	__u32 h;
+
+	if (idx >= 0)
+		return idx;
+	if (!pid)
+		return -EINVAL;
+	if ((t->n + 1) * 2 > t->nslots) {
+		int err = rehash(t, t->nslots ? t->nslots * 2 : 64);
+
+		if (err)
+			return err;
+	}
+	if (t->n == t->cap) {
+		__u32 cap = t->cap ? t->cap * 2 : 32;
+		struct tl_task *v = realloc(t->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		t->v = v;
+		t->cap = cap;
+	}
+	tk = &t->v[t->n];
+	memset(tk, 0, sizeof(*tk));
+	tk->pid = pid;
+	tk->lane = -1;
+	tk->num = -1;
+	for (h = hash_pid(pid) & (t->nslots - 1); t->slots[h]; h = (h + 1) & (t->nslots - 1))
+		;
+	t->slots[h] = ++t->n;
+	return (int)(t->n - 1);
+}
+
+int tl_tasks__merge_info(struct tl_tasks *t, const struct sl_trace_info *ti)
+{
+	if (!ti)
+		return 0;
+	for (__u32 i = 0; i < ti->nr_tasks; i++) {
+		const struct sl_task_info *src = &ti->tasks[i];
+		int idx = tl_tasks__add(t, src->pid);
+
+		if (idx == -EINVAL)
+			continue;
+		if (idx < 0)
+			return idx;
+		if (src->tgid)
+			t->v[idx].tgid = src->tgid;
+		if (src->ppid)
+			t->v[idx].ppid = src->ppid;
+		if (src->comm[0])
+			memcpy(t->v[idx].comm, src->comm, SL_COMM_LEN);
+		t->v[idx].comm[SL_COMM_LEN - 1] = '\0';
+	}
+	return 0;
+}
+
+int tl_tasks__init(struct tl_tasks *t, const struct sl_trace_info *ti)
+{
+	memset(t, 0, sizeof(*t));
+	return tl_tasks__merge_info(t, ti);
+}
+
+void tl_tasks__free(struct tl_tasks *t)
+{
+	free(t->v);
+	free(t->slots);
+	memset(t, 0, sizeof(*t));
+}
+
+int tl_tasks__on_event(struct tl_tasks *t, const struct sl_event *e)
+{
+	int idx, pidx;
+
+	switch (e->type) {
+	case SL_EV_FORK:
+		idx = tl_tasks__add(t, e->fork.child);
+		if (idx < 0)
+			return idx == -EINVAL ? 0 : idx;
+		t->v[idx].tgid = e->fork.child_tgid;
+		/* A new process's parent is the forking process; a thread's is its own. */
+		pidx = tl_tasks__find(t, e->pid);
+		if (e->fork.child_tgid == e->fork.child)
+			t->v[idx].ppid = e->fork.parent_tgid ? e->fork.parent_tgid : e->pid;
+		/* The child starts with the parent's comm until it renames itself. */
+		if (pidx >= 0 && !t->v[idx].comm[0])
+			memcpy(t->v[idx].comm, t->v[pidx].comm, SL_COMM_LEN);
+		return 0;
+	case SL_EV_COMM:
+		idx = tl_tasks__add(t, e->pid);
+		if (idx < 0)
+			return idx == -EINVAL ? 0 : idx;
+		memcpy(t->v[idx].comm, e->comm.comm, SL_COMM_LEN);
+		t->v[idx].comm[SL_COMM_LEN - 1] = '\0';
+		return 0;
+	case SL_EV_WAKING:
+	case SL_EV_WAKEUP_NEW:
+		if ((e->flags & SL_WKF_WAKEE_TRACKED) && e->wk.wakee_tgid) {
+			idx = tl_tasks__add(t, e->wk.wakee);
+			if (idx < 0)
+				return idx == -EINVAL ? 0 : idx;
+			t->v[idx].tgid = e->wk.wakee_tgid;
+		}
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+static const char *const role_prefix[] = {
+	[TL_ROLE_PRODUCER] = "producer",
+	[TL_ROLE_CONSUMER] = "consumer",
+	[TL_ROLE_WORKER] = "worker",
+};
+static const char role_letter[] = { 'P', 'C', 'W' };
+
+/* "consumer-12" -> CONSUMER, 12; "consumer" -> CONSUMER, -1; "make" -> OTHER. */
+static void classify(struct tl_task *tk)
+{
+	tk->role = TL_ROLE_OTHER;
+	tk->num = -1;
+	for (int r = 0; r < TL_ROLE_OTHER; r++) {
+		size_t n = strlen(role_prefix[r]);
+		const char *p = tk->comm + n;
+
+		if (strncmp(tk->comm, role_prefix[r], n))
+			continue;
+		if (*p == '-' || *p == '_' || *p == ':' || *p == '/')
+			p++;
+		if (*p && !isdigit((unsigned char)*p))
+			continue;	/* "workerbee" is not a worker */
+		tk->role = r;
+		if (isdigit((unsigned char)*p)) {
+			char *end;
+			long v = strtol(p, &end, 10);
+
+			if (!*end && v >= 0 && v < 1000000)
+				tk->num = (int)v;
+		}
+		return;
+	}
+}
+
+int tl_task__cmp(const struct tl_task *a, const struct tl_task *b)
+{
+	if (a->role != b->role)
+		return a->role < b->role ? -1 : 1;
+	if (a->role == TL_ROLE_OTHER) {
+		int c = strcmp(a->comm, b->comm);
+
+		if (c)
+			return c;
+	} else if (a->num != b->num) {
+		/* unnumbered ones after numbered ones */
+		if (a->num < 0 || b->num < 0)
+			return a->num < 0 ? 1 : -1;
+		return a->num < b->num ? -1 : 1;
+	}
+	return a->pid < b->pid ? -1 : a->pid > b->pid;
+}
+
+static int cmp_idx(const void *pa, const void *pb, void *ctx)
+{
+	const struct tl_tasks *t = ctx;
+
+	return tl_task__cmp(&t->v[*(const __u32 *)pa], &t->v[*(const __u32 *)pb]);
+}
+
+static char digit36(int i)
+{
+	return i < 10 ? (char)('0' + i) : (char)('a' + i - 10);
+}
+
+void tl_tasks__assign_symbols(struct tl_tasks *t)
+{
+	/* used[letter][index]: uppercase rows for roles, lowercase for others */
+	static const int nidx = 36;
+	bool used[128][36];
+	__u32 *order;
+
+	memset(used, 0, sizeof(used));
+	for (__u32 i = 0; i < t->n; i++)
+		classify(&t->v[i]);
+	order = malloc((t->n ? t->n : 1) * sizeof(*order));
+	if (!order) {
+		/* degrade to '?' rather than fail printing */
+		for (__u32 i = 0; i < t->n; i++)
+			strcpy(t->v[i].sym, "??");
+		return;
+	}
+	for (__u32 i = 0; i < t->n; i++)
+		order[i] = i;
+	qsort_r(order, t->n, sizeof(*order), cmp_idx, t);
+
+	for (__u32 k = 0; k < t->n; k++) {
+		struct tl_task *tk = &t->v[order[k]];
+		int letter, idx = -1;
+
+		if (tk->role != TL_ROLE_OTHER) {
+			letter = role_letter[tk->role];
+			if (tk->num >= 0 && tk->num < nidx && !used[letter][tk->num])
+				idx = tk->num;
+		} else {
+			letter = 'x';
+			for (const char *p = tk->comm; *p; p++) {
+				if (isalpha((unsigned char)*p)) {
+					letter = tolower((unsigned char)*p);
+					break;
+				}
+			}
+		}
+		for (int i = 0; idx < 0 && i < nidx; i++)
+			if (!used[letter][i])
+				idx = i;
+		tk->sym[0] = (char)letter;
+		tk->sym[1] = idx >= 0 ? digit36(idx) : '+';
+		tk->sym[2] = '\0';
+		if (idx >= 0)
+			used[letter][idx] = true;
+	}
+	free(order);
+}
+
+enum tl_state_class tl_state_class(unsigned int s)
+{
+	switch (s) {
+	case SL_TS_RUNNING:		return TL_SC_RUNNING;
+	case SL_TS_RUNNABLE_WAKEUP:
+	case SL_TS_RUNNABLE_PREEMPT:	return TL_SC_RUNNABLE;
+	case SL_TS_IO:			return TL_SC_IO;
+	case SL_TS_QFULL:		return TL_SC_QFULL;
+	case SL_TS_QEMPTY:		return TL_SC_QEMPTY;
+	case SL_TS_LOCK:		return TL_SC_LOCK;
+	case SL_TS_SLEEP:		return TL_SC_SLEEP;
+	default:			return TL_SC_OTHER;
+	}
+}
+
+static const char sc_chars[TL_SC_MAX] = "RrIFELSD";
+static const char *const sc_names[TL_SC_MAX] = {
+	"running", "runnable", "disk I/O", "queue full", "queue empty",
+	"lock", "sleep", "other blocked",
+};
+
+char tl_state_class_char(enum tl_state_class c)
+{
+	return c < TL_SC_MAX ? sc_chars[c] : '?';
+}
+
+const char *tl_state_class_name(enum tl_state_class c)
+{
+	return c < TL_SC_MAX ? sc_names[c] : "?";
+}
+
+const char *tl_task_state_name(unsigned int s)
+{
+	static const char *const names[SL_TS_MAX] = {
+		[SL_TS_RUNNING] = "running",
+		[SL_TS_RUNNABLE_WAKEUP] = "runnable (woken)",
+		[SL_TS_RUNNABLE_PREEMPT] = "runnable (preempted)",
+		[SL_TS_IO] = "disk I/O",
+		[SL_TS_QFULL] = "queue full",
+		[SL_TS_QEMPTY] = "queue empty",
+		[SL_TS_LOCK] = "lock",
+		[SL_TS_SLEEP] = "sleep",
+		[SL_TS_OTHER] = "other blocked",
+	};
+
+	return s < SL_TS_MAX ? names[s] : "unknown";
+}
+
+char *tl_fmt_ns(__u64 ns, char *buf, size_t len)
+{
+	static const struct { __u64 div; const char *unit; } units[] = {
+		{ 1000000000ull, "s" }, { 1000000ull, "ms" }, { 1000ull, "us" },
+	};
+	char num[32], *p;
+
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (ns < units[i].div)
+			continue;
+		snprintf(num, sizeof(num), "%.3f", (double)ns / (double)units[i].div);
+		p = num + strlen(num) - 1;
+		while (*p == '0')
+			*p-- = '\0';
+		if (*p == '.')
+			*p = '\0';
+		snprintf(buf, len, "%s %s", num, units[i].unit);
+		return buf;
+	}
+	snprintf(buf, len, "%llu ns", (unsigned long long)ns);
+	return buf;
+}
+
+static int parse_cpu(const char **s, __u32 ncpu, unsigned long *out)
+{
+	char *end;
+
+	if (!isdigit((unsigned char)**s))
+		return -EINVAL;
+	errno = 0;
+	*out = strtoul(*s, &end, 10);
+	if (errno || *out >= (ncpu ? ncpu : SL_MAX_CPUS))
+		return -EINVAL;
+	*s = end;
+	return 0;
+}
+
+int tl_parse_cpu_list(const char *s, __u32 ncpu, bool *mask)
+{
+	__u32 n = ncpu ? ncpu : SL_MAX_CPUS;
+
+	if (!s || !*s)
+		return -EINVAL;
+	memset(mask, 0, n * sizeof(*mask));
+	for (;;) {
+		unsigned long a, b;
+
+		if (parse_cpu(&s, ncpu, &a))
+			return -EINVAL;
+		b = a;
+		if (*s == '-') {
+			s++;
+			if (parse_cpu(&s, ncpu, &b) || b < a)
+				return -EINVAL;
+		}
+		for (unsigned long c = a; c <= b; c++)
+			mask[c] = true;
+		if (!*s)
+			return 0;
+		if (*s++ != ',')
+			return -EINVAL;
+	}
+}
+
+__u32 tl_config_capacity(const char *config)
+{
+	bool in_workload = false;
+	const char *line = config;
+
+	while (line && *line) {
+		const char *eol = strchr(line, '\n');
+		size_t len = eol ? (size_t)(eol - line) : strlen(line);
+		char buf[256];
+		char *p, *q;
+
+		if (len >= sizeof(buf))
+			len = sizeof(buf) - 1;
+		memcpy(buf, line, len);
+		buf[len] = '\0';
+		line = eol ? eol + 1 : NULL;
+
+		for (p = buf; isspace((unsigned char)*p); p++)
+			;
+		if (*p == '[') {
+			in_workload = !strncmp(p, "[workload]", 10);
+			continue;
+		}
+		if (!in_workload || strncmp(p, "capacity", 8))
+			continue;
+		for (p += 8; isspace((unsigned char)*p); p++)
+			;
+		if (*p++ != '=')
+			continue;
+		errno = 0;
+		unsigned long v = strtoul(p, &q, 10);
+
+		while (isspace((unsigned char)*q))
+			q++;
+		if (!errno && q != p && (!*q || *q == ';' || *q == '#') && v <= 0xffffffffu)
+			return (__u32)v;
+	}
+	return 0;
+}

@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+#include "kstat.h"
+#include "util/log.h"
+#include "session.h"
+#include "format/tracefile.h"
+
+volatile sig_atomic_t session_stop;
+volatile sig_atomic_t session_signal;
+
+static void on_signal(int sig)
+{
+	session_stop = 1;
+	session_signal = sig;
+	/* A second Ctrl-C is not ignored: the default action takes over. */
+	signal(sig, SIG_DFL);
+}
+
+void session__install_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+static int dispatch(const struct sl_event *e, void *ctx)
+{
+	struct session *s = ctx;
+	int err;
+
+	s->ti.nr_events++;
+	err = sl_trace_info__observe(&s->ti, e);
+	if (err)
+		return err;
+	if (s->writer) {
+		err = tracefile__write(s->writer, e);
+		if (err)
+			return err;
+	}
+	for (int i = 0; i < s->nr_sinks; i++) {
+		err = s->sinks[i].fn(e, s->sinks[i].ctx);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int session__open(const struct session_opts *o, struct session **out)
+{
+	struct tracer_opts to = { .mode = o->mode };
+	struct utsname u;
+	struct timespec rt;
+	struct session *s;
+	int err;
+
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	err = tracer__open(&to, &s->tracer);
+	if (err)
+		goto err_free;
+	s->ti.version = 1;
+	s->ti.ncpu = tracer__ncpu(s->tracer);
+	s->ti.cpus = calloc(s->ti.ncpu, sizeof(*s->ti.cpus));
+	if (!s->ti.cpus) {
+		err = -ENOMEM;
+		goto err_free;
+	}
+	s->ti.start_ts = sl_now_ns();
+	clock_gettime(CLOCK_REALTIME, &rt);
+	s->ti.start_realtime_ns = (__u64)rt.tv_sec * 1000000000ull + (__u64)rt.tv_nsec;
+	if (uname(&u) == 0)
+		snprintf(s->ti.kernel, sizeof(s->ti.kernel), "%s", u.release);
+	snprintf(s->ti.probe_mode, sizeof(s->ti.probe_mode), "%s", tracer__mode(s->tracer));
+	s->ti.cmdline = strdup(o->cmdline ? o->cmdline : "");
+	s->ti.config = o->config ? strdup(o->config) : NULL;
+	s->progress = o->progress;
+	if (o->trace_path) {
+		err = tracefile__create(o->trace_path, &s->ti, &s->writer);
+		if (err) {
+			pr_err("cannot create trace file %s: %s", o->trace_path, strerror(-err));
+			goto err_free;
+		}
+	}
+	*out = s;
+	return 0;
+err_free:
+	session__free(s);
+	return err;
+}
+
+int session__add_sink(struct session *s, sl_event_fn fn, void *ctx)
+{
+	if (s->nr_sinks == SESSION_MAX_SINKS)
+		return -E2BIG;
+	s->sinks[s->nr_sinks].fn = fn;
+	s->sinks[s->nr_sinks].ctx = ctx;
+	s->nr_sinks++;
+	return 0;
+}
+
+static void show_progress(struct session *s, bool final)
+{
+	__u64 now = sl_now_ns();
+	struct sl_cpu_stats *c = s->ti.cpus;
+	__u64 lost = 0;
+
+	if (!s->progress || (!final && now - s->last_progress < 500000000ull))
+		return;
+	s->last_progress = now;
+	if (tracer__cpu_stats(s->tracer, c) == 0)
+		lost = sl_trace_info__lost(&s->ti);
+	fprintf(stderr, "\r\033[Kschedlab: %.1f s, %llu events, %llu lost%s",
+		(double)(now - s->ti.start_ts) / 1e9, (unsigned long long)s->ti.nr_events,
+		(unsigned long long)lost, final ? "\n" : "");
+}
+
+int session__poll(struct session *s)
+{
+	if (s->err)
+		return s->err;
+	s->err = tracer__poll(s->tracer, dispatch, s);
+	show_progress(s, false);
+	return s->err;
+}
+
+int session__capture_exit(struct session *s, pid_t pid, int timeout_ms)
+{
+	struct sl_task_info *t;
+	struct sl_kstat k;
+	int err;
+
+	/*
+	 * A zombie is visible to its parent just before its last switch; its
+	 * counters are final once the probe has recorded that switch, which
+	 * takes microseconds.  Look at the raw records, not the merged stream,
+	 * which lags by its reorder window.
+	 */
+	for (int waited_us = 0; !tracer__has_died(s->tracer, pid); waited_us += 200) {
+		if (waited_us >= timeout_ms * 1000) {
+			pr_debug("no final switch seen for pid %d", (int)pid);
+			break;
+		}
+		usleep(200);
+	}
+	err = kstat__read(pid, pid, &k);
+	if (err)
+		return err;
+	t = sl_trace_info__add_task(&s->ti, (__u32)pid);
+	if (!t)
+		return -ENOMEM;
+	t->proc = k;
+	return 0;
+}
+
+int session__close(struct session *s)
+{
+	int err = s->err;
+
+	if (!err)
+		err = tracer__flush(s->tracer, dispatch, s);
+	s->ti.end_ts = sl_now_ns();
+	s->ti.late_events = tracer__late(s->tracer);
+	s->ti.prog_misses = tracer__prog_misses(s->tracer);
+	if (tracer__cpu_stats(s->tracer, s->ti.cpus) && !err)
+		err = -errno;
+	show_progress(s, true);
+	if (s->writer) {
+		int werr = tracefile__finish(s->writer, &s->ti);
+
+		s->writer = NULL;
+		if (werr && !err) {
+			pr_err("cannot write the trace file: %s", strerror(-werr));
+			err = werr;
+		}
+	}
+	return err;
+}
+
+void session__free(struct session *s)
+{
+	if (!s)
+		return;
+	tracefile__abort(s->writer);
+	tracer__destroy(s->tracer);
+	sl_trace_info__free(&s->ti);
+	free(s);
+}
+
+int replay_events(struct tracefile_reader *r, sl_event_fn fn, void *ctx,
+		  char *err, size_t errlen)
+{
+	struct sl_event e;
+	int ret, sink_err = 0;
+
+	while ((ret = tracefile__next(r, &e)) == 1) {
+		sink_err = fn(&e, ctx);
+		if (sink_err)
+			break;
+	}
+	if (sink_err)
+		snprintf(err, errlen, "processing failed: %s", strerror(abs(sink_err)));
+	else if (ret < 0)
+		snprintf(err, errlen, "%s", tracefile__error(r));
+	tracefile__close(r);
+	return sink_err || ret < 0 ? 1 : 0;
+}

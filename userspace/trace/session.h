@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A live tracing session: the tracer, the trace-wide info being gathered,
+ * an optional trace file, and the sinks the time-ordered stream feeds
+ * (analysis, timelines).  `trace` and `run` drive one; `report` replays a
+ * file through the same sinks, so every output sees the same stream.
+ */
+#ifndef SL_SESSION_H
+#define SL_SESSION_H
+
+#include <signal.h>
+#include <sys/types.h>
+#include "format/event.h"
+#include "tracer.h"
+
+#define SESSION_MAX_SINKS 8
+
+struct session_opts {
+	const char *trace_path;		/* -o: write a trace file, or NULL */
+	enum tracer_mode mode;
+	const char *cmdline;		/* what is traced, for the header */
+	const char *config;		/* workload configuration (INI) or NULL */
+	bool progress;			/* status line on stderr */
+};
+
+struct session {
+	struct tracer *tracer;
+	struct sl_trace_info ti;
+	struct tracefile_writer *writer;
+	struct { sl_event_fn fn; void *ctx; } sinks[SESSION_MAX_SINKS];
+	int nr_sinks;
+	bool progress;
+	__u64 last_progress;
+	int err;
+};
+
+/* Set by SIGINT/SIGTERM (see session__install_signals). */
+extern volatile sig_atomic_t session_stop;
+extern volatile sig_atomic_t session_signal;
+/* The first SIGINT/SIGTERM sets session_stop; the next one kills. */
+void session__install_signals(void);
+
+int  session__open(const struct session_opts *o, struct session **out);
+int  session__add_sink(struct session *s, sl_event_fn fn, void *ctx);
+/* Drains the probes into the sinks; call every few milliseconds. */
+int  session__poll(struct session *s);
+/*
+ * Waits (polling) until pid's last switch has been seen, so the kernel's
+ * counters for it are final, then reads them from /proc into the task
+ * table.  For a child that is a zombie not yet reaped.
+ */
+int  session__capture_exit(struct session *s, pid_t pid, int timeout_ms);
+/* Flushes everything, fills end time and per-CPU stats, finishes the file. */
+int  session__close(struct session *s);
+/* Detaches the probes; ti stays valid until session__free. */
+void session__free(struct session *s);
+
+struct tracefile_reader;
+/*
+ * Feeds every event of an opened trace (tracefile__open, which already
+ * filled the trace-wide info) to fn, then closes the reader.  0, or 1
+ * with a one-line reason in err.
+ */
+int  replay_events(struct tracefile_reader *r, sl_event_fn fn, void *ctx,
+		   char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,341 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "schedlab.skel.h"
+#include "util/log.h"
+#include "merge.h"
+#include "tracer.h"
+
+#define DEFAULT_RING_BYTES	(8u << 20)
+/*
+ * A record whose timestamp is older than this when the rings were drained
+ * is taken as committed.  Probes run for microseconds; a USDT probe can be
+ * preempted between its clock read and its reserve, which this covers.
+ */
+#define REORDER_WINDOW_NS	(20ull * 1000 * 1000)
+#define MAX_USDT_LINKS		16
+#define RECENT_DEATHS		256	/* power of two */
+
+struct tracer {
+	struct schedlab_bpf *skel;
+	struct ring_buffer *rb;
+	struct merge *merge;
+	int *ring_fds;
+	__u32 ncpu;
+	enum tracer_mode mode;
+	struct bpf_link *usdt[MAX_USDT_LINKS];
+	int nr_usdt;
+	int push_err;
+	/* pids whose final switch has been drained, newest last (a ring) */
+	__u32 deaths[RECENT_DEATHS];
+	__u32 nr_deaths;
+};
+
+__u64 sl_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (sl_log_level < SL_LOG_LIBBPF && level == LIBBPF_DEBUG)
+		return 0;
+	if (sl_log_level < SL_LOG_DEBUG)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+/* Only one of each tp_btf/raw_tp pair is loaded: the other loses autoload. */
+static void choose_programs(struct schedlab_bpf *skel, enum tracer_mode mode)
+{
+	const char *drop = mode == TRACER_TP_BTF ? "raw_tp_" : "tp_btf_";
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, skel->obj) {
+		if (!strncmp(bpf_program__name(prog), drop, strlen(drop)))
+			bpf_program__set_autoload(prog, false);
+	}
+}
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	struct tracer *t = ctx;
+
+	const struct sl_event *e = data;
+
+	if (size < sizeof(struct sl_event))
+		return 0;
+	if (e->type == SL_EV_KSTAT)
+		t->deaths[t->nr_deaths++ & (RECENT_DEATHS - 1)] = e->pid;
+	if (merge__push(t->merge, data))
+		t->push_err = -ENOMEM;
+	return 0;
+}
+
+static int load(struct tracer *t, enum tracer_mode mode)
+{
+	int err;
+
+	t->skel = schedlab_bpf__open();
+	if (!t->skel)
+		return -errno;
+	choose_programs(t->skel, mode);
+	bpf_map__set_max_entries(t->skel->maps.rings, t->ncpu);
+	/*
+	 * The inner template's size does not bind the rings put in later
+	 * (map-in-map compares type, key/value size and flags), so the rings
+	 * are sized at creation; libbpf 1.1 cannot resize the template.
+	 */
+	err = schedlab_bpf__load(t->skel);
+	if (err) {
+		schedlab_bpf__destroy(t->skel);
+		t->skel = NULL;
+	}
+	return err;
+}
+
+static int create_rings(struct tracer *t, __u32 ring_bytes)
+{
+	int outer = bpf_map__fd(t->skel->maps.rings);
+
+	t->ring_fds = calloc(t->ncpu, sizeof(int));
+	if (!t->ring_fds)
+		return -ENOMEM;
+	for (__u32 cpu = 0; cpu < t->ncpu; cpu++) {
+		int fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "sl_ring", 0, 0, ring_bytes, NULL);
+
+		if (fd < 0)
+			return -errno;
+		t->ring_fds[cpu] = fd;
+		if (bpf_map_update_elem(outer, &cpu, &fd, BPF_ANY))
+			return -errno;
+		if (cpu == 0)
+			t->rb = ring_buffer__new(fd, on_record, t, NULL);
+		else if (ring_buffer__add(t->rb, fd, on_record, t))
+			return -errno;
+		if (!t->rb)
+			return -errno;
+	}
+	return 0;
+}
+
+int tracer__open(const struct tracer_opts *o, struct tracer **out)
+{
+	__u32 ring_bytes = o && o->ring_bytes ? o->ring_bytes : DEFAULT_RING_BYTES;
+	enum tracer_mode mode = o ? o->mode : TRACER_AUTO;
+	struct tracer *t;
+	int err, n;
+
+	libbpf_set_print(libbpf_print);
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	n = libbpf_num_possible_cpus();
+	if (n <= 0 || n > SL_MAX_CPUS) {
+		err = n <= 0 ? n : -E2BIG;
+		pr_err("cannot use this machine's CPU count (%d)", n);
+		goto err_free;
+	}
+	t->ncpu = (__u32)n;
+	err = merge__new(t->ncpu, &t->merge);
+	if (err)
+		goto err_free;
+
+	/* Detect, don't assume: tp_btf first, raw_tp when it does not load. */
+	t->mode = mode == TRACER_RAW_TP ? TRACER_RAW_TP : TRACER_TP_BTF;
+	err = load(t, t->mode);
+	if (err && mode == TRACER_AUTO) {
+		pr_info("tp_btf programs did not load (%s); using raw_tp", strerror(-err));
+		t->mode = TRACER_RAW_TP;
+		err = load(t, t->mode);
+	}
+	if (err) {
+		pr_err("cannot load the BPF probes: %s (run 'schedlab check')", strerror(-err));
+		goto err_destroy;
+	}
+	err = create_rings(t, ring_bytes);
+	if (err) {
+		pr_err("cannot create the ring buffers: %s", strerror(-err));
+		goto err_destroy;
+	}
+	/* SEC("usdt") programs have no target yet: the skeleton skips them. */
+	err = schedlab_bpf__attach(t->skel);
+	if (err) {
+		pr_err("cannot attach the scheduler probes: %s", strerror(-err));
+		goto err_destroy;
+	}
+	*out = t;
+	return 0;
+
+err_destroy:
+	tracer__destroy(t);
+	return err;
+err_free:
+	merge__free(t->merge);
+	free(t);
+	return err;
+}
+
+void tracer__destroy(struct tracer *t)
+{
+	if (!t)
+		return;
+	for (int i = 0; i < t->nr_usdt; i++)
+		bpf_link__destroy(t->usdt[i]);
+	ring_buffer__free(t->rb);
+	if (t->ring_fds) {
+		for (__u32 i = 0; i < t->ncpu; i++)
+			if (t->ring_fds[i] > 0)
+				close(t->ring_fds[i]);
+		free(t->ring_fds);
+	}
+	schedlab_bpf__destroy(t->skel);
+	merge__free(t->merge);
+	free(t);
+}
+
+const char *tracer__mode(const struct tracer *t)
+{
+	return t->mode == TRACER_RAW_TP ? "raw_tp" : "tp_btf";
+}
+
+__u32 tracer__ncpu(const struct tracer *t)
+{
+	return t->ncpu;
+}
+
+int tracer__follow_children(struct tracer *t, pid_t tgid, bool on)
+{
+	__u32 key = (__u32)tgid, one = 1;
+	int fd = bpf_map__fd(t->skel->maps.follow_parents);
+
+	if (on)
+		return bpf_map_update_elem(fd, &key, &one, BPF_ANY) ? -errno : 0;
+	return bpf_map_delete_elem(fd, &key) && errno != ENOENT ? -errno : 0;
+}
+
+int tracer__track(struct tracer *t, pid_t tid, pid_t tgid)
+{
+	struct { __u32 tgid, wait_mark; } v = { (__u32)tgid, 0 };
+	__u32 key = (__u32)tid;
+
+	if (bpf_map_update_elem(bpf_map__fd(t->skel->maps.tracked), &key, &v, BPF_ANY))
+		return -errno;
+	/* the probes' per-CPU "who is current" caches predate this task */
+	__atomic_add_fetch(&t->skel->bss->track_gen, 1, __ATOMIC_SEQ_CST);
+	return 0;
+}
+
+int tracer__attach_usdt(struct tracer *t, const char *binary)
+{
+	static const struct { const char *name; size_t off; } probes[] = {
+#define P(n) { #n, offsetof(struct schedlab_bpf, progs.usdt_##n) }
+		P(q_push), P(q_pop), P(q_wait_full), P(q_wait_empty), P(q_lock_wait),
+		P(item_start), P(item_done),
+#undef P
+	};
+	int attached = 0;
+
+	for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
+		struct bpf_program *prog = *(struct bpf_program **)((char *)t->skel + probes[i].off);
+		struct bpf_link *l;
+
+		if (t->nr_usdt >= MAX_USDT_LINKS)
+			return -E2BIG;
+		l = bpf_program__attach_usdt(prog, -1, binary, "schedlab", probes[i].name, NULL);
+		if (!l) {
+			pr_debug("USDT schedlab:%s not attached in %s: %s", probes[i].name, binary,
+				 strerror(errno));
+			continue;
+		}
+		t->usdt[t->nr_usdt++] = l;
+		attached++;
+	}
+	return attached ? attached : -ENOENT;
+}
+
+int tracer__inject(struct tracer *t, const struct sl_event *e)
+{
+	return merge__push(t->merge, e);
+}
+
+static int drain(struct tracer *t)
+{
+	int n = ring_buffer__consume(t->rb);
+
+	if (n < 0)
+		return n;
+	return t->push_err;
+}
+
+bool tracer__has_died(struct tracer *t, pid_t pid)
+{
+	__u32 n;
+
+	drain(t);
+	n = t->nr_deaths < RECENT_DEATHS ? t->nr_deaths : RECENT_DEATHS;
+	for (__u32 i = 0; i < n; i++)
+		if (t->deaths[(t->nr_deaths - 1 - i) & (RECENT_DEATHS - 1)] == (__u32)pid)
+			return true;
+	return false;
+}
+
+int tracer__poll(struct tracer *t, sl_event_fn fn, void *ctx)
+{
+	__u64 now = sl_now_ns();
+	int err = drain(t);
+
+	if (err)
+		return err;
+	return merge__drain(t->merge, now > REORDER_WINDOW_NS ? now - REORDER_WINDOW_NS : 0,
+			    fn, ctx);
+}
+
+int tracer__flush(struct tracer *t, sl_event_fn fn, void *ctx)
+{
+	int err = drain(t);
+
+	if (err)
+		return err;
+	return merge__flush(t->merge, fn, ctx);
+}
+
+int tracer__cpu_stats(struct tracer *t, struct sl_cpu_stats *cpus)
+{
+	__u32 zero = 0;
+	int err;
+
+	err = bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.cpu_stats), &zero, cpus);
+	return err ? -errno : 0;
+}
+
+__u64 tracer__prog_misses(const struct tracer *t)
+{
+	struct bpf_program *prog;
+	__u64 misses = 0;
+
+	bpf_object__for_each_program(prog, t->skel->obj) {
+		struct bpf_prog_info info = { 0 };
+		__u32 len = sizeof(info);
+		int fd = bpf_program__fd(prog);
+
+		if (fd >= 0 && bpf_obj_get_info_by_fd(fd, &info, &len) == 0)
+			misses += info.recursion_misses;
+	}
+	return misses;
+}
+
+__u64 tracer__late(const struct tracer *t)
+{
+	return merge__late(t->merge);
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The probes' lifecycle: open → configure → load → attach → drain → destroy.
+ * The tracer turns the per-CPU ring buffers into one time-ordered stream of
+ * struct sl_event and knows nothing about what the events mean.
+ */
+#ifndef SL_TRACER_H
+#define SL_TRACER_H
+
+#include <sys/types.h>
+#include "format/event.h"
+
+enum tracer_mode { TRACER_AUTO = 0, TRACER_TP_BTF, TRACER_RAW_TP };
+
+struct tracer_opts {
+	enum tracer_mode mode;		/* AUTO: tp_btf, else raw_tp */
+	__u32 ring_bytes;		/* per CPU; 0 = default (8 MiB) */
+};
+
+struct tracer;
+
+/* Loads and attaches every probe.  0 or -errno (message already logged). */
+int  tracer__open(const struct tracer_opts *o, struct tracer **out);
+void tracer__destroy(struct tracer *t);	/* accepts NULL */
+
+const char *tracer__mode(const struct tracer *t);
+__u32 tracer__ncpu(const struct tracer *t);
+
+/* Trace every task forked by process tgid from now on (or stop doing so). */
+int  tracer__follow_children(struct tracer *t, pid_t tgid, bool on);
+/* Trace one existing task (thread) and its future children. */
+int  tracer__track(struct tracer *t, pid_t tid, pid_t tgid);
+/* Attaches the queue USDT probes in `binary` for all processes. */
+int  tracer__attach_usdt(struct tracer *t, const char *binary);
+/* Adds a record of userspace origin (initial names) to the stream. */
+int  tracer__inject(struct tracer *t, const struct sl_event *e);
+
+/* Drains the rings; emits, in time order, records old enough to be final. */
+int  tracer__poll(struct tracer *t, sl_event_fn fn, void *ctx);
+/*
+ * Drains the rings into the merge and says whether pid's final switch is
+ * among the records: its kernel counters are then final.  Cheap; does not
+ * wait for the merge window.
+ */
+bool tracer__has_died(struct tracer *t, pid_t pid);
+/* Drains the rings and emits everything: call after the workload ended. */
+int  tracer__flush(struct tracer *t, sl_event_fn fn, void *ctx);
+
+/* Per-CPU kernel counters (lost, idle, other, traced) into cpus[ncpu]. */
+int  tracer__cpu_stats(struct tracer *t, struct sl_cpu_stats *cpus);
+__u64 tracer__late(const struct tracer *t);
+/*
+ * Runs of our programs the kernel skipped because one was already running
+ * on that CPU (bpf_prog_info.recursion_misses): events never recorded.
+ */
+__u64 tracer__prog_misses(const struct tracer *t);
+
+/* BOOTTIME now, ns: the probes' clock. */
+__u64 sl_now_ns(void);
+
+#endif
