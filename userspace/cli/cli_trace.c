@@ -36,7 +36,8 @@ static const char trace_usage[] =
 "voluntary and involuntary switches, migrations, wakeups, CPUs used and\n"
 "off-CPU time by reason, checked against the kernel's own counters.\n"
 "COMMAND's exit status is passed through (128+N if killed by signal N,\n"
-"127 if it could not be run).\n"
+"127 if it could not be run).  With --json or --csv the report owns\n"
+"standard output and COMMAND's standard output goes to standard error.\n"
 "\n"
 "  -o, --output FILE   also record the trace to FILE (see 'schedlab report')\n"
 "  -p, --pid PID       trace a running process (all its threads) and its children\n"
@@ -136,9 +137,11 @@ static char *join_args(char **argv)
  * Forks COMMAND held at a barrier: the child blocks on `go` until the
  * parent has stopped following its own forks, then execs.  `status_fd`
  * reports an exec failure (errno) to the parent; CLOEXEC closes it on
- * success.
+ * success.  With `stdout_to_stderr` COMMAND writes its standard output to
+ * schedlab's standard error, so that a machine-readable report owns stdout
+ * (as perf trace and strace keep their output apart from the command's).
  */
-static pid_t spawn_held(char **command, int *go_fd, int *status_fd)
+static pid_t spawn_held(char **command, bool stdout_to_stderr, int *go_fd, int *status_fd)
 {
 	int go[2], st[2];
 	pid_t pid;
@@ -155,6 +158,8 @@ static pid_t spawn_held(char **command, int *go_fd, int *status_fd)
 		close(go[1]);
 		close(st[0]);
 		if (read(go[0], &c, 1) != 1)
+			_exit(127);
+		if (stdout_to_stderr && dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
 			_exit(127);
 		execvp(command[0], command);
 		err = errno;
@@ -265,7 +270,8 @@ static int follow_child(struct session *s, pid_t child, int pidfd)
 	return status;
 }
 
-static int trace_command(struct session *s, char **command, int *exit_code)
+static int trace_command(struct session *s, char **command, bool stdout_to_stderr,
+			 int *exit_code)
 {
 	int go_fd, status_fd, pidfd, status, exec_err = 0;
 	struct sl_task_info *t;
@@ -275,7 +281,8 @@ static int trace_command(struct session *s, char **command, int *exit_code)
 	/* Children are traced from birth: follow our own forks while spawning. */
 	if (tracer__follow_children(s->tracer, getpid(), true))
 		return -errno;
-	child = spawn_held(command, &go_fd, &status_fd);
+	fflush(stdout);
+	child = spawn_held(command, stdout_to_stderr, &go_fd, &status_fd);
 	tracer__follow_children(s->tracer, getpid(), false);
 	if (child < 0) {
 		pr_err("cannot start %s: %s", command[0], strerror(errno));
@@ -370,7 +377,8 @@ int cmd_trace(int argc, char **argv)
 		goto out;
 
 	if (a.command)
-		err = trace_command(s, a.command, &exit_code);
+		err = trace_command(s, a.command, a.present.format == PRESENT_JSON ||
+				    a.present.format == PRESENT_CSV, &exit_code);
 	else
 		err = trace_pid(s, a.pid, a.duration_ns);
 	if (err)
