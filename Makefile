@@ -4,6 +4,7 @@
 #   make demo       deps + build + run the default workload profile
 #   make deps       install build/test dependencies (Debian packages)
 #   make install    DESTDIR= prefix=/usr/local
+#   make lint       syntax-check the HTML viewer's JavaScript (needs node)
 # V=1 prints full commands.  CC, CLANG, BPFTOOL are overridable.
 
 CC      ?= gcc
@@ -60,7 +61,7 @@ SKEL_USERS := $(OUTPUT)/user/trace/tracer.o
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all deps check check-unit check-san check-integration demo install clean tests
+.PHONY: all deps check check-unit check-san check-integration demo install clean tests lint
 
 all: $(OUTPUT)/schedlab schedlab
 
@@ -89,6 +90,10 @@ $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 	$(Q)$(BPFTOOL) gen skeleton $< > $@
 
 $(SKEL_USERS): $(SKELS)
+
+# The HTML viewer's files are embedded with .incbin, which -MMD does not see.
+HTML_ASSETS := $(wildcard userspace/output/html/*)
+$(OUTPUT)/user/output/html_assets.o: $(HTML_ASSETS)
 
 $(OUTPUT)/user/%.o: userspace/%.c
 	$(call msg,CC,$@)
@@ -130,6 +135,10 @@ check: deps
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(OUTPUT)/schedlab run
+
+# The HTML viewer is plain JavaScript: node checks that it parses.
+lint:
+	$(Q)node --check userspace/output/html/viewer.js
 
 install: all
 	install -D -m 0755 $(OUTPUT)/schedlab $(DESTDIR)$(prefix)/bin/schedlab

@@ -6,7 +6,7 @@
  * and the queue depth on one time axis; wheel zooms, drag pans, hover
  * explains an interval, a checkbox draws wakeup arrows.  Intervals and
  * events are written into the file as they arrive: memory holds only the
- * task table.  See docs/timelines.md.
+ * task table.  The viewer itself is html/viewer.js.  See docs/timelines.md.
  */
 #ifndef SL_HTML_H
 #define SL_HTML_H
@@ -28,9 +28,6 @@ int html__open(FILE *f, const struct sl_trace_info *ti, const char *summary, str
 int html__add_interval(struct html *h, const struct sl_interval *iv);
 /* Names (COMM, FORK), wakeups (WAKING, WAKEUP_NEW), queue depth (Q_PUSH, Q_POP). */
 int html__add_event(struct html *h, const struct sl_event *e);
-/* sl_interval_fn / sl_event_fn adapters; ctx is the html writer. */
-void html__interval_fn(const struct sl_interval *iv, void *ctx);
-int html__event_fn(const struct sl_event *e, void *ctx);
 /*
  * Finishes the page: task names (ti may be NULL), trace end, the summary
  * (this one wins over html__open's when not NULL) and the viewer, then
