@@ -9,6 +9,7 @@
 #include <signal.h>
 #include "analysis/analysis_result.h"
 #include "common.h"
+#include "output/explain.h"
 #include "procfs.h"
 #include "trace/run.h"
 
@@ -45,11 +46,13 @@ static void free_run(struct profile_run *pr)
 static void assert_truthful(const char *name, const struct profile_run *pr)
 {
 	const struct sl_result *r = pr->r;
+	char line[EXPLAIN_LEN], lost[EXPLAIN_LEN];
 	double oncpu = 0;
 
 	cr_assert(pr->rr.summary.conserved, "%s: items not conserved", name);
 	cr_assert_eq(pr->rr.lost, 0, "%s: records lost", name);
-	cr_assert(r->xc.ok, "%s: %s; %s", name, r->xc.line, r->xc.lost_line);
+	cr_assert(r->xc.ok, "%s: %s; %s", name, explain__crosscheck(r, line, sizeof(line)),
+		  explain__lost(r, lost, sizeof(lost)));
 	cr_assert_gt(r->xc.nr_checked, 1, "%s: nothing checked against the kernel", name);
 	/* parallelism is on-CPU / W, by definition */
 	for (__u32 i = 0; i < r->nr_tasks; i++)

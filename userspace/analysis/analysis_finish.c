@@ -407,67 +407,32 @@ static int build_wakeups(struct analysis *a, struct sl_result *r)
 	return 0;
 }
 
-static void notes(struct sl_result *r)
+/* Thresholds of the concurrency reading; docs/metrics.md states the same numbers. */
+#define N_WAITING	0.05	/* runnable-but-not-running tasks that count as waiting */
+#define N_IDLE_SHARE	0.5	/* share of those while a CPU sat idle: wakeup latency */
+
+/* What the summary numbers mean for this run; output/explain.c words them. */
+static void readings(struct sl_result *r)
 {
 	double waiting = r->concurrency - r->parallelism;
-	double none = r->wall_ns && r->par_level_ns ? (double)r->par_level_ns[0] / r->wall_ns : 0;
 	double secs = r->wall_ns / 1e9;
 	__u64 sw = r->vol_switches + r->invol_switches;
 
+	r->runnable_waiting = waiting > 0 ? waiting : 0.0;
 	if (!r->wall_ns) {
-		snprintf(r->parallelism_note, sizeof(r->parallelism_note), "no traced task was seen");
-		snprintf(r->concurrency_note, sizeof(r->concurrency_note), "no traced task was seen");
-		snprintf(r->mp_note, sizeof(r->mp_note), "no traced task was seen");
+		r->par_kind = SL_PAR_UNSEEN;
+		r->con_kind = SL_CON_UNSEEN;
 		return;
 	}
-	if (r->max_parallelism <= 1)
-		snprintf(r->parallelism_note, sizeof(r->parallelism_note),
-			 "no two tasks ever ran at the same instant: no parallelism, %.0f%% of one CPU used",
-			 r->parallelism * 100.0);
+	r->par_none_frac = r->par_level_ns ? (double)r->par_level_ns[0] / r->wall_ns : 0;
+	r->switch_rate = secs > 0 ? (double)sw / secs : 0.0;
+	r->par_kind = r->max_parallelism <= 1 ? SL_PAR_SERIAL : SL_PAR_PARALLEL;
+	if (waiting >= N_WAITING && r->runnable_idle >= N_IDLE_SHARE * waiting)
+		r->con_kind = SL_CON_WAKEUP_LATENCY;
+	else if (waiting >= N_WAITING)
+		r->con_kind = SL_CON_MULTIPLEXED;
 	else
-		snprintf(r->parallelism_note, sizeof(r->parallelism_note),
-			 "%.2f of %u CPUs ran workload tasks at once on average (%.0f%% of the machine); "
-			 "none ran %.0f%% of the time", r->parallelism, r->ncpu,
-			 r->parallelism * 100.0 / r->ncpu, none * 100.0);
-	if (waiting >= 0.05 && r->runnable_idle >= 0.5 * waiting)
-		snprintf(r->concurrency_note, sizeof(r->concurrency_note),
-			 "%.2f tasks on average were runnable but not running, %.2f of them while a "
-			 "CPU sat idle: wakeup latency, not a shortage of CPUs", waiting,
-			 r->runnable_idle);
-	else if (waiting >= 0.05)
-		snprintf(r->concurrency_note, sizeof(r->concurrency_note),
-			 "%.2f tasks on average were runnable but waited for a CPU: the CPUs were "
-			 "time-multiplexed among them", waiting);
-	else
-		snprintf(r->concurrency_note, sizeof(r->concurrency_note),
-			 "tasks hardly waited for a CPU (%.2f runnable but not running on average): "
-			 "progress was limited by blocking, not by CPUs", waiting > 0 ? waiting : 0.0);
-	snprintf(r->mp_note, sizeof(r->mp_note),
-		 "%.1f tasks resident on average (at most %u); the CPUs switched among them "
-		 "%.0f times/s", r->multiprogramming, r->max_multiprogramming,
-		 secs > 0 ? (double)sw / secs : 0.0);
-}
-
-static const char *task_label(const struct sl_result *r, __u32 i, char *buf, size_t n)
-{
-	snprintf(buf, n, "%s (%u)", r->tasks[i].comm[0] ? r->tasks[i].comm : "?", r->tasks[i].pid);
-	return buf;
-}
-
-static void xc_describe(const struct sl_result *r, const struct sl_xc_mismatch *m,
-			char *buf, size_t n)
-{
-	char who[48];
-
-	task_label(r, m->task, who, sizeof(who));
-	if (m->counter == SL_XC_ONCPU)
-		snprintf(buf, n, "%s %s %.3f ms vs kernel %.3f ms (%+.2f%%)", who,
-			 sl_xc_counter_name(m->counter), m->ours / 1e6, m->kernel / 1e6,
-			 m->kernel ? ((double)m->ours - (double)m->kernel) * 100.0 / m->kernel : 0.0);
-	else
-		snprintf(buf, n, "%s %s %llu vs kernel %llu (%+lld)", who,
-			 sl_xc_counter_name(m->counter), (unsigned long long)m->ours,
-			 (unsigned long long)m->kernel, (long long)(m->ours - m->kernel));
+		r->con_kind = SL_CON_BLOCKING;
 }
 
 /* On-CPU time must be within 1% of the kernel's. */
@@ -537,47 +502,8 @@ static int crosscheck(struct analysis *a, const struct sl_trace_info *ti,
 		x->nr_mismatched += bad;
 	}
 	x->ok = x->nr_checked && !x->nr_mismatches && !x->lost;
-	if (!x->nr_checked) {
-		snprintf(x->line, sizeof(x->line),
-			 "kernel cross-check: not done (no kernel counters for any task)");
-	} else if (!x->nr_mismatches) {
-		snprintf(x->line, sizeof(x->line), "kernel cross-check: ok (%u tasks)", x->nr_checked);
-	} else {
-		char first[160];
-
-		xc_describe(r, &x->mismatch[0], first, sizeof(first));
-		if (x->nr_mismatches > 1)
-			snprintf(x->line, sizeof(x->line),
-				 "kernel cross-check: %u of %u tasks differ: %s; %u more differences",
-				 x->nr_mismatched, x->nr_checked, first, x->nr_mismatches - 1);
-		else
-			snprintf(x->line, sizeof(x->line), "kernel cross-check: %u of %u tasks differ: %s",
-				 x->nr_mismatched, x->nr_checked, first);
-	}
-	if (x->lost && ti && ti->prog_misses)
-		snprintf(x->lost_line, sizeof(x->lost_line),
-			 "lost records: %llu (%llu ring buffer full, %llu probe runs skipped by the "
-			 "kernel): counts cannot match the kernel exactly",
-			 (unsigned long long)x->lost, (unsigned long long)(x->lost - ti->prog_misses),
-			 (unsigned long long)ti->prog_misses);
-	else if (x->lost)
-		snprintf(x->lost_line, sizeof(x->lost_line),
-			 "lost records: %llu (ring buffers full): counts cannot match the kernel exactly",
-			 (unsigned long long)x->lost);
-	else if (x->late)
-		snprintf(x->lost_line, sizeof(x->lost_line),
-			 "lost records: 0; %llu arrived late and were clamped in time",
-			 (unsigned long long)x->late);
-	else
-		snprintf(x->lost_line, sizeof(x->lost_line), "lost records: 0");
+	x->prog_misses = ti ? ti->prog_misses : 0;
 	return 0;
-}
-
-/* Text of one mismatch, for the report: "consumer-1 (12) migrations 3 vs kernel 4 (-1)". */
-void sl_result__describe_mismatch(const struct sl_result *r, const struct sl_xc_mismatch *m,
-				  char *buf, size_t n)
-{
-	xc_describe(r, m, buf, n);
 }
 
 int analysis_build_result(struct analysis *a, const struct sl_trace_info *ti)
@@ -615,6 +541,6 @@ int analysis_build_result(struct analysis *a, const struct sl_trace_info *ti)
 	ti_index_free(&tix);
 	if (err)
 		return err;
-	notes(r);
+	readings(r);
 	return 0;
 }

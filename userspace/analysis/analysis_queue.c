@@ -244,6 +244,21 @@ static void side_finish(struct sl_queue_side *s, __u64 waited)
 	s->io_frac = frac(s->state_ns[SL_TS_IO], s->busy_ns);
 }
 
+/* Producers and consumers taken together: what a verdict naming no side rests on. */
+static void both_finish(struct sl_queue_row *q, double both_other)
+{
+	const struct sl_queue_side *p = &q->prod, *c = &q->cons;
+	struct sl_queue_side *b = &q->both;
+
+	b->alive_ns = p->alive_ns + c->alive_ns;
+	b->cpus_used = p->cpus_used > c->cpus_used ? p->cpus_used : c->cpus_used;
+	b->other_frac = both_other;
+	for (int s = 0; s < SL_TS_MAX; s++)
+		b->state_ns[s] = p->state_ns[s] + c->state_ns[s];
+	side_finish(b, 0);
+	q->lock_frac = frac(q->lock_wait_ns, b->alive_ns);
+}
+
 /* Thresholds of the verdict; docs/metrics.md states the same numbers. */
 #define V_LOCK		0.20	/* share of both sides' time waiting for the lock */
 #define V_SIDE		0.30	/* full/empty share or blocked share that names a side */
@@ -252,11 +267,6 @@ static void side_finish(struct sl_queue_side *s, __u64 waited)
 #define V_IO		0.40	/* share of busy time in disk I/O (and >= the CPU wait) */
 #define V_CPU_WAIT	0.30	/* share of busy time waiting for a CPU */
 #define V_OTHER		0.25	/* CPU share of untraced tasks that makes them the cause */
-
-static void pct(char *buf, size_t n, double f)
-{
-	snprintf(buf, n, "%.0f%%", f * 100.0);
-}
 
 /*
  * The verdict, first match wins (docs/metrics.md, "Queue verdict"):
@@ -273,32 +283,24 @@ static void pct(char *buf, size_t n, double f)
  *      other tasks when they held >= 25% of the CPUs within W).
  *   7. consumer-bound / producer-bound for a side, else balanced.
  * Busy = alive minus queue waits and sleep: running, runnable, I/O, other.
+ * Sets verdict, verdict_rule and verdict_who; output/explain.c words them.
  */
-static void queue_verdict(struct sl_queue_row *q, const struct sl_result *r, double both_other)
+static void queue_verdict(struct sl_queue_row *q)
 {
-	__u32 ncpu = r->ncpu;
-	double concurrency = r->concurrency;
-	const struct sl_queue_side *p = &q->prod, *c = &q->cons, *side = NULL, *x;
+	const struct sl_queue_side *p = &q->prod, *c = &q->cons, *x;
 	double cons_score = q->full_frac > p->wait_frac ? q->full_frac : p->wait_frac;
 	double prod_score = q->empty_frac > c->wait_frac ? q->empty_frac : c->wait_frac;
-	__u64 all_alive = p->alive_ns + c->alive_ns;
-	const char *who = "producers and consumers";
-	struct sl_queue_side both = { 0 };
-	char a1[16], a2[16], a3[16], where[48];
+	enum sl_verdict side_bound = SL_V_NONE;
 
+	q->verdict_who = SL_VW_BOTH;
 	if (!q->pops && !q->pushes) {
 		q->verdict = SL_V_NONE;
-		snprintf(q->verdict_text, sizeof(q->verdict_text), "no items went through the queue");
-		snprintf(q->advice, sizeof(q->advice), "nothing to change");
+		q->verdict_rule = SL_VR_NONE;
 		return;
 	}
-	if (frac(q->lock_wait_ns, all_alive) >= V_LOCK) {
+	if (q->lock_frac >= V_LOCK) {
 		q->verdict = SL_V_LOCK_BOUND;
-		pct(a1, sizeof(a1), frac(q->lock_wait_ns, all_alive));
-		snprintf(q->verdict_text, sizeof(q->verdict_text),
-			 "producers and consumers wait for the queue lock %s of their time", a1);
-		snprintf(q->advice, sizeof(q->advice),
-			 "hold the lock for less time, move items in batches, or split the queue");
+		q->verdict_rule = SL_VR_LOCK;
 		return;
 	}
 	/*
@@ -306,100 +308,30 @@ static void queue_verdict(struct sl_queue_row *q, const struct sl_result *r, dou
 	 * and 55% empty against 45% full names no side.
 	 */
 	if (cons_score >= V_SIDE && cons_score >= prod_score + V_MARGIN) {
-		side = c;
-		who = "consumers";
+		q->verdict_who = SL_VW_CONSUMERS;
+		side_bound = SL_V_CONSUMER_BOUND;
 	} else if (prod_score >= V_SIDE && prod_score >= cons_score + V_MARGIN) {
-		side = p;
-		who = "producers";
+		q->verdict_who = SL_VW_PRODUCERS;
+		side_bound = SL_V_PRODUCER_BOUND;
 	}
-	if (!side) {
-		both.alive_ns = all_alive;
-		both.cpus_used = p->cpus_used > c->cpus_used ? p->cpus_used : c->cpus_used;
-		both.other_frac = both_other;
-		for (int s = 0; s < SL_TS_MAX; s++)
-			both.state_ns[s] = p->state_ns[s] + c->state_ns[s];
-		side_finish(&both, 0);
-	}
-	x = side ? side : &both;
+	x = sl_queue_row__judged(q);
 
-	if (side && x->sleep_frac >= V_SLEEP) {
-		q->verdict = side == c ? SL_V_CONSUMER_BOUND : SL_V_PRODUCER_BOUND;
-		pct(a1, sizeof(a1), x->sleep_frac);
-		pct(a2, sizeof(a2), side == c ? q->full_frac : q->empty_frac);
-		snprintf(q->verdict_text, sizeof(q->verdict_text),
-			 "%s sleep %s of their time outside the queue (synchronous calls, rate "
-			 "limits or other waits); the queue %s %s of the time", who, a1,
-			 side == c ? "full" : "empty", a2);
-		snprintf(q->advice, sizeof(q->advice),
-			 "make the %s' waits asynchronous or shorter, or add %s", who, who);
-		return;
-	}
-	if (x->cpus_used && x->cpus_used < ncpu)
-		snprintf(where, sizeof(where), "the %u CPU%s they ran on", x->cpus_used,
-			 x->cpus_used == 1 ? "" : "s");
-	else
-		snprintf(where, sizeof(where), "%u CPUs", ncpu);
-	if (x->io_frac >= V_IO && x->io_frac >= x->cpu_wait_frac) {
+	if (side_bound && x->sleep_frac >= V_SLEEP) {
+		q->verdict = side_bound;
+		q->verdict_rule = SL_VR_SLEEP;
+	} else if (x->io_frac >= V_IO && x->io_frac >= x->cpu_wait_frac) {
 		q->verdict = SL_V_IO_BOUND;
-		pct(a1, sizeof(a1), x->io_frac);
-		pct(a2, sizeof(a2), x->cpu_wait_frac);
-		snprintf(q->verdict_text, sizeof(q->verdict_text),
-			 "%s spend %s of their busy time blocked on disk I/O (%s waiting for a CPU)",
-			 who, a1, a2);
-		snprintf(q->advice, sizeof(q->advice),
-			 "overlap I/O with more %s, batch the syncs, or use faster storage",
-			 side ? who : "workers");
-		return;
-	}
-	if (x->cpu_wait_frac >= V_CPU_WAIT) {
+		q->verdict_rule = SL_VR_IO;
+	} else if (x->cpu_wait_frac >= V_CPU_WAIT) {
 		q->verdict = SL_V_CPU_STARVED;
-		pct(a1, sizeof(a1), x->cpu_wait_frac);
-		if (x->other_frac >= V_OTHER) {
-			/* their CPUs went to tasks outside the workload */
-			pct(a2, sizeof(a2), x->other_frac);
-			snprintf(q->verdict_text, sizeof(q->verdict_text),
-				 "%s wait for a CPU %s of their busy time; other tasks held %s of "
-				 "%s", who, a1, a2,
-				 x->cpus_used < ncpu ? "the CPUs they ran on" : "the CPUs");
-			snprintf(q->advice, sizeof(q->advice),
-				 "run on a quieter machine or give the workload CPUs of its own");
-			return;
-		}
-		snprintf(q->verdict_text, sizeof(q->verdict_text),
-			 "%s wait for a CPU %s of their busy time; concurrency %.2f on %s",
-			 who, a1, concurrency, where);
-		snprintf(q->advice, sizeof(q->advice),
-			 "give the workload more CPUs or run fewer processes; more %s will not help",
-			 side ? who : "workers");
-		return;
-	}
-	if (side == c) {
-		q->verdict = SL_V_CONSUMER_BOUND;
-		pct(a1, sizeof(a1), c->busy_frac);
-		pct(a2, sizeof(a2), q->full_frac);
-		pct(a3, sizeof(a3), p->wait_frac);
-		snprintf(q->verdict_text, sizeof(q->verdict_text),
-			 "consumers busy %s of the time, the queue full %s, producers blocked on it %s",
-			 a1, a2, a3);
-		snprintf(q->advice, sizeof(q->advice), "add consumers or make consume cheaper");
-	} else if (side == p) {
-		q->verdict = SL_V_PRODUCER_BOUND;
-		pct(a1, sizeof(a1), p->busy_frac);
-		pct(a2, sizeof(a2), q->empty_frac);
-		pct(a3, sizeof(a3), c->wait_frac);
-		snprintf(q->verdict_text, sizeof(q->verdict_text),
-			 "producers busy %s of the time, the queue empty %s, consumers blocked on it %s",
-			 a1, a2, a3);
-		snprintf(q->advice, sizeof(q->advice), "add producers or make produce cheaper");
+		/* their CPUs went to tasks outside the workload */
+		q->verdict_rule = x->other_frac >= V_OTHER ? SL_VR_CPU_OTHER : SL_VR_CPU;
+	} else if (side_bound) {
+		q->verdict = side_bound;
+		q->verdict_rule = SL_VR_SIDE;
 	} else {
 		q->verdict = SL_V_BALANCED;
-		pct(a1, sizeof(a1), q->full_frac);
-		pct(a2, sizeof(a2), q->empty_frac);
-		snprintf(q->verdict_text, sizeof(q->verdict_text),
-			 "queue full %s and empty %s of the time; producers blocked %.0f%%, consumers %.0f%%",
-			 a1, a2, p->wait_frac * 100.0, c->wait_frac * 100.0);
-		snprintf(q->advice, sizeof(q->advice),
-			 "no side limits the other; scale both together");
+		q->verdict_rule = SL_VR_BALANCED;
 	}
 }
 
@@ -490,6 +422,7 @@ int queue_finish(struct analysis *a, const struct sl_trace_info *ti, struct sl_r
 				(at->qcons[aq->qid / 64] & bit) ? &q->cons : NULL,
 			};
 
+			q->both.nr_tasks += s[0] || s[1];
 			for (int k = 0; k < 2; k++) {
 				if (!s[k])
 					continue;
@@ -517,7 +450,8 @@ int queue_finish(struct analysis *a, const struct sl_trace_info *ti, struct sl_r
 		}
 		side_finish(&q->prod, q->prod_blocked_ns);
 		side_finish(&q->cons, q->cons_blocked_ns);
-		queue_verdict(q, r, both_other);
+		both_finish(q, both_other);
+		queue_verdict(q);
 		if (q->pops > r->queues[best].pops)
 			best = r->nr_queues - 1;
 	}

@@ -120,6 +120,30 @@ enum sl_verdict {
 
 const char *sl_verdict_name(enum sl_verdict v);
 
+/*
+ * Which rule of the verdict matched (docs/metrics.md, "Queue verdict"), and
+ * so which figures justify it.  "judged" is the side the verdict names, or
+ * both sides together (sl_queue_row.both) when it names none.
+ */
+enum sl_verdict_rule {
+	SL_VR_NONE = 0,		/* nothing was pushed or popped */
+	SL_VR_LOCK,		/* both sides wait for the queue lock: lock_frac */
+	SL_VR_SLEEP,		/* judged sleeps outside the queue: sleep_frac, the queue full/empty share */
+	SL_VR_IO,		/* judged: io_frac >= cpu_wait_frac */
+	SL_VR_CPU_OTHER,	/* judged: cpu_wait_frac; untraced tasks held other_frac of its CPUs */
+	SL_VR_CPU,		/* judged: cpu_wait_frac at the run's concurrency on its CPUs */
+	SL_VR_SIDE,		/* judged is busy: busy_frac, the queue full/empty, the other side blocked */
+	SL_VR_BALANCED,		/* no side: full and empty shares, both sides' blocked shares */
+	SL_VR_MAX,
+};
+
+/* The tasks a verdict names. */
+enum sl_verdict_who {
+	SL_VW_BOTH = 0,		/* producers and consumers together */
+	SL_VW_PRODUCERS,
+	SL_VW_CONSUMERS,
+};
+
 /* One side of a queue: every task that pushed (producers) or popped (consumers). */
 struct sl_queue_side {
 	__u32 nr_tasks;
@@ -159,10 +183,20 @@ struct sl_queue_row {
 	double little_blocked;		/* producers blocked on full, time average: items
 					 * counted in the delay but not yet in the depth */
 	struct sl_queue_side prod, cons;
+	struct sl_queue_side both;	/* producers and consumers together (times of a task
+					 * on both sides count twice, as in lock_frac) */
+	double lock_frac;		/* lock_wait_ns / both sides' alive time */
 	enum sl_verdict verdict;
-	char verdict_text[256];		/* the figures that justify the verdict */
-	char advice[160];		/* what to change */
+	__u8 verdict_rule;		/* enum sl_verdict_rule */
+	__u8 verdict_who;		/* enum sl_verdict_who */
 };
+
+/* The side whose figures the verdict rests on: prod, cons or both. */
+static inline const struct sl_queue_side *sl_queue_row__judged(const struct sl_queue_row *q)
+{
+	return q->verdict_who == SL_VW_PRODUCERS ? &q->prod :
+	       q->verdict_who == SL_VW_CONSUMERS ? &q->cons : &q->both;
+}
 
 struct sl_xc_mismatch {
 	__u32 task;			/* index into tasks */
@@ -176,10 +210,24 @@ struct sl_crosscheck {
 	__u32 nr_mismatches;		/* entries in mismatch[] (all of them) */
 	struct sl_xc_mismatch *mismatch;
 	__u64 lost;			/* records dropped: exactness impossible */
+	__u64 prog_misses;		/* of lost: probe runs the kernel skipped */
 	__u64 late;			/* records clamped by the merge window */
 	bool ok;			/* checked > 0, no mismatch, nothing lost */
-	char line[256];			/* "kernel cross-check: ok (N tasks)" or what differs */
-	char lost_line[160];		/* "lost records: 0" or the warning */
+};
+
+/* What the average parallelism means for this run. */
+enum sl_par_kind {
+	SL_PAR_UNSEEN = 0,		/* no traced task was seen */
+	SL_PAR_SERIAL,			/* never two tasks on CPUs at once */
+	SL_PAR_PARALLEL,		/* some instants had two or more */
+};
+
+/* Why tasks were runnable but not running (concurrency minus parallelism). */
+enum sl_con_kind {
+	SL_CON_UNSEEN = 0,		/* no traced task was seen */
+	SL_CON_WAKEUP_LATENCY,		/* >= 0.05 waiting, at least half while a CPU was idle */
+	SL_CON_MULTIPLEXED,		/* >= 0.05 waiting for busy CPUs: time multiplexing */
+	SL_CON_BLOCKING,		/* < 0.05: progress limited by blocking */
 };
 
 struct sl_result {
@@ -205,8 +253,12 @@ struct sl_result {
 	__u32 max_multiprogramming;
 	__u32 nr_mp_levels;
 	__u64 *mp_level_ns;		/* [nr_mp_levels] */
-	/* one line each: what the number means for this run */
-	char parallelism_note[160], concurrency_note[160], mp_note[160];
+	/* what the numbers mean for this run (output/explain.c words them) */
+	__u8 par_kind;			/* enum sl_par_kind */
+	__u8 con_kind;			/* enum sl_con_kind */
+	double par_none_frac;		/* share of W with no traced task on a CPU */
+	double runnable_waiting;	/* concurrency - parallelism, at least 0 */
+	double switch_rate;		/* context switches per second of W */
 
 	/* CPU utilisation within W, Σ over CPUs, from the switch records */
 	__u64 cpu_traced_ns, cpu_other_ns, cpu_idle_ns, cpu_unknown_ns;
@@ -245,8 +297,5 @@ struct sl_result {
 int sl_result__task_index(const struct sl_result *r, __u32 pid);
 /* Name of a cross-check counter: "voluntary switches", "on-cpu time", ... */
 const char *sl_xc_counter_name(enum sl_xc_counter c);
-/* One mismatch in words: "consumer-1 (12) migrations 3 vs kernel 4 (-1)". */
-void sl_result__describe_mismatch(const struct sl_result *r, const struct sl_xc_mismatch *m,
-				  char *buf, size_t n);
 
 #endif

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <string.h>
 #include "analysis/analysis_hist.h"
+#include "explain.h"
 #include "report.h"
 #include "report_priv.h"
 
@@ -149,6 +150,7 @@ static void queues(FILE *f, const struct sl_result *r)
 	      "little_relative_difference,verdict,reason,advice\n", f);
 	for (__u32 i = 0; i < r->nr_queues; i++) {
 		const struct sl_queue_row *q = &r->queues[i];
+		char why[EXPLAIN_LEN];
 
 		fprintf(f, "%u,%u,%s,%llu,%llu,%llu,%llu,%.9g,%.9g,%u,%.9g,%.9g,%llu,%llu,%llu,%llu,"
 			"%.9g,%llu,%llu,%llu,%.9g,%.9g,%.9g,%s,", q->qid, q->capacity,
@@ -161,9 +163,9 @@ static void queues(FILE *f, const struct sl_result *r)
 			sl_dist_mean(&q->delay), (unsigned long long)q->delay.p50,
 			(unsigned long long)q->delay.p99, (unsigned long long)q->delay.max,
 			q->little_l, q->little_lw, q->little_rel_diff, sl_verdict_name(q->verdict));
-		report_csv_str(f, q->verdict_text);
+		report_csv_str(f, explain__verdict(r, q, why, sizeof(why)));
 		fputc(',', f);
-		report_csv_str(f, q->advice);
+		report_csv_str(f, explain__advice(q, why, sizeof(why)));
 		fputc('\n', f);
 	}
 }

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdio.h>
 #include "analysis/analysis_hist.h"
+#include "explain.h"
 #include "report.h"
 #include "report_priv.h"
 
@@ -212,8 +213,9 @@ static void side(struct jw *w, const char *key, const struct sl_queue_side *s)
 	jw_end_obj(w);
 }
 
-static void queue(struct jw *w, const struct sl_queue_row *q)
+static void queue(struct jw *w, const struct sl_result *r, const struct sl_queue_row *q)
 {
+	char why[EXPLAIN_LEN];
 	jw_obj(w, NULL);
 	jw_u64(w, "qid", q->qid);
 	jw_u64(w, "capacity", q->capacity);
@@ -246,14 +248,15 @@ static void queue(struct jw *w, const struct sl_queue_row *q)
 	side(w, "producers", &q->prod);
 	side(w, "consumers", &q->cons);
 	jw_str(w, "verdict", sl_verdict_name(q->verdict));
-	jw_str(w, "reason", q->verdict_text);
-	jw_str(w, "advice", q->advice);
+	jw_str(w, "reason", explain__verdict(r, q, why, sizeof(why)));
+	jw_str(w, "advice", explain__advice(q, why, sizeof(why)));
 	jw_end_obj(w);
 }
 
 int report__json(FILE *f, const struct sl_result *r, const struct sl_trace_info *ti)
 {
 	struct jw w = { .f = f, .depth = 0, .first = { true } };
+	char note[EXPLAIN_LEN];
 
 	if (!r)
 		return -EINVAL;
@@ -284,12 +287,12 @@ int report__json(FILE *f, const struct sl_result *r, const struct sl_trace_info 
 
 	jw_obj(&w, "summary");
 	level(&w, "concurrency", r->concurrency, r->max_concurrency, r->con_level_ns,
-	      r->nr_con_levels, r->wall_ns, r->concurrency_note);
+	      r->nr_con_levels, r->wall_ns, explain__concurrency(r, note, sizeof(note)));
 	jw_num(&w, "runnable_while_cpu_idle", r->runnable_idle);
 	level(&w, "parallelism", r->parallelism, r->max_parallelism, r->par_level_ns, r->ncpu + 1,
-	      r->wall_ns, r->parallelism_note);
+	      r->wall_ns, explain__parallelism(r, note, sizeof(note)));
 	level(&w, "multiprogramming", r->multiprogramming, r->max_multiprogramming, r->mp_level_ns,
-	      r->nr_mp_levels, r->wall_ns, r->mp_note);
+	      r->nr_mp_levels, r->wall_ns, explain__multiprogramming(r, note, sizeof(note)));
 	jw_end_obj(&w);
 
 	jw_obj(&w, "cpu_utilisation");
@@ -397,7 +400,7 @@ int report__json(FILE *f, const struct sl_result *r, const struct sl_trace_info 
 
 	jw_arr(&w, "queues");
 	for (__u32 i = 0; i < r->nr_queues; i++)
-		queue(&w, &r->queues[i]);
+		queue(&w, r, &r->queues[i]);
 	jw_end_arr(&w);
 
 	jw_obj(&w, "verdict");
@@ -406,8 +409,8 @@ int report__json(FILE *f, const struct sl_result *r, const struct sl_trace_info 
 		const struct sl_queue_row *q = &r->queues[r->verdict_queue];
 
 		jw_u64(&w, "qid", q->qid);
-		jw_str(&w, "reason", q->verdict_text);
-		jw_str(&w, "advice", q->advice);
+		jw_str(&w, "reason", explain__verdict(r, q, note, sizeof(note)));
+		jw_str(&w, "advice", explain__advice(q, note, sizeof(note)));
 	} else {
 		jw_null(&w, "qid");
 		jw_null(&w, "reason");
@@ -421,8 +424,8 @@ int report__json(FILE *f, const struct sl_result *r, const struct sl_trace_info 
 	jw_u64(&w, "mismatched", r->xc.nr_mismatched);
 	jw_u64(&w, "lost", r->xc.lost);
 	jw_u64(&w, "late", r->xc.late);
-	jw_str(&w, "line", r->xc.line);
-	jw_str(&w, "lost_line", r->xc.lost_line);
+	jw_str(&w, "line", explain__crosscheck(r, note, sizeof(note)));
+	jw_str(&w, "lost_line", explain__lost(r, note, sizeof(note)));
 	jw_arr(&w, "mismatches");
 	for (__u32 i = 0; i < r->xc.nr_mismatches; i++) {
 		const struct sl_xc_mismatch *m = &r->xc.mismatch[i];

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "analysis/analysis_hist.h"
+#include "explain.h"
 #include "report.h"
 #include "report_priv.h"
 
@@ -98,18 +99,19 @@ static void level_row(const struct out *o, const char *label, const __u64 *lv, _
 static void summary(const struct out *o, const struct sl_result *r)
 {
 	__u32 n = r->ncpu + 1;
+	char note[EXPLAIN_LEN];
 	int cols;
 
 	heading(o, "SUMMARY");
 	para(o, 4, "  concurrency       %5.2f tasks  running or runnable, time average (max %u)",
 	     r->concurrency, r->max_concurrency);
-	report_wrap(o->f, "      ", 6, r->concurrency_note, W);
+	report_wrap(o->f, "      ", 6, explain__concurrency(r, note, sizeof(note)), W);
 	para(o, 4, "  parallelism       %5.2f CPUs   on a CPU at the same instant: "
 		 "on-CPU / W (max %u of %u)", r->parallelism, r->max_parallelism, r->ncpu);
-	report_wrap(o->f, "      ", 6, r->parallelism_note, W);
+	report_wrap(o->f, "      ", 6, explain__parallelism(r, note, sizeof(note)), W);
 	para(o, 4, "  multiprogramming  %5.2f tasks  resident (alive), time average "
 		 "(max %u)", r->multiprogramming, r->max_multiprogramming);
-	report_wrap(o->f, "      ", 6, r->mp_note, W);
+	report_wrap(o->f, "      ", 6, explain__multiprogramming(r, note, sizeof(note)), W);
 
 	if (r->nr_con_levels > n)
 		n = r->nr_con_levels;
@@ -346,7 +348,7 @@ static void side_line(const struct out *o, const char *label, const struct sl_qu
 static void queue(const struct out *o, const struct sl_result *r, const struct sl_queue_row *q,
 		  bool main_queue)
 {
-	char a[16], b[16], c[16], d[16], line[160], title[64], vname[24];
+	char a[16], b[16], c[16], d[16], line[160], title[64], vname[24], why[EXPLAIN_LEN];
 	double lw_rel = q->little_rel_diff < 0 ? -q->little_rel_diff : q->little_rel_diff;
 
 	snprintf(title, sizeof(title), "QUEUE %u%s", q->qid, main_queue && r->nr_queues > 1 ?
@@ -391,8 +393,9 @@ static void queue(const struct out *o, const struct sl_result *r, const struct s
 	snprintf(line, sizeof(line), "  %sverdict      %s%s%s: ", BOLD(o), verdict_color(o, q->verdict),
 		 vname, RESET(o));
 	/* the escapes take no columns */
-	report_wrap_cols(o->f, line, 15 + (int)strlen(vname) + 2, 15, q->verdict_text, W);
-	report_wrap(o->f, "  change       ", 15, q->advice, W);
+	report_wrap_cols(o->f, line, 15 + (int)strlen(vname) + 2, 15,
+			 explain__verdict(r, q, why, sizeof(why)), W);
+	report_wrap(o->f, "  change       ", 15, explain__advice(q, why, sizeof(why)), W);
 }
 
 /* The workload's own accounting: every item produced is consumed, queued or lost. */
@@ -423,22 +426,21 @@ static void crosscheck(const struct out *o, const struct sl_result *r)
 {
 	const struct sl_crosscheck *x = &r->xc;
 	const char *col = x->ok ? GREEN(o) : (x->nr_mismatches || x->lost) ? RED(o) : YELLOW(o);
+	char buf[EXPLAIN_LEN];
 
 	fputc('\n', o->f);
 	fprintf(o->f, "%s", col);
-	report_wrap(o->f, "", 4, x->line, W);
+	report_wrap(o->f, "", 4, explain__crosscheck(r, buf, sizeof(buf)), W);
 	fprintf(o->f, "%s", RESET(o));
 	/* the line names the first difference; list the others */
 	for (__u32 i = 1; i < x->nr_mismatches && i < MISMATCH_LINES; i++) {
-		char buf[256];
-
-		sl_result__describe_mismatch(r, &x->mismatch[i], buf, sizeof(buf));
+		explain__mismatch(r, &x->mismatch[i], buf, sizeof(buf));
 		report_wrap(o->f, "    ", 6, buf, W);
 	}
 	if (x->nr_mismatches > MISMATCH_LINES)
 		fprintf(o->f, "    ... %u more (JSON has all)\n", x->nr_mismatches - MISMATCH_LINES);
 	fprintf(o->f, "%s", x->lost ? RED(o) : "");
-	report_wrap(o->f, "", 4, x->lost_line, W);
+	report_wrap(o->f, "", 4, explain__lost(r, buf, sizeof(buf)), W);
 	fprintf(o->f, "%s", x->lost ? RESET(o) : "");
 }
 

@@ -15,6 +15,7 @@
 #include "analysis/analysis.h"
 #include "analysis/analysis_result.h"
 #include "evbuild.h"
+#include "output/explain.h"
 #include "output/report.h"
 
 static struct evbuf eb;
@@ -178,7 +179,7 @@ Test(report, text_reads_top_down_with_units)
 		"PROCESSES", "WAKEUPS", "QUEUE 0", "verdict", "kernel cross-check", "lost records",
 	};
 	const char *at = NULL;
-	char want[160];
+	char want[160], note[EXPLAIN_LEN];
 
 	render_text(r, false);
 	at = text;
@@ -195,13 +196,14 @@ Test(report, text_reads_top_down_with_units)
 	cr_assert_not_null(strstr(text, want), "%s", want);
 	snprintf(want, sizeof(want), "multiprogramming   %.2f tasks", r->multiprogramming);
 	cr_assert_not_null(strstr(text, want), "%s", want);
-	snprintf(want, sizeof(want), "%.40s", r->concurrency_note);	/* before any wrap */
+	explain__concurrency(r, note, sizeof(note));
+	snprintf(want, sizeof(want), "%.40s", note);	/* before any wrap */
 	cr_assert_not_null(strstr(text, want), "%s", want);
 	snprintf(want, sizeof(want), "%.0f items/s", r->queues[0].throughput);
 	cr_assert_not_null(strstr(text, want), "%s", want);
 	cr_assert_not_null(strstr(text, "consumer-long-0"));
 	cr_assert_not_null(strstr(text, "consumer-long"), "the role");
-	cr_assert_not_null(strstr(text, r->xc.lost_line));
+	cr_assert_not_null(strstr(text, explain__lost(r, note, sizeof(note))));
 }
 
 /* Runs python3 on the JSON and returns its stdout (what the script printed). */
@@ -231,7 +233,7 @@ static char *python_on(const char *json, const char *script)
 Test(report, json_parses_and_has_the_same_numbers)
 {
 	const struct sl_result *r = scenario(2, 2, 3);
-	char *json = NULL, *out, want[4096];
+	char *json = NULL, *out, want[4096], line[EXPLAIN_LEN];
 	size_t len = 0;
 	FILE *f = open_memstream(&json, &len);
 	const struct sl_task_row *t = &r->tasks[3];
@@ -268,7 +270,7 @@ Test(report, json_parses_and_has_the_same_numbers)
 		 (unsigned long long)t->state_ns[SL_TS_QFULL], r->roles[t->role].name,
 		 (unsigned long long)q->pops, q->capacity, q->throughput,
 		 (unsigned long long)q->delay.p50, sl_verdict_name(q->verdict),
-		 sl_verdict_name(r->verdict), r->xc.line,
+		 sl_verdict_name(r->verdict), explain__crosscheck(r, line, sizeof(line)),
 		 (unsigned long long)r->migrations, (unsigned long long)r->mig_matrix[1],
 		 (unsigned long long)r->wakeups, (unsigned long long)r->rq_latency.count,
 		 r->parallelism);

@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Every sentence a report prints about its numbers.  The choice between
+ * wordings is analysis's (the enums); this file only puts them in words,
+ * so a reading changes in one place for text, JSON and CSV alike.
+ */
+#include <stdio.h>
+#include "explain.h"
+
+static const char UNSEEN[] = "no traced task was seen";
+
+const char *explain__parallelism(const struct sl_result *r, char *buf, size_t n)
+{
+	switch (r->par_kind) {
+	case SL_PAR_SERIAL:
+		snprintf(buf, n, "no two tasks ever ran at the same instant: no parallelism, "
+			 "%.0f%% of one CPU used", r->parallelism * 100.0);
+		break;
+	case SL_PAR_PARALLEL:
+		snprintf(buf, n, "%.2f of %u CPUs ran workload tasks at once on average "
+			 "(%.0f%% of the machine); none ran %.0f%% of the time", r->parallelism,
+			 r->ncpu, r->parallelism * 100.0 / r->ncpu, r->par_none_frac * 100.0);
+		break;
+	default:
+		snprintf(buf, n, "%s", UNSEEN);
+	}
+	return buf;
+}
+
+const char *explain__concurrency(const struct sl_result *r, char *buf, size_t n)
+{
+	switch (r->con_kind) {
+	case SL_CON_WAKEUP_LATENCY:
+		snprintf(buf, n, "%.2f tasks on average were runnable but not running, %.2f of "
+			 "them while a CPU sat idle: wakeup latency, not a shortage of CPUs",
+			 r->runnable_waiting, r->runnable_idle);
+		break;
+	case SL_CON_MULTIPLEXED:
+		snprintf(buf, n, "%.2f tasks on average were runnable but waited for a CPU: the "
+			 "CPUs were time-multiplexed among them", r->runnable_waiting);
+		break;
+	case SL_CON_BLOCKING:
+		snprintf(buf, n, "tasks hardly waited for a CPU (%.2f runnable but not running on "
+			 "average): progress was limited by blocking, not by CPUs",
+			 r->runnable_waiting);
+		break;
+	default:
+		snprintf(buf, n, "%s", UNSEEN);
+	}
+	return buf;
+}
+
+const char *explain__multiprogramming(const struct sl_result *r, char *buf, size_t n)
+{
+	if (!r->wall_ns)
+		snprintf(buf, n, "%s", UNSEEN);
+	else
+		snprintf(buf, n, "%.1f tasks resident on average (at most %u); the CPUs switched "
+			 "among them %.0f times/s", r->multiprogramming, r->max_multiprogramming,
+			 r->switch_rate);
+	return buf;
+}
+
+static const char *who_name(const struct sl_queue_row *q)
+{
+	switch (q->verdict_who) {
+	case SL_VW_PRODUCERS:
+		return "producers";
+	case SL_VW_CONSUMERS:
+		return "consumers";
+	default:
+		return "producers and consumers";
+	}
+}
+
+const char *explain__verdict(const struct sl_result *r, const struct sl_queue_row *q,
+			     char *buf, size_t n)
+{
+	const struct sl_queue_side *x = sl_queue_row__judged(q);
+	const char *who = who_name(q);
+	bool cons = q->verdict_who == SL_VW_CONSUMERS;
+	char where[48];
+
+	/* percentages in verdicts are whole: "98%" */
+	switch (q->verdict_rule) {
+	case SL_VR_LOCK:
+		snprintf(buf, n, "producers and consumers wait for the queue lock %.0f%% of their "
+			 "time", q->lock_frac * 100.0);
+		break;
+	case SL_VR_SLEEP:
+		snprintf(buf, n, "%s sleep %.0f%% of their time outside the queue (synchronous "
+			 "calls, rate limits or other waits); the queue %s %.0f%% of the time",
+			 who, x->sleep_frac * 100.0, cons ? "full" : "empty",
+			 (cons ? q->full_frac : q->empty_frac) * 100.0);
+		break;
+	case SL_VR_IO:
+		snprintf(buf, n, "%s spend %.0f%% of their busy time blocked on disk I/O (%.0f%% "
+			 "waiting for a CPU)", who, x->io_frac * 100.0, x->cpu_wait_frac * 100.0);
+		break;
+	case SL_VR_CPU_OTHER:
+		snprintf(buf, n, "%s wait for a CPU %.0f%% of their busy time; other tasks held "
+			 "%.0f%% of %s", who, x->cpu_wait_frac * 100.0, x->other_frac * 100.0,
+			 x->cpus_used < r->ncpu ? "the CPUs they ran on" : "the CPUs");
+		break;
+	case SL_VR_CPU:
+		if (x->cpus_used && x->cpus_used < r->ncpu)
+			snprintf(where, sizeof(where), "the %u CPU%s they ran on", x->cpus_used,
+				 x->cpus_used == 1 ? "" : "s");
+		else
+			snprintf(where, sizeof(where), "%u CPUs", r->ncpu);
+		snprintf(buf, n, "%s wait for a CPU %.0f%% of their busy time; concurrency %.2f "
+			 "on %s", who, x->cpu_wait_frac * 100.0, r->concurrency, where);
+		break;
+	case SL_VR_SIDE:
+		if (cons)
+			snprintf(buf, n, "consumers busy %.0f%% of the time, the queue full %.0f%%, "
+				 "producers blocked on it %.0f%%", q->cons.busy_frac * 100.0,
+				 q->full_frac * 100.0, q->prod.wait_frac * 100.0);
+		else
+			snprintf(buf, n, "producers busy %.0f%% of the time, the queue empty %.0f%%, "
+				 "consumers blocked on it %.0f%%", q->prod.busy_frac * 100.0,
+				 q->empty_frac * 100.0, q->cons.wait_frac * 100.0);
+		break;
+	case SL_VR_BALANCED:
+		snprintf(buf, n, "queue full %.0f%% and empty %.0f%% of the time; producers "
+			 "blocked %.0f%%, consumers %.0f%%", q->full_frac * 100.0,
+			 q->empty_frac * 100.0, q->prod.wait_frac * 100.0, q->cons.wait_frac * 100.0);
+		break;
+	default:
+		snprintf(buf, n, "no items went through the queue");
+	}
+	return buf;
+}
+
+const char *explain__advice(const struct sl_queue_row *q, char *buf, size_t n)
+{
+	const char *who = who_name(q);
+	/* with no side named, "more producers and consumers" reads as "workers" */
+	const char *more = q->verdict_who == SL_VW_BOTH ? "workers" : who;
+
+	switch (q->verdict_rule) {
+	case SL_VR_LOCK:
+		snprintf(buf, n, "hold the lock for less time, move items in batches, or split "
+			 "the queue");
+		break;
+	case SL_VR_SLEEP:
+		snprintf(buf, n, "make the %s' waits asynchronous or shorter, or add %s", who, who);
+		break;
+	case SL_VR_IO:
+		snprintf(buf, n, "overlap I/O with more %s, batch the syncs, or use faster storage",
+			 more);
+		break;
+	case SL_VR_CPU_OTHER:
+		snprintf(buf, n, "run on a quieter machine or give the workload CPUs of its own");
+		break;
+	case SL_VR_CPU:
+		snprintf(buf, n, "give the workload more CPUs or run fewer processes; more %s will "
+			 "not help", more);
+		break;
+	case SL_VR_SIDE:
+		snprintf(buf, n, "%s", q->verdict_who == SL_VW_CONSUMERS ?
+			 "add consumers or make consume cheaper" :
+			 "add producers or make produce cheaper");
+		break;
+	case SL_VR_BALANCED:
+		snprintf(buf, n, "no side limits the other; scale both together");
+		break;
+	default:
+		snprintf(buf, n, "nothing to change");
+	}
+	return buf;
+}
+
+const char *explain__mismatch(const struct sl_result *r, const struct sl_xc_mismatch *m,
+			      char *buf, size_t n)
+{
+	const struct sl_task_row *t = &r->tasks[m->task];
+	const char *comm = t->comm[0] ? t->comm : "?";
+
+	if (m->counter == SL_XC_ONCPU)
+		snprintf(buf, n, "%s (%u) %s %.3f ms vs kernel %.3f ms (%+.2f%%)", comm, t->pid,
+			 sl_xc_counter_name(m->counter), m->ours / 1e6, m->kernel / 1e6,
+			 m->kernel ? ((double)m->ours - (double)m->kernel) * 100.0 / m->kernel : 0.0);
+	else
+		snprintf(buf, n, "%s (%u) %s %llu vs kernel %llu (%+lld)", comm, t->pid,
+			 sl_xc_counter_name(m->counter), (unsigned long long)m->ours,
+			 (unsigned long long)m->kernel, (long long)(m->ours - m->kernel));
+	return buf;
+}
+
+const char *explain__crosscheck(const struct sl_result *r, char *buf, size_t n)
+{
+	const struct sl_crosscheck *x = &r->xc;
+	char first[EXPLAIN_LEN];
+
+	if (!x->nr_checked)
+		snprintf(buf, n, "kernel cross-check: not done (no kernel counters for any task)");
+	else if (!x->nr_mismatches)
+		snprintf(buf, n, "kernel cross-check: ok (%u tasks)", x->nr_checked);
+	else if (x->nr_mismatches > 1)
+		snprintf(buf, n, "kernel cross-check: %u of %u tasks differ: %s; %u more differences",
+			 x->nr_mismatched, x->nr_checked,
+			 explain__mismatch(r, &x->mismatch[0], first, sizeof(first)),
+			 x->nr_mismatches - 1);
+	else
+		snprintf(buf, n, "kernel cross-check: %u of %u tasks differ: %s", x->nr_mismatched,
+			 x->nr_checked, explain__mismatch(r, &x->mismatch[0], first, sizeof(first)));
+	return buf;
+}
+
+const char *explain__lost(const struct sl_result *r, char *buf, size_t n)
+{
+	const struct sl_crosscheck *x = &r->xc;
+
+	if (x->lost && x->prog_misses)
+		snprintf(buf, n, "lost records: %llu (%llu ring buffer full, %llu probe runs skipped "
+			 "by the kernel): counts cannot match the kernel exactly",
+			 (unsigned long long)x->lost, (unsigned long long)(x->lost - x->prog_misses),
+			 (unsigned long long)x->prog_misses);
+	else if (x->lost)
+		snprintf(buf, n, "lost records: %llu (ring buffers full): counts cannot match the "
+			 "kernel exactly", (unsigned long long)x->lost);
+	else if (x->late)
+		snprintf(buf, n, "lost records: 0; %llu arrived late and were clamped in time",
+			 (unsigned long long)x->late);
+	else
+		snprintf(buf, n, "lost records: 0");
+	return buf;
+}
