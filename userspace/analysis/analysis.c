@@ -228,6 +228,9 @@ static int task_new(struct analysis *a, __u32 pid, __u64 ts, __u32 *idx)
 	t->cpu = 0xffff;
 	t->waker = SL_NO_TASK;
 	t->wake_edge = NO_IDX;
+	t->parent = NO_IDX;
+	t->reaper = NO_IDX;
+	t->blk_nr = SL_NO_SYSCALL;
 	t->first_ts = ts;
 	t->since = ts;
 	pid_put(a, pid, *idx);
@@ -485,6 +488,7 @@ static void switch_out(struct analysis *a, __u32 idx, __u32 c, __u64 ts, __u8 fl
 
 	if ((fl & SL_SWF_REASON_MASK) == SL_R_DISK_WAIT && io_syscall(nr_syscall))
 		ns = SL_TS_IO;
+	t->blk_nr = nr_syscall;
 
 	/*
 	 * On-CPU time is the kernel's (sum_exec_runtime), so that it equals
@@ -662,6 +666,17 @@ static int on_switch(struct analysis *a, const struct sl_event *e, __u64 ts)
 	return 0;
 }
 
+/* wait4 and waitid (x86_64 numbers, as io_syscall): waiting for a child. */
+static bool join_syscall(__u16 nr)
+{
+#if defined(__x86_64__)
+	return nr == 61 || nr == 247;
+#else
+	(void)nr;
+	return false;
+#endif
+}
+
 static int on_wakeup(struct analysis *a, const struct sl_event *e, __u64 ts, bool is_new)
 {
 	__u32 wi, waker = SL_NO_TASK;
@@ -694,6 +709,8 @@ static int on_wakeup(struct analysis *a, const struct sl_event *e, __u64 ts, boo
 	case TS_DEAD:
 		return 0;
 	}
+	if (waker != SL_NO_TASK && a->tasks[waker].exiting && join_syscall(t->blk_nr))
+		a->tasks[waker].reaper = wi;	/* its exit ended wi's wait for a child */
 	if (t->pending_wake)
 		drop_pending(a, wi);	/* this block is a real one: woken now */
 	set_state(a, t, SL_TS_RUNNABLE_WAKEUP, ts);
@@ -750,6 +767,7 @@ static int on_fork(struct analysis *a, const struct sl_event *e, __u64 ts)
 	t->tgid = e->fork.child_tgid ? e->fork.child_tgid : e->fork.child;
 	t->ppid = e->pid;
 	pidx = pid_find(a, e->pid);
+	t->parent = pidx;
 	if (pidx != NO_IDX && a->tasks[pidx].comm[0] && !t->comm[0])
 		memcpy(t->comm, a->tasks[pidx].comm, SL_COMM_LEN);
 	return 0;
@@ -797,8 +815,11 @@ int analysis__feed(struct analysis *a, const struct sl_event *e)
 		return 0;
 	case SL_EV_EXIT:
 		idx = pid_find(a, e->pid);
-		if (idx != NO_IDX && e->exit.tgid)
-			a->tasks[idx].tgid = e->exit.tgid;
+		if (idx != NO_IDX) {
+			a->tasks[idx].exiting = true;
+			if (e->exit.tgid)
+				a->tasks[idx].tgid = e->exit.tgid;
+		}
 		return 0;
 	case SL_EV_KSTAT:
 		idx = pid_find(a, e->pid);

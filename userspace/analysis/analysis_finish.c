@@ -105,6 +105,10 @@ void analysis_free_result(struct sl_result *r)
 	free(r->mig_matrix);
 	free(r->rq_hist);
 	free(r->wake_edges);
+	free(r->wake_rows);
+	free(r->procs);
+	free(r->proc_tasks);
+	free(r->proc_order);
 	free(r->tasks);
 	free(r->roles);
 	free(r->cpus);
@@ -113,16 +117,25 @@ void analysis_free_result(struct sl_result *r)
 	free(r);
 }
 
-/* "consumer-1" -> "consumer"; no '-' keeps the whole name. */
+/*
+ * The role: comm without a trailing instance number, that is digits after
+ * a '-', '_', ':', '/', '#' or '.' ("consumer-1" -> "consumer",
+ * "kworker/0:1" -> "kworker/0").  A name whose last word is not a number
+ * is kept whole ("stress-ng", "sched-messaging"), and so are digits that
+ * belong to the name ("python3").
+ */
 static void role_of(const char *comm, char *role)
 {
-	const char *dash = strrchr(comm, '-');
-	size_t n = dash && dash != comm ? (size_t)(dash - comm) : strlen(comm);
+	size_t n = strlen(comm), d = n;
 
 	if (!comm[0]) {
 		strcpy(role, "?");
 		return;
 	}
+	while (d > 0 && comm[d - 1] >= '0' && comm[d - 1] <= '9')
+		d--;
+	if (d < n && d > 1 && strchr("-_:/#.", comm[d - 1]))
+		n = d - 1;
 	memcpy(role, comm, n);
 	role[n] = '\0';
 }
@@ -199,6 +212,7 @@ static int build_tasks(struct analysis *a, const struct sl_trace_info *ti,
 		__u32 ri;
 
 		row->pid = t->pid;
+		row->parent = t->parent;
 		row->tgid = t->tgid;
 		row->ppid = t->ppid;
 		memcpy(row->comm, t->comm, SL_COMM_LEN);
@@ -538,6 +552,8 @@ int analysis_build_result(struct analysis *a, const struct sl_trace_info *ti)
 		err = queue_finish(a, ti, r);
 	if (!err)
 		err = crosscheck(a, ti, &tix, r);
+	if (!err)
+		err = procs_build(a, r);
 	ti_index_free(&tix);
 	if (err)
 		return err;

@@ -45,6 +45,10 @@ struct a_task {
 	__u64 rt_sum, rt_last;
 	bool rt_known;
 	__u32 tgid, ppid;
+	__u32 parent;		/* task index of the forking task, NO_IDX */
+	__u32 reaper;		/* task whose wait4/waitid its exit ended, NO_IDX */
+	__u16 blk_nr;		/* syscall of its last blocking switch-out */
+	bool exiting;		/* sched_process_exit seen */
 	bool exited;
 	bool kstat_valid;	/* KSTAT records seen in the stream */
 	__u64 k_nvcsw, k_nivcsw, k_migr, k_rt;
@@ -155,6 +159,9 @@ int  sl_config_capacity(const char *ini, __u32 *cap);
 /* analysis_finish.c */
 int  analysis_build_result(struct analysis *a, const struct sl_trace_info *ti);
 void analysis_free_result(struct sl_result *r);
+
+/* analysis_procs.c: process rows, groups, the tree; after the task rows and cross-check */
+int  procs_build(struct analysis *a, struct sl_result *r);
 
 /* analysis.c */
 int  task_lookup_or_create(struct analysis *a, __u32 pid, __u64 ts, __u32 *idx);

@@ -56,6 +56,8 @@ struct sl_task_row {
 	__u32 pid, tgid, ppid;
 	char comm[SL_COMM_LEN];
 	__u32 role;			/* index into sl_result.roles */
+	__u32 proc;			/* index into sl_result.procs: its process */
+	__u32 parent;			/* task index of the task that forked it, SL_NO_TASK */
 	__u64 first_ts, last_ts;	/* resident from .. to (BOOTTIME ns) */
 	__u64 state_ns[SL_TS_MAX];	/* time in each state (BOOTTIME intervals) */
 	__u64 on_cpu_ns;		/* the kernel's run time (sum_exec_runtime growth) */
@@ -77,7 +79,11 @@ struct sl_task_row {
 	__u64 kernel[SL_XC_MAX];	/* the kernel's values (minus base for -p) */
 };
 
-/* Tasks grouped by role: comm up to its last '-' ("consumer-1" -> "consumer"). */
+/*
+ * Tasks grouped by role: comm without a trailing instance number
+ * ("consumer-1", "worker_3", "kworker/0:1" -> "consumer", "worker",
+ * "kworker/0"); "stress-ng" and "sched-messaging" stay whole.
+ */
 struct sl_role_row {
 	char name[SL_COMM_LEN];
 	__u32 nr_tasks;
@@ -87,6 +93,48 @@ struct sl_role_row {
 	__u64 migrations, wakeups;
 	struct sl_dist rq_latency;	/* count, sum, min, max only */
 };
+
+/*
+ * A process (tgid) with its threads, or a group of short-lived sibling
+ * processes folded into one row (nr_procs > 1): children of one parent
+ * with one name, each exited and with no children of its own, when there
+ * are more than SL_PROC_GROUP_MIN of them.  Sums are over its threads (over
+ * every member's threads for a group).
+ */
+#define SL_PROC_GROUP_MIN	8
+#define SL_PROC_NAME_LEN	48
+
+struct sl_proc_row {
+	__u32 tgid;			/* a group: its first member's */
+	__u32 ppid;			/* the parent process's tgid, 0 unknown */
+	__u32 parent;			/* index of the parent process row, SL_NO_TASK */
+	__u32 group;			/* index of the group row it is folded into, SL_NO_TASK */
+	__u32 depth;			/* in the process tree: 0 for a root */
+	char comm[SL_COMM_LEN];		/* the main thread's name */
+	char name[SL_PROC_NAME_LEN];	/* comm, plus what tells it apart */
+	__u32 role;			/* its main thread's role */
+	__u32 nr_procs;			/* 1; a group: its members */
+	__u32 nr_threads;		/* tasks it is made of */
+	__u32 nr_exited;		/* of those: final switch seen */
+	__u32 first_thread;		/* its threads: proc_tasks[first_thread ..] */
+	__u64 first_ts, last_ts;	/* first thread born .. last thread gone */
+	__u64 lifetime_ns;		/* a group: Σ of its members' lifetimes */
+	__u64 state_ns[SL_TS_MAX];
+	__u64 on_cpu_ns, off_cpu_ns;
+	__u64 vol_switches, invol_switches;
+	__u64 migrations, wakeups, slices;
+	__u32 cpus_used;		/* distinct CPUs any of its threads ran on */
+	struct sl_dist rq_latency;
+	__s32 exit_status;		/* the main thread's, -1 unknown */
+	__u32 waited_by;		/* process row whose wait4/waitid its exit ended, SL_NO_TASK */
+	__u32 nr_waited;		/* members whose exit ended that wait (0 or 1 for a process) */
+	/* kernel cross-check, Σ over its threads that have kernel counters */
+	__u32 xc_checked, xc_mismatched;
+	__u64 kernel[SL_XC_MAX];
+};
+
+/* A waker -> wakee edge endpoint with this bit names a row of procs (a group). */
+#define SL_REF_PROC	0x80000000u
 
 struct sl_cpu_row {
 	__u32 cpu;
@@ -283,6 +331,18 @@ struct sl_result {
 	struct sl_task_row *tasks;
 	__u32 nr_roles;
 	struct sl_role_row *roles;	/* by first appearance */
+	/* processes: rows, then groups; the tree as a depth-first order of visible rows */
+	__u32 nr_procs;
+	struct sl_proc_row *procs;
+	__u32 *proc_tasks;		/* [nr_tasks]: task indices, by process */
+	__u32 nr_proc_order;
+	__u32 *proc_order;		/* rows not folded into a group, parents first */
+	/*
+	 * Wakeup edges with every member of a group replaced by the group
+	 * (endpoint SL_REF_PROC | row); other endpoints are task indices.
+	 */
+	__u32 nr_wake_rows;
+	struct sl_wake_edge *wake_rows;	/* sorted by count, descending */
 	struct sl_cpu_row *cpus;	/* [ncpu] */
 
 	__u32 nr_queues;

@@ -42,6 +42,7 @@ int present_option(int opt, const char *arg, struct present_opts *o);
 	{ "csv-table", required_argument, NULL, 'K' },			\
 	{ "timeline", no_argument, NULL, 'T' },				\
 	{ "perfetto", required_argument, NULL, 'P' },			\
-	{ "html", required_argument, NULL, 'H' }
+	{ "html", required_argument, NULL, 'H' },			\
+	{ "threads", no_argument, NULL, 'N' }
 
 #endif

@@ -88,7 +88,8 @@ int parse_duration_ns(const char *s, unsigned long long *ns)
 }
 
 static const char *const csv_tables[] = {
-	"tasks", "roles", "cpus", "levels", "queues", "wakeups", "migrations", "intervals", NULL,
+	"tasks", "processes", "roles", "cpus", "levels", "queues", "wakeups", "migrations",
+	"intervals", NULL,
 };
 
 int check_csv_table(const char *cmd, const struct present_opts *o)
@@ -98,8 +99,8 @@ int check_csv_table(const char *cmd, const struct present_opts *o)
 			return 0;
 	if (!o->csv_table)
 		return 0;
-	return usage_error(cmd, "--csv-table: expected tasks, roles, cpus, levels, queues, wakeups, "
-			   "migrations or intervals, got '%s'", o->csv_table);
+	return usage_error(cmd, "--csv-table: expected tasks, processes, roles, cpus, levels, queues, "
+			   "wakeups, migrations or intervals, got '%s'", o->csv_table);
 }
 
 int present_option(int opt, const char *arg, struct present_opts *o)
@@ -123,6 +124,9 @@ int present_option(int opt, const char *arg, struct present_opts *o)
 		return 1;
 	case 'H':
 		o->html_path = arg;
+		return 1;
+	case 'N':
+		o->threads = true;
 		return 1;
 	}
 	return 0;

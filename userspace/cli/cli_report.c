@@ -14,12 +14,14 @@
 #include "format/tracefile.h"
 
 static const char report_usage[] =
-"usage: schedlab report TRACE [--json|--csv|--csv-table NAME] [--timeline] [--perfetto F] [--html F]\n"
+"usage: schedlab report TRACE [--json|--csv|--csv-table NAME] [--timeline] [--threads]\n"
+"                             [--perfetto F] [--html F]\n"
 "\n"
 "Reports on a trace recorded with -o: the same report `run` and `trace`\n"
 "print live.  A truncated, empty or foreign file is refused (exit 1).\n"
-"--csv prints the per-process table; --csv-table NAME one of tasks, roles,\n"
-"cpus, levels, queues, wakeups, migrations, intervals.\n";
+"--csv prints the per-thread table; --csv-table NAME one of tasks, processes,\n"
+"roles, cpus, levels, queues, wakeups, migrations, intervals.  --threads adds\n"
+"the per-thread table to the text report.\n";
 
 static const char timeline_usage[] =
 "usage: schedlab timeline TRACE [--ascii] [--perfetto F] [--html F]\n"

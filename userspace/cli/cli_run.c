@@ -36,10 +36,12 @@ static const char run_usage[] =
 "\n"
 "  -f, --file FILE     load the profile from an INI file\n"
 "  -o, --output TRACE  record the trace to TRACE (for report/timeline)\n"
-"  --json | --csv      machine-readable report (--csv: the per-process table)\n"
-"  --csv-table NAME    one CSV table: tasks, roles, cpus, levels, queues, wakeups,\n"
-"                      migrations, or intervals (every task-state and CPU interval)\n"
+"  --json | --csv      machine-readable report (--csv: the per-thread table)\n"
+"  --csv-table NAME    one CSV table: tasks, processes, roles, cpus, levels, queues,\n"
+"                      wakeups, migrations, or intervals (every task-state and CPU\n"
+"                      interval)\n"
 "  --timeline          also print the per-CPU terminal timeline\n"
+"  --threads           also print the per-thread table\n"
 "  --perfetto FILE     also write a Perfetto trace\n"
 "  --html FILE         also write an HTML timeline\n"
 "  --raw-tp            use raw_tp probes even where tp_btf works\n"
@@ -81,6 +83,10 @@ static int parse_run_args(const char *cmd, int argc, char **argv, struct run_arg
 		}
 		if (!strcmp(arg, "--json") || !strcmp(arg, "--csv") || !strcmp(arg, "--timeline")) {
 			present_option(arg[2] == 'j' ? 'J' : arg[2] == 'c' ? 'C' : 'T', NULL, &a->present);
+			continue;
+		}
+		if (!strcmp(arg, "--threads")) {
+			present_option('N', NULL, &a->present);
 			continue;
 		}
 		if (!strcmp(arg, "--raw-tp")) {

@@ -139,7 +139,7 @@ static char *summary_text(const struct sl_result *r, const struct sl_trace_info 
 
 	if (!f)
 		return NULL;
-	report__text(f, r, ti, false);
+	report__text(f, r, ti, NULL);
 	fclose(f);
 	return buf;
 }
@@ -157,7 +157,8 @@ int presenter__finish(struct presenter *p, const struct sl_trace_info *ti, FILE 
 	r = analysis__result(p->a);
 	switch (p->o.format) {
 	case PRESENT_TEXT:
-		err = report__text(out, r, ti, p->o.color);
+		err = report__text(out, r, ti, &(struct report_text_opts){
+			.color = p->o.color, .threads = p->o.threads });
 		break;
 	case PRESENT_JSON:
 		err = report__json(out, r, ti);

@@ -13,22 +13,31 @@
 #include "analysis/analysis.h"
 #include "analysis/analysis_result.h"
 
-#define REPORT_JSON_SCHEMA_VERSION	1
+#define REPORT_JSON_SCHEMA_VERSION	2
 #define REPORT_WIDTH			100	/* no text line is wider */
 
 /*
  * Top-down: summary (concurrency, parallelism, multiprogramming and what
- * they mean), CPU use, per-role and per-process tables, wakeups and
+ * they mean), CPU use, per-role and per-process tables (the process tree,
+ * who reaped whom, threads on request), wakeups and
  * migrations, the queue section with its verdict, then the kernel
- * cross-check and the lost-record line.  ANSI colour only when `color`.
+ * cross-check and the lost-record line.  ANSI colour only when o->color;
+ * o may be NULL.
  */
-int report__text(FILE *f, const struct sl_result *r, const struct sl_trace_info *ti, bool color);
+struct report_text_opts {
+	bool color;		/* ANSI colour */
+	bool threads;		/* also the per-thread table */
+};
+
+int report__text(FILE *f, const struct sl_result *r, const struct sl_trace_info *ti,
+		 const struct report_text_opts *o);
 
 /* One JSON object, schema_version REPORT_JSON_SCHEMA_VERSION, newline-terminated. */
 int report__json(FILE *f, const struct sl_result *r, const struct sl_trace_info *ti);
 
 /*
- * The per-process table as CSV (header line first, times in ns).  The other
+ * The per-task (thread) table as CSV, each row with its tgid (header line
+ * first, times in ns).  The other
  * tables, one CSV each, through report__csv_table().
  */
 int report__csv(FILE *f, const struct sl_result *r, const struct sl_trace_info *ti);
@@ -41,6 +50,7 @@ enum report_csv_table {
 	REPORT_CSV_QUEUES,
 	REPORT_CSV_WAKEUPS,	/* waker -> wakee matrix */
 	REPORT_CSV_MIGRATIONS,	/* from -> to matrix */
+	REPORT_CSV_PROCESSES,	/* processes and groups of processes */
 	REPORT_CSV_MAX,
 };
 

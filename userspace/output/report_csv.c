@@ -19,6 +19,7 @@ static const char *const table_names[REPORT_CSV_MAX] = {
 	[REPORT_CSV_QUEUES] = "queues",
 	[REPORT_CSV_WAKEUPS] = "wakeups",
 	[REPORT_CSV_MIGRATIONS] = "migrations",
+	[REPORT_CSV_PROCESSES] = "processes",
 };
 
 int report__csv_table_parse(const char *name, enum report_csv_table *t)
@@ -80,6 +81,51 @@ static void tasks(FILE *f, const struct sl_result *r)
 				fprintf(f, ",%llu", (unsigned long long)t->kernel[c]);
 		else
 			fputs(",,,,", f);
+		fputc('\n', f);
+	}
+}
+
+/* One row per process and per group (processes > 1); row = its index, parent/group index or empty. */
+static void processes(FILE *f, const struct sl_result *r)
+{
+	fputs("row,pid,ppid,parent_row,group_row,depth,comm,name,role,processes,threads,"
+	      "exited_threads,first_ns,last_ns,lifetime_ns,on_cpu_ns,off_cpu_ns", f);
+	state_header(f);
+	fputs(",voluntary,involuntary,migrations,wakeups,slices,cpus_used,rq_count,rq_sum_ns,"
+	      "rq_max_ns,exit_status,waited_by_row,waited,kernel_checked_threads,"
+	      "kernel_mismatched_threads,kernel_voluntary,kernel_involuntary,kernel_migrations,"
+	      "kernel_on_cpu_ns\n", f);
+	for (__u32 i = 0; i < r->nr_procs; i++) {
+		const struct sl_proc_row *p = &r->procs[i];
+
+		fprintf(f, "%u,%u,%u,", i, p->tgid, p->ppid);
+		if (p->parent != SL_NO_TASK)
+			fprintf(f, "%u", p->parent);
+		fputc(',', f);
+		if (p->group != SL_NO_TASK)
+			fprintf(f, "%u", p->group);
+		fprintf(f, ",%u,", p->depth);
+		report_csv_str(f, p->comm);
+		fputc(',', f);
+		report_csv_str(f, p->name);
+		fputc(',', f);
+		report_csv_str(f, r->roles[p->role].name);
+		fprintf(f, ",%u,%u,%u,%llu,%llu,%llu,%llu,%llu", p->nr_procs, p->nr_threads,
+			p->nr_exited, (unsigned long long)p->first_ts, (unsigned long long)p->last_ts,
+			(unsigned long long)p->lifetime_ns, (unsigned long long)p->on_cpu_ns,
+			(unsigned long long)p->off_cpu_ns);
+		state_values(f, p->state_ns);
+		fprintf(f, ",%llu,%llu,%llu,%llu,%llu,%u,%llu,%llu,%llu,%d,",
+			(unsigned long long)p->vol_switches, (unsigned long long)p->invol_switches,
+			(unsigned long long)p->migrations, (unsigned long long)p->wakeups,
+			(unsigned long long)p->slices, p->cpus_used,
+			(unsigned long long)p->rq_latency.count, (unsigned long long)p->rq_latency.sum,
+			(unsigned long long)p->rq_latency.max, p->exit_status);
+		if (p->waited_by != SL_NO_TASK)
+			fprintf(f, "%u", p->waited_by);
+		fprintf(f, ",%u,%u,%u", p->nr_waited, p->xc_checked, p->xc_mismatched);
+		for (int c = 0; c < SL_XC_MAX; c++)
+			fprintf(f, ",%llu", (unsigned long long)p->kernel[c]);
 		fputc('\n', f);
 	}
 }
@@ -227,6 +273,9 @@ int report__csv_table(FILE *f, enum report_csv_table t, const struct sl_result *
 		break;
 	case REPORT_CSV_MIGRATIONS:
 		migrations(f, r);
+		break;
+	case REPORT_CSV_PROCESSES:
+		processes(f, r);
 		break;
 	default:
 		return -EINVAL;

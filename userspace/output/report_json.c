@@ -166,6 +166,7 @@ static void task(struct jw *w, const struct sl_result *r, const struct sl_task_r
 	jw_u64(w, "ppid", t->ppid);
 	jw_str(w, "comm", t->comm);
 	jw_str(w, "role", r->roles[t->role].name);
+	jw_u64(w, "process", t->proc);
 	jw_u64(w, "first_ns", t->first_ts);
 	jw_u64(w, "last_ns", t->last_ts);
 	jw_u64(w, "on_cpu_ns", t->on_cpu_ns);
@@ -194,6 +195,72 @@ static void task(struct jw *w, const struct sl_result *r, const struct sl_task_r
 		jw_end_obj(w);
 	}
 	jw_end_obj(w);
+}
+
+static void index_or_null(struct jw *w, const char *key, __u32 idx)
+{
+	if (idx == SL_NO_TASK)
+		jw_null(w, key);
+	else
+		jw_u64(w, key, idx);
+}
+
+static void proc(struct jw *w, const struct sl_result *r, const struct sl_proc_row *p)
+{
+	jw_obj(w, NULL);
+	jw_u64(w, "pid", p->tgid);
+	jw_u64(w, "ppid", p->ppid);
+	index_or_null(w, "parent", p->parent);
+	index_or_null(w, "group", p->group);
+	jw_u64(w, "depth", p->depth);
+	jw_str(w, "comm", p->comm);
+	jw_str(w, "name", p->name);
+	jw_str(w, "role", r->roles[p->role].name);
+	jw_u64(w, "processes", p->nr_procs);
+	jw_u64(w, "threads", p->nr_threads);
+	jw_u64(w, "exited_threads", p->nr_exited);
+	jw_sep(w, "tasks");
+	fputc('[', w->f);
+	for (__u32 j = 0; p->first_thread != SL_NO_TASK && j < p->nr_threads; j++)
+		fprintf(w->f, "%s%u", j ? ", " : "", r->proc_tasks[p->first_thread + j]);
+	fputc(']', w->f);
+	jw_u64(w, "first_ns", p->first_ts);
+	jw_u64(w, "last_ns", p->last_ts);
+	jw_u64(w, "lifetime_ns", p->lifetime_ns);
+	jw_u64(w, "on_cpu_ns", p->on_cpu_ns);
+	jw_u64(w, "off_cpu_ns", p->off_cpu_ns);
+	states(w, "state_ns", p->state_ns);
+	jw_u64(w, "voluntary", p->vol_switches);
+	jw_u64(w, "involuntary", p->invol_switches);
+	jw_u64(w, "migrations", p->migrations);
+	jw_u64(w, "wakeups", p->wakeups);
+	jw_u64(w, "slices", p->slices);
+	jw_u64(w, "cpus_used", p->cpus_used);
+	dist(w, "run_queue_latency", &p->rq_latency);
+	jw_i64(w, "exit_status", p->exit_status);
+	index_or_null(w, "waited_by", p->waited_by);
+	jw_u64(w, "waited", p->nr_waited);
+	jw_obj(w, "kernel");
+	jw_u64(w, "checked_threads", p->xc_checked);
+	jw_u64(w, "mismatched_threads", p->xc_mismatched);
+	for (int c = 0; c < SL_XC_MAX; c++)
+		jw_u64(w, xc_keys[c], p->kernel[c]);
+	jw_end_obj(w);
+	jw_end_obj(w);
+}
+
+/* A grouped waker table endpoint: a task, a group row, or null (untraced). */
+static void unit_ref(struct jw *w, const char *key, const struct sl_result *r, __u32 ref)
+{
+	if (ref != SL_NO_TASK && (ref & SL_REF_PROC) && (ref & ~SL_REF_PROC) < r->nr_procs) {
+		jw_obj(w, key);
+		jw_u64(w, "group", ref & ~SL_REF_PROC);
+		jw_str(w, "comm", r->procs[ref & ~SL_REF_PROC].comm);
+		jw_u64(w, "processes", r->procs[ref & ~SL_REF_PROC].nr_procs);
+		jw_end_obj(w);
+		return;
+	}
+	task_ref(w, key, r, ref);
 }
 
 static void side(struct jw *w, const char *key, const struct sl_queue_side *s)
@@ -362,6 +429,18 @@ int report__json(FILE *f, const struct sl_result *r, const struct sl_trace_info 
 		jw_end_obj(&w);
 	}
 	jw_end_arr(&w);
+	jw_arr(&w, "grouped_edges");
+	for (__u32 i = 0; i < r->nr_wake_rows; i++) {
+		const struct sl_wake_edge *e = &r->wake_rows[i];
+
+		jw_obj(&w, NULL);
+		unit_ref(&w, "waker", r, e->waker);
+		unit_ref(&w, "wakee", r, e->wakee);
+		jw_u64(&w, "count", e->count);
+		jw_u64(&w, "delay_ns", e->delay_ns);
+		jw_end_obj(&w);
+	}
+	jw_end_arr(&w);
 	jw_end_obj(&w);
 
 	jw_obj(&w, "migrations");
@@ -397,6 +476,17 @@ int report__json(FILE *f, const struct sl_result *r, const struct sl_trace_info 
 	for (__u32 i = 0; i < r->nr_tasks; i++)
 		task(&w, r, &r->tasks[i]);
 	jw_end_arr(&w);
+
+	jw_arr(&w, "processes");
+	for (__u32 i = 0; i < r->nr_procs; i++)
+		proc(&w, r, &r->procs[i]);
+	jw_end_arr(&w);
+	/* the rows a reader shows, parents before their children (groups for their members) */
+	jw_sep(&w, "process_tree");
+	fputc('[', f);
+	for (__u32 i = 0; i < r->nr_proc_order; i++)
+		fprintf(f, "%s%u", i ? ", " : "", r->proc_order[i]);
+	fputc(']', f);
 
 	jw_arr(&w, "queues");
 	for (__u32 i = 0; i < r->nr_queues; i++)

@@ -21,6 +21,7 @@
 struct out {
 	FILE *f;
 	bool color;
+	bool threads;
 };
 
 static const char *c_on(const struct out *o, const char *code)
@@ -193,43 +194,161 @@ static void roles(const struct out *o, const struct sl_result *r)
 	}
 }
 
+/* The off-CPU columns every process and thread row has, from its state times. */
+static void off_cpu_cols(const struct out *o, const __u64 *st)
+{
+	__u64 off[5] = {
+		st[SL_TS_RUNNABLE_WAKEUP] + st[SL_TS_RUNNABLE_PREEMPT],
+		st[SL_TS_IO],
+		st[SL_TS_QFULL] + st[SL_TS_QEMPTY] + st[SL_TS_LOCK],
+		st[SL_TS_SLEEP],
+		st[SL_TS_OTHER],
+	};
+	char d[16];
+
+	for (int k = 0; k < 5; k++)
+		fprintf(o->f, " %6s", report_dur(d, sizeof(d), off[k]));
+	fputc('\n', o->f);
+}
+
+#define TREE_INDENT_MAX	4	/* columns of tree indentation at most: one per level */
+#define NAME_COLS	17
+
+static int tree_indent(const struct sl_proc_row *p)
+{
+	return (int)p->depth > TREE_INDENT_MAX ? TREE_INDENT_MAX : (int)p->depth;
+}
+
+/* The name column: indented by depth in the tree, cut to fit. */
+static const char *tree_name(const struct sl_proc_row *p, char *buf, size_t n)
+{
+	int ind = tree_indent(p);
+
+	snprintf(buf, n, "%*s%.*s", ind, "", NAME_COLS - ind, p->name);
+	return buf;
+}
+
+/* "cat (1235)", or "stress-ng-fork (x2345)" for a group. */
+static const char *proc_label(const struct sl_proc_row *p, char *buf, size_t n)
+{
+	if (p->nr_procs > 1)
+		snprintf(buf, n, "%.15s (x%u)", p->comm[0] ? p->comm : "?", p->nr_procs);
+	else
+		snprintf(buf, n, "%.15s (%u)", p->comm[0] ? p->comm : "?", p->tgid);
+	return buf;
+}
+
 static void processes(const struct out *o, const struct sl_result *r)
 {
-	char on[16], v[16], iv[16], m[16], wk[16], d[5][16];
+	char on[16], v[16], iv[16], wk[16], a[16], b[16], name[NAME_COLS + 8], id[16];
 
-	heading(o, "PROCESSES (off-CPU: runnable = waiting for a CPU; queue = full + empty + lock)");
-	fprintf(o->f, "%7s %-15s %6s %6s %6s %5s %6s %3s %6s %6s %6s %6s %6s\n", "pid", "name",
-		"on-CPU", "vol", "invol", "migr", "wakeup", "cpu", "runabl", "I/O", "queue", "sleep",
+	heading(o, "PROCESSES (children under their parent; runabl = waiting for a CPU; "
+		   "queue = full+empty+lock)");
+	fprintf(o->f, "%7s %7s %3s %-17s %6s %6s %6s %6s %6s %6s %6s %6s %6s\n", "pid", "ppid",
+		"thr", "name", "on-CPU", "vol", "invol", "wakeup", "runabl", "I/O", "queue", "sleep",
 		"other");
-	for (__u32 i = 0; i < r->nr_tasks; i++) {
-		const struct sl_task_row *t = &r->tasks[i];
-		__u64 off[5] = {
-			t->state_ns[SL_TS_RUNNABLE_WAKEUP] + t->state_ns[SL_TS_RUNNABLE_PREEMPT],
-			t->state_ns[SL_TS_IO],
-			t->state_ns[SL_TS_QFULL] + t->state_ns[SL_TS_QEMPTY] + t->state_ns[SL_TS_LOCK],
-			t->state_ns[SL_TS_SLEEP],
-			t->state_ns[SL_TS_OTHER],
-		};
+	for (__u32 k = 0; k < r->nr_proc_order; k++) {
+		const struct sl_proc_row *p = &r->procs[r->proc_order[k]];
 
-		for (int k = 0; k < 5; k++)
-			report_dur(d[k], sizeof(d[k]), off[k]);
-		fprintf(o->f, "%7u %-15.15s %6s %6s %6s %5s %6s %3u %6s %6s %6s %6s %6s\n", t->pid,
-			t->comm[0] ? t->comm : "?", report_dur(on, sizeof(on), t->on_cpu_ns),
-			report_count(v, sizeof(v), t->vol_switches),
-			report_count(iv, sizeof(iv), t->invol_switches),
-			report_count(m, sizeof(m), t->migrations),
-			report_count(wk, sizeof(wk), t->wakeups), t->cpus_used, d[0], d[1], d[2], d[3],
-			d[4]);
+		if (p->nr_procs > 1)
+			snprintf(id, sizeof(id), "*");
+		else
+			snprintf(id, sizeof(id), "%u", p->tgid);
+		fprintf(o->f, "%7s %7u %3s %-17s %6s %6s %6s %6s", id, p->ppid,
+			/* a group of one-thread processes: 1 each */
+			p->nr_threads == p->nr_procs ? "1" : report_count(a, sizeof(a), p->nr_threads),
+			tree_name(p, name, sizeof(name)),
+			report_dur(on, sizeof(on), p->on_cpu_ns),
+			report_count(v, sizeof(v), p->vol_switches),
+			report_count(iv, sizeof(iv), p->invol_switches),
+			report_count(wk, sizeof(wk), p->wakeups));
+		off_cpu_cols(o, p->state_ns);
+		if (p->nr_procs > 1)
+			para(o, 22 + tree_indent(p), "%*s* %u processes of this name, each exited: mean "
+			     "lifetime %s, on-CPU %s each on average", 20 + tree_indent(p), "",
+			     p->nr_procs, report_dur(a, sizeof(a), p->lifetime_ns / p->nr_procs),
+			     report_dur(b, sizeof(b), p->on_cpu_ns / p->nr_procs));
 	}
 }
 
-static const char *who(const struct sl_result *r, __u32 idx, char *buf, size_t n)
+#define JOIN_LINES 8
+
+/* Who waited for whom: each parent whose wait4/waitid ended at a child's exit. */
+static void joins(const struct out *o, const struct sl_result *r)
 {
-	if (idx == SL_NO_TASK || idx >= r->nr_tasks)
+	int lines = 0, more = 0;
+
+	for (__u32 k = 0; k < r->nr_proc_order; k++) {
+		__u32 w = r->proc_order[k];
+		char buf[512], lab[40];
+		size_t len = 0;
+		__u32 n = 0;
+
+		for (__u32 c = 0; c < r->nr_proc_order; c++) {
+			const struct sl_proc_row *p = &r->procs[r->proc_order[c]];
+
+			if (p->waited_by != w)
+				continue;
+			if (len < sizeof(buf) - 96 && p->nr_procs > 1 && p->nr_waited < p->nr_procs)
+				len += (size_t)snprintf(buf + len, sizeof(buf) - len,
+							"%s%s, %u of which ended its wait", n ? ", " : "",
+							proc_label(p, lab, sizeof(lab)), p->nr_waited);
+			else if (len < sizeof(buf) - 96)
+				len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s", n ? ", " : "",
+							proc_label(p, lab, sizeof(lab)));
+			n++;
+		}
+		if (!n)
+			continue;
+		if (lines == JOIN_LINES) {
+			more++;
+			continue;
+		}
+		if (!lines++)
+			heading(o, "JOINS (a wait4/waitid that ended when the child exited)");
+		para(o, 6, "  %s waited for %s", proc_label(&r->procs[w], lab, sizeof(lab)), buf);
+	}
+	if (more)
+		fprintf(o->f, "  ... %d more waiting processes (JSON has all)\n", more);
+}
+
+static void threads(const struct out *o, const struct sl_result *r)
+{
+	char on[16], v[16], iv[16], m[16], wk[16];
+
+	heading(o, "THREADS (by process)");
+	fprintf(o->f, "%7s %7s %-15s %6s %6s %6s %5s %6s %6s %6s %6s %6s %6s\n", "tid", "pid",
+		"name", "on-CPU", "vol", "invol", "migr", "wakeup", "runabl", "I/O", "queue", "sleep",
+		"other");
+	for (__u32 k = 0; k < r->nr_proc_order; k++) {
+		const struct sl_proc_row *p = &r->procs[r->proc_order[k]];
+
+		if (p->nr_procs > 1)
+			continue;	/* a group: its members are in JSON and CSV */
+		for (__u32 j = 0; j < p->nr_threads; j++) {
+			const struct sl_task_row *t = &r->tasks[r->proc_tasks[p->first_thread + j]];
+
+			fprintf(o->f, "%7u %7u %-15.15s %6s %6s %6s %5s %6s", t->pid, t->tgid,
+				t->comm[0] ? t->comm : "?", report_dur(on, sizeof(on), t->on_cpu_ns),
+				report_count(v, sizeof(v), t->vol_switches),
+				report_count(iv, sizeof(iv), t->invol_switches),
+				report_count(m, sizeof(m), t->migrations),
+				report_count(wk, sizeof(wk), t->wakeups));
+			off_cpu_cols(o, t->state_ns);
+		}
+	}
+}
+
+/* A waker table endpoint: a task, a group of processes, or anything untraced. */
+static const char *who(const struct sl_result *r, __u32 ref, char *buf, size_t n)
+{
+	if (ref != SL_NO_TASK && (ref & SL_REF_PROC) && (ref & ~SL_REF_PROC) < r->nr_procs)
+		return proc_label(&r->procs[ref & ~SL_REF_PROC], buf, n);
+	if (ref == SL_NO_TASK || ref >= r->nr_tasks)
 		snprintf(buf, n, "(untraced)");
 	else
-		snprintf(buf, n, "%.15s (%u)", r->tasks[idx].comm[0] ? r->tasks[idx].comm : "?",
-			 r->tasks[idx].pid);
+		snprintf(buf, n, "%.15s (%u)", r->tasks[ref].comm[0] ? r->tasks[ref].comm : "?",
+			 r->tasks[ref].pid);
 	return buf;
 }
 
@@ -245,22 +364,23 @@ static void wakeups(const struct out *o, const struct sl_result *r)
 		 report_dur(c, sizeof(c), q->p99), report_dur(d, sizeof(d), q->max));
 	fprintf(o->f, "    (%llu samples, mean %s; percentiles from HDR buckets at most 3.1%% wide)\n",
 		(unsigned long long)q->count, report_dur(a, sizeof(a), (__u64)sl_dist_mean(q)));
-	if (r->nr_wake_edges) {
+	if (r->nr_wake_rows) {
 		char x[40], y[40];
 
 		fprintf(o->f, "  %-24s    %-24s %8s %11s %10s\n", "waker", "wakee", "count",
 			"total delay", "mean delay");
-		for (__u32 i = 0; i < r->nr_wake_edges && i < TOP_EDGES; i++) {
-			const struct sl_wake_edge *e = &r->wake_edges[i];
+		/* groups of short-lived processes stand for their members */
+		for (__u32 i = 0; i < r->nr_wake_rows && i < TOP_EDGES; i++) {
+			const struct sl_wake_edge *e = &r->wake_rows[i];
 
 			fprintf(o->f, "  %-24s -> %-24s %8s %11s %10s\n", who(r, e->waker, x, sizeof(x)),
 				who(r, e->wakee, y, sizeof(y)), report_count(a, sizeof(a), e->count),
 				report_dur(b, sizeof(b), e->delay_ns),
 				report_dur(c, sizeof(c), e->count ? e->delay_ns / e->count : 0));
 		}
-		if (r->nr_wake_edges > TOP_EDGES)
-			fprintf(o->f, "  ... %u more pairs (JSON/CSV have all)\n",
-				r->nr_wake_edges - TOP_EDGES);
+		if (r->nr_wake_rows > TOP_EDGES)
+			fprintf(o->f, "  ... %u more pairs (JSON/CSV have all, per task)\n",
+				r->nr_wake_rows - TOP_EDGES);
 	}
 
 	fprintf(o->f, "\n  migrations %llu, %llu of them right after a wakeup\n",
@@ -444,9 +564,10 @@ static void crosscheck(const struct out *o, const struct sl_result *r)
 	fprintf(o->f, "%s", x->lost ? RESET(o) : "");
 }
 
-int report__text(FILE *f, const struct sl_result *r, const struct sl_trace_info *ti, bool color)
+int report__text(FILE *f, const struct sl_result *r, const struct sl_trace_info *ti,
+		 const struct report_text_opts *opts)
 {
-	struct out o = { .f = f, .color = color };
+	struct out o = { .f = f, .color = opts && opts->color, .threads = opts && opts->threads };
 
 	if (!r)
 		return -EINVAL;
@@ -455,8 +576,12 @@ int report__text(FILE *f, const struct sl_result *r, const struct sl_trace_info 
 	cpu_use(&o, r);
 	if (r->nr_roles)
 		roles(&o, r);
-	if (r->nr_tasks)
+	if (r->nr_proc_order) {
 		processes(&o, r);
+		joins(&o, r);
+	}
+	if (o.threads && r->nr_tasks)
+		threads(&o, r);
 	wakeups(&o, r);
 	for (__u32 i = 0; i < r->nr_queues; i++)
 		queue(&o, r, &r->queues[i], (__s32)i == r->verdict_queue);

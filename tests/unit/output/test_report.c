@@ -112,7 +112,7 @@ static void render_text(const struct sl_result *r, bool color)
 	FILE *f = open_memstream(&text, &text_len);
 
 	cr_assert_not_null(f);
-	cr_assert_eq(report__text(f, r, &ti, color), 0);
+	cr_assert_eq(report__text(f, r, &ti, &(struct report_text_opts){ .color = color }), 0);
 	fclose(f);
 }
 
