@@ -56,6 +56,8 @@ UNIT_SRCS  := $(wildcard tests/unit/*/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/unit/%,$(UNIT_SRCS))
 INTEG_SRCS := $(wildcard tests/integration/test_*.c)
 INTEG_BINS := $(patsubst tests/integration/%.c,$(OUTPUT)/tests/integration/%,$(INTEG_SRCS))
+# Programs the integration tests trace (not tests themselves).
+TEST_PROGS := $(OUTPUT)/tests/integration/blocker $(OUTPUT)/tests/integration/blocker-nofp
 # Only the tracer includes the skeleton: a probe edit rebuilds it alone.
 SKEL_USERS := $(OUTPUT)/user/trace/tracer.o
 
@@ -113,7 +115,17 @@ $(OUTPUT)/tests/%: tests/%.c $(CORE_LIB)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -Itests -Itests/unit $< $(CORE_LIB) $(LDFLAGS) $(LDLIBS) -lcriterion -o $@
 
-tests: $(UNIT_BINS) $(INTEG_BINS)
+$(OUTPUT)/tests/integration/blocker: tests/integration/progs/blocker.c
+	$(call msg,CC-PROG,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O2 -g -fno-omit-frame-pointer $< -o $@
+
+$(OUTPUT)/tests/integration/blocker-nofp: tests/integration/progs/blocker.c
+	$(call msg,CC-PROG,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O2 -g -fomit-frame-pointer $< -o $@
+
+tests: $(UNIT_BINS) $(INTEG_BINS) $(TEST_PROGS)
 
 # Criterion prints its own "Synthesis:" line per binary; run-tests adds the
 # total and fails when any binary fails.
@@ -123,7 +135,7 @@ check-unit: all $(UNIT_BINS)
 check-san:
 	$(Q)$(MAKE) --no-print-directory SAN=1 check-unit
 
-check-integration: all $(INTEG_BINS)
+check-integration: all $(INTEG_BINS) $(TEST_PROGS)
 	$(Q)SCHEDLAB=$(abspath $(OUTPUT)/schedlab) sh scripts/run-tests integration $(INTEG_BINS)
 
 check: deps

@@ -79,6 +79,16 @@ struct {
 	__type(value, struct sl_cur);
 } cpu_cur SEC(".maps");
 
+/* Kernel and user stacks at blocking switch-outs (--stacks). */
+struct {
+	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
+	__uint(max_entries, 16384);	/* userspace sets 1 without --stacks */
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, SL_STACK_DEPTH * sizeof(__u64));
+} stacks SEC(".maps");
+
+const volatile bool want_stacks;
+
 volatile __u32 track_gen;	/* bumped by userspace after tracer__track() */
 
 static __always_inline struct sl_cur *this_cpu_cur(void)
@@ -215,7 +225,91 @@ static __always_inline void emit_kstat(struct task_struct *p, __u32 pid, __u64 n
 	}
 }
 
-static __always_inline int handle_switch(bool preempt, struct task_struct *prev,
+/*
+ * A plausible return address: the bytes before it are a call instruction
+ * (e8 rel32, ff /2 with ModRM through a register, [rip+disp32] or
+ * [reg+disp8]).  Words of saved registers and locals rarely pass.
+ */
+static __always_inline bool after_call(__u64 addr)
+{
+	__u8 b[7];
+
+	if (addr < 4096 || addr >= 0x800000000000ull)
+		return false;
+	if (bpf_probe_read_user(b, sizeof(b), (void *)(addr - 7)))
+		return false;
+	if (b[2] == 0xe8)				/* call rel32 */
+		return true;
+	if (b[1] == 0xff && b[2] == 0x15)		/* call *disp32(%rip) */
+		return true;
+	if (b[5] == 0xff && (b[6] & 0xf8) == 0xd0)	/* call *%reg */
+		return true;
+	if (b[4] == 0xff && (b[5] & 0xf8) == 0x50)	/* call *disp8(%reg) */
+		return true;
+	return false;
+}
+
+/*
+ * prev (the current task here) blocked: its kernel and user stacks.  The
+ * kernel walks the user stack by frame pointers from regs->bp; a libc
+ * syscall wrapper sets up no frame, so bp is still its caller's frame and
+ * the walk skips that caller.  The words just above the user stack
+ * pointer, up to the frame bp points to, hold the skipped return
+ * addresses: the first three that follow a call instruction are sent along.
+ */
+static __always_inline void emit_stack(void *ctx, __u32 pid, __u64 now)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	__u64 rets[3] = {}, sp = 0, bp = 0, w;
+	struct pt_regs *regs;
+	struct sl_event *e;
+	int n = 0;
+
+	if (t->flags & 0x00200000 /* PF_KTHREAD */)
+		return;
+	regs = (struct pt_regs *)bpf_task_pt_regs(t);
+#if defined(__TARGET_ARCH_x86)
+	if (regs) {
+		sp = regs->sp;
+		bp = regs->bp;
+	}
+#endif
+	for (int i = 0; i < SL_STACK_SCAN_WORDS && sp; i++) {
+		__u64 at = sp + (__u64)i * 8;
+
+		if (bp && at > bp)
+			break;
+		if (bpf_probe_read_user(&w, sizeof(w), (void *)at))
+			break;
+		if (!after_call(w))
+			continue;
+		if (n == 0)
+			rets[0] = w;
+		else if (n == 1)
+			rets[1] = w;
+		else
+			rets[2] = w;
+		if (++n == 3)
+			break;
+	}
+	if (n > 1) {
+		e = event_reserve(SL_EV_STACK_RET, pid, now);
+		if (e) {
+			e->stk_ret.ret[0] = rets[1];
+			e->stk_ret.ret[1] = rets[2];
+			event_submit(e);
+		}
+	}
+	e = event_reserve(SL_EV_STACK, pid, now);
+	if (!e)
+		return;
+	e->stk.kstack = bpf_get_stackid(ctx, &stacks, 0);
+	e->stk.ustack = bpf_get_stackid(ctx, &stacks, BPF_F_USER_STACK);
+	e->stk.ret0 = rets[0];
+	event_submit(e);
+}
+
+static __always_inline int handle_switch(void *ctx, bool preempt, struct task_struct *prev,
 					 struct task_struct *next, bool btf)
 {
 	__u64 now = bpf_ktime_get_boot_ns();
@@ -290,6 +384,8 @@ static __always_inline int handle_switch(bool preempt, struct task_struct *prev,
 	 * block several times (spurious wakeups, re-taking the mutex) and all
 	 * of it is the same queue wait.  q_push/q_pop end it.
 	 */
+	if (want_stacks && pt && voluntary && state && reason != SL_R_DEAD)
+		emit_stack(ctx, prev_pid, now);
 	if (reason == SL_R_DEAD) {
 		emit_kstat(prev, prev_pid, now);
 		bpf_map_delete_elem(&tracked, &prev_pid);
@@ -301,14 +397,14 @@ SEC("tp_btf/sched_switch")
 int BPF_PROG(tp_btf_sched_switch, bool preempt, struct task_struct *prev,
 	     struct task_struct *next)
 {
-	return handle_switch(preempt, prev, next, true);
+	return handle_switch(ctx, preempt, prev, next, true);
 }
 
 SEC("raw_tp/sched_switch")
 int BPF_PROG(raw_tp_sched_switch, bool preempt, struct task_struct *prev,
 	     struct task_struct *next)
 {
-	return handle_switch(preempt, prev, next, false);
+	return handle_switch(ctx, preempt, prev, next, false);
 }
 
 static __always_inline int handle_wakeup(__u8 type, struct task_struct *p, bool btf)

@@ -31,6 +31,13 @@ enum sl_event_type {
 	SL_EV_ITEM_START,	/* work on an item begins */
 	SL_EV_ITEM_DONE,	/* work on an item ends */
 	/*
+	 * Off-CPU stacks (--stacks), after the blocking switch-out of pid, at
+	 * its timestamp: STACK_RET (only when the user stack held more than
+	 * one return address above the stack pointer) then STACK.
+	 */
+	SL_EV_STACK_RET = 22,
+	SL_EV_STACK = 23,
+	/*
 	 * 17..31 are free.  New types take explicit numbers; the trace file
 	 * keeps the type in 5 bits, and stores types it does not know raw.
 	 */
@@ -126,6 +133,20 @@ struct sl_event {
 			__u64 pad;
 		} kstat_rt;
 		struct {
+			__s32 kstack;	/* id in the stack map, <0: none (-errno) */
+			__s32 ustack;
+			/*
+			 * The first return address found on the user stack
+			 * above its pointer, 0 if none: the caller of a libc
+			 * wrapper built without frame pointers, which the
+			 * frame-pointer walk skips.
+			 */
+			__u64 ret0;
+		} stk;
+		struct {
+			__u64 ret[2];	/* the next two return addresses */
+		} stk_ret;
+		struct {
 			__u32 item;	/* item id */
 			__u32 depth;	/* items in the queue after the op */
 			__u64 delay;	/* Q_POP: ns since the item's enqueue */
@@ -154,5 +175,10 @@ enum sl_wait_mark {
 	SL_WAIT_QEMPTY,
 	SL_WAIT_LOCK,
 };
+
+/* Frames kept per stack (the stack map's value is SL_STACK_DEPTH u64s). */
+#define SL_STACK_DEPTH 64
+/* Words of the user stack searched for return addresses (SL_EV_STACK*). */
+#define SL_STACK_SCAN_WORDS 8
 
 #endif /* SCHEDLAB_H */

@@ -52,6 +52,11 @@ static const char trace_usage[] =
 "  --perfetto FILE     also write a Perfetto trace\n"
 "  --html FILE         also write an HTML timeline\n"
 "  --raw-tp            use raw_tp probes even where tp_btf works\n"
+"  --stacks            kernel and user stacks where tasks blocked, with the\n"
+"                      off-CPU time of each (user stacks need frame pointers)\n"
+"  --folded FILE       also write them as folded stacks (flamegraph.pl,\n"
+"                      inferno, speedscope), weighted in microseconds; implies\n"
+"                      --stacks\n"
 "  -h, --help          this text\n";
 
 struct trace_args {
@@ -70,6 +75,8 @@ static int parse_trace_args(int argc, char **argv, struct trace_args *a)
 		{ "pid", required_argument, NULL, 'p' },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "raw-tp", no_argument, NULL, 'R' },
+		{ "stacks", no_argument, NULL, 'S' },
+		{ "folded", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		PRESENT_LONG_OPTIONS,
 		{ 0 },
@@ -99,6 +106,13 @@ static int parse_trace_args(int argc, char **argv, struct trace_args *a)
 			break;
 		case 'R':
 			a->tracer.mode = TRACER_RAW_TP;
+			break;
+		case 'S':
+			a->present.stacks = true;
+			break;
+		case 'F':
+			a->present.stacks = true;
+			a->present.folded_path = optarg;
 			break;
 		case 'h':
 			fputs(trace_usage, stdout);
@@ -370,6 +384,7 @@ int cmd_trace(int argc, char **argv)
 	so.mode = a.tracer.mode;
 	so.cmdline = cmdline;
 	so.progress = isatty(STDERR_FILENO);
+	so.stacks = a.present.stacks;
 
 	session__install_signals();
 	err = session__open(&so, &s);

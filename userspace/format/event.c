@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "event.h"
+#include "stacks.h"
 
 static const char *const type_names[SL_EV_TYPE_MAX] = {
 	[SL_EV_SWITCH] = "switch",
@@ -22,6 +23,8 @@ static const char *const type_names[SL_EV_TYPE_MAX] = {
 	[SL_EV_Q_LOCK_WAIT] = "q_lock_wait",
 	[SL_EV_ITEM_START] = "item_start",
 	[SL_EV_ITEM_DONE] = "item_done",
+	[SL_EV_STACK_RET] = "stack_ret",
+	[SL_EV_STACK] = "stack",
 };
 
 static const char *const reason_names[SL_R_MAX] = {
@@ -62,6 +65,7 @@ void sl_trace_info__free(struct sl_trace_info *ti)
 	free(ti->tasks);
 	free(ti->workload_summary);
 	free(ti->task_slots);
+	sl_stacks__free(ti->stacks);
 	memset(ti, 0, sizeof(*ti));
 }
 

@@ -66,6 +66,7 @@ struct sl_trace_info {
 	__u32 nr_tasks;
 	struct sl_task_info *tasks;	/* [nr_tasks] */
 	char *workload_summary;	/* workload's conservation summary, text, or NULL */
+	struct sl_stacks *stacks;	/* symbolized off-CPU stacks (format/stacks.h), or NULL */
 	/* private: pid -> newest task index + 1, open addressing */
 	__u32 *task_slots;
 	__u32 nr_task_slots;	/* power of two, or 0 */

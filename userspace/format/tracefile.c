@@ -138,6 +138,16 @@ size_t tracefile__encode(const struct sl_event *e, const struct sl_event *prev,
 		p = put_varint(p, e->q.depth);
 		p = put_varint(p, e->q.delay);
 		break;
+	case SL_EV_STACK:
+		/* ids are small or a negative errno: +1 keeps "none" cheap */
+		p = put_varint(p, zigzag((__s64)e->stk.kstack + 1));
+		p = put_varint(p, zigzag((__s64)e->stk.ustack + 1));
+		p = put_varint(p, e->stk.ret0);
+		break;
+	case SL_EV_STACK_RET:
+		p = put_varint(p, e->stk_ret.ret[0]);
+		p = put_varint(p, e->stk_ret.ret[1]);
+		break;
 	default:
 		/* unknown to this version: keep the raw payload */
 		memcpy(p, &e->sw, 16);
@@ -231,6 +241,17 @@ int tracefile__decode(const unsigned char *buf, size_t len, const struct sl_even
 		GET(e->q.item);
 		GET(e->q.depth);
 		GET(e->q.delay);
+		break;
+	case SL_EV_STACK:
+		GET(v);
+		e->stk.kstack = (__s32)(unzigzag(v) - 1);
+		GET(v);
+		e->stk.ustack = (__s32)(unzigzag(v) - 1);
+		GET(e->stk.ret0);
+		break;
+	case SL_EV_STACK_RET:
+		GET(e->stk_ret.ret[0]);
+		GET(e->stk_ret.ret[1]);
 		break;
 	default:
 		if ((size_t)(end - p) < 16)

@@ -5,7 +5,9 @@
 #include <string.h>
 #include "analysis/analysis.h"
 #include "analysis/analysis_result.h"
+#include "analysis/offcpu_stacks.h"
 #include "html.h"
+#include "offcpu_report.h"
 #include "util/log.h"
 #include "perfetto.h"
 #include "present.h"
@@ -23,6 +25,8 @@ struct presenter {
 	struct perfetto *pf;
 	FILE *html_file;
 	struct html *html;
+	struct offcpu_stacks *stacks;
+	FILE *folded_file;
 	int err;
 };
 
@@ -106,6 +110,17 @@ int presenter__new(const struct present_opts *o, const struct sl_trace_info *ti,
 		if (!p->html_file || (err = html__open(p->html_file, ti, NULL, &p->html)))
 			goto fail;
 	}
+	if (o->stacks || o->folded_path) {
+		err = offcpu_stacks__new(ti, &p->stacks);
+		if (err)
+			goto fail;
+	}
+	if (o->folded_path) {
+		err = -EIO;
+		p->folded_file = open_output(o->folded_path, "folded stacks");
+		if (!p->folded_file)
+			goto fail;
+	}
 	if (p->tl[0] || p->tl[1] || p->html || p->csv_intervals)
 		analysis__on_interval(p->a, on_interval, p);
 	*out = p;
@@ -127,6 +142,8 @@ int presenter__sink(const struct sl_event *e, void *ctx)
 		err = perfetto__add_event(p->pf, e);
 	if (!err && p->html)
 		err = html__add_event(p->html, e);
+	if (!err && p->stacks)
+		err = offcpu_stacks__feed(p->stacks, e);
 	return err ? err : p->err;
 }
 
@@ -142,6 +159,28 @@ static char *summary_text(const struct sl_result *r, const struct sl_trace_info 
 	report__text(f, r, ti, NULL);
 	fclose(f);
 	return buf;
+}
+
+/* The off-CPU stacks: in the text report, and the folded file. */
+static int finish_stacks(struct presenter *p, const struct sl_trace_info *ti, FILE *out)
+{
+	__u32 n;
+	__u64 unfinished;
+	const struct sl_stack_row *rows = offcpu_stacks__rows(p->stacks, &n);
+	int err = 0;
+
+	unfinished = offcpu_stacks__unfinished(p->stacks);
+	if (p->o.format == PRESENT_TEXT && p->o.stacks)
+		err = offcpu__text(out, rows, n, unfinished, ti, (int)p->o.width);
+	if (!err && p->folded_file) {
+		err = offcpu__write_folded(p->folded_file, rows, n, ti);
+		if (fclose(p->folded_file) && !err)
+			err = -errno;
+		p->folded_file = NULL;
+		if (err)
+			pr_err("cannot write %s: %s", p->o.folded_path, strerror(-err));
+	}
+	return err;
 }
 
 int presenter__finish(struct presenter *p, const struct sl_trace_info *ti, FILE *out)
@@ -172,6 +211,8 @@ int presenter__finish(struct presenter *p, const struct sl_trace_info *ti, FILE 
 	case PRESENT_NONE:
 		break;
 	}
+	if (!err && p->stacks)
+		err = finish_stacks(p, ti, out);
 	for (int i = 0; i < 2 && !err; i++) {
 		if (!p->tl[i])
 			continue;
@@ -227,6 +268,9 @@ void presenter__free(struct presenter *p)
 		html__close(p->html, NULL, NULL);
 	if (p->html_file)
 		fclose(p->html_file);
+	if (p->folded_file)
+		fclose(p->folded_file);
+	offcpu_stacks__free(p->stacks);
 	analysis__free(p->a);
 	free(p);
 }

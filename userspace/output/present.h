@@ -24,6 +24,8 @@ struct present_opts {
 	const char *cpus;		/* timeline CPU list, or NULL */
 	const char *perfetto_path;
 	const char *html_path;
+	bool stacks;			/* off-CPU stacks in the text report */
+	const char *folded_path;	/* folded off-CPU stacks, or NULL */
 };
 
 struct presenter;

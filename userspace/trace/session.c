@@ -9,6 +9,7 @@
 #include "kstat.h"
 #include "util/log.h"
 #include "session.h"
+#include "stack_symbols.h"
 #include "format/tracefile.h"
 
 volatile sig_atomic_t session_stop;
@@ -38,6 +39,8 @@ static int dispatch(const struct sl_event *e, void *ctx)
 
 	s->ti.nr_events++;
 	err = sl_trace_info__observe(&s->ti, e);
+	if (!err && s->stacks)
+		err = stack_symbols__observe(s->stacks, e);
 	if (err)
 		return err;
 	if (s->writer) {
@@ -55,7 +58,7 @@ static int dispatch(const struct sl_event *e, void *ctx)
 
 int session__open(const struct session_opts *o, struct session **out)
 {
-	struct tracer_opts to = { .mode = o->mode };
+	struct tracer_opts to = { .mode = o->mode, .stacks = o->stacks };
 	struct utsname u;
 	struct timespec rt;
 	struct session *s;
@@ -83,6 +86,8 @@ int session__open(const struct session_opts *o, struct session **out)
 	s->ti.cmdline = strdup(o->cmdline ? o->cmdline : "");
 	s->ti.config = o->config ? strdup(o->config) : NULL;
 	s->progress = o->progress;
+	if (o->stacks && (err = stack_symbols__new(s->tracer, &s->ti, &s->stacks)))
+		goto err_free;
 	if (o->trace_path) {
 		err = tracefile__create(o->trace_path, &s->ti, &s->writer);
 		if (err) {
@@ -190,6 +195,7 @@ void session__free(struct session *s)
 	if (!s)
 		return;
 	tracefile__abort(s->writer);
+	stack_symbols__free(s->stacks);
 	tracer__destroy(s->tracer);
 	sl_trace_info__free(&s->ti);
 	free(s);

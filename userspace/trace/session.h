@@ -21,12 +21,14 @@ struct session_opts {
 	const char *cmdline;		/* what is traced, for the header */
 	const char *config;		/* workload configuration (INI) or NULL */
 	bool progress;			/* status line on stderr */
+	bool stacks;			/* off-CPU stacks, symbolized while tracing */
 };
 
 struct session {
 	struct tracer *tracer;
 	struct sl_trace_info ti;
 	struct tracefile_writer *writer;
+	struct stack_symbols *stacks;	/* with session_opts.stacks */
 	struct { sl_event_fn fn; void *ctx; } sinks[SESSION_MAX_SINKS];
 	int nr_sinks;
 	bool progress;

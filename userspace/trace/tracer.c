@@ -22,6 +22,7 @@
 #define REORDER_WINDOW_NS	(20ull * 1000 * 1000)
 #define MAX_USDT_LINKS		16
 #define RECENT_DEATHS		256	/* power of two */
+#define STACK_MAP_ENTRIES	16384	/* distinct stacks; more are counted */
 
 struct tracer {
 	struct schedlab_bpf *skel;
@@ -82,7 +83,7 @@ static int on_record(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-static int load(struct tracer *t, enum tracer_mode mode)
+static int load(struct tracer *t, enum tracer_mode mode, bool stacks)
 {
 	int err;
 
@@ -91,6 +92,9 @@ static int load(struct tracer *t, enum tracer_mode mode)
 		return -errno;
 	choose_programs(t->skel, mode);
 	bpf_map__set_max_entries(t->skel->maps.rings, t->ncpu);
+	/* a stack map's memory is allocated at creation: none unless asked */
+	bpf_map__set_max_entries(t->skel->maps.stacks, stacks ? STACK_MAP_ENTRIES : 1);
+	t->skel->rodata->want_stacks = stacks;
 	/*
 	 * The inner template's size does not bind the rings put in later
 	 * (map-in-map compares type, key/value size and flags), so the rings
@@ -153,11 +157,11 @@ int tracer__open(const struct tracer_opts *o, struct tracer **out)
 
 	/* Detect, don't assume: tp_btf first, raw_tp when it does not load. */
 	t->mode = mode == TRACER_RAW_TP ? TRACER_RAW_TP : TRACER_TP_BTF;
-	err = load(t, t->mode);
+	err = load(t, t->mode, o && o->stacks);
 	if (err && mode == TRACER_AUTO) {
 		pr_info("tp_btf programs did not load (%s); using raw_tp", strerror(-err));
 		t->mode = TRACER_RAW_TP;
-		err = load(t, t->mode);
+		err = load(t, t->mode, o && o->stacks);
 	}
 	if (err) {
 		pr_err("cannot load the BPF probes: %s (run 'schedlab check')", strerror(-err));
@@ -333,6 +337,23 @@ __u64 tracer__prog_misses(const struct tracer *t)
 			misses += info.recursion_misses;
 	}
 	return misses;
+}
+
+int tracer__stack(struct tracer *t, __s32 id, __u64 *ips, int max)
+{
+	__u64 frames[SL_STACK_DEPTH];
+	__u32 key = (__u32)id;
+	int n = 0;
+
+	if (id < 0)
+		return id;
+	if (bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.stacks), &key, frames))
+		return -errno;
+	while (n < SL_STACK_DEPTH && n < max && frames[n]) {
+		ips[n] = frames[n];
+		n++;
+	}
+	return n;
 }
 
 __u64 tracer__late(const struct tracer *t)

@@ -15,6 +15,7 @@ enum tracer_mode { TRACER_AUTO = 0, TRACER_TP_BTF, TRACER_RAW_TP };
 struct tracer_opts {
 	enum tracer_mode mode;		/* AUTO: tp_btf, else raw_tp */
 	__u32 ring_bytes;		/* per CPU; 0 = default (8 MiB) */
+	bool stacks;			/* kernel and user stacks at blocking switch-outs */
 };
 
 struct tracer;
@@ -54,6 +55,12 @@ __u64 tracer__late(const struct tracer *t);
  * on that CPU (bpf_prog_info.recursion_misses): events never recorded.
  */
 __u64 tracer__prog_misses(const struct tracer *t);
+
+/*
+ * The frames of stack `id` (SL_EV_STACK), innermost first, into ips[max].
+ * Returns their number, or a negative errno (id < 0 is returned as is).
+ */
+int tracer__stack(struct tracer *t, __s32 id, __u64 *ips, int max);
 
 /* BOOTTIME now, ns: the probes' clock. */
 __u64 sl_now_ns(void);
