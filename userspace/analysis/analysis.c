@@ -113,7 +113,8 @@ static int levels_reserve(struct analysis *a, __u32 need)
 	while (cap < need)
 		cap *= 2;
 	if (grow_u64(&a->lvl_par, a->lvl_cap, cap) || grow_u64(&a->lvl_con, a->lvl_cap, cap) ||
-	    grow_u64(&a->lvl_mp, a->lvl_cap, cap) || grow_u64(&a->pend_snap, a->lvl_cap, cap))
+	    grow_u64(&a->lvl_mp, a->lvl_cap, cap) || grow_u64(&a->pend_snap, a->lvl_cap, cap) ||
+	    grow_u64(&a->pend_mark, a->lvl_cap, cap) || grow_u64(&a->pend_list, a->lvl_cap, cap))
 		return -ENOMEM;
 	a->lvl_cap = cap;
 	return 0;
@@ -128,6 +129,11 @@ static inline void levels_advance(struct analysis *a, __u64 ts)
 		return;
 	dt = ts - a->lvl_last;
 	a->lvl_par[a->nrun] += dt;
+	if (a->pend_owner != NO_IDX && a->pend_snap_valid && a->pend_mark[a->ncon] != a->pend_gen) {
+		a->pend_mark[a->ncon] = a->pend_gen;
+		a->pend_snap[a->ncon] = a->lvl_con[a->ncon];
+		a->pend_list[a->pend_n++] = a->ncon;
+	}
 	a->lvl_con[a->ncon] += dt;
 	a->lvl_mp[a->nalive] += dt;
 	if (a->nidle)
@@ -387,10 +393,17 @@ static void resolve_pending(struct analysis *a, __u32 idx, __u64 ts)
 	if (a->pend_owner == idx) {
 		if (a->pend_snap_valid) {
 			levels_advance(a, ts);
-			for (__u32 l = a->lvl_cap - 1; l-- > 0;) {
-				__u64 d = a->lvl_con[l] - a->pend_snap[l];
+			/* all differences first: moving one changes the level above */
+			for (__u32 k = 0; k < a->pend_n; k++) {
+				__u32 l = (__u32)a->pend_list[k];
 
-				if (!d)
+				a->pend_snap[l] = a->lvl_con[l] - a->pend_snap[l];
+			}
+			for (__u32 k = 0; k < a->pend_n; k++) {
+				__u32 l = (__u32)a->pend_list[k];
+				__u64 d = a->pend_snap[l];
+
+				if (!d || l + 1 >= a->lvl_cap)
 					continue;
 				a->lvl_con[l] -= d;
 				a->lvl_con[l + 1] += d;
@@ -540,7 +553,8 @@ static void switch_out(struct analysis *a, __u32 idx, __u32 c, __u64 ts, __u8 fl
 	if (a->pend_owner == NO_IDX) {
 		a->pend_owner = idx;
 		levels_advance(a, ts);
-		memcpy(a->pend_snap, a->lvl_con, (size_t)a->lvl_cap * sizeof(__u64));
+		a->pend_gen++;
+		a->pend_n = 0;
 		a->pend_snap_valid = true;
 	} else {
 		/* Two open at once: the snapshot no longer isolates one of them. */
@@ -875,10 +889,13 @@ int analysis__new(__u32 ncpu, struct analysis **out)
 	a->lvl_con = calloc(a->lvl_cap, sizeof(__u64));
 	a->lvl_mp = calloc(a->lvl_cap, sizeof(__u64));
 	a->pend_snap = calloc(a->lvl_cap, sizeof(__u64));
+	a->pend_mark = calloc(a->lvl_cap, sizeof(__u64));
+	a->pend_list = calloc(a->lvl_cap, sizeof(__u64));
 	a->edges = malloc(a->edge_cap * sizeof(*a->edges));
 	a->edge_slots = malloc((a->edge_mask + 1) * sizeof(__u32));
 	if (!a->cpus || !a->mig || !a->tasks || !a->pid_keys || !a->pid_vals || !a->lvl_par ||
-	    !a->lvl_con || !a->lvl_mp || !a->pend_snap || !a->edges || !a->edge_slots) {
+	    !a->lvl_con || !a->lvl_mp || !a->pend_snap || !a->pend_mark ||
+	    !a->pend_list || !a->edges || !a->edge_slots) {
 		analysis__free(a);
 		return -ENOMEM;
 	}
@@ -962,6 +979,8 @@ void analysis__free(struct analysis *a)
 	free(a->lvl_con);
 	free(a->lvl_mp);
 	free(a->pend_snap);
+	free(a->pend_mark);
+	free(a->pend_list);
 	free(a->edges);
 	free(a->edge_slots);
 	free(a);

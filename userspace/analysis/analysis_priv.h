@@ -123,7 +123,15 @@ struct analysis {
 	/* the one open "woken while running, then blocked" episode */
 	__u32 pend_owner;	/* task index or NO_IDX */
 	bool pend_snap_valid;
-	__u64 *pend_snap;	/* lvl_con when it blocked */
+	/*
+	 * lvl_con when it blocked, kept only for the levels touched since
+	 * (pend_list, pend_n; pend_mark[l] == pend_gen once saved): the
+	 * correction costs the levels it moves, not one per possible level.
+	 */
+	__u64 *pend_snap;
+	__u64 *pend_mark, *pend_list;
+	__u64 pend_gen;
+	__u32 pend_n;
 	bool snap_taken;
 	__u64 snap_ts;		/* when the last traced task died */
 

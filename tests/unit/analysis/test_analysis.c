@@ -571,6 +571,30 @@ Test(analysis, wakeup_before_switch_out)
 	cr_assert_eq(r->par_level_ns[1], 400);
 }
 
+/*
+ * As above, but concurrency changes while the wakeup is pending: 11 sleeps
+ * at 2200.  Each level spent in 2100-2500 moves up by one -- 100 ns at 1
+ * becomes 2, 300 ns at 0 becomes 1 -- and nothing else moves.
+ */
+Test(analysis, wakeup_before_switch_out_across_level_changes)
+{
+	const struct sl_result *r;
+
+	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
+	eb_push(&eb, ev_wake(2000, 1, 11, 10, true));
+	eb_push(&eb, ev_switch(2100, 0, 10, 0, SL_R_SLEEP, true, false));
+	eb_push(&eb, ev_switch(2200, 1, 11, 0, SL_R_SLEEP, true, false));
+	eb_push(&eb, ev_switch(2500, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(3000, 0, 10, 0, SL_R_DEAD, true, false));
+	ti_init(&ti, 2, 1000, 3000);
+	r = run(2);
+	cr_assert_eq(row(r, 10)->state_ns[SL_TS_RUNNABLE_WAKEUP], 400);
+	cr_assert_eq(r->con_level_ns[2], 1200);
+	cr_assert_eq(r->con_level_ns[1], 300 + 500);
+	cr_assert_eq(r->con_level_ns[0], 0);
+}
+
 /* A wakeup while running that the task absorbed (it never blocked): the later sleep is real. */
 Test(analysis, absorbed_wakeup_does_not_leak)
 {
