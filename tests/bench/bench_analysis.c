@@ -1,18 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Analysis throughput and memory: feeds N synthetic events through one
- * analysis pass, single-threaded, and prints events/s and peak RSS.
+ * analysis pass, single-threaded, and prints events per CPU-second and
+ * peak RSS.
  *
  * The stream is a block of ~64k events from a small scheduler simulation
- * (NCPU CPUs, NTASKS producers and consumers switching, waking, migrating,
- * pushing and popping), replayed with a growing time offset.  The block
+ * (ncpu CPUs, max(32, 2 x ncpu) producers and consumers switching, waking,
+ * migrating, pushing and popping), replayed with a growing time offset.  The block
  * starts and ends with every task asleep and every CPU idle, so the replay
  * is one consistent stream of any length while the generator's own memory
  * stays constant: peak RSS then shows whether the analysis grows with the
  * trace.
  *
- * Usage: bench_analysis N_EVENTS [--intervals]   (--intervals: with a no-op
- * interval callback, as the timelines use it)
+ * With --merge the records take the tracer's path: split by CPU, pushed
+ * CPU by CPU in batches (the way the rings are drained), and released in
+ * time order by the per-CPU merge up to a watermark one batch behind, so
+ * the rate is drain + merge + analysis.
+ *
+ * Usage: bench_analysis N_EVENTS [--intervals] [--merge] [--cpus N]
+ *   --intervals: with a no-op interval callback, as the timelines use it
+ *   --cpus N:    simulate N CPUs (default 8, at most 256)
  */
 #include <errno.h>
 #include <stdio.h>
@@ -23,11 +30,15 @@
 
 #include "analysis/analysis.h"
 #include "analysis/analysis_result.h"
+#include "trace/merge.h"
 
-#define NCPU	8
-#define NTASKS	32
-#define BLOCK	65536
-#define PID0	1000
+#define MAX_CPUS	SL_MAX_CPUS
+#define MAX_TASKS	(2 * MAX_CPUS)
+#define BLOCK		65536
+#define BATCH		4096	/* records per simulated drain */
+#define PID0		1000
+
+static int ncpu = 8, ntasks = 32;	/* --cpus */
 
 enum { T_RUN, T_RUNNABLE, T_BLOCKED };
 
@@ -36,9 +47,9 @@ struct sim {
 	size_t n;
 	__u64 ts;
 	__u64 rng;
-	int state[NTASKS];
-	int cpu_of[NTASKS];	/* running on / last ran on */
-	int on_cpu[NCPU];	/* task index or -1 */
+	int state[MAX_TASKS];
+	int cpu_of[MAX_TASKS];	/* running on / last ran on */
+	int on_cpu[MAX_CPUS];	/* task index or -1 */
 	__u32 depth;
 	__u32 item;
 };
@@ -86,10 +97,10 @@ static void sw(struct sim *s, int c, int prev, int next, __u8 reason)
 
 static int pick(struct sim *s, int want)
 {
-	int start = (int)rnd(s, NTASKS);
+	int start = (int)rnd(s, ntasks);
 
-	for (int k = 0; k < NTASKS; k++) {
-		int t = (start + k) % NTASKS;
+	for (int k = 0; k < ntasks; k++) {
+		int t = (start + k) % ntasks;
 
 		if (s->state[t] == want)
 			return t;
@@ -101,8 +112,9 @@ static int pick(struct sim *s, int want)
 static void gen_block(struct sim *s, size_t target)
 {
 	s->n = 0;
-	while (s->n + 64 < target) {
-		int c = (int)rnd(s, NCPU), t = s->on_cpu[c], w;
+	/* room for the wind-down: one switch per CPU, two per task */
+	while (s->n + 64 + (size_t)ncpu + 2 * (size_t)ntasks < target) {
+		int c = (int)rnd(s, ncpu), t = s->on_cpu[c], w;
 		__u32 dice = rnd(s, 100);
 
 		if (dice < 25) {
@@ -172,10 +184,10 @@ static void gen_block(struct sim *s, size_t target)
 		}
 	}
 	/* wind down: every running task sleeps, every runnable one runs and sleeps */
-	for (int c = 0; c < NCPU; c++)
+	for (int c = 0; c < ncpu; c++)
 		if (s->on_cpu[c] >= 0)
 			sw(s, c, s->on_cpu[c], -1, SL_R_SLEEP);
-	for (int t = 0; t < NTASKS; t++) {
+	for (int t = 0; t < ntasks; t++) {
 		if (s->state[t] != T_RUNNABLE)
 			continue;
 		sw(s, s->cpu_of[t], -1, t, 0);
@@ -188,11 +200,50 @@ static void nop_interval(const struct sl_interval *iv, void *ctx)
 	(*(__u64 *)ctx) += iv->end - iv->start;
 }
 
+static int feed_analysis(const struct sl_event *e, void *ctx)
+{
+	return analysis__feed(ctx, e);
+}
+
+/*
+ * The block as the rings hand it over: within each batch, CPU 0's records
+ * first, then CPU 1's, ... each CPU's in time order, contiguous.
+ */
+static struct sl_event *drain_order(const struct sim *s)
+{
+	struct sl_event *order = malloc(s->n * sizeof(*order));
+	__u32 *cnt = calloc((size_t)ncpu + 1, sizeof(*cnt));
+	size_t b0;
+
+	if (!order || !cnt) {
+		free(order);
+		free(cnt);
+		return NULL;
+	}
+	for (b0 = 0; b0 < s->n; b0 += BATCH) {
+		size_t b1 = b0 + BATCH < s->n ? b0 + BATCH : s->n;
+
+		memset(cnt, 0, ((size_t)ncpu + 1) * sizeof(*cnt));
+		for (size_t i = b0; i < b1; i++)
+			cnt[s->ev[i].cpu + 1]++;
+		for (int c = 0; c < ncpu; c++)
+			cnt[c + 1] += cnt[c];
+		for (size_t i = b0; i < b1; i++)
+			order[b0 + cnt[s->ev[i].cpu]++] = s->ev[i];
+	}
+	free(cnt);
+	return order;
+}
+
+/*
+ * CPU time of this thread, not wall time: the machines this runs on are
+ * shared, and time spent waiting for a CPU is not the analysis's.
+ */
 static double now_s(void)
 {
 	struct timespec t;
 
-	clock_gettime(CLOCK_MONOTONIC, &t);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
 	return (double)t.tv_sec + t.tv_nsec / 1e9;
 }
 
@@ -200,6 +251,9 @@ int main(int argc, char **argv)
 {
 	struct sim s = { .rng = 0x9e3779b97f4a7c15ull, .ts = 1000000 };
 	unsigned long long total, fed = 0;
+	bool intervals = false, merged = false;
+	struct merge *m = NULL;
+	struct sl_event *order = NULL;
 	const struct sl_result *r;
 	struct sl_trace_info ti;
 	struct analysis *a;
@@ -210,8 +264,27 @@ int main(int argc, char **argv)
 	int err;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: %s N_EVENTS [--intervals]\n", argv[0]);
+		fprintf(stderr, "usage: %s N_EVENTS [--intervals] [--merge] [--cpus N]\n", argv[0]);
 		return 2;
+	}
+	for (int i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--intervals")) {
+			intervals = true;
+		} else if (!strcmp(argv[i], "--merge")) {
+			merged = true;
+		} else if (!strcmp(argv[i], "--cpus") && i + 1 < argc) {
+			unsigned long v = strtoul(argv[++i], &end, 10);
+
+			if (*end || v < 1 || v > MAX_CPUS) {
+				fprintf(stderr, "bench_analysis: --cpus takes 1..%d\n", MAX_CPUS);
+				return 2;
+			}
+			ncpu = (int)v;
+			ntasks = 2 * ncpu > 32 ? 2 * ncpu : 32;
+		} else {
+			fprintf(stderr, "bench_analysis: unknown option '%s'\n", argv[i]);
+			return 2;
+		}
 	}
 	errno = 0;
 	total = strtoull(argv[1], &end, 10);
@@ -222,23 +295,51 @@ int main(int argc, char **argv)
 	s.ev = malloc(BLOCK * sizeof(*s.ev));
 	if (!s.ev)
 		return 1;
-	for (int c = 0; c < NCPU; c++)
+	for (int c = 0; c < ncpu; c++)
 		s.on_cpu[c] = -1;
-	for (int t = 0; t < NTASKS; t++) {
+	for (int t = 0; t < ntasks; t++) {
 		s.state[t] = T_BLOCKED;
-		s.cpu_of[t] = t % NCPU;
+		s.cpu_of[t] = t % ncpu;
 	}
 	gen_block(&s, BLOCK);
 	span = s.ts - s.ev[0].ts + 1000;
 
-	err = analysis__new(NCPU, &a);
+	err = analysis__new((__u32)ncpu, &a);
 	if (err)
 		return 1;
-	if (argc > 2 && !strcmp(argv[2], "--intervals"))
+	if (intervals)
 		analysis__on_interval(a, nop_interval, &sink);
+	if (merged) {
+		order = drain_order(&s);
+		if (!order || merge__new((__u32)ncpu, &m))
+			return 1;
+	}
 
 	t0 = now_s();
-	while (fed < total) {
+	while (merged && fed < total) {
+		for (size_t b0 = 0; b0 < s.n && fed < total; b0 += BATCH) {
+			size_t b1 = b0 + BATCH < s.n ? b0 + BATCH : s.n;
+			__u64 wm = b0 ? s.ev[b0 - 1].ts + offset : offset;
+
+			for (size_t i = b0; i < b1 && fed < total; i++, fed++) {
+				struct sl_event e = order[i];
+
+				e.ts += offset;
+				if (merge__push(m, &e))
+					return 1;
+			}
+			/* everything older than the previous batch has arrived */
+			err = merge__drain(m, wm, feed_analysis, a);
+			if (err) {
+				fprintf(stderr, "bench_analysis: feed: %s\n", strerror(-err));
+				return 1;
+			}
+		}
+		offset += span;
+	}
+	if (merged && merge__flush(m, feed_analysis, a))
+		return 1;
+	while (!merged && fed < total) {
 		for (size_t i = 0; i < s.n && fed < total; i++, fed++) {
 			struct sl_event e = s.ev[i];
 
@@ -253,7 +354,7 @@ int main(int argc, char **argv)
 	}
 	t1 = now_s();
 	memset(&ti, 0, sizeof(ti));
-	ti.ncpu = NCPU;
+	ti.ncpu = ncpu;
 	ti.start_ts = s.ev[0].ts;
 	ti.end_ts = s.ev[0].ts + offset;
 	err = analysis__finish(a, &ti);
@@ -262,12 +363,14 @@ int main(int argc, char **argv)
 		return 1;
 	r = analysis__result(a);
 	getrusage(RUSAGE_SELF, &ru);
-	printf("events %llu  feed %.3f s  %.1f M events/s  finish %.1f ms  peak RSS %ld KiB  "
-	       "(tasks %u, switches %llu, parallelism %.2f%s)\n", fed, t1 - t0,
-	       fed / (t1 - t0) / 1e6, (t2 - t1) * 1e3, ru.ru_maxrss, r->nr_tasks,
-	       (unsigned long long)(r->vol_switches + r->invol_switches), r->parallelism,
-	       sink ? ", interval callback on" : "");
+	printf("cpus %d  events %llu  %s %.3f s  %.1f M events/s  finish %.1f ms  "
+	       "peak RSS %ld KiB  (tasks %u, switches %llu, parallelism %.2f%s)\n", ncpu, fed,
+	       merged ? "merge+feed" : "feed", t1 - t0, fed / (t1 - t0) / 1e6, (t2 - t1) * 1e3,
+	       ru.ru_maxrss, r->nr_tasks, (unsigned long long)(r->vol_switches + r->invol_switches),
+	       r->parallelism, sink ? ", interval callback on" : "");
 	analysis__free(a);
+	merge__free(m);
+	free(order);
 	free(s.ev);
 	return 0;
 }

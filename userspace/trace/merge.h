@@ -4,9 +4,10 @@
  *
  * Each CPU's records arrive almost in order (a probe interrupted between
  * taking its timestamp and reserving its record can commit late), so each
- * CPU keeps a small sorted queue and a heap-free k-way merge releases
- * everything at or before a watermark: a time before which every record
- * must already have been committed.  A record that still arrives behind
+ * CPU keeps a small sorted queue and a k-way merge over a min-heap of the
+ * queue heads releases everything at or before a watermark: a time before
+ * which every record must already have been committed.  Per record that is
+ * O(log N) in the number of queues.  A record that still arrives behind
  * what was released is clamped to the last released time and counted.
  */
 #ifndef SL_MERGE_H
@@ -16,10 +17,13 @@
 
 struct merge;
 
-int  merge__new(__u32 ncpu, struct merge **out);
+/* nqueues: one per CPU, plus any other source merged like a CPU. */
+int  merge__new(__u32 nqueues, struct merge **out);
 void merge__free(struct merge *m);
-/* Queues one record (copied).  0 or -ENOMEM. */
+/* Queues one record (copied) on the queue of its CPU.  0 or -ENOMEM. */
 int  merge__push(struct merge *m, const struct sl_event *e);
+/* Queues one record on queue qi (out of range: queue 0). */
+int  merge__push_to(struct merge *m, __u32 qi, const struct sl_event *e);
 /* Emits, in time order, every queued record with ts <= watermark. */
 int  merge__drain(struct merge *m, __u64 watermark, sl_event_fn fn, void *ctx);
 /* Emits everything still queued. */
