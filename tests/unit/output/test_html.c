@@ -9,6 +9,7 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -352,5 +353,352 @@ Test(html, million_intervals_stay_responsive, .timeout = 300)
 	free(dom);
 	if (!getenv("SL_KEEP_ARTIFACTS"))
 		unlink(path);	/* 20 MB: not worth keeping */
+	free(path);
+}
+
+/* ---- level of detail, shares per pixel, CPUs without traced tasks ---- */
+
+/* The low bits of a 64-bit LCG: jitter that deflate cannot predict. */
+static __u64 lcg(__u64 *s)
+{
+	*s = *s * 6364136223846793005ull + 1442695040888963407ull;
+	return *s >> 33;
+}
+
+#define SHARE_LEN	(2000 * 1000 * US)	/* 2 s */
+#define SHARE_WIN_A	(1234567 * US + 891)	/* a 60 us window deep inside */
+#define SHARE_WIN_B	(SHARE_WIN_A + 60 * US)
+
+struct share_trace {
+	__u64 run[2];		/* on-CPU time of 101 and 102 */
+	__u64 nrec;		/* intervals and wakeups written */
+	__u64 win_iv, win_wake;	/* intervals and wakeups in [SHARE_WIN_A, SHARE_WIN_B) */
+	__u64 probe_t[3];	/* times inside the window ... */
+	__u64 probe_s[3], probe_e[3];	/* ... and the slice of 101's lane there */
+	__u8 probe_v[3];
+};
+
+/*
+ * 101 and 102 take turns on CPU 0 in slices of 5-10 us (jittered) for 2 s,
+ * the one off the CPU runnable (preempted); every 8th switch is a wakeup.
+ * CPU 1 never runs a traced task: the trace info says it was 75% other
+ * tasks and 25% idle.  Fills *st with what the page must show.
+ */
+static void share_trace(const char *path, struct share_trace *st)
+{
+	struct sl_cpu_stats cpus[2] = {
+		{ .traced_ns = SHARE_LEN },
+		{ .idle_ns = SHARE_LEN / 4, .other_ns = SHARE_LEN / 4 * 3 },
+	};
+	struct sl_trace_info ti = trace_info(SHARE_LEN);
+	__u64 seed = 42, t = 0, k = 0;
+	struct html *h;
+	FILE *f = fopen(path, "w");
+	size_t np = 0;
+
+	memset(st, 0, sizeof(*st));
+	st->probe_t[0] = SHARE_WIN_A + 7 * US;
+	st->probe_t[1] = SHARE_WIN_A + 31 * US + 17;
+	st->probe_t[2] = SHARE_WIN_B - 1;
+	ti.cpus = cpus;
+	cr_assert_not_null(f);
+	cr_assert_eq(html__open(f, &ti, "share test", &h), 0);
+	while (t < SHARE_LEN) {
+		__u64 len = 5 * US + lcg(&seed) % (5 * US), end = t + len;
+		__u32 on = 101 + (__u32)(k & 1), off = 101 + (__u32)(~k & 1);
+		struct sl_interval iv[] = {
+			{ T0 + t, T0 + end, on, 0, SL_IV_CPU, 0 },
+			{ T0 + t, T0 + end, on, 0, SL_IV_TASK, SL_TS_RUNNING },
+			{ T0 + t, T0 + end, off, 0xffff, SL_IV_TASK, SL_TS_RUNNABLE_PREEMPT },
+		};
+
+		if (end > SHARE_LEN)
+			break;
+		if (k % 8 == 0) {
+			struct sl_event w = ev_wake(t + len / 2, 0, on, off);
+
+			cr_assert_eq(html__add_event(h, &w), 0);
+			st->nrec++;
+			if (t + len / 2 >= SHARE_WIN_A && t + len / 2 < SHARE_WIN_B)
+				st->win_wake++;
+		}
+		for (size_t i = 0; i < 3; i++) {
+			cr_assert_eq(html__add_interval(h, &iv[i]), 0);
+			st->nrec++;
+			if (end > SHARE_WIN_A && t < SHARE_WIN_B)
+				st->win_iv++;
+		}
+		for (size_t i = 0; i < 3; i++) {
+			if (st->probe_t[i] >= t && st->probe_t[i] < end) {
+				st->probe_s[i] = t;
+				st->probe_e[i] = end;
+				st->probe_v[i] = on == 101 ? SL_TS_RUNNING : SL_TS_RUNNABLE_PREEMPT;
+				np++;
+			}
+		}
+		st->run[on - 101] += len;
+		t = end;
+		k++;
+	}
+	cr_assert_eq(np, 3);
+	cr_assert_eq(html__close(h, &ti, NULL), 0);
+	cr_assert_eq(fclose(f), 0);
+}
+
+/* The number after "NAME " in a probe line such as "running 0.50, sleep 0.50", or -1. */
+static double share_of(const char *line, const char *name)
+{
+	char key[64];
+	const char *p;
+
+	snprintf(key, sizeof(key), "%s ", name);
+	p = strstr(line, key);
+	return p ? strtod(p + strlen(key), NULL) : -1.0;
+}
+
+/* The probe output split at "\n--\n": the i-th part (malloc'd). */
+static char *probe_part(const char *probe, int i)
+{
+	const char *s = probe, *e;
+
+	for (; i > 0; i--) {
+		s = strstr(s, "\n--\n");
+		cr_assert_not_null(s, "probe has too few parts: %s", probe);
+		s += 4;
+	}
+	e = strstr(s, "\n--\n");
+	return strndup(s, e ? (size_t)(e - s) : strlen(s));
+}
+
+/*
+ * Zoomed out, a pixel column holds ~220 slices of each task: both must show
+ * about half running and half runnable, from the intervals and from the
+ * bins alike, and the CPU lane half each task.  CPU 1 is not blank.
+ */
+Test(html, zoomed_out_pixels_show_each_share, .timeout = 300)
+{
+	static const char *const lods[] = { "intervals", "bins" };
+	char *path = artifact("timeline-share.html"), *png = artifact("timeline-share.png");
+	struct share_trace st;
+
+	chromium();
+	share_trace(path, &st);
+	unlink(png);
+	free(browse(path, NULL, png));
+	for (size_t m = 0; m < 2; m++) {
+		char hash[512], *dom, *status, *probe;
+
+		snprintf(hash, sizeof(hash), "lod=%s&pixels=task,101,100;task,102,100;task,101,700;"
+			 "task,102,1100;cpu,0,400;cpu,1,400&shares=task,101,0,%llu;task,102,0,%llu",
+			 lods[m], (unsigned long long)SHARE_LEN, (unsigned long long)SHARE_LEN);
+		dom = browse(path, hash, NULL);
+		status = element(dom, "status");
+		cr_assert(strstr(status, "errors: 0"), "%s", status);
+		cr_assert(strstr(status, m ? "lanes from intervals 0, from" : "lanes from intervals 3, from"),
+			  "%s: %s", lods[m], status);
+		probe = element(dom, "probe");
+		for (int i = 0; i < 4; i++) {
+			char *px = probe_part(probe, i);
+			double run = share_of(px, "running"), wait = share_of(px, "runnable (preempted)");
+
+			cr_assert(run > 0.35 && run < 0.65, "%s pixel %d: %s", lods[m], i, px);
+			cr_assert(wait > 0.35 && wait < 0.65, "%s pixel %d: %s", lods[m], i, px);
+			free(px);
+		}
+		{
+			char *px = probe_part(probe, 4);
+			double p0 = share_of(px, "P0 producer-0 (pid 101)"), c0 = share_of(px, "C0 consumer-0 (pid 102)");
+
+			cr_assert(p0 > 0.35 && p0 < 0.65 && c0 > 0.35 && c0 < 0.65, "%s cpu0: %s", lods[m], px);
+			free(px);
+			px = probe_part(probe, 5);
+			/* 18 px high: 75% other is 13 or 14 rows */
+			cr_assert(share_of(px, "other tasks") > 0.65 && share_of(px, "idle") > 0.15,
+				  "%s cpu1: %s", lods[m], px);
+			free(px);
+		}
+		/* over the whole trace the shares are the exact on-CPU times */
+		for (int i = 0; i < 2; i++) {
+			char *sh = probe_part(probe, 6 + i);
+			double want = (double)st.run[i] / (double)SHARE_LEN;
+
+			cr_assert(fabs(share_of(sh, "running") - want) < 0.0002, "%s task %d: %s, want %.4f",
+				  lods[m], 101 + i, sh, want);
+			free(sh);
+		}
+		free(probe);
+		free(status);
+		free(dom);
+	}
+	free(png);
+	free(path);
+}
+
+/*
+ * Deep inside a trace of 800k intervals, a 60 us window shows every
+ * interval and wakeup there, and each interval exactly where it was.
+ */
+Test(html, zoomed_in_shows_every_event, .timeout = 300)
+{
+	char *path = artifact("timeline-share-window.html"), hash[512], want[256], *dom, *status, *probe;
+	struct share_trace st;
+	struct stat sb;
+
+	chromium();
+	share_trace(path, &st);
+	/* the bound that keeps a 10 M-event page openable: a few bytes per record */
+	cr_assert_eq(stat(path, &sb), 0);
+	cr_assert_lt((double)sb.st_size / (double)st.nrec, 6.0, "%lld bytes for %llu records",
+		     (long long)sb.st_size, (unsigned long long)st.nrec);
+	snprintf(hash, sizeof(hash), "from=%llu&to=%llu&wakeups=1&iv=task,101,%llu;task,101,%llu;task,101,%llu",
+		 (unsigned long long)SHARE_WIN_A, (unsigned long long)SHARE_WIN_B,
+		 (unsigned long long)st.probe_t[0], (unsigned long long)st.probe_t[1],
+		 (unsigned long long)st.probe_t[2]);
+	dom = browse(path, hash, NULL);
+	status = element(dom, "status");
+	cr_assert(strstr(status, "errors: 0"), "%s", status);
+	snprintf(want, sizeof(want), "%llu intervals in view, %llu wakeup arrows",
+		 (unsigned long long)st.win_iv, (unsigned long long)st.win_wake);
+	cr_assert(strstr(status, want), "want '%s': %s", want, status);
+	cr_assert(strstr(status, "from 65536 bins 0"), "%s", status);
+	probe = element(dom, "probe");
+	for (int i = 0; i < 3; i++) {
+		char *line = probe_part(probe, i);
+
+		snprintf(want, sizeof(want), "%llu %llu %u %d", (unsigned long long)st.probe_s[i],
+			 (unsigned long long)st.probe_e[i], st.probe_v[i], st.probe_v[i] ? -1 : 0);
+		cr_assert_str_eq(line, want);
+		free(line);
+	}
+	free(probe);
+	free(status);
+	free(dom);
+	if (!getenv("SL_KEEP_ARTIFACTS"))
+		unlink(path);
+	free(path);
+}
+
+/* CIE76 colour difference of two sRGB colours 0xRRGGBB (D65). */
+static double delta_e(unsigned int a, unsigned int b)
+{
+	double la[3], lb[3], d = 0;
+	unsigned int c[2] = { a, b };
+	double *out[2] = { la, lb };
+
+	for (int k = 0; k < 2; k++) {
+		double v[3], x, y, z;
+
+		for (int i = 0; i < 3; i++) {
+			double u = ((c[k] >> (16 - 8 * i)) & 0xff) / 255.0;
+
+			v[i] = u > 0.04045 ? pow((u + 0.055) / 1.055, 2.4) : u / 12.92;
+		}
+		x = (0.4124 * v[0] + 0.3576 * v[1] + 0.1805 * v[2]) / 0.95047;
+		y = 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
+		z = (0.0193 * v[0] + 0.1192 * v[1] + 0.9505 * v[2]) / 1.08883;
+		x = x > 0.008856 ? cbrt(x) : 7.787 * x + 16.0 / 116;
+		y = y > 0.008856 ? cbrt(y) : 7.787 * y + 16.0 / 116;
+		z = z > 0.008856 ? cbrt(z) : 7.787 * z + 16.0 / 116;
+		out[k][0] = 116 * y - 16;
+		out[k][1] = 500 * (x - y);
+		out[k][2] = 200 * (y - z);
+	}
+	for (int i = 0; i < 3; i++)
+		d += (la[i] - lb[i]) * (la[i] - lb[i]);
+	return sqrt(d);
+}
+
+/* The colour of a legend swatch: the b element's background, "rgb(r, g, b)". */
+static int swatches(const char *dom, const char *from, const char *to, char syms[][8],
+		     unsigned int rgb[], int max)
+{
+	const char *p = strstr(dom, from), *end;
+	int n = 0;
+
+	cr_assert_not_null(p, "no %s", from);
+	end = to ? strstr(p, to) : NULL;
+	while (n < max && (p = strstr(p, "<span class=\"sw\"><b style=\"background: rgb(")) != NULL &&
+	       (!end || p < end)) {
+		unsigned int r, g, b;
+
+		p += strlen("<span class=\"sw\"><b style=\"background: rgb(");
+		cr_assert_eq(sscanf(p, "%u, %u, %u", &r, &g, &b), 3);
+		rgb[n] = r << 16 | g << 8 | b;
+		p = strstr(p, "</b>") + 4;
+		sscanf(p, "%7s", syms[n]);
+		n++;
+	}
+	return n;
+}
+
+/*
+ * 41 threads of one program: every symbol differs, neighbours never share
+ * a colour, no task colour is a state colour, the state colours differ;
+ * the task legend and the report start folded so the lanes are on the
+ * first screen.
+ */
+Test(html, many_tasks_stay_apart, .timeout = 120)
+{
+	enum { N = 41 };
+	static struct sl_task_info many[N];
+	char *path = artifact("timeline-many.html"), *png = artifact("timeline-many.png");
+	char syms[64][8], ssyms[16][8], *dom, *status;
+	unsigned int rgb[64], srgb[16];
+	struct sl_trace_info ti = trace_info(N * 10 * US);
+	struct html *h;
+	FILE *f = fopen(path, "w");
+	int n, ns;
+
+	chromium();
+	for (int i = 0; i < N; i++) {
+		many[i] = (struct sl_task_info){ .pid = 1000 + i, .tgid = 1000, .ppid = 1 };
+		snprintf(many[i].comm, sizeof(many[i].comm), "sched-messaging");
+	}
+	ti.tasks = many;
+	ti.nr_tasks = N;
+	cr_assert_not_null(f);
+	cr_assert_eq(html__open(f, &ti, "many tasks", &h), 0);
+	for (int i = 0; i < N; i++) {
+		__u64 s = T0 + i * 10 * US, e = s + 10 * US;
+		struct sl_interval iv[] = {
+			{ s, e, 1000 + i, 0, SL_IV_CPU, 0 },
+			/* every state occurs, so the legend shows them all */
+			{ T0, s, 1000 + i, 0xffff, SL_IV_TASK, 1 + i % (SL_TS_MAX - 1) },
+			{ s, e, 1000 + i, 0, SL_IV_TASK, SL_TS_RUNNING },
+		};
+
+		for (size_t k = 0; k < 3; k++)
+			if (iv[k].end > iv[k].start)
+				cr_assert_eq(html__add_interval(h, &iv[k]), 0);
+	}
+	cr_assert_eq(html__close(h, &ti, NULL), 0);
+	cr_assert_eq(fclose(f), 0);
+	unlink(png);
+	free(browse(path, NULL, png));
+	dom = browse(path, NULL, NULL);
+	status = element(dom, "status");
+	cr_assert(strstr(status, "rendered 2 cpu lanes, 41 task lanes"), "%s", status);
+	cr_assert(strstr(status, "errors: 0"), "%s", status);
+	cr_assert(strstr(dom, "<details id=\"report\">"), "the report starts folded");
+	cr_assert(strstr(dom, "<details id=\"tasklegend\">"), "41 tasks: their legend starts folded");
+	ns = swatches(dom, "task states", "CPUs held by", ssyms, srgb, 16);
+	n = swatches(dom, "id=\"tasklegend\"", NULL, syms, rgb, 64);
+	cr_assert_eq(n, N);
+	cr_assert_eq(ns, SL_TS_MAX);
+	for (int i = 0; i < n; i++) {
+		for (int j = 0; j < i; j++)
+			cr_assert_str_neq(syms[i], syms[j], "tasks %d and %d are both %s", i, j, syms[i]);
+		/* the eight task colours: neighbours (and any two of them) far apart */
+		for (int j = i - 1; j >= 0 && j > i - 8; j--)
+			cr_assert_gt(delta_e(rgb[i], rgb[j]), 20.0, "tasks %s and %s look alike", syms[j], syms[i]);
+		for (int j = 0; j < ns; j++)
+			cr_assert_gt(delta_e(rgb[i], srgb[j]), 20.0, "task %s looks like state %d", syms[i], j);
+	}
+	for (int i = 0; i < ns; i++)
+		for (int j = 0; j < i; j++)
+			cr_assert_gt(delta_e(srgb[i], srgb[j]), 15.0, "states %d and %d look alike", j, i);
+	free(status);
+	free(dom);
+	free(png);
 	free(path);
 }
