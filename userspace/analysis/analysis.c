@@ -35,60 +35,27 @@ static inline bool is_runnable(__u8 s)
 	return s == SL_TS_RUNNABLE_WAKEUP || s == SL_TS_RUNNABLE_PREEMPT;
 }
 
-static inline __u32 pid_hash(__u32 pid, __u32 mask)
-{
-	return (pid * 0x9e3779b1u) >> 7 & mask;
-}
-
 static __u32 pid_find(struct analysis *a, __u32 pid)
 {
-	__u32 h;
+	if (pid != a->last_pid) {
+		__u32 i = idmap__get(&a->pids, pid);
 
-	if (pid == a->last_pid)
-		return a->last_idx;
-	for (h = pid_hash(pid, a->pid_mask); a->pid_keys[h]; h = (h + 1) & a->pid_mask) {
-		if (a->pid_keys[h] == pid) {
-			a->last_pid = pid;
-			a->last_idx = a->pid_vals[h];
-			return a->last_idx;
-		}
+		if (i == NO_IDX)
+			return NO_IDX;
+		a->last_pid = pid;
+		a->last_idx = i;
 	}
-	return NO_IDX;
+	return a->last_idx;
 }
 
-static void pid_put(struct analysis *a, __u32 pid, __u32 idx)
+static int pid_put(struct analysis *a, __u32 pid, __u32 idx)
 {
-	__u32 h;
+	int err = idmap__put(&a->pids, pid, idx);
 
-	for (h = pid_hash(pid, a->pid_mask); a->pid_keys[h]; h = (h + 1) & a->pid_mask)
-		if (a->pid_keys[h] == pid)
-			break;
-	a->pid_keys[h] = pid;
-	a->pid_vals[h] = idx;
+	if (err)
+		return err;
 	a->last_pid = pid;
 	a->last_idx = idx;
-}
-
-static int pid_grow(struct analysis *a)
-{
-	__u32 old_size = a->pid_mask + 1, size = old_size * 2;
-	__u32 *ok = a->pid_keys, *ov = a->pid_vals;
-
-	a->pid_keys = calloc(size, sizeof(__u32));
-	a->pid_vals = calloc(size, sizeof(__u32));
-	if (!a->pid_keys || !a->pid_vals) {
-		free(a->pid_keys);
-		free(a->pid_vals);
-		a->pid_keys = ok;
-		a->pid_vals = ov;
-		return -ENOMEM;
-	}
-	a->pid_mask = size - 1;
-	for (__u32 i = 0; i < old_size; i++)
-		if (ok[i])
-			pid_put(a, ok[i], ov[i]);
-	free(ok);
-	free(ov);
 	return 0;
 }
 
@@ -217,12 +184,9 @@ static int task_new(struct analysis *a, __u32 pid, __u64 ts, __u32 *idx)
 		a->tasks = n;
 		a->task_cap = cap;
 	}
-	if ((a->nr_tasks + 1) * 2 > a->pid_mask + 1) {
-		err = pid_grow(a);
-		if (err)
-			return err;
-	}
 	err = levels_reserve(a, a->nr_tasks + 2);
+	if (!err)
+		err = pid_put(a, pid, a->nr_tasks);
 	if (err)
 		return err;
 	*idx = a->nr_tasks++;
@@ -239,7 +203,6 @@ static int task_new(struct analysis *a, __u32 pid, __u64 ts, __u32 *idx)
 	t->blk_nr = SL_NO_SYSCALL;
 	t->first_ts = ts;
 	t->since = ts;
-	pid_put(a, pid, *idx);
 
 	if (!a->t0_set) {
 		a->t0_set = true;
@@ -270,42 +233,16 @@ int task_lookup_or_create(struct analysis *a, __u32 pid, __u64 ts, __u32 *idx)
 	return task_new(a, pid, ts, idx);
 }
 
-/* ---- wakeup edges: open addressing over (waker, wakee) ---- */
-
-static inline __u32 edge_hash(__u32 waker, __u32 wakee, __u32 mask)
-{
-	return ((waker * 0x9e3779b1u) ^ (wakee * 0x85ebca6bu)) >> 5 & mask;
-}
-
-static int edge_grow(struct analysis *a)
-{
-	__u32 size = (a->edge_mask + 1) * 2;
-	__u32 *slots = malloc((size_t)size * sizeof(__u32));
-
-	if (!slots)
-		return -ENOMEM;
-	memset(slots, 0xff, (size_t)size * sizeof(__u32));
-	for (__u32 i = 0; i < a->nr_edges; i++) {
-		__u32 h = edge_hash(a->edges[i].waker, a->edges[i].wakee, size - 1);
-
-		while (slots[h] != NO_IDX)
-			h = (h + 1) & (size - 1);
-		slots[h] = i;
-	}
-	free(a->edge_slots);
-	a->edge_slots = slots;
-	a->edge_mask = size - 1;
-	return 0;
-}
+/* ---- wakeup edges: (waker, wakee) -> index into edges ---- */
 
 static __u32 edge_get(struct analysis *a, __u32 waker, __u32 wakee)
 {
-	__u32 h = edge_hash(waker, wakee, a->edge_mask), i;
+	__u64 key = (__u64)waker << 32 | wakee;
+	__u32 i = idmap__get(&a->edge_index, key);
 	struct a_edge *e;
 
-	for (; (i = a->edge_slots[h]) != NO_IDX; h = (h + 1) & a->edge_mask)
-		if (a->edges[i].waker == waker && a->edges[i].wakee == wakee)
-			return i;
+	if (i != NO_IDX)
+		return i;
 	if (a->nr_edges == a->edge_cap) {
 		e = realloc(a->edges, (size_t)a->edge_cap * 2 * sizeof(*e));
 		if (!e)
@@ -313,11 +250,11 @@ static __u32 edge_get(struct analysis *a, __u32 waker, __u32 wakee)
 		a->edges = e;
 		a->edge_cap *= 2;
 	}
-	i = a->nr_edges++;
-	a->edges[i] = (struct a_edge){ .waker = waker, .wakee = wakee };
-	a->edge_slots[h] = i;
-	if (a->nr_edges * 2 > a->edge_mask + 1 && edge_grow(a))
+	i = a->nr_edges;
+	if (idmap__put(&a->edge_index, key, i))
 		return NO_IDX;
+	a->nr_edges++;
+	a->edges[i] = (struct a_edge){ .waker = waker, .wakee = wakee };
 	return i;
 }
 
@@ -873,18 +810,14 @@ int analysis__new(__u32 ncpu, struct analysis **out)
 		return -ENOMEM;
 	a->ncpu = ncpu;
 	a->task_cap = 64;
-	a->pid_mask = 255;
 	a->lvl_cap = 64;
 	while (a->lvl_cap < ncpu + 2)
 		a->lvl_cap *= 2;
 	a->edge_cap = 64;
-	a->edge_mask = 255;
 	a->pend_owner = NO_IDX;
 	a->cpus = calloc(ncpu, sizeof(*a->cpus));
 	a->mig = calloc((size_t)ncpu * ncpu, sizeof(__u64));
 	a->tasks = malloc(a->task_cap * sizeof(*a->tasks));
-	a->pid_keys = calloc(a->pid_mask + 1, sizeof(__u32));
-	a->pid_vals = calloc(a->pid_mask + 1, sizeof(__u32));
 	a->lvl_par = calloc(a->lvl_cap, sizeof(__u64));
 	a->lvl_con = calloc(a->lvl_cap, sizeof(__u64));
 	a->lvl_mp = calloc(a->lvl_cap, sizeof(__u64));
@@ -892,14 +825,11 @@ int analysis__new(__u32 ncpu, struct analysis **out)
 	a->pend_mark = calloc(a->lvl_cap, sizeof(__u64));
 	a->pend_list = calloc(a->lvl_cap, sizeof(__u64));
 	a->edges = malloc(a->edge_cap * sizeof(*a->edges));
-	a->edge_slots = malloc((a->edge_mask + 1) * sizeof(__u32));
-	if (!a->cpus || !a->mig || !a->tasks || !a->pid_keys || !a->pid_vals || !a->lvl_par ||
-	    !a->lvl_con || !a->lvl_mp || !a->pend_snap || !a->pend_mark ||
-	    !a->pend_list || !a->edges || !a->edge_slots) {
+	if (!a->cpus || !a->mig || !a->tasks || !a->lvl_par || !a->lvl_con || !a->lvl_mp ||
+	    !a->pend_snap || !a->pend_mark || !a->pend_list || !a->edges) {
 		analysis__free(a);
 		return -ENOMEM;
 	}
-	memset(a->edge_slots, 0xff, (a->edge_mask + 1) * sizeof(__u32));
 	/* pid 0 (idle) is never a traced task: an impossible cache key */
 	a->last_pid = 0;
 	a->last_idx = NO_IDX;
@@ -973,8 +903,7 @@ void analysis__free(struct analysis *a)
 	free(a->cpus);
 	free(a->mig);
 	free(a->tasks);
-	free(a->pid_keys);
-	free(a->pid_vals);
+	idmap__free(&a->pids);
 	free(a->lvl_par);
 	free(a->lvl_con);
 	free(a->lvl_mp);
@@ -982,6 +911,6 @@ void analysis__free(struct analysis *a)
 	free(a->pend_mark);
 	free(a->pend_list);
 	free(a->edges);
-	free(a->edge_slots);
+	idmap__free(&a->edge_index);
 	free(a);
 }

@@ -140,63 +140,13 @@ static void role_of(const char *comm, char *role)
 	role[n] = '\0';
 }
 
-/*
- * pid -> the task table's entry for it, built once: the table's own lookup
- * is a linear scan, and a trace can hold 100k short-lived tasks.  Later
- * entries win, as in sl_trace_info__task (a recycled pid names its latest).
- */
-struct ti_index {
-	__u32 *keys, *vals, mask;
-};
-
-static int ti_index_build(struct ti_index *x, const struct sl_trace_info *ti)
+/* The trace's entry for the newest task with this pid (none for pid 0, the idle task). */
+static const struct sl_task_info *ti_task(const struct sl_trace_info *ti, __u32 pid)
 {
-	__u32 size = 16;
-
-	memset(x, 0, sizeof(*x));
-	if (!ti || !ti->tasks || !ti->nr_tasks)
-		return 0;
-	while (size < ti->nr_tasks * 2)
-		size *= 2;
-	x->keys = calloc(size, sizeof(__u32));
-	x->vals = calloc(size, sizeof(__u32));
-	if (!x->keys || !x->vals)
-		return -ENOMEM;
-	x->mask = size - 1;
-	for (__u32 i = 0; i < ti->nr_tasks; i++) {
-		__u32 pid = ti->tasks[i].pid, h = (pid * 0x9e3779b1u) >> 7 & x->mask;
-
-		if (!pid)
-			continue;
-		while (x->keys[h] && x->keys[h] != pid)
-			h = (h + 1) & x->mask;
-		x->keys[h] = pid;
-		x->vals[h] = i;
-	}
-	return 0;
+	return ti && pid ? sl_trace_info__find(ti, pid) : NULL;
 }
 
-static const struct sl_task_info *ti_task(const struct ti_index *x, const struct sl_trace_info *ti,
-					  __u32 pid)
-{
-	__u32 h;
-
-	if (!x->keys || !pid)
-		return NULL;
-	for (h = (pid * 0x9e3779b1u) >> 7 & x->mask; x->keys[h]; h = (h + 1) & x->mask)
-		if (x->keys[h] == pid)
-			return &ti->tasks[x->vals[h]];
-	return NULL;
-}
-
-static void ti_index_free(struct ti_index *x)
-{
-	free(x->keys);
-	free(x->vals);
-}
-
-static int build_tasks(struct analysis *a, const struct sl_trace_info *ti,
-		       const struct ti_index *tix, struct sl_result *r)
+static int build_tasks(struct analysis *a, const struct sl_trace_info *ti, struct sl_result *r)
 {
 	r->tasks = calloc(a->nr_tasks ? a->nr_tasks : 1, sizeof(*r->tasks));
 	r->roles = calloc(a->nr_tasks ? a->nr_tasks : 1, sizeof(*r->roles));
@@ -207,7 +157,7 @@ static int build_tasks(struct analysis *a, const struct sl_trace_info *ti,
 		const struct a_task *t = &a->tasks[i];
 		struct sl_task_row *row = &r->tasks[i];
 		bool latest = task_latest(a, t->pid) == i;
-		const struct sl_task_info *info = latest ? ti_task(tix, ti, t->pid) : NULL;
+		const struct sl_task_info *info = latest ? ti_task(ti, t->pid) : NULL;
 		char role[SL_COMM_LEN];
 		__u32 ri;
 
@@ -452,8 +402,7 @@ static void readings(struct sl_result *r)
 /* On-CPU time must be within 1% of the kernel's. */
 #define XC_ONCPU_REL	0.01
 
-static int crosscheck(struct analysis *a, const struct sl_trace_info *ti,
-		      const struct ti_index *tix, struct sl_result *r)
+static int crosscheck(struct analysis *a, const struct sl_trace_info *ti, struct sl_result *r)
 {
 	struct sl_crosscheck *x = &r->xc;
 
@@ -471,7 +420,7 @@ static int crosscheck(struct analysis *a, const struct sl_trace_info *ti,
 		bool bad = false;
 
 		if (task_latest(a, row->pid) == i)
-			info = ti_task(tix, ti, row->pid);
+			info = ti_task(ti, row->pid);
 		if (info && info->proc.valid) {
 			k = &info->proc;
 			row->xc_source = SL_XC_SRC_PROC;
@@ -523,7 +472,6 @@ static int crosscheck(struct analysis *a, const struct sl_trace_info *ti,
 int analysis_build_result(struct analysis *a, const struct sl_trace_info *ti)
 {
 	struct sl_result *r = calloc(1, sizeof(*r));
-	struct ti_index tix;
 	int err;
 
 	if (!r)
@@ -539,9 +487,7 @@ int analysis_build_result(struct analysis *a, const struct sl_trace_info *ti)
 	r->trace_end = a->now;
 	r->nr_events = a->nr_events;
 
-	err = ti_index_build(&tix, ti);
-	if (!err)
-		err = build_tasks(a, ti, &tix, r);
+	err = build_tasks(a, ti, r);
 	if (!err)
 		err = build_levels(a, r);
 	if (!err)
@@ -551,10 +497,9 @@ int analysis_build_result(struct analysis *a, const struct sl_trace_info *ti)
 	if (!err)
 		err = queue_finish(a, ti, r);
 	if (!err)
-		err = crosscheck(a, ti, &tix, r);
+		err = crosscheck(a, ti, r);
 	if (!err)
 		err = procs_build(a, r);
-	ti_index_free(&tix);
 	if (err)
 		return err;
 	readings(r);

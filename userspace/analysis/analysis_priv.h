@@ -6,6 +6,7 @@
 #include "analysis.h"
 #include "analysis_hist.h"
 #include "analysis_result.h"
+#include "util/idmap.h"
 
 /* Task states beyond enum sl_task_state: never emitted, never accounted. */
 #define TS_UNKNOWN	SL_TS_MAX	/* created, state not known yet */
@@ -14,7 +15,7 @@
 #define SL_MAX_QUEUES	256		/* queue id is the 8-bit flags field */
 #define CPU_WORDS	(SL_MAX_CPUS / 64)
 #define Q_WORDS		(SL_MAX_QUEUES / 64)
-#define NO_IDX		0xffffffffu
+#define NO_IDX		IDMAP_NONE
 
 struct a_task {
 	/* hot: touched by most events */
@@ -101,12 +102,11 @@ struct analysis {
 	bool started;
 	__u64 nr_events;
 
-	/* tasks and the pid -> latest task index table (open addressing) */
+	/* tasks and pid -> latest task index */
 	struct a_task *tasks;
 	__u32 nr_tasks, task_cap;
-	__u32 *pid_keys, *pid_vals;
-	__u32 pid_mask;		/* table size - 1 */
-	__u32 last_pid, last_idx;	/* one-entry cache */
+	struct idmap pids;
+	__u32 last_pid, last_idx;	/* one-entry cache in front of pids */
 
 	struct a_cpu *cpus;
 
@@ -139,8 +139,7 @@ struct analysis {
 	struct sl_hdr rq;
 	struct a_edge *edges;
 	__u32 nr_edges, edge_cap;
-	__u32 *edge_slots;	/* open addressing over edges, NO_IDX = free */
-	__u32 edge_mask;
+	struct idmap edge_index;	/* waker << 32 | wakee -> index into edges */
 
 	/* migrations */
 	__u64 *mig;		/* [ncpu * ncpu] */

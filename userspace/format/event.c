@@ -64,7 +64,7 @@ void sl_trace_info__free(struct sl_trace_info *ti)
 	free(ti->cpus);
 	free(ti->tasks);
 	free(ti->workload_summary);
-	free(ti->task_slots);
+	idmap__free(&ti->task_index);
 	sl_stacks__free(ti->stacks);
 	memset(ti, 0, sizeof(*ti));
 }
@@ -78,59 +78,24 @@ __u64 sl_trace_info__lost(const struct sl_trace_info *ti)
 	return lost;
 }
 
-static __u32 slot_of(__u32 pid, __u32 mask)
+const struct sl_task_info *sl_trace_info__find(const struct sl_trace_info *ti, __u32 pid)
 {
-	return (pid * 2654435761u) & mask;
-}
+	__u32 i = idmap__get(&ti->task_index, pid);
 
-/* Points pid's slot at task index i (the newest task with that pid). */
-static void index_put(struct sl_trace_info *ti, __u32 pid, __u32 i)
-{
-	__u32 mask = ti->nr_task_slots - 1, s = slot_of(pid, mask);
-
-	while (ti->task_slots[s] && ti->tasks[ti->task_slots[s] - 1].pid != pid)
-		s = (s + 1) & mask;
-	ti->task_slots[s] = i + 1;
-}
-
-/* Keeps the index under half full; rebuilds it from the table. */
-static int index_grow(struct sl_trace_info *ti)
-{
-	__u32 n = ti->nr_task_slots ? ti->nr_task_slots * 2 : 64;
-	__u32 *slots;
-
-	if (ti->nr_task_slots && (ti->nr_tasks + 1) * 2 <= ti->nr_task_slots)
-		return 0;
-	slots = calloc(n, sizeof(*slots));
-	if (!slots)
-		return -ENOMEM;
-	free(ti->task_slots);
-	ti->task_slots = slots;
-	ti->nr_task_slots = n;
-	for (__u32 i = 0; i < ti->nr_tasks; i++)
-		index_put(ti, ti->tasks[i].pid, i);
-	return 0;
+	return i == IDMAP_NONE ? NULL : &ti->tasks[i];
 }
 
 struct sl_task_info *sl_trace_info__task(struct sl_trace_info *ti, __u32 pid)
 {
-	__u32 mask, s;
+	__u32 i = idmap__get(&ti->task_index, pid);
 
-	if (!ti->nr_task_slots)
-		return NULL;
-	mask = ti->nr_task_slots - 1;
-	for (s = slot_of(pid, mask); ti->task_slots[s]; s = (s + 1) & mask)
-		if (ti->tasks[ti->task_slots[s] - 1].pid == pid)
-			return &ti->tasks[ti->task_slots[s] - 1];
-	return NULL;
+	return i == IDMAP_NONE ? NULL : &ti->tasks[i];
 }
 
 struct sl_task_info *sl_trace_info__append_task(struct sl_trace_info *ti, __u32 pid)
 {
 	struct sl_task_info *t, *n;
 
-	if (index_grow(ti))
-		return NULL;
 	/* Grow by doubling: nr_tasks is a power of two exactly when full. */
 	if (ti->nr_tasks >= 16 && (ti->nr_tasks & (ti->nr_tasks - 1)) == 0) {
 		n = realloc(ti->tasks, (size_t)ti->nr_tasks * 2 * sizeof(*n));
@@ -142,12 +107,14 @@ struct sl_task_info *sl_trace_info__append_task(struct sl_trace_info *ti, __u32 
 		if (!ti->tasks)
 			return NULL;
 	}
+	/* the newest task with this pid is the one its pid names */
+	if (idmap__put(&ti->task_index, pid, ti->nr_tasks))
+		return NULL;
 	t = &ti->tasks[ti->nr_tasks];
 	memset(t, 0, sizeof(*t));
 	t->pid = pid;
 	t->tgid = pid;
 	t->exit_status = -1;
-	index_put(ti, pid, ti->nr_tasks);
 	ti->nr_tasks++;
 	return t;
 }

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "schedlab.h"
+#include "util/idmap.h"
 
 _Static_assert(sizeof(struct sl_event) == 32, "sl_event must stay 32 bytes");
 
@@ -67,15 +68,15 @@ struct sl_trace_info {
 	struct sl_task_info *tasks;	/* [nr_tasks] */
 	char *workload_summary;	/* workload's conservation summary, text, or NULL */
 	struct sl_stacks *stacks;	/* symbolized off-CPU stacks (format/stacks.h), or NULL */
-	/* private: pid -> newest task index + 1, open addressing */
-	__u32 *task_slots;
-	__u32 nr_task_slots;	/* power of two, or 0 */
+	struct idmap task_index;	/* private: pid -> newest task's index */
 };
 
 void sl_trace_info__free(struct sl_trace_info *ti);
 /* Records lost: full rings on every CPU, plus probe runs the kernel skipped. */
 __u64 sl_trace_info__lost(const struct sl_trace_info *ti);
+/* The newest task with this pid, or NULL.  O(1) on average. */
 struct sl_task_info *sl_trace_info__task(struct sl_trace_info *ti, __u32 pid);
+const struct sl_task_info *sl_trace_info__find(const struct sl_trace_info *ti, __u32 pid);
 /* Finds or appends a task; NULL on allocation failure.  O(1) on average. */
 struct sl_task_info *sl_trace_info__add_task(struct sl_trace_info *ti, __u32 pid);
 /* Appends a task even if its pid is known (a recycled pid); NULL on failure. */

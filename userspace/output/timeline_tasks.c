@@ -8,60 +8,22 @@
 #include "timeline_tasks.h"
 #include "analysis/analysis.h"
 
-static __u32 hash_pid(__u32 pid)
-{
-	return pid * 2654435761u;	/* Knuth's multiplicative hash */
-}
-
-static int rehash(struct tl_tasks *t, __u32 nslots)
-{
-	__u32 *slots = calloc(nslots, sizeof(*slots));
-
-	if (!slots)
-		return -ENOMEM;
-	for (__u32 i = 0; i < t->n; i++) {
-		__u32 h = hash_pid(t->v[i].pid) & (nslots - 1);
-
-		while (slots[h])
-			h = (h + 1) & (nslots - 1);
-		slots[h] = i + 1;
-	}
-	free(t->slots);
-	t->slots = slots;
-	t->nslots = nslots;
-	return 0;
-}
-
 int tl_tasks__find(const struct tl_tasks *t, __u32 pid)
 {
-	if (!pid || !t->nslots)
-		return -1;
-	for (__u32 h = hash_pid(pid) & (t->nslots - 1);; h = (h + 1) & (t->nslots - 1)) {
-		__u32 s = t->slots[h];
+	__u32 i = pid ? idmap__get(&t->index, pid) : IDMAP_NONE;
 
-		if (!s)
-			return -1;
-		if (t->v[s - 1].pid == pid)
-			return (int)(s - 1);
-	}
+	return i == IDMAP_NONE ? -1 : (int)i;
 }
 
 int tl_tasks__add(struct tl_tasks *t, __u32 pid)
 {
 	int idx = tl_tasks__find(t, pid);
 	struct tl_task *tk;
-	__u32 h;
 
 	if (idx >= 0)
 		return idx;
 	if (!pid)
 		return -EINVAL;
-	if ((t->n + 1) * 2 > t->nslots) {
-		int err = rehash(t, t->nslots ? t->nslots * 2 : 64);
-
-		if (err)
-			return err;
-	}
 	if (t->n == t->cap) {
 		__u32 cap = t->cap ? t->cap * 2 : 32;
 		struct tl_task *v = realloc(t->v, cap * sizeof(*v));
@@ -71,15 +33,14 @@ int tl_tasks__add(struct tl_tasks *t, __u32 pid)
 		t->v = v;
 		t->cap = cap;
 	}
+	if (idmap__put(&t->index, pid, t->n))
+		return -ENOMEM;
 	tk = &t->v[t->n];
 	memset(tk, 0, sizeof(*tk));
 	tk->pid = pid;
 	tk->lane = -1;
 	tk->num = -1;
-	for (h = hash_pid(pid) & (t->nslots - 1); t->slots[h]; h = (h + 1) & (t->nslots - 1))
-		;
-	t->slots[h] = ++t->n;
-	return (int)(t->n - 1);
+	return (int)t->n++;
 }
 
 int tl_tasks__merge_info(struct tl_tasks *t, const struct sl_trace_info *ti)
@@ -114,7 +75,7 @@ int tl_tasks__init(struct tl_tasks *t, const struct sl_trace_info *ti)
 void tl_tasks__free(struct tl_tasks *t)
 {
 	free(t->v);
-	free(t->slots);
+	idmap__free(&t->index);
 	memset(t, 0, sizeof(*t));
 }
 

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include "format/event.h"
+#include "util/idmap.h"
 
 /* Roles the workload gives its processes, recognised by comm. */
 enum tl_role {
@@ -36,8 +37,7 @@ struct tl_task {
 struct tl_tasks {
 	struct tl_task *v;	/* dense, in order of first sight */
 	__u32 n, cap;
-	__u32 *slots;		/* open addressing: index + 1, 0 = empty */
-	__u32 nslots;		/* power of two */
+	struct idmap index;	/* pid -> index into v */
 };
 
 /* Seeds the table from the trace's task table (ti may be NULL). 0 or -ENOMEM. */
