@@ -40,6 +40,8 @@ static struct usage_case usage_cases[] = {
 	{ { "run", "no-such-profile" }, "unknown profile" },
 	{ { "run", "--frobnicate", "3" }, "frobnicate" },
 	{ { "report" }, "exactly one trace file" },
+	{ { "dump" }, "exactly one trace file" },
+	{ { "dump", "--frob" }, "unknown option" },
 	{ { "timeline", "x", "--by", "colour" }, "--by" },
 	{ { "sweep", "balanced", "--vary", "consumers=9..1" }, "--vary" },
 	{ { "frobnicate" }, "unknown command" },
@@ -158,6 +160,16 @@ Test(cli, perf_bench_pipe_matches_kernel, .timeout = 120)
 		cr_expect_neq(strstr(rep.out, "kernel cross-check: ok"), NULL, "%s", rep.out);
 		cr_expect_str_eq(strstr(rep.out, "PROCESSES"), strstr(r.out, "PROCESSES"),
 				 "the live and the replayed report differ");
+	}
+	/* dump --check ends with the report's own stream-check line */
+	{
+		struct output chk;
+		const char *line = strstr(r.out, "\nstream check: ");
+
+		run(&chk, (uid_t)-1, SL("dump", "--check", "/tmp/sl-cli-test.sltrace"));
+		cr_expect_eq(chk.status, 0, "%s", chk.err);
+		cr_assert_not_null(line, "%s", r.out);
+		cr_expect_not_null(strstr(chk.out, line), "dump --check: %s", chk.out);
 	}
 	unlink("/tmp/sl-cli-test.sltrace");
 }

@@ -134,6 +134,27 @@ static inline void task_close(struct analysis *a, struct a_task *t, __u64 ts)
 		emit(a, t->since, ts, t->pid, os == SL_TS_RUNNING ? t->cpu : 0xffff, SL_IV_TASK, os);
 }
 
+/*
+ * A level change at ts before the time already accounted (an inferred
+ * switch-in, stream_repair): move that stretch to the new level.  The
+ * stretch is charged at today's level, which is exact unless another level
+ * change fell inside it.
+ */
+static void levels_shift(struct analysis *a, __u64 dt, int dr, int dc)
+{
+	__u64 *par = &a->lvl_par[a->nrun], *con = &a->lvl_con[a->ncon];
+	__u64 p = dt < *par ? dt : *par, c = dt < *con ? dt : *con;
+
+	if (dr) {
+		*par -= p;
+		a->lvl_par[a->nrun + dr] += p;
+	}
+	if (dc) {
+		*con -= c;
+		a->lvl_con[a->ncon + dc] += c;
+	}
+}
+
 static void set_state(struct analysis *a, struct a_task *t, __u8 ns, __u64 ts)
 {
 	__u8 os = t->state;
@@ -144,6 +165,8 @@ static void set_state(struct analysis *a, struct a_task *t, __u8 ns, __u64 ts)
 	dq = is_runnable(ns) - is_runnable(os);
 	if (dr | dq) {
 		levels_advance(a, ts);
+		if (a->t0_set && ts < a->lvl_last)
+			levels_shift(a, a->lvl_last - ts, dr, dr + dq);
 		a->nrun += dr;
 		a->ncon += dr + dq;
 		if (a->nrun > a->max_run)
@@ -196,6 +219,7 @@ static int task_new(struct analysis *a, __u32 pid, __u64 ts, __u32 *idx)
 	t->tgid = pid;
 	t->state = TS_UNKNOWN;
 	t->cpu = 0xffff;
+	t->exp_cpu = 0xffff;
 	t->waker = SL_NO_TASK;
 	t->wake_edge = NO_IDX;
 	t->parent = NO_IDX;
@@ -499,7 +523,50 @@ static void switch_out(struct analysis *a, __u32 idx, __u32 c, __u64 ts, __u8 fl
 	}
 }
 
-static void switch_in(struct analysis *a, __u32 idx, __u32 c, __u64 ts)
+static void report_repair(struct analysis *a, const struct sl_event *ev, __u64 seen_ts)
+{
+	struct sl_repair rp = { .ev = *ev, .seen_ts = seen_ts };
+
+	if (a->repair_fn)
+		a->repair_fn(&rp, a->repair_ctx);
+}
+
+static void count_migration(struct analysis *a, struct a_task *t, __u32 from, __u32 to)
+{
+	t->migr++;
+	a->migrations++;
+	if (t->state == SL_TS_RUNNABLE_WAKEUP || t->pending_wake == 2) {
+		t->migr_wake++;
+		a->migrations_wakeup++;
+	}
+	if (from < a->ncpu && to < a->ncpu)
+		a->mig[from * a->ncpu + to]++;
+}
+
+/*
+ * Switched in on c although its last migrate record (or last CPU) says
+ * another: the migration was not reported.  It happened after the task
+ * left its CPU (or, asleep, at its wakeup), so the earliest consistent time
+ * is the start of its current state.
+ */
+static void infer_migration(struct analysis *a, struct a_task *t, __u32 c, __u64 seen_ts)
+{
+	struct sl_event ev = {
+		.ts = t->since, .type = SL_EV_MIGRATE, .flags = SL_MIGF_INFERRED,
+		.cpu = t->exp_cpu, .pid = t->pid,
+	};
+
+	ev.mig.orig_cpu = t->exp_cpu;
+	ev.mig.dest_cpu = c;
+	count_migration(a, t, t->exp_cpu, c);
+	t->inf_migr++;
+	a->inferred_migrations++;
+	report_repair(a, &ev, seen_ts);
+}
+
+/* Switched in on c at ts: seen at that time, or inferred from the event at seen_ts. */
+static void switch_in(struct analysis *a, __u32 idx, __u32 c, __u64 ts, __u64 seen_ts,
+		      bool inferred)
 {
 	struct a_task *t = &a->tasks[idx];
 
@@ -508,6 +575,10 @@ static void switch_in(struct analysis *a, __u32 idx, __u32 c, __u64 ts)
 			return;
 		set_state(a, t, SL_TS_OTHER, ts);	/* its switch-out was lost */
 	}
+	if (c < a->ncpu && t->exp_cpu < a->ncpu && t->exp_cpu != c)
+		infer_migration(a, t, c, seen_ts);
+	if (!inferred)
+		t->switch_ins++;
 	if (t->pending_wake == 2)
 		resolve_pending(a, idx, ts);
 	else
@@ -528,9 +599,93 @@ static void switch_in(struct analysis *a, __u32 idx, __u32 c, __u64 ts)
 	}
 	if (c < a->ncpu) {
 		t->cpu = (__u16)c;
+		t->exp_cpu = (__u16)c;
 		t->cpumask[c / 64] |= 1ull << (c % 64);
 	}
 	set_state(a, t, SL_TS_RUNNING, ts);
+}
+
+/*
+ * CPU c changes hands at ts, from the task at index pi (NO_IDX: untraced or
+ * idle, pid prev_pid) to the one at ni (NO_IDX: untraced or idle, pid next).
+ */
+static void cpu_switch(struct analysis *a, __u32 c, __u64 ts, __u32 pi, __u32 prev_pid,
+		       bool backfilled, __u32 ni, __u32 next)
+{
+	struct a_cpu *cpu = &a->cpus[c];
+	bool first_sight = false;
+
+	if (!cpu->known) {
+		/* its back-filled occupant was never counted in nidle */
+		first_sight = true;
+		cpu->known = true;
+		cpu->since = a->stream_start;
+		cpu->occ = backfilled ? pi : NO_IDX;
+		if (backfilled)
+			cpu->occ_pid = prev_pid;
+		else
+			cpu->occ_pid = (prev_pid == 0) ? SL_OCC_IDLE : SL_OCC_OTHER;
+	} else if (cpu->occ != NO_IDX && cpu->occ != pi) {
+		/* Lost records: the task we thought held this CPU left unseen. */
+		struct a_task *o = &a->tasks[cpu->occ];
+
+		/* (not before it got here: an inferred change of hands can be older) */
+		if (o->state == SL_TS_RUNNING && o->cpu == c)
+			set_state(a, o, SL_TS_OTHER, ts > o->since ? ts : o->since);
+	}
+	cpu_close(a, c, ts);
+	{
+		bool was_idle = cpu->occ == NO_IDX && cpu->occ_pid == SL_OCC_IDLE;
+		bool idle = ni == NO_IDX && next == 0;
+
+		/* runnable-while-idle time accrues per stretch of constant nidle */
+		if (was_idle != idle && a->nalive)
+			levels_advance(a, ts);
+		if (was_idle && !first_sight)
+			a->nidle--;
+		if (idle)
+			a->nidle++;
+	}
+	cpu->occ = ni;
+	cpu->occ_pid = ni != NO_IDX ? next : (next == 0 ? SL_OCC_IDLE : SL_OCC_OTHER);
+	cpu->raw_pid = next;
+	cpu->since = ts;
+}
+
+/*
+ * A traced task leaves CPU c at ts, but the stream never switched it in
+ * there: the switch-in was not reported.  It happened after both the CPU's
+ * last switch and the task's own last change of state; the kernel's run
+ * time says how long this slice was (prev_runtime now minus at its last
+ * switch-out), which places it later where the two agree.
+ */
+static void infer_switch_in(struct analysis *a, __u32 pi, __u32 c, __u64 ts, __u64 rt)
+{
+	struct a_task *t = &a->tasks[pi];
+	struct a_cpu *cpu = &a->cpus[c];
+	__u64 at = t->since;
+	struct sl_event ev = {
+		.type = SL_EV_SWITCH, .cpu = (__u16)c,
+		.flags = SL_SWF_INFERRED | SL_SWF_NEXT_TRACKED,
+	};
+
+	if (cpu->known && cpu->since > at)
+		at = cpu->since;
+	if (rt && t->rt_known && rt >= t->rt_last && ts - at > rt - t->rt_last)
+		at = ts - (rt - t->rt_last);
+	if (t->state == SL_TS_RUNNING)		/* on another CPU: that switch-out was lost */
+		set_state(a, t, SL_TS_OTHER, at);
+	ev.ts = at;
+	ev.pid = cpu->known ? cpu->raw_pid : 0;
+	ev.sw.next = t->pid;
+	ev.sw.nr_syscall = SL_NO_SYSCALL;
+	if (cpu->known && cpu->occ != NO_IDX)
+		ev.flags |= SL_SWF_PREV_TRACKED;
+	cpu_switch(a, c, at, NO_IDX, cpu->known ? cpu->raw_pid : SL_OCC_OTHER, false, pi, t->pid);
+	switch_in(a, pi, c, at, ts, true);
+	t->inf_in++;
+	a->inferred_switch_ins++;
+	report_repair(a, &ev, ts);
 }
 
 static int on_switch(struct analysis *a, const struct sl_event *e, __u64 ts)
@@ -538,7 +693,7 @@ static int on_switch(struct analysis *a, const struct sl_event *e, __u64 ts)
 	__u32 c = e->cpu, pi = NO_IDX, ni = NO_IDX, next = e->sw.next;
 	struct a_cpu *cpu = c < a->ncpu ? &a->cpus[c] : NULL;
 	__u8 fl = e->flags;
-	bool backfilled = false, first_sight = false;
+	bool backfilled = false;
 	int err;
 
 	if ((fl & SL_SWF_PREV_TRACKED) && e->pid) {
@@ -562,11 +717,20 @@ static int on_switch(struct analysis *a, const struct sl_event *e, __u64 ts)
 				return err;
 		}
 		t = &a->tasks[pi];
-		if (t->state != SL_TS_RUNNING) {
+		/*
+		 * Known to the stream (born in it, or seen switching) yet not
+		 * running here: its switch-in on this CPU was not reported.
+		 */
+		if (cpu && t->state != TS_UNKNOWN && !(t->state == SL_TS_RUNNING && t->cpu == c) &&
+		    (t->born || t->slices || t->switch_ins || t->inf_in)) {
+			infer_switch_in(a, pi, c, ts, e->sw.prev_runtime);
+		} else if (t->state != SL_TS_RUNNING) {
 			if (t->pending_wake == 2)
 				drop_pending(a, pi);
-			if (cpu)
+			if (cpu) {
 				t->cpu = (__u16)c;
+				t->exp_cpu = (__u16)c;
+			}
 			set_state(a, t, SL_TS_RUNNING, backfilled ? a->stream_start : ts);
 			if (cpu)
 				t->cpumask[c / 64] |= 1ull << (c % 64);
@@ -577,43 +741,10 @@ static int on_switch(struct analysis *a, const struct sl_event *e, __u64 ts)
 		err = task_lookup_or_create(a, next, ts, &ni);
 		if (err)
 			return err;
-		switch_in(a, ni, c, ts);
+		switch_in(a, ni, c, ts, ts, false);
 	}
-	if (!cpu)
-		return 0;
-	if (!cpu->known) {
-		/* its back-filled occupant was never counted in nidle */
-		first_sight = true;
-		cpu->known = true;
-		cpu->since = a->stream_start;
-		cpu->occ = backfilled ? pi : NO_IDX;
-		if (backfilled)
-			cpu->occ_pid = e->pid;
-		else
-			cpu->occ_pid = (e->pid == 0) ? SL_OCC_IDLE : SL_OCC_OTHER;
-	} else if (cpu->occ != NO_IDX && cpu->occ != pi) {
-		/* Lost records: the task we thought held this CPU left unseen. */
-		struct a_task *o = &a->tasks[cpu->occ];
-
-		if (o->state == SL_TS_RUNNING && o->cpu == c)
-			set_state(a, o, SL_TS_OTHER, ts);
-	}
-	cpu_close(a, c, ts);
-	{
-		bool was_idle = cpu->occ == NO_IDX && cpu->occ_pid == SL_OCC_IDLE;
-		bool idle = ni == NO_IDX && next == 0;
-
-		/* runnable-while-idle time accrues per stretch of constant nidle */
-		if (was_idle != idle && a->nalive)
-			levels_advance(a, ts);
-		if (was_idle && !first_sight)
-			a->nidle--;
-		if (idle)
-			a->nidle++;
-	}
-	cpu->occ = ni;
-	cpu->occ_pid = ni != NO_IDX ? next : (next == 0 ? SL_OCC_IDLE : SL_OCC_OTHER);
-	cpu->since = ts;
+	if (cpu)
+		cpu_switch(a, c, ts, pi, e->pid, backfilled, ni, next);
 	return 0;
 }
 
@@ -647,6 +778,12 @@ static int on_wakeup(struct analysis *a, const struct sl_event *e, __u64 ts, boo
 	t = &a->tasks[wi];
 	if (is_new && t->state == TS_UNKNOWN && !t->rt_sum)
 		t->rt_known = true;	/* a new task: its run time starts at 0 */
+	/*
+	 * sched_wakeup_new reports where the new task was placed (no migrate
+	 * record for that); sched_waking's target is still its old CPU.
+	 */
+	if (is_new && e->wk.target_cpu < a->ncpu)
+		t->exp_cpu = (__u16)e->wk.target_cpu;
 	switch (t->state) {
 	case SL_TS_RUNNING:
 		/* Before its sched_switch, or it never blocked: see resolve_pending. */
@@ -679,14 +816,9 @@ static int on_migrate(struct analysis *a, const struct sl_event *e, __u64 ts)
 	if (err)
 		return err;
 	t = &a->tasks[idx];
-	t->migr++;
-	a->migrations++;
-	if (t->state == SL_TS_RUNNABLE_WAKEUP || t->pending_wake == 2) {
-		t->migr_wake++;
-		a->migrations_wakeup++;
-	}
-	if (from < a->ncpu && to < a->ncpu)
-		a->mig[from * a->ncpu + to]++;
+	count_migration(a, t, from, to);
+	if (to < a->ncpu)
+		t->exp_cpu = (__u16)to;
 	return 0;
 }
 
@@ -715,6 +847,7 @@ static int on_fork(struct analysis *a, const struct sl_event *e, __u64 ts)
 	}
 	t = &a->tasks[idx];
 	t->rt_known = true;	/* born here: its run time starts at 0 */
+	t->born = true;
 	t->tgid = e->fork.child_tgid ? e->fork.child_tgid : e->fork.child;
 	t->ppid = e->pid;
 	pidx = pid_find(a, e->pid);
@@ -841,6 +974,12 @@ void analysis__on_interval(struct analysis *a, sl_interval_fn fn, void *ctx)
 {
 	a->iv_fn = fn;
 	a->iv_ctx = ctx;
+}
+
+void analysis__on_repair(struct analysis *a, sl_repair_fn fn, void *ctx)
+{
+	a->repair_fn = fn;
+	a->repair_ctx = ctx;
 }
 
 void analysis__set_start(struct analysis *a, __u64 start_ts)

@@ -46,8 +46,29 @@ struct sl_interval {
 /* Called for every closed interval, in order of their end times. */
 typedef void (*sl_interval_fn)(const struct sl_interval *iv, void *ctx);
 
+/*
+ * The stream's own invariants: a traced task leaves a CPU only after it was
+ * switched in there, and it changes CPU only through a migrate record.
+ * Where the stream breaks one, the analysis infers the record the kernel
+ * did not report (docs/design.md says why some never reach a tracer) and
+ * reports it here: `ev` is the inferred record itself, a SL_EV_SWITCH
+ * marked SL_SWF_INFERRED (pid = the CPU's previous occupant, 0 idle or the
+ * untraced pid last seen there) or a SL_EV_MIGRATE marked SL_MIGF_INFERRED.
+ * Its ts is the earliest time consistent with the stream, at or before
+ * `seen_ts`, the event that broke the invariant: it can be earlier than
+ * events already fed.
+ */
+struct sl_repair {
+	struct sl_event ev;
+	__u64 seen_ts;
+};
+
+typedef void (*sl_repair_fn)(const struct sl_repair *rp, void *ctx);
+
 struct analysis;
 struct sl_result;	/* defined in analysis_result.h */
+
+void analysis__on_repair(struct analysis *a, sl_repair_fn fn, void *ctx);
 
 int  analysis__new(__u32 ncpu, struct analysis **out);
 void analysis__on_interval(struct analysis *a, sl_interval_fn fn, void *ctx);

@@ -188,6 +188,9 @@ static int build_tasks(struct analysis *a, const struct sl_trace_info *ti, struc
 		row->invol_switches = t->invol;
 		row->migrations = t->migr;
 		row->migrations_wakeup = t->migr_wake;
+		row->migrations_inferred = t->inf_migr;
+		row->switch_ins = t->switch_ins;
+		row->switch_ins_inferred = t->inf_in;
 		row->wakeups = t->wakeups;
 		row->slices = t->slices;
 		for (int w = 0; w < CPU_WORDS; w++)
@@ -360,6 +363,8 @@ static int build_wakeups(struct analysis *a, struct sl_result *r)
 	memcpy(r->mig_matrix, a->mig, (size_t)a->ncpu * a->ncpu * sizeof(__u64));
 	r->migrations = a->migrations;
 	r->migrations_wakeup = a->migrations_wakeup;
+	r->inferred_switch_ins = a->inferred_switch_ins;
+	r->inferred_migrations = a->inferred_migrations;
 	for (__u32 i = 0; i < a->nr_edges; i++) {
 		r->wake_edges[i].waker = a->edges[i].waker;
 		r->wake_edges[i].wakee = a->edges[i].wakee;

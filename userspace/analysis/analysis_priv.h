@@ -25,6 +25,7 @@ struct a_task {
 	__u8 pending_wake;	/* a wakeup arrived while it was still running */
 	__u8 wait_q;		/* queue of its last Q_WAIT_* / Q_LOCK_WAIT */
 	__u16 cpu;		/* CPU it runs on (RUNNING) or ran on last */
+	__u16 exp_cpu;		/* CPU it must next run on: last run or migrated to, 0xffff unknown */
 	__u8 in_item;
 	__u8 item_q;
 	__u32 waker;		/* who woke it (task index, SL_NO_TASK) */
@@ -35,6 +36,8 @@ struct a_task {
 	__u64 wake_ts;		/* became runnable after a wakeup */
 	__u64 state_ns[SL_TS_MAX];
 	__u64 vol, invol, migr, migr_wake, wakeups, slices;
+	__u64 switch_ins;	/* switched in, seen in the stream */
+	__u64 inf_in, inf_migr;	/* switch-ins and migrations inferred (stream_repair) */
 	__u64 rq_n, rq_sum, rq_min, rq_max;
 	__u64 first_ts, last_ts;
 	__u64 item_ts;
@@ -51,6 +54,7 @@ struct a_task {
 	__u16 blk_nr;		/* syscall of its last blocking switch-out */
 	bool exiting;		/* sched_process_exit seen */
 	bool exited;
+	bool born;		/* its fork is in the stream */
 	bool kstat_valid;	/* KSTAT records seen in the stream */
 	__u64 k_nvcsw, k_nivcsw, k_migr, k_rt;
 	__u64 cpumask[CPU_WORDS];
@@ -62,6 +66,7 @@ struct a_cpu {
 	bool known;		/* its occupant is known (first switch seen) */
 	__u32 occ;		/* task index, or NO_IDX for idle/other */
 	__u32 occ_pid;		/* pid, SL_OCC_IDLE or SL_OCC_OTHER */
+	__u32 raw_pid;		/* the occupant's real pid (0 idle), also when untraced */
 	__u64 since;
 	/* occupancy within [t0, ...): traced, other, idle, unknown */
 	__u64 occ_ns[4];
@@ -144,6 +149,11 @@ struct analysis {
 	/* migrations */
 	__u64 *mig;		/* [ncpu * ncpu] */
 	__u64 migrations, migrations_wakeup;
+
+	/* the stream's invariants: what was inferred where they broke */
+	__u64 inferred_switch_ins, inferred_migrations;
+	sl_repair_fn repair_fn;
+	void *repair_ctx;
 
 	struct a_queue *queues[SL_MAX_QUEUES];
 

@@ -64,8 +64,11 @@ struct sl_task_row {
 	__u64 off_cpu_ns;		/* every other state */
 	__u64 vol_switches;		/* switch-outs the kernel counts in nvcsw */
 	__u64 invol_switches;		/* ... in nivcsw (preempted, yield) */
-	__u64 migrations;		/* CPU changes (sched_migrate_task) */
+	__u64 migrations;		/* CPU changes (sched_migrate_task + inferred) */
 	__u64 migrations_wakeup;	/* of those: while runnable after a wakeup */
+	__u64 migrations_inferred;	/* of those: not reported, inferred */
+	__u64 switch_ins;		/* times switched in, seen in the stream */
+	__u64 switch_ins_inferred;	/* ... not reported, inferred (stream check) */
 	__u64 wakeups;			/* effective wakeups received (blocked -> runnable) */
 	__u64 slices;			/* on-CPU stretches */
 	__u32 cpus_used;		/* distinct CPUs it ran on */
@@ -316,6 +319,12 @@ struct sl_result {
 
 	/* switches, wakeups, migrations, run-queue latency */
 	__u64 vol_switches, invol_switches;
+	/*
+	 * The stream's invariants (analysis.h, struct sl_repair): records the
+	 * kernel did not report, inferred where the stream broke them.  Both
+	 * are included in the per-task counts (switch-ins, migrations).
+	 */
+	__u64 inferred_switch_ins, inferred_migrations;
 	__u64 wakeups;
 	__u64 migrations, migrations_wakeup;
 	__u64 *mig_matrix;		/* [ncpu * ncpu]: [from * ncpu + to] */

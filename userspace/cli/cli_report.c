@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "output/explain.h"
 #include "trace/check.h"
 #include "cli.h"
 #include "util/log.h"
@@ -35,9 +36,13 @@ static const char timeline_usage[] =
 "trace for ui.perfetto.dev, --html a self-contained page for a browser.\n";
 
 static const char dump_usage[] =
-"usage: schedlab dump TRACE\n"
+"usage: schedlab dump [--check] TRACE\n"
 "\n"
-"Prints every event of a trace, one per line, in time order.\n";
+"Prints every event of a trace, one per line, in time order.  --check\n"
+"instead checks the stream's invariants (every switch-out of a traced task\n"
+"follows its switch-in on that CPU, every change of CPU a migrate record)\n"
+"and prints each record the kernel did not report, as the analysis infers\n"
+"it, then a summary line.\n";
 
 /* Replays a file into a presenter and prints.  Shared by report/timeline. */
 static int present_file(const char *path, struct present_opts *po)
@@ -214,10 +219,72 @@ static int dump_event(const struct sl_event *e, void *ctx)
 	return 0;
 }
 
+struct dump_check {
+	const struct sl_trace_info *ti;
+	struct analysis *a;
+};
+
+/* One inferred record, as the analysis repairs the stream. */
+static void dump_repair(const struct sl_repair *rp, void *ctx)
+{
+	const struct dump_check *dc = ctx;
+	const struct sl_event *e = &rp->ev;
+	double t = (double)(e->ts - dc->ti->start_ts) / 1e9;
+	double seen = (double)(rp->seen_ts - dc->ti->start_ts) / 1e9;
+
+	if (e->type == SL_EV_SWITCH)
+		printf("%12.6f cpu%-3u inferred switch-in of %u (cpu last seen running %u): it left cpu%u at "
+		       "%.6f with no switch-in there\n", t, e->cpu, e->sw.next, e->pid, e->cpu, seen);
+	else
+		printf("%12.6f cpu%-3u inferred migration of %u from cpu%u to cpu%u: it ran there at "
+		       "%.6f with no migrate record\n", t, e->cpu, e->pid, e->mig.orig_cpu,
+		       e->mig.dest_cpu, seen);
+}
+
+static int dump_check_event(const struct sl_event *e, void *ctx)
+{
+	struct dump_check *dc = ctx;
+
+	return analysis__feed(dc->a, e);
+}
+
+/* dump --check: the analysis's own invariant check, each repair printed. */
+static int dump_check(struct tracefile_reader *r, struct sl_trace_info *ti, const char *path)
+{
+	struct dump_check dc = { .ti = ti };
+	const struct sl_result *res;
+	char err[256];
+	int ret = 1;
+
+	if (analysis__new(ti->ncpu, &dc.a)) {
+		pr_err("%s: cannot analyse: out of memory", path);
+		tracefile__close(r);
+		return 1;
+	}
+	analysis__set_start(dc.a, ti->start_ts);
+	analysis__on_repair(dc.a, dump_repair, &dc);
+	if (replay_events(r, dump_check_event, &dc, err, sizeof(err))) {
+		pr_err("%s: %s", path, err);
+		goto out;
+	}
+	if (analysis__finish(dc.a, ti)) {
+		pr_err("%s: cannot analyse: out of memory", path);
+		goto out;
+	}
+	res = analysis__result(dc.a);
+	printf("%s\n", explain__stream(res, err, sizeof(err)));
+	ret = 0;
+out:
+	analysis__free(dc.a);
+	return ret;
+}
+
 int cmd_dump(int argc, char **argv)
 {
 	struct sl_trace_info ti = { 0 };
 	struct tracefile_reader *r;
+	const char *path;
+	bool check = false;
 	char err[256];
 	int ret;
 
@@ -225,18 +292,27 @@ int cmd_dump(int argc, char **argv)
 		fputs(dump_usage, stdout);
 		return 0;
 	}
-	if (argc != 2)
-		return usage_error("dump", "expected exactly one trace file");
-	if (tracefile__open(argv[1], &ti, &r, err, sizeof(err))) {
-		pr_err("%s: %s", argv[1], err);
+	if (argc == 3 && !strcmp(argv[1], "--check"))
+		check = true;
+	else if (argc == 2 && argv[1][0] == '-' && argv[1][1])
+		return usage_error("dump", "unknown option (see schedlab dump --help)");
+	else if (argc != 2)
+		return usage_error("dump", "expected [--check] and exactly one trace file");
+	path = argv[argc - 1];
+	if (tracefile__open(path, &ti, &r, err, sizeof(err))) {
+		pr_err("%s: %s", path, err);
 		return 1;
 	}
 	printf("# schedlab trace v%u, %u CPUs, kernel %s, probes %s, %llu events\n# command: %s\n",
 	       ti.version, ti.ncpu, ti.kernel, ti.probe_mode, (unsigned long long)ti.nr_events,
 	       ti.cmdline);
-	ret = replay_events(r, dump_event, &ti, err, sizeof(err));
-	if (ret)
-		pr_err("%s: %s", argv[1], err);
+	if (check) {
+		ret = dump_check(r, &ti, path);
+	} else {
+		ret = replay_events(r, dump_event, &ti, err, sizeof(err));
+		if (ret)
+			pr_err("%s: %s", path, err);
+	}
 	sl_trace_info__free(&ti);
 	return ret;
 }

@@ -18,6 +18,14 @@
 
 _Static_assert(sizeof(struct sl_event) == 32, "sl_event must stay 32 bytes");
 
+/*
+ * Set only on records the analysis inferred where the stream broke its own
+ * invariants (analysis.h, struct sl_repair); the probes never set them and
+ * trace files never hold them.
+ */
+#define SL_SWF_INFERRED		0x80	/* SL_EV_SWITCH */
+#define SL_MIGF_INFERRED	0x80	/* SL_EV_MIGRATE */
+
 /* Called once per event, in time order.  Non-zero return stops the stream. */
 typedef int (*sl_event_fn)(const struct sl_event *e, void *ctx);
 

@@ -227,3 +227,21 @@ const char *explain__lost(const struct sl_result *r, char *buf, size_t n)
 		snprintf(buf, n, "lost records: 0");
 	return buf;
 }
+
+const char *explain__stream(const struct sl_result *r, char *buf, size_t n)
+{
+	__u64 in = r->inferred_switch_ins, mig = r->inferred_migrations;
+
+	if (!in && !mig)
+		snprintf(buf, n, "stream check: ok (every switch-out follows its switch-in, every "
+			 "change of CPU a migrate record)");
+	else if (in && mig)
+		snprintf(buf, n, "stream check: %llu switch-in%s and %llu migration%s the kernel did "
+			 "not report, inferred", (unsigned long long)in, in == 1 ? "" : "s",
+			 (unsigned long long)mig, mig == 1 ? "" : "s");
+	else
+		snprintf(buf, n, "stream check: %llu %s%s the kernel did not report, inferred",
+			 (unsigned long long)(in ? in : mig), in ? "switch-in" : "migration",
+			 (in ? in : mig) == 1 ? "" : "s");
+	return buf;
+}

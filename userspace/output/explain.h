@@ -32,6 +32,11 @@ const char *explain__crosscheck(const struct sl_result *r, char *buf, size_t n);
 /* One difference: "consumer-1 (12) migrations 3 vs kernel 4 (-1)". */
 const char *explain__mismatch(const struct sl_result *r, const struct sl_xc_mismatch *m,
 			      char *buf, size_t n);
+/*
+ * "stream check: ok (...)", or "stream check: 3 switch-ins and 1 migration
+ * the kernel did not report, inferred".
+ */
+const char *explain__stream(const struct sl_result *r, char *buf, size_t n);
 /* "lost records: 0", or how many were lost and what that means for the counts. */
 const char *explain__lost(const struct sl_result *r, char *buf, size_t n);
 

@@ -47,6 +47,20 @@ static void on_interval(const struct sl_interval *iv, void *ctx)
 		p->err = err;
 }
 
+/*
+ * Records the kernel did not report, as the analysis infers them: the
+ * Perfetto trace gets them too, so its per-CPU switch chain agrees with the
+ * report (the HTML page draws the analysis's intervals, already repaired).
+ */
+static void on_repair(const struct sl_repair *rp, void *ctx)
+{
+	struct presenter *p = ctx;
+	int err = p->pf ? perfetto__add_event(p->pf, &rp->ev) : 0;
+
+	if (err && !p->err)
+		p->err = err;
+}
+
 static FILE *open_output(const char *path, const char *what)
 {
 	FILE *f = fopen(path, "we");
@@ -123,6 +137,8 @@ int presenter__new(const struct present_opts *o, const struct sl_trace_info *ti,
 	}
 	if (p->tl[0] || p->tl[1] || p->html || p->csv_intervals)
 		analysis__on_interval(p->a, on_interval, p);
+	if (p->pf)
+		analysis__on_repair(p->a, on_repair, p);
 	*out = p;
 	return 0;
 fail:

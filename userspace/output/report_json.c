@@ -176,6 +176,9 @@ static void task(struct jw *w, const struct sl_result *r, const struct sl_task_r
 	jw_u64(w, "involuntary", t->invol_switches);
 	jw_u64(w, "migrations", t->migrations);
 	jw_u64(w, "migrations_after_wakeup", t->migrations_wakeup);
+	jw_u64(w, "migrations_inferred", t->migrations_inferred);
+	jw_u64(w, "switch_ins", t->switch_ins);
+	jw_u64(w, "switch_ins_inferred", t->switch_ins_inferred);
 	jw_u64(w, "wakeups", t->wakeups);
 	jw_u64(w, "slices", t->slices);
 	jw_u64(w, "cpus_used", t->cpus_used);
@@ -505,6 +508,17 @@ int report__json(FILE *f, const struct sl_result *r, const struct sl_trace_info 
 		jw_null(&w, "qid");
 		jw_null(&w, "reason");
 		jw_null(&w, "advice");
+	}
+	jw_end_obj(&w);
+
+	jw_obj(&w, "stream_check");
+	jw_bool(&w, "ok", !r->inferred_switch_ins && !r->inferred_migrations);
+	jw_u64(&w, "inferred_switch_ins", r->inferred_switch_ins);
+	jw_u64(&w, "inferred_migrations", r->inferred_migrations);
+	{
+		char line[160];
+
+		jw_str(&w, "line", explain__stream(r, line, sizeof(line)));
 	}
 	jw_end_obj(&w);
 

@@ -562,6 +562,11 @@ static void crosscheck(const struct out *o, const struct sl_result *r)
 	fprintf(o->f, "%s", x->lost ? RED(o) : "");
 	report_wrap(o->f, "", 4, explain__lost(r, buf, sizeof(buf)), W);
 	fprintf(o->f, "%s", x->lost ? RESET(o) : "");
+	{
+		char line[160];
+
+		report_wrap(o->f, "", 4, explain__stream(r, line, sizeof(line)), W);
+	}
 }
 
 int report__text(FILE *f, const struct sl_result *r, const struct sl_trace_info *ti,

@@ -214,6 +214,23 @@ Test(explain, lost_records)
 }
 
 /* A short buffer truncates, never overflows. */
+Test(explain, stream_check)
+{
+	cr_assert(strstr(explain__stream(&r, buf, sizeof(buf)), "stream check: ok ("), "%s", buf);
+	r.inferred_switch_ins = 1;
+	cr_assert_str_eq(explain__stream(&r, buf, sizeof(buf)),
+			 "stream check: 1 switch-in the kernel did not report, inferred");
+	r.inferred_switch_ins = 3;
+	r.inferred_migrations = 1;
+	cr_assert_str_eq(explain__stream(&r, buf, sizeof(buf)),
+			 "stream check: 3 switch-ins and 1 migration the kernel did not report, "
+			 "inferred");
+	r.inferred_switch_ins = 0;
+	r.inferred_migrations = 2;
+	cr_assert_str_eq(explain__stream(&r, buf, sizeof(buf)),
+			 "stream check: 2 migrations the kernel did not report, inferred");
+}
+
 Test(explain, bounded_by_the_buffer)
 {
 	char small[12];

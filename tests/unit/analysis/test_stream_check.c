@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The stream's invariants on hand-built streams with missing records: a
+ * switch-out with no switch-in before it, a change of CPU with no migrate
+ * record.  Each stream is what this machine's kernel produces when a task
+ * it does not report switches a traced task in (docs/design.md); every
+ * inferred time is worked out next to its assertion.
+ */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "analysis/analysis.h"
+#include "analysis/analysis_result.h"
+#include "evbuild.h"
+
+static struct evbuf eb;
+static struct sl_trace_info ti;
+static struct analysis *an;
+
+struct replog {
+	struct sl_repair rp[8];
+	int n;
+};
+
+static struct replog rlog;
+
+static void setup(void)
+{
+	memset(&eb, 0, sizeof(eb));
+	memset(&ti, 0, sizeof(ti));
+	memset(&rlog, 0, sizeof(rlog));
+	an = NULL;
+}
+
+static void teardown(void)
+{
+	analysis__free(an);
+	sl_trace_info__free(&ti);
+	eb_free(&eb);
+}
+
+TestSuite(stream_check, .init = setup, .fini = teardown);
+
+static void log_repair(const struct sl_repair *rp, void *ctx)
+{
+	struct replog *l = ctx;
+
+	cr_assert_lt(l->n, 8);
+	l->rp[l->n++] = *rp;
+}
+
+static const struct sl_result *run(__u32 ncpu)
+{
+	cr_assert_eq(analysis__new(ncpu, &an), 0);
+	analysis__on_repair(an, log_repair, &rlog);
+	for (size_t i = 0; i < eb.n; i++)
+		cr_assert_eq(analysis__feed(an, &eb.ev[i]), 0, "event %zu", i);
+	cr_assert_eq(analysis__finish(an, &ti), 0);
+	return analysis__result(an);
+}
+
+static const struct sl_task_row *row(const struct sl_result *r, __u32 pid)
+{
+	int i = sl_result__task_index(r, pid);
+
+	cr_assert_geq(i, 0, "no row for pid %u", pid);
+	return &r->tasks[i];
+}
+
+static struct sl_event with_rt(struct sl_event e, __u64 rt)
+{
+	e.sw.prev_runtime = rt;
+	return e;
+}
+
+/*
+ * 10 runs on CPU 1 from 1000, is switched out in favour of the untraced 70
+ * at 3000 (run time 2000), and leaves CPU 1 again at 5000 with run time
+ * 3500: the switch 70 -> 10 never arrived.  The kernel's run time says the
+ * slice was 1500 long, so it began at 3500.
+ */
+Test(stream_check, switch_in_placed_by_the_kernels_run_time)
+{
+	const struct sl_result *r;
+	const struct sl_task_row *t;
+
+	eb_push(&eb, ev_switch(1000, 1, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, with_rt(ev_switch(3000, 1, 10, 70, SL_R_RESCHED, true, false), 2000));
+	eb_push(&eb, with_rt(ev_switch(5000, 1, 10, 0, SL_R_DEAD, true, false), 3500));
+	ti_init(&ti, 2, 1000, 6000);
+	r = run(2);
+	t = row(r, 10);
+	cr_assert_eq(r->inferred_switch_ins, 1);
+	cr_assert_eq(r->inferred_migrations, 0);
+	cr_assert_eq(t->switch_ins, 1);
+	cr_assert_eq(t->switch_ins_inferred, 1);
+	cr_assert_eq(t->invol_switches, 1);
+	cr_assert_eq(t->vol_switches, 1);
+	cr_assert_eq(t->on_cpu_ns, 3500);
+	cr_assert_eq(t->state_ns[SL_TS_RUNNING], 2000 + 1500);
+	cr_assert_eq(t->state_ns[SL_TS_RUNNABLE_PREEMPT], 500);
+	cr_assert_eq(t->state_ns[SL_TS_OTHER], 0, "no time lost to 'unknown'");
+	/* CPU 1 over W = 1000..5000: 10, then 70 for 500, then 10 again */
+	cr_assert_eq(r->cpus[1].traced_ns, 3500);
+	cr_assert_eq(r->cpus[1].other_ns, 500);
+	cr_assert_eq(r->cpus[1].slice.count, 2);
+	cr_assert_eq(r->par_level_ns[1], 3500);
+	cr_assert_eq(r->par_level_ns[0], 500);
+
+	cr_assert_eq(rlog.n, 1);
+	cr_assert_eq(rlog.rp[0].ev.type, SL_EV_SWITCH);
+	cr_assert(rlog.rp[0].ev.flags & SL_SWF_INFERRED);
+	cr_assert(rlog.rp[0].ev.flags & SL_SWF_NEXT_TRACKED);
+	cr_assert_eq(rlog.rp[0].ev.ts, 3500);
+	cr_assert_eq(rlog.rp[0].seen_ts, 5000);
+	cr_assert_eq(rlog.rp[0].ev.cpu, 1);
+	cr_assert_eq(rlog.rp[0].ev.pid, 70, "the CPU's last recorded occupant");
+	cr_assert_eq(rlog.rp[0].ev.sw.next, 10);
+}
+
+/* Without a run time the earliest consistent time is the CPU's last switch. */
+Test(stream_check, switch_in_without_run_time_at_the_earliest_time)
+{
+	const struct sl_result *r;
+
+	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(2000, 0, 10, 70, SL_R_PREEMPTED, true, false));
+	eb_push(&eb, ev_switch(4000, 0, 10, 0, SL_R_SLEEP, true, false));
+	ti_init(&ti, 1, 1000, 5000);
+	r = run(1);
+	cr_assert_eq(r->inferred_switch_ins, 1);
+	cr_assert_eq(rlog.rp[0].ev.ts, 2000);
+	cr_assert_eq(row(r, 10)->state_ns[SL_TS_RUNNING], 3000);
+	cr_assert_eq(row(r, 10)->state_ns[SL_TS_SLEEP], 1000);
+	cr_assert_eq(r->cpus[0].traced_ns, 3000);
+	cr_assert_eq(r->cpus[0].idle_ns, 1000);
+}
+
+/*
+ * 10 is preempted on CPU 1 at 3000 and next seen leaving CPU 0 at 6000:
+ * neither its migration nor its switch-in on CPU 0 was reported (both
+ * happen while the unreported task is current).  The migration is inferred
+ * at 3000 (it can only move once off its CPU), the switch-in at 5000
+ * (run time 2000 -> 3000), after the untraced 71 that held CPU 0 since 2000.
+ */
+Test(stream_check, migration_and_switch_in_both_missing)
+{
+	const struct sl_result *r;
+	const struct sl_task_row *t;
+
+	eb_push(&eb, ev_switch(1000, 1, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(2000, 0, 0, 71, SL_R_NONE, false, false));
+	eb_push(&eb, with_rt(ev_switch(3000, 1, 10, 70, SL_R_PREEMPTED, true, false), 2000));
+	eb_push(&eb, with_rt(ev_switch(6000, 0, 10, 0, SL_R_DEAD, true, false), 3000));
+	ti_init(&ti, 2, 1000, 7000);
+	ti_death(&ti, 10, "w", 1, 1, 1, 3000);
+	r = run(2);
+	t = row(r, 10);
+	cr_assert_eq(r->inferred_switch_ins, 1);
+	cr_assert_eq(r->inferred_migrations, 1);
+	cr_assert_eq(t->migrations, 1);
+	cr_assert_eq(t->migrations_inferred, 1);
+	cr_assert_eq(r->migrations, 1);
+	cr_assert_eq(r->mig_matrix[1 * 2 + 0], 1);
+	cr_assert_eq(t->cpus_used, 2);
+	cr_assert_eq(t->state_ns[SL_TS_RUNNABLE_PREEMPT], 2000);
+	cr_assert_eq(r->cpus[0].other_ns, 3000, "71 held CPU 0 2000..5000");
+	cr_assert_eq(r->cpus[0].traced_ns, 1000);
+	cr_assert(r->xc.ok, "migrations and switches agree with the kernel");
+
+	cr_assert_eq(rlog.n, 2);
+	cr_assert_eq(rlog.rp[0].ev.type, SL_EV_MIGRATE);
+	cr_assert(rlog.rp[0].ev.flags & SL_MIGF_INFERRED);
+	cr_assert_eq(rlog.rp[0].ev.ts, 3000);
+	cr_assert_eq(rlog.rp[0].ev.mig.orig_cpu, 1);
+	cr_assert_eq(rlog.rp[0].ev.mig.dest_cpu, 0);
+	cr_assert_eq(rlog.rp[1].ev.type, SL_EV_SWITCH);
+	cr_assert_eq(rlog.rp[1].ev.ts, 5000);
+	cr_assert_eq(rlog.rp[1].ev.pid, 71);
+}
+
+/* Switched in where it was not: only the migration is missing. */
+Test(stream_check, seen_switch_in_on_another_cpu_without_migration)
+{
+	const struct sl_result *r;
+
+	eb_push(&eb, ev_switch(1000, 1, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(2000, 1, 10, 0, SL_R_SLEEP, true, false));
+	eb_push(&eb, ev_wake(2500, 0, 0, 10, false));
+	eb_push(&eb, ev_switch(2600, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(3000, 0, 10, 0, SL_R_DEAD, true, false));
+	ti_init(&ti, 2, 1000, 4000);
+	r = run(2);
+	cr_assert_eq(r->inferred_switch_ins, 0);
+	cr_assert_eq(r->inferred_migrations, 1);
+	cr_assert_eq(r->migrations_wakeup, 1, "it moved at its wakeup");
+	cr_assert_eq(rlog.rp[0].ev.ts, 2500, "at the wakeup: a sleeping task cannot move before");
+	cr_assert_eq(row(r, 10)->switch_ins, 2);
+}
+
+/*
+ * Reported migrations, and a new task placed by sched_wakeup_new, need
+ * nothing inferred; a new task that runs somewhere else than it was placed
+ * does.
+ */
+Test(stream_check, consistent_stream_needs_nothing)
+{
+	const struct sl_result *r;
+
+	eb_push(&eb, ev_fork(900, 0, 5, 10));
+	eb_push(&eb, ev_wake_new(900, 1, 5, 10, false));
+	eb_push(&eb, ev_switch(1000, 1, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(2000, 1, 10, 77, SL_R_PREEMPTED, true, false));
+	eb_push(&eb, ev_migrate(2100, 0, 10, 1, 0));
+	eb_push(&eb, ev_switch(2200, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(3000, 0, 10, 0, SL_R_DEAD, true, false));
+	ti_init(&ti, 2, 800, 4000);
+	r = run(2);
+	cr_assert_eq(r->inferred_switch_ins, 0);
+	cr_assert_eq(r->inferred_migrations, 0);
+	cr_assert_eq(rlog.n, 0);
+	cr_assert_eq(row(r, 10)->migrations, 1);
+	cr_assert_eq(row(r, 10)->switch_ins, 2);
+
+	/* the same child, but it first runs on CPU 0 although placed on CPU 1 */
+	analysis__free(an);
+	an = NULL;
+	rlog.n = 0;
+	eb.ev[2] = ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true);
+	eb.ev[3] = ev_switch(2000, 0, 10, 77, SL_R_PREEMPTED, true, false);
+	eb.ev[4] = ev_migrate(2100, 0, 10, 0, 1);
+	eb.ev[5] = ev_switch(2200, 1, 0, 10, SL_R_NONE, false, true);
+	eb.ev[6] = ev_switch(3000, 1, 10, 0, SL_R_DEAD, true, false);
+	r = run(2);
+	cr_assert_eq(r->inferred_migrations, 1);
+	cr_assert_eq(rlog.rp[0].ev.ts, 900, "after sched_wakeup_new placed it");
+	cr_assert_eq(row(r, 10)->migrations, 2);
+}
