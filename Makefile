@@ -4,7 +4,7 @@
 #   make demo       deps + build + run the default workload profile
 #   make deps       install build/test dependencies (Debian packages)
 #   make install    DESTDIR= prefix=/usr/local
-#   make lint       syntax-check the HTML viewer's JavaScript (needs node)
+#   make lint       syntax-check the JavaScript (the HTML viewer; needs node)
 # V=1 prints full commands.  CC, CLANG, BPFTOOL are overridable.
 
 CC      ?= gcc
@@ -151,6 +151,7 @@ demo: deps
 # The HTML viewer is plain JavaScript: node checks that it parses.
 lint:
 	$(Q)node --check userspace/output/html/viewer.js
+	$(Q)node --check scripts/html-load.js
 
 install: all
 	install -D -m 0755 $(OUTPUT)/schedlab $(DESTDIR)$(prefix)/bin/schedlab

@@ -3,8 +3,13 @@
  * The HTML timeline in a real browser: headless Chromium loads pages made
  * from hand-built traces and dumps the DOM; the viewer writes what it drew
  * (lanes, intervals, arrows, time taken) and every JavaScript error into
- * <pre id="status">, and tooltip texts into <pre id="probe">.  Screenshots
- * are kept in .output/artifacts/.  Skips only when chromium is missing.
+ * <pre id="status">, and tooltip texts into <pre id="probe">; the page's
+ * address asks it for more (what a pixel column shows, a state's share of
+ * a time range, an interval's exact times).  A page that throws fails the
+ * test, so do wrong shares per pixel, an event the level of detail drops
+ * when zoomed in, a page larger than a few bytes per record, and colours
+ * or symbols that many tasks share.  Screenshots are kept in
+ * .output/artifacts/.  Skips only when chromium is missing.
  */
 #include <criterion/criterion.h>
 #include <errno.h>

@@ -540,16 +540,22 @@ function accumulate(L, a, b, npx) {
   return res;
 }
 
-/* Paints accumulate()'s columns as stacks; runs of one full category become one rectangle. */
+/*
+ * Paints accumulate()'s columns as stacks; runs of one full category become
+ * one rectangle.  Rectangles are gathered per category and filled as one
+ * path each: switching fillStyle per pixel costs more than the drawing.
+ */
+var segBuf = [];
 function paint(L, res, y, h) {
-  var acc = res.acc, K = L.K, st = L.stack, runCat = -1, runX = 0;
+  var acc = res.acc, K = L.K, st = L.stack, runCat = -1, runX = 0, i, k;
+  for (k = 0; k < K; k++) { if (!segBuf[k]) segBuf[k] = []; segBuf[k].length = 0; }
   function flushRun(x) {
-    if (runCat >= 0) { ctx.fillStyle = colorOfCat(L.kind, runCat); ctx.fillRect(LABEL + runX, y, x - runX, h); }
+    if (runCat >= 0) segBuf[runCat].push(runX, y, x - runX, h);
     runCat = -1;
   }
   for (var p = 0; p < W; p++) {
-    var base = p * K, full = -1, k;
-    for (var i = 0; i < st.length; i++) {
+    var base = p * K, full = -1;
+    for (i = 0; i < st.length; i++) {
       k = st[i];
       if (acc[base + k] > 0.999) { full = k; break; }
       if (acc[base + k] > 0.001) break;
@@ -566,10 +572,18 @@ function paint(L, res, y, h) {
       if (!(v > 0)) continue;
       cum += v;
       var y2 = y + Math.round(Math.min(1, cum) * h);
-      if (y2 > yy) { ctx.fillStyle = colorOfCat(L.kind, k); ctx.fillRect(LABEL + p, yy, 1, y2 - yy); yy = y2; }
+      if (y2 > yy) { segBuf[k].push(p, yy, 1, y2 - yy); yy = y2; }
     }
   }
   flushRun(W);
+  for (k = 0; k < K; k++) {
+    var sg = segBuf[k];
+    if (!sg.length) continue;
+    ctx.fillStyle = colorOfCat(L.kind, k);
+    ctx.beginPath();
+    for (i = 0; i < sg.length; i += 4) ctx.rect(LABEL + sg[i], sg[i + 1], sg[i + 2], sg[i + 3]);
+    ctx.fill();
+  }
   var lab = res.labels;
   for (var j = 0; j < lab.length; j += 3) {
     var txt = L.kind === 1 ? (lab[j + 2] > 0 && tasks[lab[j + 2]] ? tasks[lab[j + 2]].sym : '')
@@ -870,7 +884,8 @@ window.schedlab = {
     return I ? I.s + ' ' + I.e + ' ' + I.v + ' ' + I.x : null;
   },
   pixelShares: pixelShares,
-  stats: function () { return lastStats; }
+  stats: function () { return lastStats; },
+  end: function () { return endT; }
 };
 
 /*
@@ -951,5 +966,13 @@ function startMore() {
     })(all[nextStart++]);
   }
 }
-if (all.length) startMore(); else finishLoad();
+if (all.length && typeof DecompressionStream === 'undefined') {
+  errors.push('this browser cannot inflate the page\'s data: it needs DecompressionStream ' +
+    '(Chromium 80, Firefox 113, Safari 16.4 or later)');
+  showStatus();
+} else if (all.length) {
+  startMore();
+} else {
+  finishLoad();
+}
 })();
