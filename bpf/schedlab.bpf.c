@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * schedlab probes: scheduler tracepoints for the traced process tree and
- * USDT probes in the workload's queue code.  Every record goes to the ring
+ * schedlab probes: scheduler tracepoints for the traced process tree.
+ * (Queue events come from the workload's own log, lab/qlog.h, not from
+ * probes.)  Every record goes to the ring
  * buffer of the CPU it was produced on, submitted without waking the reader;
  * userspace drains the rings on a timer and merges them into time order.
  */
@@ -9,7 +10,6 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
-#include <bpf/usdt.bpf.h>
 #include "schedlab.h"
 #include "task_state.bpf.h"
 
@@ -613,76 +613,4 @@ SEC("raw_tp/sched_process_exit")
 int BPF_PROG(raw_tp_sched_process_exit, struct task_struct *p)
 {
 	return handle_exit(p);
-}
-
-/* ---- USDT probes in the workload's queue code (provider "schedlab") ---- */
-
-static __always_inline int queue_event(__u8 type, __u32 qid, __u32 depth, __u32 item,
-				       __u64 enq_ts, __u32 mark, bool set_mark)
-{
-	__u32 pid = (__u32)bpf_get_current_pid_tgid();
-	struct sl_tracked *t = lookup_tracked(pid);
-	__u64 now = bpf_ktime_get_boot_ns();
-	struct sl_event *e;
-
-	if (!t)
-		return 0;
-	if (set_mark) {
-		struct sl_cur *cur = this_cpu_cur();
-
-		t->wait_mark = mark;
-		if (cur_knows(cur, pid))
-			cur->wait_mark = mark;
-	}
-	e = event_reserve(type, pid, now);
-	if (!e)
-		return 0;
-	e->flags = qid;
-	e->q.item = item;
-	e->q.depth = depth;
-	e->q.delay = enq_ts && now > enq_ts ? now - enq_ts : 0;
-	event_submit(e);
-	return 0;
-}
-
-SEC("usdt")
-int BPF_USDT(usdt_q_push, __u32 qid, __u32 depth, __u32 item)
-{
-	return queue_event(SL_EV_Q_PUSH, qid, depth, item, 0, SL_WAIT_NONE, true);
-}
-
-SEC("usdt")
-int BPF_USDT(usdt_q_pop, __u32 qid, __u32 depth, __u32 item, __u64 enq_ts)
-{
-	return queue_event(SL_EV_Q_POP, qid, depth, item, enq_ts, SL_WAIT_NONE, true);
-}
-
-SEC("usdt")
-int BPF_USDT(usdt_q_wait_full, __u32 qid, __u32 depth)
-{
-	return queue_event(SL_EV_Q_WAIT_FULL, qid, depth, 0, 0, SL_WAIT_QFULL, true);
-}
-
-SEC("usdt")
-int BPF_USDT(usdt_q_wait_empty, __u32 qid, __u32 depth)
-{
-	return queue_event(SL_EV_Q_WAIT_EMPTY, qid, depth, 0, 0, SL_WAIT_QEMPTY, true);
-}
-
-SEC("usdt")
-int BPF_USDT(usdt_q_lock_wait, __u32 qid)
-{
-	return queue_event(SL_EV_Q_LOCK_WAIT, qid, 0, 0, 0, SL_WAIT_LOCK, true);
-}
-
-SEC("usdt")
-int BPF_USDT(usdt_item_start, __u32 qid, __u32 item)
-{
-	return queue_event(SL_EV_ITEM_START, qid, 0, item, 0, 0, false);
-}
-
-SEC("usdt")
-int BPF_USDT(usdt_item_done, __u32 qid, __u32 item)
-{
-	return queue_event(SL_EV_ITEM_DONE, qid, 0, item, 0, 0, false);
 }

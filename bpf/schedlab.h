@@ -23,7 +23,7 @@ enum sl_event_type {
 	SL_EV_EXIT,		/* pid exits (sched_process_exit) */
 	SL_EV_KSTAT,		/* pid's own kernel counters at its last switch */
 	SL_EV_KSTAT_RT,		/* pid's se.sum_exec_runtime at its last switch */
-	SL_EV_Q_PUSH,		/* queue events: USDT probes in the workload */
+	SL_EV_Q_PUSH,		/* queue events: the workload's own log (lab/qlog.h) */
 	SL_EV_Q_POP,
 	SL_EV_Q_WAIT_FULL,	/* producer about to block: queue full */
 	SL_EV_Q_WAIT_EMPTY,	/* consumer about to block: queue empty */
@@ -48,8 +48,9 @@ enum sl_event_type {
  * Why a task left the CPU, decided at sched_switch (SL_EV_SWITCH, in
  * `flags` bits 0-3).  PREEMPTED and RESCHED: still runnable, both counted
  * by the kernel as involuntary (nivcsw).  The others are blocked
- * states; the USDT-marked ones win over the task-state ones because they say
- * *what* the task waited for, not just how.
+ * states; the queue-marked ones (QFULL, QEMPTY, LOCK: set by the tracer
+ * from the workload's queue log, trace/qmarks.c) win over the task-state
+ * ones because they say *what* the task waited for, not just how.
  */
 enum sl_reason {
 	SL_R_NONE = 0,		/* not a switch-out of a traced task */
@@ -168,7 +169,7 @@ struct sl_cpu_stats {
 	__u64 records;		/* records submitted */
 };
 
-/* Queue-wait marks set by USDT and read at sched_switch (task storage). */
+/* Queue-wait marks: set by the queue log's wait events, applied in time order (trace/qmarks.c). */
 enum sl_wait_mark {
 	SL_WAIT_NONE = 0,
 	SL_WAIT_QFULL,

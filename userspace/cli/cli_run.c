@@ -46,8 +46,8 @@ static const char run_usage[] =
 "  --html FILE         also write an HTML timeline\n"
 "  --raw-tp            use raw_tp probes even where tp_btf works\n"
 "  --no-trace          run the workload alone, untraced (the overhead baseline)\n"
-"  --no-queue-probes   scheduler probes only: no queue events, no queue section;\n"
-"                      each queue probe is a uprobe trap (docs/benchmarks.md)\n"
+"  --no-queue-probes   scheduler probes only: no queue events, no queue section\n"
+"                      (the workload writes no queue event log)\n"
 "  -h, --help          this text\n";
 
 #define MAX_OVERRIDES 64

@@ -6,6 +6,7 @@
 #include <sys/sdt.h>
 #include <time.h>
 
+#include "qlog.h"
 #include "queue_priv.h"
 
 static const char *const kind_names[] = {
@@ -110,6 +111,7 @@ int queue__push(struct queue *q, struct queue_item *it, const void *payload, int
 		return err;
 	id = it->id;
 	DTRACE_PROBE3(schedlab, q_push, q->qid, depth, id);
+	qlog__emit(SL_EV_Q_PUSH, q->qid, depth, id, 0);
 	return 0;
 }
 
@@ -130,6 +132,7 @@ int queue__pop(struct queue *q, struct queue_item *it, void *payload, int timeou
 	id = it->id;
 	ts = it->enqueue_ns;
 	DTRACE_PROBE4(schedlab, q_pop, q->qid, depth, id, ts);
+	qlog__emit(SL_EV_Q_POP, q->qid, depth, id, ts);
 	return 0;
 }
 

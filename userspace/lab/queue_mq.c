@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "futex.h"
+#include "qlog.h"
 #include "queue_priv.h"
 
 /* mq_timed* take an absolute CLOCK_REALTIME deadline. */
@@ -35,6 +36,7 @@ static const struct timespec *rt_deadline(int timeout_ms, struct timespec *ts)
 
 static int mq_push(struct queue *q, const void *msg, int timeout_ms, uint32_t *depth)
 {
+	uint32_t full;
 	struct timespec ts;
 	const struct timespec *dl;
 	int ret;
@@ -43,7 +45,9 @@ static int mq_push(struct queue *q, const void *msg, int timeout_ms, uint32_t *d
 	if (ret < 0 && errno == EAGAIN) {
 		if (timeout_ms == 0)
 			return -ETIMEDOUT;
-		DTRACE_PROBE2(schedlab, q_wait_full, q->qid, queue_ctr__get(q->mq.ctr, q->capacity));
+		full = queue_ctr__get(q->mq.ctr, q->capacity);
+		DTRACE_PROBE2(schedlab, q_wait_full, q->qid, full);
+		qlog__emit(SL_EV_Q_WAIT_FULL, q->qid, full, 0, 0);
 		dl = rt_deadline(timeout_ms, &ts);
 		ret = dl ? mq_timedsend(q->mq.blk, msg, q->msg_size, 0, dl)
 			 : mq_send(q->mq.blk, msg, q->msg_size, 0);
@@ -65,6 +69,7 @@ static int mq_pop(struct queue *q, void *msg, int timeout_ms, uint32_t *claim, u
 		if (timeout_ms == 0)
 			return -ETIMEDOUT;
 		DTRACE_PROBE2(schedlab, q_wait_empty, q->qid, (uint32_t)0);
+		qlog__emit(SL_EV_Q_WAIT_EMPTY, q->qid, 0, 0, 0);
 		dl = rt_deadline(timeout_ms, &ts);
 		n = dl ? mq_timedreceive(q->mq.blk, msg, q->msg_size, NULL, dl)
 		       : mq_receive(q->mq.blk, msg, q->msg_size, NULL);

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "futex.h"
+#include "qlog.h"
 #include "queue_priv.h"
 
 /* Waits until fd is readable; -ETIMEDOUT, -EINTR or 0. */
@@ -37,6 +38,7 @@ static int wait_readable(int fd, const struct timespec *deadline)
 
 static int pipe_push(struct queue *q, const void *msg, int timeout_ms, uint32_t *depth)
 {
+	uint32_t full;
 	struct timespec ts;
 	const struct timespec *deadline = futex__deadline(timeout_ms, &ts);
 	char credit;
@@ -55,7 +57,9 @@ static int pipe_push(struct queue *q, const void *msg, int timeout_ms, uint32_t 
 			return -EINTR;
 		if (timeout_ms == 0)
 			return -ETIMEDOUT;
-		DTRACE_PROBE2(schedlab, q_wait_full, q->qid, queue_ctr__get(q->pipe.ctr, q->capacity));
+		full = queue_ctr__get(q->pipe.ctr, q->capacity);
+		DTRACE_PROBE2(schedlab, q_wait_full, q->qid, full);
+		qlog__emit(SL_EV_Q_WAIT_FULL, q->qid, full, 0, 0);
 		err = wait_readable(q->pipe.credit[0], deadline);
 		if (err)
 			return err;
@@ -94,6 +98,7 @@ static int pipe_pop(struct queue *q, void *msg, int timeout_ms, uint32_t *claim,
 		if (timeout_ms == 0)
 			return -ETIMEDOUT;
 		DTRACE_PROBE2(schedlab, q_wait_empty, q->qid, (uint32_t)0);
+		qlog__emit(SL_EV_Q_WAIT_EMPTY, q->qid, 0, 0, 0);
 		err = wait_readable(q->pipe.data[0], deadline);
 		if (err)
 			return err;

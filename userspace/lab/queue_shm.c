@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "futex.h"
+#include "qlog.h"
 #include "queue_priv.h"
 
 static int ring_lock(struct shm_ring *r, uint32_t qid)
@@ -25,6 +26,7 @@ static int ring_lock(struct shm_ring *r, uint32_t qid)
 
 	if (err == EBUSY) {
 		DTRACE_PROBE1(schedlab, q_lock_wait, qid);
+		qlog__emit(SL_EV_Q_LOCK_WAIT, qid, 0, 0, 0);
 		err = pthread_mutex_lock(&r->lock);
 	}
 	if (err == EOWNERDEAD) {
@@ -73,6 +75,7 @@ static void fcond_wake(struct fcond *c)
 
 static int shm_push(struct queue *q, const void *msg, int timeout_ms, uint32_t *depth)
 {
+	uint32_t full;
 	struct shm_ring *r = q->shm.ring;
 	struct timespec ts;
 	const struct timespec *deadline = NULL;
@@ -88,7 +91,9 @@ static int shm_push(struct queue *q, const void *msg, int timeout_ms, uint32_t *
 		}
 		if (timeout_ms > 0 && !deadline)
 			deadline = futex__deadline(timeout_ms, &ts);
-		DTRACE_PROBE2(schedlab, q_wait_full, q->qid, (uint32_t)(r->tail - r->head));
+		full = (uint32_t)(r->tail - r->head);
+		DTRACE_PROBE2(schedlab, q_wait_full, q->qid, full);
+		qlog__emit(SL_EV_Q_WAIT_FULL, q->qid, full, 0, 0);
 		err = fcond_wait(&r->not_full, r, q->qid, deadline);
 		if (err == -ETIMEDOUT || err == -EINTR) {
 			if (r->tail - r->head < q->capacity)
@@ -127,6 +132,7 @@ static int shm_pop(struct queue *q, void *msg, int timeout_ms, uint32_t *claim, 
 		if (timeout_ms > 0 && !deadline)
 			deadline = futex__deadline(timeout_ms, &ts);
 		DTRACE_PROBE2(schedlab, q_wait_empty, q->qid, (uint32_t)0);
+		qlog__emit(SL_EV_Q_WAIT_EMPTY, q->qid, 0, 0, 0);
 		err = fcond_wait(&r->not_empty, r, q->qid, deadline);
 		if (err == -ETIMEDOUT || err == -EINTR) {
 			if (r->tail != r->head)

@@ -20,6 +20,7 @@
 #include "futex.h"
 #include "pool.h"
 #include "proc.h"
+#include "qlog.h"
 #include "workload.h"
 
 #define WL_QID		0	/* the run's one queue (or the pool's task queue) */
@@ -171,8 +172,10 @@ static int consume_item(struct workload *w, uint32_t id, union wl_word *word)
 		err = 0;
 	} else {
 		DTRACE_PROBE2(schedlab, item_start, qid, id);
+		qlog__emit(SL_EV_ITEM_START, qid, 0, id, 0);
 		err = work__run(&child_wc, &w->cfg.consume);
 		DTRACE_PROBE2(schedlab, item_done, qid, id);
+		qlog__emit(SL_EV_ITEM_DONE, qid, 0, id, 0);
 	}
 	if (id / 64 < w->bitmap_len / sizeof(uint64_t)) {
 		old = __atomic_fetch_or(&w->bitmap[id / 64], bit, __ATOMIC_ACQ_REL);

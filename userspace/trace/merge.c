@@ -71,6 +71,41 @@ int merge__new(__u32 nqueues, struct merge **out)
 	return 0;
 }
 
+int merge__add_queues(struct merge *m, __u32 n, __u32 *first)
+{
+	__u32 nq = m->nq + n, nleaf = m->nleaf;
+	struct cpu_queue *q;
+	mkey *leaf, *tree, *win;
+
+	if (nq > 0xffff)
+		return -E2BIG;
+	while (nleaf < nq)
+		nleaf *= 2;
+	q = realloc(m->q, nq * sizeof(*q));
+	if (!q)
+		return -ENOMEM;
+	m->q = q;
+	memset(q + m->nq, 0, n * sizeof(*q));
+	leaf = realloc(m->leaf, nleaf * sizeof(*leaf));
+	if (!leaf)
+		return -ENOMEM;
+	m->leaf = leaf;
+	for (__u32 i = m->nleaf; i < nleaf; i++)
+		leaf[i] = NO_HEAD;
+	tree = realloc(m->tree, nleaf * sizeof(*tree));
+	win = tree ? realloc(m->win, 2 * (size_t)nleaf * sizeof(*win)) : NULL;
+	if (tree)
+		m->tree = tree;
+	if (!win)
+		return -ENOMEM;
+	m->win = win;
+	*first = m->nq;
+	m->nq = nq;
+	m->nleaf = nleaf;
+	m->stale = true;
+	return 0;
+}
+
 void merge__free(struct merge *m)
 {
 	if (!m)

@@ -20,6 +20,8 @@ struct merge;
 /* nqueues: one per CPU, plus any other source merged like a CPU. */
 int  merge__new(__u32 nqueues, struct merge **out);
 void merge__free(struct merge *m);
+/* n more queues, numbered from *first on.  0, -ENOMEM or -E2BIG. */
+int  merge__add_queues(struct merge *m, __u32 n, __u32 *first);
 /* Queues one record (copied) on the queue of its CPU.  0 or -ENOMEM. */
 int  merge__push(struct merge *m, const struct sl_event *e);
 /* Queues one record on queue qi (out of range: queue 0). */

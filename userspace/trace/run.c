@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
-#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "util/log.h"
+#include "lab/qlog.h"
 #include "run.h"
 #include "session.h"
 
@@ -62,14 +62,28 @@ void run__format_summary(const struct wl_summary *s, char *buf, size_t len)
 		n += (size_t)snprintf(buf + n, len - n, "dead worker: %s\n", s->dead[i]);
 }
 
-static int self_exe(char *buf, size_t len)
+/*
+ * The queue event log for a workload: a ring per process that emits (every
+ * producer, consumer and pool worker, and the parent that sends the stop
+ * pills), up to 64 MiB of records in all, 4096..65536 per ring.
+ */
+static int open_qlog(const struct wl_config *c, struct session *s, struct qlog **out)
 {
-	ssize_t n = readlink("/proc/self/exe", buf, len - 1);
+	__u32 nslots = c->producers + c->consumers + c->pool + 4, per = 65536;
+	int err;
 
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	return 0;
+	while (per > 4096 && (__u64)per * nslots * sizeof(struct sl_event) > (64ull << 20))
+		per /= 2;
+	err = qlog__create(nslots, per, out);
+	if (!err)
+		err = tracer__add_qlog(s->tracer, *out);
+	if (!err)
+		err = qlog__install(*out);
+	if (err) {
+		qlog__destroy(*out);
+		*out = NULL;
+	}
+	return err;
 }
 
 int run__profile(const struct wl_config *c, enum tracer_mode mode, const char *trace_path,
@@ -80,7 +94,8 @@ int run__profile(const struct wl_config *c, enum tracer_mode mode, const char *t
 	struct presenter *pr = NULL;
 	struct workload *w = NULL;
 	struct session *s = NULL;
-	char config[4096], cmdline[64], exe[PATH_MAX], summary[1024];
+	char config[4096], cmdline[64], summary[1024];
+	struct qlog *qlog = NULL;
 	bool thread = false;
 	int err;
 
@@ -94,10 +109,9 @@ int run__profile(const struct wl_config *c, enum tracer_mode mode, const char *t
 	err = session__open(&so, &s);
 	if (err)
 		return err;
-	/* The workload runs this very binary: its queue probes are here. */
-	if (!run_no_queue_probes &&
-	    (self_exe(exe, sizeof(exe)) || tracer__attach_usdt(s->tracer, exe) < 0))
-		pr_warn("queue probes not attached: queue events will be missing");
+	/* The workload writes its queue events itself: no trap per event. */
+	if (!run_no_queue_probes && (err = open_qlog(c, s, &qlog)))
+		pr_warn("no queue event log (%s): queue events will be missing", strerror(-err));
 	err = presenter__new(po, &s->ti, &pr);
 	if (err || (err = session__add_sink(s, presenter__sink, pr)))
 		goto out;
@@ -143,6 +157,7 @@ out:
 	else
 		presenter__free(pr);
 	session__free(s);
+	qlog__destroy(qlog);	/* drained to the end by session__close */
 	return err;
 }
 

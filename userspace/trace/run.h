@@ -25,7 +25,7 @@ struct run_result {
  */
 int run__profile(const struct wl_config *c, enum tracer_mode mode, const char *trace_path,
 		 const struct present_opts *po, FILE *out, struct run_result *rr);
-/* Leave the queue (USDT) probes out: each is a uprobe trap, ~1.5 us here. */
+/* Leave the queue events out: the workload then writes no queue log. */
 extern bool run_no_queue_probes;
 
 /*

@@ -9,6 +9,7 @@
 #include "kstat.h"
 #include "util/log.h"
 #include "session.h"
+#include "qmarks.h"
 #include "stack_symbols.h"
 #include "format/tracefile.h"
 
@@ -32,11 +33,17 @@ void session__install_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
-static int dispatch(const struct sl_event *e, void *ctx)
+static int dispatch(const struct sl_event *rec, void *ctx)
 {
 	struct session *s = ctx;
+	struct sl_event copy = *rec;
+	const struct sl_event *e = &copy;
 	int err;
 
+	/* queue waits are decided here, in time order (trace/qmarks.h) */
+	err = qmarks__apply(s->marks, &copy);
+	if (err)
+		return err;
 	s->ti.nr_events++;
 	err = sl_trace_info__observe(&s->ti, e);
 	if (!err && s->stacks)
@@ -67,6 +74,9 @@ int session__open(const struct session_opts *o, struct session **out)
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
+	err = qmarks__new(&s->marks);
+	if (err)
+		goto err_free;
 	err = tracer__open(&to, &s->tracer);
 	if (err)
 		goto err_free;
@@ -197,6 +207,7 @@ void session__free(struct session *s)
 	tracefile__abort(s->writer);
 	stack_symbols__free(s->stacks);
 	tracer__destroy(s->tracer);
+	qmarks__free(s->marks);
 	sl_trace_info__free(&s->ti);
 	free(s);
 }

@@ -29,6 +29,7 @@ struct session {
 	struct sl_trace_info ti;
 	struct tracefile_writer *writer;
 	struct stack_symbols *stacks;	/* with session_opts.stacks */
+	struct qmarks *marks;		/* queue-wait marks (trace/qmarks.h) */
 	struct { sl_event_fn fn; void *ctx; } sinks[SESSION_MAX_SINKS];
 	int nr_sinks;
 	bool progress;

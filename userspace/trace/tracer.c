@@ -10,17 +10,18 @@
 #include <bpf/libbpf.h>
 #include "schedlab.skel.h"
 #include "util/log.h"
+#include "lab/qlog.h"
 #include "merge.h"
 #include "tracer.h"
 
 #define DEFAULT_RING_BYTES	(8u << 20)
 /*
  * A record whose timestamp is older than this when the rings were drained
- * is taken as committed.  Probes run for microseconds; a USDT probe can be
- * preempted between its clock read and its reserve, which this covers.
+ * is taken as committed.  Probes run for microseconds; a workload thread
+ * writing its queue log (lab/qlog.h) can be preempted between its clock
+ * read and its write, which this covers.
  */
 #define REORDER_WINDOW_NS	(20ull * 1000 * 1000)
-#define MAX_USDT_LINKS		16
 #define RECENT_DEATHS		256	/* power of two */
 #define STACK_MAP_ENTRIES	16384	/* distinct stacks; more are counted */
 
@@ -31,9 +32,10 @@ struct tracer {
 	int *ring_fds;
 	__u32 ncpu;
 	enum tracer_mode mode;
-	struct bpf_link *usdt[MAX_USDT_LINKS];
-	int nr_usdt;
 	int push_err;
+	/* the workload's queue event log: slot i merges as queue qlog_q0 + i */
+	struct qlog *qlog;
+	__u32 qlog_q0;
 	/* pids whose final switch has been drained, newest last (a ring) */
 	__u32 deaths[RECENT_DEATHS];
 	__u32 nr_deaths;
@@ -172,7 +174,6 @@ int tracer__open(const struct tracer_opts *o, struct tracer **out)
 		pr_err("cannot create the ring buffers: %s", strerror(-err));
 		goto err_destroy;
 	}
-	/* SEC("usdt") programs have no target yet: the skeleton skips them. */
 	err = schedlab_bpf__attach(t->skel);
 	if (err) {
 		pr_err("cannot attach the scheduler probes: %s", strerror(-err));
@@ -194,8 +195,6 @@ void tracer__destroy(struct tracer *t)
 {
 	if (!t)
 		return;
-	for (int i = 0; i < t->nr_usdt; i++)
-		bpf_link__destroy(t->usdt[i]);
 	ring_buffer__free(t->rb);
 	if (t->ring_fds) {
 		for (__u32 i = 0; i < t->ncpu; i++)
@@ -240,37 +239,29 @@ int tracer__track(struct tracer *t, pid_t tid, pid_t tgid)
 	return 0;
 }
 
-int tracer__attach_usdt(struct tracer *t, const char *binary)
-{
-	static const struct { const char *name; size_t off; } probes[] = {
-#define P(n) { #n, offsetof(struct schedlab_bpf, progs.usdt_##n) }
-		P(q_push), P(q_pop), P(q_wait_full), P(q_wait_empty), P(q_lock_wait),
-		P(item_start), P(item_done),
-#undef P
-	};
-	int attached = 0;
-
-	for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
-		struct bpf_program *prog = *(struct bpf_program **)((char *)t->skel + probes[i].off);
-		struct bpf_link *l;
-
-		if (t->nr_usdt >= MAX_USDT_LINKS)
-			return -E2BIG;
-		l = bpf_program__attach_usdt(prog, -1, binary, "schedlab", probes[i].name, NULL);
-		if (!l) {
-			pr_debug("USDT schedlab:%s not attached in %s: %s", probes[i].name, binary,
-				 strerror(errno));
-			continue;
-		}
-		t->usdt[t->nr_usdt++] = l;
-		attached++;
-	}
-	return attached ? attached : -ENOENT;
-}
-
 int tracer__inject(struct tracer *t, const struct sl_event *e)
 {
 	return merge__push(t->merge, e);
+}
+
+static int on_qlog_record(const struct sl_event *e, uint32_t slot, void *ctx)
+{
+	struct tracer *t = ctx;
+
+	return merge__push_to(t->merge, t->qlog_q0 + slot, e);
+}
+
+int tracer__add_qlog(struct tracer *t, struct qlog *l)
+{
+	int err;
+
+	if (t->qlog)
+		return -EBUSY;
+	err = merge__add_queues(t->merge, qlog__nslots(l), &t->qlog_q0);
+	if (err)
+		return err;
+	t->qlog = l;
+	return 0;
 }
 
 static int drain(struct tracer *t)
@@ -279,6 +270,11 @@ static int drain(struct tracer *t)
 
 	if (n < 0)
 		return n;
+	for (__u32 i = 0; t->qlog && i < qlog__nslots(t->qlog); i++) {
+		n = qlog__drain(t->qlog, i, on_qlog_record, t);
+		if (n)
+			return n;
+	}
 	return t->push_err;
 }
 
@@ -320,7 +316,12 @@ int tracer__cpu_stats(struct tracer *t, struct sl_cpu_stats *cpus)
 	int err;
 
 	err = bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.cpu_stats), &zero, cpus);
-	return err ? -errno : 0;
+	if (err)
+		return -errno;
+	/* the queue log's drops are lost records too, on the CPU that dropped them */
+	for (__u32 c = 0; t->qlog && c < t->ncpu; c++)
+		cpus[c].lost += qlog__lost(t->qlog, c);
+	return 0;
 }
 
 __u64 tracer__prog_misses(const struct tracer *t)

@@ -31,8 +31,12 @@ __u32 tracer__ncpu(const struct tracer *t);
 int  tracer__follow_children(struct tracer *t, pid_t tgid, bool on);
 /* Trace one existing task (thread) and its future children. */
 int  tracer__track(struct tracer *t, pid_t tid, pid_t tgid);
-/* Attaches the queue USDT probes in `binary` for all processes. */
-int  tracer__attach_usdt(struct tracer *t, const char *binary);
+struct qlog;
+/*
+ * Merges the workload's queue event log (lab/qlog.h) into the stream, each
+ * writer's ring like one more CPU's.  l must outlive the tracer's drains.
+ */
+int  tracer__add_qlog(struct tracer *t, struct qlog *l);
 /* Adds a record of userspace origin (initial names) to the stream. */
 int  tracer__inject(struct tracer *t, const struct sl_event *e);
 

@@ -190,3 +190,30 @@ Test(merge, many_queues_release_in_total_order)
 	cr_assert_eq(merge__late(m), 0);
 	merge__free(m);
 }
+
+/* Queues added later (the workload's queue log) merge like CPUs, also mid-stream. */
+Test(merge, added_queues_merge_in_order)
+{
+	struct collected c = { 0 };
+	struct sl_event e = { .type = SL_EV_Q_PUSH };
+	struct merge *m;
+	__u32 first;
+
+	cr_assert_eq(merge__new(2, &m), 0);
+	push(m, 0, 10, 1);
+	push(m, 1, 40, 2);
+	cr_assert_eq(merge__drain(m, 15, collect, &c), 0);
+	cr_assert_eq(merge__add_queues(m, 3, &first), 0);
+	cr_assert_eq(first, 2);
+	e.ts = 30, e.pid = 3;
+	cr_assert_eq(merge__push_to(m, first + 2, &e), 0);
+	e.ts = 20, e.pid = 4;
+	cr_assert_eq(merge__push_to(m, first, &e), 0);
+	push(m, 0, 50, 5);
+	cr_assert_eq(merge__flush(m, collect, &c), 0);
+	cr_assert_eq(c.n, 5);
+	__u32 want[] = { 1, 4, 3, 2, 5 };
+	for (int i = 0; i < 5; i++)
+		cr_assert_eq(c.pid[i], want[i], "position %d: pid %u", i, c.pid[i]);
+	merge__free(m);
+}
