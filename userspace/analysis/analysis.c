@@ -129,7 +129,7 @@ static inline void task_close(struct analysis *a, struct a_task *t, __u64 ts)
 	dt = ts - t->since;
 	t->state_ns[os] += dt;
 	if (os >= SL_TS_QFULL && os <= SL_TS_LOCK)
-		queue_attribute_wait(a, t, os, dt);
+		aq_attribute_wait(a, t, os, dt);
 	if (a->iv_fn)
 		emit(a, t->since, ts, t->pid, os == SL_TS_RUNNING ? t->cpu : 0xffff, SL_IV_TASK, os);
 }
@@ -241,12 +241,7 @@ static int task_new(struct analysis *a, __u32 pid, __u64 ts, __u32 *idx)
 	return 0;
 }
 
-__u32 task_latest(struct analysis *a, __u32 pid)
-{
-	return pid_find(a, pid);
-}
-
-int task_lookup_or_create(struct analysis *a, __u32 pid, __u64 ts, __u32 *idx)
+static int task_lookup_or_create(struct analysis *a, __u32 pid, __u64 ts, __u32 *idx)
 {
 	__u32 i = pid_find(a, pid);
 
@@ -926,7 +921,10 @@ int analysis__feed(struct analysis *a, const struct sl_event *e)
 	case SL_EV_Q_LOCK_WAIT:
 	case SL_EV_ITEM_START:
 	case SL_EV_ITEM_DONE:
-		return queue_event(a, e, ts);
+		if (!e->pid)
+			return 0;
+		err = task_lookup_or_create(a, e->pid, ts, &idx);
+		return err ? err : aq_event(a, &a->tasks[idx], e, ts);
 	}
 	return 0;
 }
@@ -1038,7 +1036,7 @@ void analysis__free(struct analysis *a)
 	if (!a)
 		return;
 	analysis_free_result(a->res);
-	queue_free(a);
+	aq_free(a);
 	free(a->cpus);
 	free(a->mig);
 	free(a->tasks);

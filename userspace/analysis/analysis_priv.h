@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Internals shared by analysis.c, analysis_queue.c and analysis_finish.c. */
+/* Internals shared by the files of the analysis stage. */
 #ifndef SL_ANALYSIS_PRIV_H
 #define SL_ANALYSIS_PRIV_H
 
@@ -166,12 +166,27 @@ static inline struct a_task *task_at(struct analysis *a, __u32 idx)
 	return &a->tasks[idx];
 }
 
-/* analysis_queue.c */
-int  queue_event(struct analysis *a, const struct sl_event *e, __u64 ts);
-void queue_attribute_wait(struct analysis *a, struct a_task *t, __u8 state, __u64 dt);
-int  queue_finish(struct analysis *a, const struct sl_trace_info *ti, struct sl_result *r);
-void queue_free(struct analysis *a);
-int  sl_config_capacity(const char *ini, __u32 *cap);
+/* Index of the latest task with this pid, or NO_IDX. */
+static inline __u32 task_latest(const struct analysis *a, __u32 pid)
+{
+	return idmap__get(&a->pids, pid);
+}
+
+/*
+ * The files of this stage call one way, never back: analysis.c (the
+ * streaming pass) -> analysis_finish.c (building the result) ->
+ * analysis_queue.c, analysis_procs.c -> analysis_hist.c.  analysis.c feeds
+ * analysis_queue.c events directly, with the task already resolved.
+ */
+
+/* analysis_queue.c: the queue diagnosis, aq_* */
+/* One queue event of task t (its pid resolved by the caller). */
+int  aq_event(struct analysis *a, struct a_task *t, const struct sl_event *e, __u64 ts);
+/* dt of t's wait in state (QFULL, QEMPTY, LOCK) goes to the queue it waits on. */
+void aq_attribute_wait(struct analysis *a, struct a_task *t, __u8 state, __u64 dt);
+/* The queue rows of r, their sides and verdicts, and the run's verdict. */
+int  aq_finish(struct analysis *a, const struct sl_trace_info *ti, struct sl_result *r);
+void aq_free(struct analysis *a);
 
 /* analysis_finish.c */
 int  analysis_build_result(struct analysis *a, const struct sl_trace_info *ti);
@@ -179,10 +194,5 @@ void analysis_free_result(struct sl_result *r);
 
 /* analysis_procs.c: process rows, groups, the tree; after the task rows and cross-check */
 int  procs_build(struct analysis *a, struct sl_result *r);
-
-/* analysis.c */
-int  task_lookup_or_create(struct analysis *a, __u32 pid, __u64 ts, __u32 *idx);
-/* Index of the latest task with this pid, or NO_IDX. */
-__u32 task_latest(struct analysis *a, __u32 pid);
 
 #endif

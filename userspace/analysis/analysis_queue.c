@@ -13,7 +13,7 @@
 
 #define QUEUE_ID_PILL	0xffffffffu	/* a stop message, see queue.h */
 
-static struct a_queue *queue_get(struct analysis *a, __u32 qid)
+static struct a_queue *aq_get(struct analysis *a, __u32 qid)
 {
 	struct a_queue *q = a->queues[qid];
 
@@ -34,7 +34,7 @@ static struct a_queue *queue_get(struct analysis *a, __u32 qid)
 }
 
 /* Time at the previous depth is closed; depth is what the op left behind. */
-static int queue_depth(struct a_queue *q, __u32 depth, __u64 ts)
+static int aq_depth(struct a_queue *q, __u32 depth, __u64 ts)
 {
 	if (ts > q->depth_ts)
 		q->depth_ns[q->depth] += ts - q->depth_ts;
@@ -58,23 +58,14 @@ static int queue_depth(struct a_queue *q, __u32 depth, __u64 ts)
 	return 0;
 }
 
-int queue_event(struct analysis *a, const struct sl_event *e, __u64 ts)
+int aq_event(struct analysis *a, struct a_task *t, const struct sl_event *e, __u64 ts)
 {
-	__u32 qid = e->flags, idx, w = qid / 64;
+	__u32 qid = e->flags, w = qid / 64;
 	__u64 bit = 1ull << (qid % 64);
-	struct a_queue *q;
-	struct a_task *t;
-	int err;
+	struct a_queue *q = aq_get(a, qid);
 
-	if (!e->pid)
-		return 0;
-	err = task_lookup_or_create(a, e->pid, ts, &idx);
-	if (err)
-		return err;
-	q = queue_get(a, qid);
 	if (!q)
 		return -ENOMEM;
-	t = &a->tasks[idx];
 	if (!q->seen) {
 		/* A queue starts empty: depth 0 from its first event on. */
 		q->seen = true;
@@ -87,7 +78,7 @@ int queue_event(struct analysis *a, const struct sl_event *e, __u64 ts)
 	case SL_EV_Q_PUSH:
 		t->qprod[w] |= bit;
 		q->pushes++;
-		return queue_depth(q, e->q.depth, ts);
+		return aq_depth(q, e->q.depth, ts);
 	case SL_EV_Q_POP:
 		t->qcons[w] |= bit;
 		q->pops++;
@@ -95,7 +86,7 @@ int queue_event(struct analysis *a, const struct sl_event *e, __u64 ts)
 			q->pills++;
 		else
 			sl_hdr_add(&q->delay, e->q.delay);
-		return queue_depth(q, e->q.depth, ts);
+		return aq_depth(q, e->q.depth, ts);
 	case SL_EV_Q_WAIT_FULL:
 		t->qprod[w] |= bit;
 		t->wait_q = (__u8)qid;
@@ -126,7 +117,7 @@ int queue_event(struct analysis *a, const struct sl_event *e, __u64 ts)
 	return 0;
 }
 
-void queue_attribute_wait(struct analysis *a, struct a_task *t, __u8 state, __u64 dt)
+void aq_attribute_wait(struct analysis *a, struct a_task *t, __u8 state, __u64 dt)
 {
 	struct a_queue *q = a->queues[t->wait_q];
 
@@ -140,7 +131,7 @@ void queue_attribute_wait(struct analysis *a, struct a_task *t, __u8 state, __u6
 		q->lock_ns += dt;
 }
 
-void queue_free(struct analysis *a)
+void aq_free(struct analysis *a)
 {
 	for (int i = 0; i < SL_MAX_QUEUES; i++) {
 		if (!a->queues[i])
@@ -149,65 +140,6 @@ void queue_free(struct analysis *a)
 		free(a->queues[i]);
 		a->queues[i] = NULL;
 	}
-}
-
-/*
- * `capacity = N` in the [workload] section of the run's configuration.
- * Returns 0 and sets *cap, or -ENOENT.
- */
-int sl_config_capacity(const char *ini, __u32 *cap)
-{
-	bool in_workload = false;
-	const char *p = ini;
-
-	while (p && *p) {
-		const char *eol = strchr(p, '\n'), *s = p, *end;
-		char key[32];
-		size_t n;
-
-		end = eol ? eol : p + strlen(p);
-		p = eol ? eol + 1 : end;
-		while (s < end && (*s == ' ' || *s == '\t'))
-			s++;
-		if (s == end || *s == '#' || *s == ';')
-			continue;
-		if (*s == '[') {
-			const char *close = memchr(s, ']', (size_t)(end - s));
-
-			in_workload = close && close - s - 1 == 8 && !strncmp(s + 1, "workload", 8);
-			continue;
-		}
-		if (!in_workload)
-			continue;
-		for (n = 0; s < end && *s != '=' && *s != ' ' && *s != '\t' && n < sizeof(key) - 1;)
-			key[n++] = *s++;
-		key[n] = '\0';
-		while (s < end && (*s == ' ' || *s == '\t'))
-			s++;
-		if (s == end || *s != '=' || strcmp(key, "capacity"))
-			continue;
-		s++;
-		{
-			char buf[24], *ep;
-			unsigned long long v;
-
-			while (s < end && (*s == ' ' || *s == '\t'))
-				s++;
-			n = (size_t)(end - s) < sizeof(buf) - 1 ? (size_t)(end - s) : sizeof(buf) - 1;
-			memcpy(buf, s, n);
-			buf[n] = '\0';
-			errno = 0;
-			v = strtoull(buf, &ep, 10);
-			while (*ep == ' ' || *ep == '\t' || *ep == '\r')
-				ep++;
-			if (errno || ep == buf || (*ep && *ep != '#' && *ep != ';') || !v ||
-			    v > 0xffffffffull)
-				return -EINVAL;
-			*cap = (__u32)v;
-			return 0;
-		}
-	}
-	return -ENOENT;
 }
 
 static const char *const verdict_names[SL_V_MAX] = {
@@ -285,7 +217,7 @@ static void both_finish(struct sl_queue_row *q, double both_other)
  * Busy = alive minus queue waits and sleep: running, runnable, I/O, other.
  * Sets verdict, verdict_rule and verdict_who; output/explain.c words them.
  */
-static void queue_verdict(struct sl_queue_row *q)
+static void aq_verdict(struct sl_queue_row *q)
 {
 	const struct sl_queue_side *p = &q->prod, *c = &q->cons, *x;
 	double cons_score = q->full_frac > p->wait_frac ? q->full_frac : p->wait_frac;
@@ -349,10 +281,10 @@ static double other_share(const struct sl_result *r, const __u64 *mask)
 	return n && r->wall_ns ? (double)other / ((double)n * (double)r->wall_ns) : 0.0;
 }
 
-int queue_finish(struct analysis *a, const struct sl_trace_info *ti, struct sl_result *r)
+int aq_finish(struct analysis *a, const struct sl_trace_info *ti, struct sl_result *r)
 {
-	__u32 cfg_cap = 0, n = 0, best = 0;
-	bool have_cfg = ti && ti->config && !sl_config_capacity(ti->config, &cfg_cap);
+	__u32 cfg_cap = ti ? sl_trace_info__queue_capacity(ti) : 0, n = 0, best = 0;
+	bool have_cfg = cfg_cap != 0;
 
 	for (int i = 0; i < SL_MAX_QUEUES; i++)
 		n += a->queues[i] != NULL;
@@ -451,7 +383,7 @@ int queue_finish(struct analysis *a, const struct sl_trace_info *ti, struct sl_r
 		side_finish(&q->prod, q->prod_blocked_ns);
 		side_finish(&q->cons, q->cons_blocked_ns);
 		both_finish(q, both_other);
-		queue_verdict(q);
+		aq_verdict(q);
 		if (q->pops > r->queues[best].pops)
 			best = r->nr_queues - 1;
 	}

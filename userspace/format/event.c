@@ -172,3 +172,58 @@ int sl_trace_info__observe(struct sl_trace_info *ti, const struct sl_event *e)
 	}
 	return 0;
 }
+
+__u32 sl_trace_info__queue_capacity(const struct sl_trace_info *ti)
+{
+	bool in_workload = false;
+	const char *p = ti->config;
+
+	while (p && *p) {
+		const char *eol = strchr(p, '\n'), *s = p, *end;
+		char key[32];
+		size_t n;
+
+		end = eol ? eol : p + strlen(p);
+		p = eol ? eol + 1 : end;
+		while (s < end && (*s == ' ' || *s == '\t'))
+			s++;
+		if (s == end || *s == '#' || *s == ';')
+			continue;
+		if (*s == '[') {
+			const char *close = memchr(s, ']', (size_t)(end - s));
+
+			in_workload = close && close - s - 1 == 8 && !strncmp(s + 1, "workload", 8);
+			continue;
+		}
+		if (!in_workload)
+			continue;
+		for (n = 0; s < end && *s != '=' && *s != ' ' && *s != '\t' && n < sizeof(key) - 1;)
+			key[n++] = *s++;
+		key[n] = '\0';
+		while (s < end && (*s == ' ' || *s == '\t'))
+			s++;
+		if (s == end || *s != '=' || strcmp(key, "capacity"))
+			continue;
+		s++;
+		{
+			char buf[24], *ep;
+			unsigned long long v;
+
+			while (s < end && (*s == ' ' || *s == '\t'))
+				s++;
+			n = (size_t)(end - s) < sizeof(buf) - 1 ? (size_t)(end - s) : sizeof(buf) - 1;
+			memcpy(buf, s, n);
+			buf[n] = '\0';
+			errno = 0;
+			v = strtoull(buf, &ep, 10);
+			while (*ep == ' ' || *ep == '\t' || *ep == '\r')
+				ep++;
+			/* the first capacity key decides: a bad value is no capacity */
+			if (errno || ep == buf || (*ep && *ep != '#' && *ep != ';') ||
+			    v > 0xffffffffull)
+				return 0;
+			return (__u32)v;
+		}
+	}
+	return 0;
+}

@@ -91,6 +91,13 @@ struct sl_task_info *sl_trace_info__add_task(struct sl_trace_info *ti, __u32 pid
 struct sl_task_info *sl_trace_info__append_task(struct sl_trace_info *ti, __u32 pid);
 
 /*
+ * The queue capacity the traced workload was configured with: `capacity =
+ * N` in the [workload] section of ti->config (the first such key), or 0
+ * when there is none or its value is not a number of 1..2^32-1.
+ */
+__u32 sl_trace_info__queue_capacity(const struct sl_trace_info *ti);
+
+/*
  * Keeps ti's task table up to date from one event (fork, comm, exit, the
  * kernel counters at death).  Returns 0 or -ENOMEM.
  */

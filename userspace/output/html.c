@@ -461,8 +461,8 @@ static void take_info(struct html *h, const struct sl_trace_info *ti)
 			h->cmdline = c;
 		}
 	}
-	if (ti->config && tl_config_capacity(ti->config))
-		h->capacity = tl_config_capacity(ti->config);
+	if (sl_trace_info__queue_capacity(ti))
+		h->capacity = sl_trace_info__queue_capacity(ti);
 	if (ti->end_ts)
 		h->end_ts = ti->end_ts;
 	if (ti->cpus && ti->ncpu) {

@@ -146,7 +146,7 @@ int timeline_ascii__new(const struct sl_trace_info *ti, const struct timeline_op
 		t->w = 10000;
 		t->nb = 2 * t->ncols;
 	}
-	t->capacity = ti ? tl_config_capacity(ti->config) : 0;
+	t->capacity = ti ? sl_trace_info__queue_capacity(ti) : 0;
 
 	err = tl_tasks__init(&t->tasks, ti);
 	if (err)
@@ -866,7 +866,7 @@ int timeline_ascii__print(struct timeline_ascii *t, const struct sl_trace_info *
 	if (err)
 		set_error(t, err);
 	if (ti && !t->capacity)
-		t->capacity = tl_config_capacity(ti->config);
+		t->capacity = sl_trace_info__queue_capacity(ti);
 	tl_tasks__assign_symbols(&t->tasks);
 
 	/* Where the window ends: asked for, or the trace's end, or the last time seen. */

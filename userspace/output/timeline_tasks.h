@@ -92,7 +92,5 @@ char *tl_fmt_ns(__u64 ns, char *buf, size_t len);
 /* Parses a CPU list "0,2-3" into mask[ncpu]; -EINVAL on bad syntax or range. */
 int tl_parse_cpu_list(const char *s, __u32 ncpu, bool *mask);
 
-/* Queue capacity from the workload config INI ("capacity = N" in [workload]), or 0. */
-__u32 tl_config_capacity(const char *config);
 
 #endif

@@ -458,21 +458,6 @@ Test(analysis, capacity_defaults_to_max_depth)
 	cr_assert_eq(r->queues[0].full_ns, 1000);
 }
 
-Test(analysis, config_capacity_parser)
-{
-	__u32 cap = 0;
-
-	cr_assert_eq(sl_config_capacity("[workload]\ncapacity=64\n", &cap), 0);
-	cr_assert_eq(cap, 64);
-	cr_assert_eq(sl_config_capacity("# c\n[workload]\n  capacity = 7 ; x\r\n", &cap), 0);
-	cr_assert_eq(cap, 7);
-	cr_assert_eq(sl_config_capacity("[other]\ncapacity = 3\n", &cap), -ENOENT);
-	cr_assert_eq(sl_config_capacity("[workload]\ncapacityx = 3\n", &cap), -ENOENT);
-	cr_assert_eq(sl_config_capacity("[workload]\ncapacity = -1\n", &cap), -EINVAL);
-	cr_assert_eq(sl_config_capacity("[workload]\ncapacity = 12abc\n", &cap), -EINVAL);
-	cr_assert_eq(sl_config_capacity("", &cap), -ENOENT);
-}
-
 /* 10 sleeps on CPU 0, is woken, migrated to CPU 1 by the wakeup and runs there. */
 Test(analysis, migration_after_wakeup)
 {

@@ -59,3 +59,28 @@ Test(event, recycled_pids_and_many_tasks, .timeout = 10)
 	cr_assert_eq(ti.tasks[0].exit_status, 0);
 	sl_trace_info__free(&ti);
 }
+
+static __u32 capacity_of(const char *ini)
+{
+	struct sl_trace_info ti = { .config = (char *)ini };
+
+	return sl_trace_info__queue_capacity(&ti);
+}
+
+Test(event, queue_capacity_from_the_config)
+{
+	cr_assert_eq(capacity_of("[workload]\ncapacity=64\n"), 64);
+	cr_assert_eq(capacity_of("# c\n[workload]\n  capacity = 7 ; x\r\n"), 7);
+	cr_assert_eq(capacity_of("[workload]\nproducers = 2\ncapacity = 4294967295"), 4294967295u);
+	cr_assert_eq(capacity_of("[other]\ncapacity = 3\n"), 0);
+	cr_assert_eq(capacity_of("[workload]\ncapacityx = 3\n"), 0);
+	cr_assert_eq(capacity_of("[workload]\ncapacity = -1\n"), 0);
+	cr_assert_eq(capacity_of("[workload]\ncapacity = 4294967296\n"), 0);
+	cr_assert_eq(capacity_of("[workload]\ncapacity = 12abc\n"), 0);
+	cr_assert_eq(capacity_of("[workload]\ncapacity = 0\n"), 0);
+	/* the first key decides, even when its value is bad */
+	cr_assert_eq(capacity_of("[workload]\ncapacity = x\ncapacity = 5\n"), 0);
+	cr_assert_eq(capacity_of("[workload]\ncapacity = 5\n[workload]\ncapacity = 6\n"), 5);
+	cr_assert_eq(capacity_of(""), 0);
+	cr_assert_eq(capacity_of(NULL), 0);
+}

@@ -358,12 +358,6 @@ Test(timeline_tasks, helpers)
 	cr_assert_eq(tl_parse_cpu_list("1,,2", 8, mask), -EINVAL);
 	cr_assert_eq(tl_parse_cpu_list("", 8, mask), -EINVAL);
 
-	cr_assert_eq(tl_config_capacity("[workload]\ncapacity = 64\n"), 64);
-	cr_assert_eq(tl_config_capacity("[queue]\ncapacity = 9\n[workload]\nx=1\n"), 0);
-	cr_assert_eq(tl_config_capacity("[workload]\n  capacity=16 ; items\n"), 16);
-	cr_assert_eq(tl_config_capacity("[workload]\ncapacity = lots\n"), 0);
-	cr_assert_eq(tl_config_capacity(NULL), 0);
-
 	cr_assert_str_eq(tl_fmt_ns(0, buf, sizeof(buf)), "0 ns");
 	cr_assert_str_eq(tl_fmt_ns(750, buf, sizeof(buf)), "750 ns");
 	cr_assert_str_eq(tl_fmt_ns(12500, buf, sizeof(buf)), "12.5 us");
