@@ -68,8 +68,9 @@ var STATE_COLOR = {
   'disk I/O': '#cc79a7', 'queue full': '#d55e00', 'queue empty': '#56b4e9', 'lock': '#0072b2',
   'sleep': '#d9d9d9', 'other blocked': '#a6a6a6'
 };
-var SPARE_COLORS = ['#882255', '#44aa99', '#999933', '#332288', '#aa4499', '#117733',
-  '#ddcc77', '#88ccee', '#661100', '#6699cc', '#888888', '#bb5566'];
+/* light, so that black text reads on them, and apart from the task colours below */
+var SPARE_COLORS = ['#ee8866', '#eedd88', '#ffaabb', '#99ddff', '#bbcc33', '#bbaaff', '#119911',
+  '#ff3399', '#00ffee', '#00ff99'];
 /*
  * Tasks on CPU lanes: eight dark colours that carry white text, picked so
  * each is at least CIE76 dE 16 from the others and 21 from every state
