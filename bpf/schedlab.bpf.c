@@ -225,6 +225,19 @@ static __always_inline void emit_kstat(struct task_struct *p, __u32 pid, __u64 n
 	}
 }
 
+static __always_inline void emit_attr(struct task_struct *p, __u32 pid, __u64 now)
+{
+	struct sl_event *e = event_reserve(SL_EV_TASK_ATTR, pid, now);
+
+	if (!e)
+		return;
+	e->attr.cgroup_id = BPF_CORE_READ(p, cgroups, dfl_cgrp, kn, id);
+	e->attr.policy = BPF_CORE_READ(p, policy);
+	e->attr.nice = (__s16)(BPF_CORE_READ(p, static_prio) - 120);
+	e->attr.rt_priority = (__u16)BPF_CORE_READ(p, rt_priority);
+	event_submit(e);
+}
+
 /*
  * A plausible return address: the bytes before it are a call instruction
  * (e8 rel32, ff /2 with ModRM through a register, [rip+disp32] or
@@ -524,6 +537,7 @@ static __always_inline int handle_fork(struct task_struct *parent, struct task_s
 	}
 	BPF_CORE_READ_STR_INTO(&comm, child, comm);
 	emit_comm(cpid, comm, false);
+	emit_attr(child, cpid, bpf_ktime_get_boot_ns());
 	return 0;
 }
 
@@ -548,6 +562,7 @@ static __always_inline int handle_exec(struct task_struct *p)
 		return 0;
 	BPF_CORE_READ_STR_INTO(&comm, p, comm);
 	emit_comm(pid, comm, false);
+	emit_attr(p, pid, bpf_ktime_get_boot_ns());
 	return 0;
 }
 
@@ -600,6 +615,8 @@ static __always_inline int handle_exit(struct task_struct *p)
 	e->exit.tgid = t->tgid;
 	e->exit.exit_code = BPF_CORE_READ(p, exit_code);
 	event_submit(e);
+	/* its class and cgroup as they ended, changes since exec included */
+	emit_attr(p, pid, bpf_ktime_get_boot_ns());
 	return 0;
 }
 

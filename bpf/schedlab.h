@@ -38,6 +38,12 @@ enum sl_event_type {
 	SL_EV_STACK_RET = 22,
 	SL_EV_STACK = 23,
 	/*
+	 * pid's scheduling attributes and cgroup: at fork (the child), exec
+	 * and exit; injected from /proc for tasks traced while
+	 * running (-p, --cgroup).
+	 */
+	SL_EV_TASK_ATTR = 24,
+	/*
 	 * 17..31 are free.  New types take explicit numbers; the trace file
 	 * keeps the type in 5 bits, and stores types it does not know raw.
 	 */
@@ -147,6 +153,12 @@ struct sl_event {
 		struct {
 			__u64 ret[2];	/* the next two return addresses */
 		} stk_ret;
+		struct {
+			__u64 cgroup_id;	/* cgroup v2 id (the directory's inode) */
+			__u32 policy;		/* SCHED_OTHER 0, FIFO 1, RR 2, BATCH 3, IDLE 5, DEADLINE 6 */
+			__s16 nice;		/* static_prio - 120; fair and batch tasks */
+			__u16 rt_priority;	/* 1..99 for FIFO/RR, else 0 */
+		} attr;
 		struct {
 			__u32 item;	/* item id */
 			__u32 depth;	/* items in the queue after the op */

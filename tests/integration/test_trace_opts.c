@@ -2,7 +2,8 @@
 /*
  * trace's options as a user meets them, on real programs: a JSON report
  * beside the traced command's own output; off-CPU stacks of a program
- * with known blocking functions, read back from the folded file.
+ * with known blocking functions, read back from the folded file; a
+ * cgroup of the test's own followed with its forks and late arrivals.
  */
 #include <criterion/criterion.h>
 #include <limits.h>
@@ -10,8 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <signal.h>
+#include <sys/stat.h>
 #include "common.h"
 #include "cli_run.h"
+#include "trace/cgroup.h"
 
 static void need_root(void)
 {
@@ -150,4 +154,131 @@ Test(trace_opts, stacks_without_frame_pointers_are_named, .timeout = 60)
 	cr_expect_gt(f.lines, 0);
 	cr_expect_eq(f.with_main, 0, "a cut stack still shows main");
 	unlink(folded);
+}
+
+/* Writes our pid into the cgroup's cgroup.procs: we are in it from now on. */
+static void join_cgroup(const char *dir)
+{
+	char path[4200], pid[16];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
+	f = fopen(path, "w");
+	if (!f || fputs(pid, f) < 0 || fclose(f))
+		_exit(97);
+}
+
+/* A child that joins dir (or not, if NULL) and then forks short-lived children forever. */
+static pid_t start_forker(const char *dir)
+{
+	pid_t pid = fork();
+
+	cr_assert_geq(pid, 0);
+	if (pid)
+		return pid;
+	if (dir)
+		join_cgroup(dir);
+	for (;;) {
+		pid_t c = fork();
+
+		if (c == 0) {
+			usleep(20000);
+			_exit(0);
+		}
+		if (c > 0)
+			waitpid(c, NULL, 0);
+		usleep(10000);
+	}
+}
+
+struct seen {
+	int in_cgroup, outside;		/* processes reported with our cgroup / another */
+	bool a, b, control;		/* the three we started */
+	int children_of_a;
+};
+
+/* Reads "pid ppid cgroup" lines that python extracted from the JSON report. */
+static void parse_procs(const char *json, const char *rel, pid_t a, pid_t b, pid_t control,
+			struct seen *s)
+{
+	char cmd[] = "/usr/bin/python3 -c 'import json,sys\n"
+		     "for p in json.load(sys.stdin)[\"processes\"]:\n"
+		     "  if p[\"processes\"] == 1: print(p[\"pid\"], p[\"ppid\"], (p[\"sched\"] or {}).get(\"cgroup\"))'"
+		     " < /tmp/sl-test-cgroup.json";
+	FILE *f = fopen("/tmp/sl-test-cgroup.json", "w");
+	char line[4200];
+	FILE *p;
+
+	cr_assert_not_null(f);
+	fputs(json, f);
+	fclose(f);
+	p = popen(cmd, "r");
+	cr_assert_not_null(p);
+	memset(s, 0, sizeof(*s));
+	while (fgets(line, sizeof(line), p)) {
+		int pid, ppid;
+		char cg[4096];
+
+		cr_assert_eq(sscanf(line, "%d %d %4095s", &pid, &ppid, cg), 3, "%s", line);
+		if (!strcmp(cg, rel))
+			s->in_cgroup++;
+		else
+			s->outside++;
+		s->a |= pid == a;
+		s->b |= pid == b;
+		s->control |= pid == control;
+		s->children_of_a += ppid == a;
+	}
+	cr_assert_eq(pclose(p), 0, "the JSON report did not parse");
+	unlink("/tmp/sl-test-cgroup.json");
+}
+
+Test(trace_opts, cgroup_is_followed_with_forks_and_late_arrivals, .timeout = 60)
+{
+	char dir[4200], rel[64];
+	pid_t a, b, control, pid;
+	struct output r;
+	struct seen s;
+	int o, e;
+
+	need_root();
+	snprintf(rel, sizeof(rel), "/sl-test-%d", (int)getpid());
+	snprintf(dir, sizeof(dir), "%s%s", cgroup__root(), rel);
+	if (mkdir(dir, 0755) && errno != EEXIST)
+		cr_assert_fail("cannot make cgroup %s: %s", dir, strerror(errno));
+	a = start_forker(dir);
+	control = start_forker(NULL);
+	usleep(100000);
+	pid = start(SL("trace", "--json", "--cgroup", rel, "-d", "1.5"), &o, &e, (uid_t)-1);
+	usleep(500000);
+	b = start_forker(dir);		/* enters the cgroup while it is traced */
+	finish(&r, pid, o, e);
+	kill(a, SIGKILL);
+	kill(b, SIGKILL);
+	kill(control, SIGKILL);
+	waitpid(a, NULL, 0);
+	waitpid(b, NULL, 0);
+	waitpid(control, NULL, 0);
+	for (int i = 0; i < 100 && rmdir(dir) && errno == EBUSY; i++)
+		usleep(10000);
+
+	cr_assert_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+	parse_procs(r.out, rel, a, b, control, &s);
+	cr_expect(s.a, "the process in the cgroup at the start is missing");
+	cr_expect(s.b, "the process that entered the cgroup later is missing");
+	cr_expect(!s.control, "a process outside the cgroup was traced");
+	/* about 1.5 s / 30 ms of short-lived children, each followed from its fork */
+	cr_expect_geq(s.children_of_a, 10, "%d children of the first forker", s.children_of_a);
+	cr_expect_eq(s.outside, 0, "%d processes reported outside %s", s.outside, rel);
+	cr_expect_geq(s.in_cgroup, s.children_of_a + 2);
+}
+
+Test(trace_opts, cgroup_that_does_not_exist_is_a_usage_error)
+{
+	struct output r;
+
+	run(&r, (uid_t)-1, SL("trace", "--cgroup", "/no-such-cgroup-here", "-d", "1"));
+	cr_expect_eq(r.status, 2, "exit %d", r.status);
+	cr_expect_neq(strstr(r.err, "--cgroup"), NULL, "%s", r.err);
 }

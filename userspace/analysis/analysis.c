@@ -892,6 +892,18 @@ int analysis__feed(struct analysis *a, const struct sl_event *e)
 		memcpy(a->tasks[idx].comm, e->comm.comm, SL_COMM_LEN);
 		a->tasks[idx].comm[SL_COMM_LEN - 1] = '\0';
 		return 0;
+	case SL_EV_TASK_ATTR:
+		if (!e->pid)
+			return 0;
+		/* the latest holder of the pid, even exited: not a new task */
+		idx = pid_find(a, e->pid);
+		if (idx == NO_IDX && (err = task_lookup_or_create(a, e->pid, ts, &idx)))
+			return err;
+		a->tasks[idx].attr = (struct sl_sched_attr){
+			.known = true, .policy = e->attr.policy, .nice = e->attr.nice,
+			.rt_priority = e->attr.rt_priority, .cgroup_id = e->attr.cgroup_id,
+		};
+		return 0;
 	case SL_EV_EXIT:
 		idx = pid_find(a, e->pid);
 		if (idx != NO_IDX) {

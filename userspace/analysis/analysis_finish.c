@@ -116,6 +116,7 @@ static int build_tasks(struct analysis *a, const struct sl_trace_info *ti, struc
 				row->ppid = info->ppid;
 			row->exit_status = info->exit_status;
 		}
+		row->attr = t->attr;
 		row->first_ts = t->first_ts;
 		row->last_ts = t->last_ts;
 		memcpy(row->state_ns, t->state_ns, sizeof(row->state_ns));

@@ -59,6 +59,7 @@ struct a_task {
 	__u64 k_nvcsw, k_nivcsw, k_migr, k_rt;
 	__u64 cpumask[CPU_WORDS];
 	__u64 qprod[Q_WORDS], qcons[Q_WORDS];
+	struct sl_sched_attr attr;
 	char comm[SL_COMM_LEN];
 };
 

@@ -146,9 +146,20 @@ static void sum_threads(struct procs_ctx *c)
 		snprintf(p->name, sizeof(p->name), "%s", l->comm[0] ? l->comm : "?");
 		p->role = l->role;
 		p->exit_status = l->exit_status;
+		p->attr = l->attr;
 		p->lifetime_ns = p->last_ts - p->first_ts;
+		p->attr_mixed = false;
 		for (int w = 0; w < CPU_WORDS; w++)
 			p->cpus_used += (__u32)__builtin_popcountll(c->cpumask[pi * CPU_WORDS + w]);
+	}
+	for (__u32 i = 0; i < r->nr_tasks; i++) {
+		const struct sl_sched_attr *ta = &r->tasks[i].attr;
+		struct sl_proc_row *p = &r->procs[c->task_proc[i]];
+
+		if (ta->known && p->attr.known &&
+		    (ta->policy != p->attr.policy || ta->nice != p->attr.nice ||
+		     ta->rt_priority != p->attr.rt_priority))
+			p->attr_mixed = true;
 	}
 }
 

@@ -52,6 +52,15 @@ enum sl_xc_counter {
 };
 
 /* One traced task (kernel pid = thread id), in order of first appearance. */
+/* A task's scheduling class and cgroup as last seen (SL_EV_TASK_ATTR). */
+struct sl_sched_attr {
+	bool known;
+	__u32 policy;			/* SCHED_OTHER 0, FIFO 1, RR 2, BATCH 3, IDLE 5, DEADLINE 6 */
+	__s32 nice;
+	__u32 rt_priority;
+	__u64 cgroup_id;		/* cgroup v2 id, 0 unknown */
+};
+
 struct sl_task_row {
 	__u32 pid, tgid, ppid;
 	char comm[SL_COMM_LEN];
@@ -73,6 +82,7 @@ struct sl_task_row {
 	__u64 slices;			/* on-CPU stretches */
 	__u32 cpus_used;		/* distinct CPUs it ran on */
 	struct sl_dist rq_latency;	/* its wakeup -> running delays */
+	struct sl_sched_attr attr;
 	bool exited;			/* its final switch was seen */
 	__s32 exit_status;		/* wait(2) status, -1 unknown */
 	bool producer, consumer;	/* pushed / popped on some queue */
@@ -129,6 +139,8 @@ struct sl_proc_row {
 	__u32 cpus_used;		/* distinct CPUs any of its threads ran on */
 	struct sl_dist rq_latency;
 	__s32 exit_status;		/* the main thread's, -1 unknown */
+	struct sl_sched_attr attr;	/* the main thread's */
+	bool attr_mixed;		/* some thread's class or nice differs from it */
 	__u32 waited_by;		/* process row whose wait4/waitid its exit ended, SL_NO_TASK */
 	__u32 nr_waited;		/* members whose exit ended that wait (0 or 1 for a process) */
 	/* kernel cross-check, Σ over its threads that have kernel counters */

@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include "trace/check.h"
 #include "cli.h"
+#include "trace/cgroup.h"
 #include "trace/kstat.h"
 #include "util/log.h"
 #include "output/present.h"
@@ -30,6 +31,7 @@
 static const char trace_usage[] =
 "usage: schedlab trace [OPTIONS] -- COMMAND [ARGS...]\n"
 "       schedlab trace [OPTIONS] -p PID [-d SECONDS]\n"
+"       schedlab trace [OPTIONS] --cgroup PATH [-d SECONDS]\n"
 "\n"
 "Traces COMMAND's whole process tree until COMMAND exits (or PID until it\n"
 "exits, or for SECONDS) and prints the process tree: on-CPU time,\n"
@@ -42,7 +44,10 @@ static const char trace_usage[] =
 "\n"
 "  -o, --output FILE   also record the trace to FILE (see 'schedlab report')\n"
 "  -p, --pid PID       trace a running process (all its threads) and its children\n"
-"  -d, --duration T    with -p: stop after T (e.g. 5, 500ms, 2s)\n"
+"  --cgroup PATH       trace every process in cgroup PATH and the cgroups below\n"
+"                      it, those that enter later too, until Ctrl-C or -d\n"
+"                      (cgroup v2: a path under its mount point, or from it)\n"
+"  -d, --duration T    with -p or --cgroup: stop after T (e.g. 5, 500ms, 2s)\n"
 "  --json | --csv      machine-readable report (--csv: the per-thread table)\n"
 "  --csv-table NAME    one CSV table: tasks, processes, roles, cpus, levels, queues,\n"
 "                      wakeups, migrations, or intervals (every task-state and CPU\n"
@@ -61,6 +66,8 @@ static const char trace_usage[] =
 
 struct trace_args {
 	const char *output;
+	const char *cgroup;
+	char cgroup_dir[4096];
 	pid_t pid;
 	unsigned long long duration_ns;
 	struct tracer_opts tracer;
@@ -74,6 +81,7 @@ static int parse_trace_args(int argc, char **argv, struct trace_args *a)
 		{ "output", required_argument, NULL, 'o' },
 		{ "pid", required_argument, NULL, 'p' },
 		{ "duration", required_argument, NULL, 'd' },
+		{ "cgroup", required_argument, NULL, 'G' },
 		{ "raw-tp", no_argument, NULL, 'R' },
 		{ "stacks", no_argument, NULL, 'S' },
 		{ "folded", required_argument, NULL, 'F' },
@@ -104,6 +112,9 @@ static int parse_trace_args(int argc, char **argv, struct trace_args *a)
 				return usage_error("trace", "-d: expected a duration such as 5, 500ms or 2s, got '%s'",
 						   optarg);
 			break;
+		case 'G':
+			a->cgroup = optarg;
+			break;
 		case 'R':
 			a->tracer.mode = TRACER_RAW_TP;
 			break;
@@ -123,12 +134,20 @@ static int parse_trace_args(int argc, char **argv, struct trace_args *a)
 	}
 	if (optind < argc)
 		a->command = argv + optind;
-	if (!a->command && !a->pid)
-		return usage_error("trace", "give a command after '--', or -p PID");
-	if (a->command && a->pid)
-		return usage_error("trace", "give either a command or -p PID, not both");
-	if (a->duration_ns && !a->pid)
-		return usage_error("trace", "-d goes with -p");
+	if (!a->command && !a->pid && !a->cgroup)
+		return usage_error("trace", "give a command after '--', -p PID or --cgroup PATH");
+	if (!!a->command + !!a->pid + !!a->cgroup > 1)
+		return usage_error("trace", "give one of a command, -p PID and --cgroup PATH");
+	if (a->duration_ns && !a->pid && !a->cgroup)
+		return usage_error("trace", "-d goes with -p or --cgroup");
+	if (a->cgroup) {
+		int err = cgroup__resolve(a->cgroup, a->cgroup_dir, sizeof(a->cgroup_dir));
+
+		if (err == -EINVAL)
+			return usage_error("trace", "--cgroup: %s is not a cgroup v2 directory", a->cgroup);
+		if (err)
+			return usage_error("trace", "--cgroup: %s: %s", a->cgroup, strerror(-err));
+	}
 	return check_csv_table("trace", &a->present);
 }
 
@@ -212,6 +231,9 @@ static int track_existing(struct session *s, pid_t pid)
 
 		if (parse_u64(d->d_name, 1, 4194304, &tid))
 			continue;
+		/* followed from its fork already: its counters start at zero */
+		if (tracer__is_tracked(s->tracer, (pid_t)tid))
+			continue;
 		if (tracer__track(s->tracer, (pid_t)tid, pid))
 			continue;
 		t = sl_trace_info__add_task(&s->ti, (__u32)tid);
@@ -230,6 +252,10 @@ static int track_existing(struct session *s, pid_t pid)
 		e.ts = sl_now_ns();
 		e.pid = (__u32)tid;
 		tracer__inject(s->tracer, &e);
+		if (cgroup__read_task_attr(pid, (pid_t)tid, &e) == 0) {
+			e.ts = sl_now_ns();
+			tracer__inject(s->tracer, &e);
+		}
 		n++;
 	}
 	closedir(dir);
@@ -354,6 +380,49 @@ static int trace_pid(struct session *s, pid_t pid, unsigned long long duration_n
 	return 0;
 }
 
+static int track_cgroup_proc(pid_t pid, void *ctx)
+{
+	struct session *s = ctx;
+
+	/* gone, or every thread traced already: nothing new */
+	track_existing(s, pid);
+	return 0;
+}
+
+#define CGROUP_RESCAN_NS	(100ull * 1000 * 1000)
+
+/*
+ * --cgroup: every process in the cgroup's subtree.  Forks are followed
+ * by the probes; the subtree is read again every 100 ms for processes
+ * moved into it from outside (a container's exec).  A task that leaves
+ * the cgroup stays traced.
+ */
+static int trace_cgroup(struct session *s, const char *dir, unsigned long long duration_ns)
+{
+	__u64 start = sl_now_ns(), scanned = 0;
+	int err;
+
+	while (!session_stop) {
+		__u64 now = sl_now_ns();
+
+		if (now - scanned >= CGROUP_RESCAN_NS) {
+			err = cgroup__for_each_proc(dir, track_cgroup_proc, s);
+			if (err && !scanned) {
+				pr_err("cannot read cgroup %s: %s", dir, strerror(-err));
+				return err;
+			}
+			scanned = now;
+		}
+		if (session__poll(s))
+			break;
+		if (duration_ns && now - start >= duration_ns)
+			break;
+		usleep(10000);
+	}
+	read_final_counters(s);
+	return 0;
+}
+
 int cmd_trace(int argc, char **argv)
 {
 	struct trace_args a = { 0 };
@@ -375,6 +444,10 @@ int cmd_trace(int argc, char **argv)
 	}
 	if (a.command) {
 		cmdline = join_args(a.command);
+	} else if (a.cgroup) {
+		cmdline = malloc(strlen(a.cgroup_dir) + 16);
+		if (cmdline)
+			sprintf(cmdline, "--cgroup %s", a.cgroup_dir);
 	} else {
 		cmdline = malloc(32);
 		if (cmdline)
@@ -397,6 +470,8 @@ int cmd_trace(int argc, char **argv)
 	if (a.command)
 		err = trace_command(s, a.command, a.present.format == PRESENT_JSON ||
 				    a.present.format == PRESENT_CSV, &exit_code);
+	else if (a.cgroup)
+		err = trace_cgroup(s, a.cgroup_dir, a.duration_ns);
 	else
 		err = trace_pid(s, a.pid, a.duration_ns);
 	if (err)

@@ -25,6 +25,7 @@ static const char *const type_names[SL_EV_TYPE_MAX] = {
 	[SL_EV_ITEM_DONE] = "item_done",
 	[SL_EV_STACK_RET] = "stack_ret",
 	[SL_EV_STACK] = "stack",
+	[SL_EV_TASK_ATTR] = "task_attr",
 };
 
 static const char *const reason_names[SL_R_MAX] = {
@@ -66,7 +67,52 @@ void sl_trace_info__free(struct sl_trace_info *ti)
 	free(ti->workload_summary);
 	idmap__free(&ti->task_index);
 	sl_stacks__free(ti->stacks);
+	for (__u32 i = 0; i < ti->nr_cgroups; i++)
+		free(ti->cgroups[i].path);
+	free(ti->cgroups);
 	memset(ti, 0, sizeof(*ti));
+}
+
+const char *sl_policy_name(unsigned int policy)
+{
+	static const char *const names[] = {
+		"SCHED_OTHER", "SCHED_FIFO", "SCHED_RR", "SCHED_BATCH", NULL, "SCHED_IDLE",
+		"SCHED_DEADLINE", "SCHED_EXT",
+	};
+
+	if (policy < sizeof(names) / sizeof(names[0]) && names[policy])
+		return names[policy];
+	return "unknown";
+}
+
+const char *sl_trace_info__cgroup_path(const struct sl_trace_info *ti, __u64 id)
+{
+	for (__u32 i = 0; i < ti->nr_cgroups; i++)
+		if (ti->cgroups[i].id == id)
+			return ti->cgroups[i].path;
+	return NULL;
+}
+
+int sl_trace_info__add_cgroup(struct sl_trace_info *ti, __u64 id, const char *path)
+{
+	struct sl_cgroup *c;
+	char *copy;
+
+	if (sl_trace_info__cgroup_path(ti, id))
+		return 0;
+	copy = strdup(path);
+	c = realloc(ti->cgroups, (ti->nr_cgroups + 1) * sizeof(*c));
+	if (!copy || !c) {
+		free(copy);
+		if (c)
+			ti->cgroups = c;
+		return -ENOMEM;
+	}
+	ti->cgroups = c;
+	c[ti->nr_cgroups].id = id;
+	c[ti->nr_cgroups].path = copy;
+	ti->nr_cgroups++;
+	return 0;
 }
 
 __u64 sl_trace_info__lost(const struct sl_trace_info *ti)

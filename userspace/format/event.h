@@ -31,6 +31,8 @@ typedef int (*sl_event_fn)(const struct sl_event *e, void *ctx);
 
 const char *sl_event_type_name(unsigned int type);
 const char *sl_reason_name(unsigned int reason);
+/* SCHED_OTHER, SCHED_FIFO, ... for a task's policy (SL_EV_TASK_ATTR). */
+const char *sl_policy_name(unsigned int policy);
 
 /* The kernel's own counters for one task, from /proc or from its last switch. */
 struct sl_kstat {
@@ -57,6 +59,12 @@ struct sl_task_info {
 #define SL_TASKF_EXITED		0x1	/* saw it exit */
 #define SL_TASKF_PREEXISTING	0x2	/* was running before tracing began (-p) */
 
+/* A cgroup (v2) by its id, the inode of its directory, and its path. */
+struct sl_cgroup {
+	__u64 id;
+	char *path;		/* from the cgroup root, "/" for the root */
+};
+
 /* Everything about a trace besides its events. */
 struct sl_trace_info {
 	__u32 version;
@@ -76,6 +84,8 @@ struct sl_trace_info {
 	struct sl_task_info *tasks;	/* [nr_tasks] */
 	char *workload_summary;	/* workload's conservation summary, text, or NULL */
 	struct sl_stacks *stacks;	/* symbolized off-CPU stacks (format/stacks.h), or NULL */
+	__u32 nr_cgroups;
+	struct sl_cgroup *cgroups;	/* cgroups of the traced tasks (SL_EV_TASK_ATTR) */
 	struct idmap task_index;	/* private: pid -> newest task's index */
 };
 
@@ -89,6 +99,11 @@ const struct sl_task_info *sl_trace_info__find(const struct sl_trace_info *ti, _
 struct sl_task_info *sl_trace_info__add_task(struct sl_trace_info *ti, __u32 pid);
 /* Appends a task even if its pid is known (a recycled pid); NULL on failure. */
 struct sl_task_info *sl_trace_info__append_task(struct sl_trace_info *ti, __u32 pid);
+
+/* Records a cgroup's path (copied) unless its id is known.  0 or -ENOMEM. */
+int sl_trace_info__add_cgroup(struct sl_trace_info *ti, __u64 id, const char *path);
+/* The path of cgroup id, or NULL. */
+const char *sl_trace_info__cgroup_path(const struct sl_trace_info *ti, __u64 id);
 
 /*
  * The queue capacity the traced workload was configured with: `capacity =

@@ -24,6 +24,8 @@
 #define TRAILER_MAGIC	"SLTEND\0"
 #define BLOCK_MAGIC	0x4b4c4253u	/* "SBLK" */
 #define FOOTER_MAGIC	0x52544653u	/* "SFTR" */
+#define CGROUPS_MAGIC	0x47434653u	/* "SFCG": optional footer section */
+#define MAX_CGROUPS	65536
 #define BLOCK_BYTES	(64 * 1024)
 #define MAX_EVENT_BYTES	64		/* worst case of one encoded event */
 #define MAX_STRING	(1u << 20)
@@ -148,6 +150,12 @@ size_t tracefile__encode(const struct sl_event *e, const struct sl_event *prev,
 		p = put_varint(p, e->stk_ret.ret[0]);
 		p = put_varint(p, e->stk_ret.ret[1]);
 		break;
+	case SL_EV_TASK_ATTR:
+		p = put_varint(p, e->attr.cgroup_id);
+		p = put_varint(p, e->attr.policy);
+		p = put_varint(p, zigzag(e->attr.nice));
+		p = put_varint(p, e->attr.rt_priority);
+		break;
 	default:
 		/* unknown to this version: keep the raw payload */
 		memcpy(p, &e->sw, 16);
@@ -252,6 +260,13 @@ int tracefile__decode(const unsigned char *buf, size_t len, const struct sl_even
 	case SL_EV_STACK_RET:
 		GET(e->stk_ret.ret[0]);
 		GET(e->stk_ret.ret[1]);
+		break;
+	case SL_EV_TASK_ATTR:
+		GET(e->attr.cgroup_id);
+		GET(e->attr.policy);
+		GET(v);
+		e->attr.nice = (__s16)unzigzag(v);
+		GET(e->attr.rt_priority);
 		break;
 	default:
 		if ((size_t)(end - p) < 16)
@@ -422,6 +437,15 @@ int tracefile__finish(struct tracefile_writer *w, const struct sl_trace_info *ti
 		put_kstat(w->f, &t->base);
 	}
 	put_str(w->f, ti->workload_summary);
+	/* optional sections follow; a reader that does not know one stops before it */
+	if (ti->nr_cgroups) {
+		put_u32(w->f, CGROUPS_MAGIC);
+		put_u32(w->f, ti->nr_cgroups);
+		for (__u32 i = 0; i < ti->nr_cgroups; i++) {
+			put_u64(w->f, ti->cgroups[i].id);
+			put_str(w->f, ti->cgroups[i].path);
+		}
+	}
 	put_u64(w->f, (__u64)footer);
 	fwrite(TRAILER_MAGIC, 1, 8, w->f);
 
@@ -506,7 +530,37 @@ static int get_kstat(FILE *f, struct sl_kstat *k)
 	return 0;
 }
 
-static int read_footer(FILE *f, struct sl_trace_info *ti)
+/* The optional sections between the task table and the trailer at `end`. */
+static int read_sections(FILE *f, struct sl_trace_info *ti, long end)
+{
+	__u32 magic, n;
+
+	while (ftell(f) >= 0 && ftell(f) + 8 <= end) {
+		if (get_u32(f, &magic))
+			return -EIO;
+		if (magic != CGROUPS_MAGIC)
+			return 0;	/* a newer section: not ours to read */
+		if (get_u32(f, &n) || n > MAX_CGROUPS)
+			return -EIO;
+		for (__u32 i = 0; i < n; i++) {
+			char *path = NULL;
+			__u64 id;
+			int err;
+
+			if (get_u64(f, &id) || get_str(f, &path) || !path) {
+				free(path);
+				return -EIO;
+			}
+			err = sl_trace_info__add_cgroup(ti, id, path);
+			free(path);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
+static int read_footer(FILE *f, struct sl_trace_info *ti, long end)
 {
 	__u32 magic, ncpu, ntasks;
 
@@ -546,7 +600,9 @@ static int read_footer(FILE *f, struct sl_trace_info *ti)
 			return -ENOMEM;
 		*n = t;
 	}
-	return get_str(f, &ti->workload_summary);
+	if (get_str(f, &ti->workload_summary))
+		return -EIO;
+	return read_sections(f, ti, end);
 }
 
 static int reader_fail(char *err, size_t errlen, int code, const char *msg)
@@ -616,7 +672,7 @@ int tracefile__open(const char *path, struct sl_trace_info *ti,
 		goto fail;
 	}
 	if (footer < (__u64)r->events_start || footer > (__u64)size ||
-	    fseek(r->f, (long)footer, SEEK_SET) || read_footer(r->f, ti)) {
+	    fseek(r->f, (long)footer, SEEK_SET) || read_footer(r->f, ti, size)) {
 		ret = reader_fail(err, errlen, -EINVAL, "corrupt footer");
 		goto fail;
 	}

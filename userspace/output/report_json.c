@@ -158,7 +158,27 @@ static const char *const xc_keys[SL_XC_MAX] = {
 	"voluntary", "involuntary", "migrations", "on_cpu_ns",
 };
 
-static void task(struct jw *w, const struct sl_result *r, const struct sl_task_row *t)
+/* Scheduling class and cgroup, null when never seen. */
+static void sched_attr(struct jw *w, const struct sl_sched_attr *a, const struct sl_trace_info *ti)
+{
+	if (!a->known) {
+		jw_null(w, "sched");
+		return;
+	}
+	jw_obj(w, "sched");
+	jw_str(w, "policy", sl_policy_name(a->policy));
+	jw_i64(w, "nice", a->nice);
+	jw_u64(w, "rt_priority", a->rt_priority);
+	if (a->cgroup_id)
+		jw_u64(w, "cgroup_id", a->cgroup_id);
+	else
+		jw_null(w, "cgroup_id");
+	jw_str(w, "cgroup", ti && a->cgroup_id ? sl_trace_info__cgroup_path(ti, a->cgroup_id) : NULL);
+	jw_end_obj(w);
+}
+
+static void task(struct jw *w, const struct sl_result *r, const struct sl_task_row *t,
+		 const struct sl_trace_info *ti)
 {
 	jw_obj(w, NULL);
 	jw_u64(w, "pid", t->pid);
@@ -187,6 +207,7 @@ static void task(struct jw *w, const struct sl_result *r, const struct sl_task_r
 	jw_i64(w, "exit_status", t->exit_status);
 	jw_bool(w, "producer", t->producer);
 	jw_bool(w, "consumer", t->consumer);
+	sched_attr(w, &t->attr, ti);
 	if (t->xc_source == SL_XC_SRC_NONE) {
 		jw_null(w, "kernel");
 	} else {
@@ -208,7 +229,8 @@ static void index_or_null(struct jw *w, const char *key, __u32 idx)
 		jw_u64(w, key, idx);
 }
 
-static void proc(struct jw *w, const struct sl_result *r, const struct sl_proc_row *p)
+static void proc(struct jw *w, const struct sl_result *r, const struct sl_proc_row *p,
+		 const struct sl_trace_info *ti)
 {
 	jw_obj(w, NULL);
 	jw_u64(w, "pid", p->tgid);
@@ -241,6 +263,8 @@ static void proc(struct jw *w, const struct sl_result *r, const struct sl_proc_r
 	jw_u64(w, "cpus_used", p->cpus_used);
 	dist(w, "run_queue_latency", &p->rq_latency);
 	jw_i64(w, "exit_status", p->exit_status);
+	sched_attr(w, &p->attr, ti);
+	jw_bool(w, "sched_mixed", p->attr_mixed);
 	index_or_null(w, "waited_by", p->waited_by);
 	jw_u64(w, "waited", p->nr_waited);
 	jw_obj(w, "kernel");
@@ -477,12 +501,12 @@ int report__json(FILE *f, const struct sl_result *r, const struct sl_trace_info 
 
 	jw_arr(&w, "tasks");
 	for (__u32 i = 0; i < r->nr_tasks; i++)
-		task(&w, r, &r->tasks[i]);
+		task(&w, r, &r->tasks[i], ti);
 	jw_end_arr(&w);
 
 	jw_arr(&w, "processes");
 	for (__u32 i = 0; i < r->nr_procs; i++)
-		proc(&w, r, &r->procs[i]);
+		proc(&w, r, &r->procs[i], ti);
 	jw_end_arr(&w);
 	/* the rows a reader shows, parents before their children (groups for their members) */
 	jw_sep(&w, "process_tree");

@@ -238,9 +238,32 @@ static const char *proc_label(const struct sl_proc_row *p, char *buf, size_t n)
 	return buf;
 }
 
+/*
+ * What is not the default about a scheduling class: "SCHED_FIFO priority
+ * 50", "nice -10", "SCHED_BATCH nice 5"; NULL for SCHED_OTHER at nice 0.
+ */
+static const char *sched_text(const struct sl_sched_attr *a, bool mixed, char *buf, size_t len)
+{
+	bool rt = a->policy == 1 || a->policy == 2;
+	int n = 0;
+
+	if (!a->known || (!a->policy && !a->nice && !mixed))
+		return NULL;
+	if (a->policy)
+		n = snprintf(buf, len, "%s", sl_policy_name(a->policy));
+	if (rt)
+		n += snprintf(buf + n, len - (size_t)n, " priority %u", a->rt_priority);
+	else if (a->nice)
+		n += snprintf(buf + n, len - (size_t)n, "%snice %+d", n ? " " : "", a->nice);
+	if (mixed)
+		snprintf(buf + n, len - (size_t)n, "%s(main thread; other threads differ)",
+			 n ? " " : "");
+	return buf;
+}
+
 static void processes(const struct out *o, const struct sl_result *r)
 {
-	char on[16], v[16], iv[16], wk[16], a[16], b[16], name[NAME_COLS + 8], id[16];
+	char on[16], v[16], iv[16], wk[16], a[16], b[16], name[NAME_COLS + 8], id[16], sched[96];
 
 	heading(o, "PROCESSES (children under their parent; runabl = waiting for a CPU; "
 		   "queue = full+empty+lock)");
@@ -263,12 +286,61 @@ static void processes(const struct out *o, const struct sl_result *r)
 			report_count(iv, sizeof(iv), p->invol_switches),
 			report_count(wk, sizeof(wk), p->wakeups));
 		off_cpu_cols(o, p->state_ns);
+		if (p->nr_procs == 1 && sched_text(&p->attr, p->attr_mixed, sched, sizeof(sched)))
+			para(o, 22 + tree_indent(p), "%*s^ %s", 20 + tree_indent(p), "", sched);
 		if (p->nr_procs > 1)
 			para(o, 22 + tree_indent(p), "%*s* %u processes of this name, each exited: mean "
 			     "lifetime %s, on-CPU %s each on average", 20 + tree_indent(p), "",
 			     p->nr_procs, report_dur(a, sizeof(a), p->lifetime_ns / p->nr_procs),
 			     report_dur(b, sizeof(b), p->on_cpu_ns / p->nr_procs));
 	}
+}
+
+#define CGROUP_LINES 16
+
+/* Each cgroup the traced processes were in (at exit, or last seen), with their share. */
+static void cgroups(const struct out *o, const struct sl_result *r, const struct sl_trace_info *ti)
+{
+	struct { __u64 id, on_ns; __u32 procs; } cg[CGROUP_LINES];
+	__u32 n = 0, more = 0;
+	char on[16], idbuf[32];
+
+	for (__u32 i = 0; i < r->nr_procs; i++) {
+		const struct sl_proc_row *p = &r->procs[i];
+		__u32 k = 0;
+
+		/* members of a folded group count one by one, the group row not */
+		if (!p->attr.known || !p->attr.cgroup_id || p->nr_procs > 1)
+			continue;
+		while (k < n && cg[k].id != p->attr.cgroup_id)
+			k++;
+		if (k == n) {
+			if (n == CGROUP_LINES) {
+				more++;
+				continue;
+			}
+			cg[n].id = p->attr.cgroup_id;
+			cg[n].on_ns = 0;
+			cg[n++].procs = 0;
+		}
+		cg[k].procs++;
+		cg[k].on_ns += p->on_cpu_ns;
+	}
+	if (!n)
+		return;
+	heading(o, "CGROUPS (cgroup v2, as each process ended or was last seen)");
+	for (__u32 k = 0; k < n; k++) {
+		const char *path = ti ? sl_trace_info__cgroup_path(ti, cg[k].id) : NULL;
+
+		if (!path) {
+			snprintf(idbuf, sizeof(idbuf), "[id %llu, removed]", (unsigned long long)cg[k].id);
+			path = idbuf;
+		}
+		fprintf(o->f, "  %-60s %5u process%s  on-CPU %s\n", path, cg[k].procs,
+			cg[k].procs == 1 ? "  " : "es", report_dur(on, sizeof(on), cg[k].on_ns));
+	}
+	if (more)
+		fprintf(o->f, "  ... and processes in more cgroups (JSON has each process's)\n");
 }
 
 #define JOIN_LINES 8
@@ -584,6 +656,7 @@ int report__text(FILE *f, const struct sl_result *r, const struct sl_trace_info 
 	if (r->nr_proc_order) {
 		processes(&o, r);
 		joins(&o, r);
+		cgroups(&o, r, ti);
 	}
 	if (o.threads && r->nr_tasks)
 		threads(&o, r);

@@ -6,6 +6,7 @@
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
+#include "cgroup.h"
 #include "kstat.h"
 #include "util/log.h"
 #include "session.h"
@@ -33,6 +34,18 @@ void session__install_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
+/* A cgroup first seen gets its path while it most likely still exists. */
+static int note_cgroup(struct session *s, __u64 id)
+{
+	char path[4096];
+
+	if (!id || sl_trace_info__cgroup_path(&s->ti, id))
+		return 0;
+	if (cgroup__path_of(id, path, sizeof(path)))
+		return 0;	/* gone already: the report shows its id */
+	return sl_trace_info__add_cgroup(&s->ti, id, path);
+}
+
 static int dispatch(const struct sl_event *rec, void *ctx)
 {
 	struct session *s = ctx;
@@ -48,6 +61,8 @@ static int dispatch(const struct sl_event *rec, void *ctx)
 	err = sl_trace_info__observe(&s->ti, e);
 	if (!err && s->stacks)
 		err = stack_symbols__observe(s->stacks, e);
+	if (!err && e->type == SL_EV_TASK_ATTR)
+		err = note_cgroup(s, e->attr.cgroup_id);
 	if (err)
 		return err;
 	if (s->writer) {

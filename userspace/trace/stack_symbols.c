@@ -17,6 +17,25 @@ struct stack_symbols {
 	struct sl_stack_asm as;
 };
 
+/*
+ * A stack's process may exit soon after it blocked: its mappings are read
+ * as soon as the record leaves the ring, not when it leaves the merge.
+ */
+static int prefetch(const struct sl_event *e, void *ctx)
+{
+	struct stack_symbols *ss = ctx;
+	struct sl_task_info *t;
+
+	/* an exec replaces the mappings (after it, the exec'ing thread leads) */
+	if (e->type == SL_EV_COMM)
+		symbolizer__forget(ss->sym, e->pid);
+	if (e->type != SL_EV_STACK)
+		return 0;
+	t = sl_trace_info__task(ss->ti, e->pid);
+	symbolizer__prefetch(ss->sym, t && t->tgid ? t->tgid : e->pid);
+	return 0;
+}
+
 int stack_symbols__new(struct tracer *t, struct sl_trace_info *ti, struct stack_symbols **out)
 {
 	struct stack_symbols *ss = calloc(1, sizeof(*ss));
@@ -33,6 +52,7 @@ int stack_symbols__new(struct tracer *t, struct sl_trace_info *ti, struct stack_
 		stack_symbols__free(ss);
 		return err;
 	}
+	tracer__on_drain(t, prefetch, ss);
 	*out = ss;
 	return 0;
 }
@@ -41,6 +61,7 @@ void stack_symbols__free(struct stack_symbols *ss)
 {
 	if (!ss)
 		return;
+	tracer__on_drain(ss->tracer, NULL, NULL);
 	symbolizer__free(ss->sym);
 	free(ss);
 }
@@ -169,13 +190,6 @@ int stack_symbols__observe(struct stack_symbols *ss, const struct sl_event *e)
 	struct sl_task_info *t;
 	struct sl_stack_key k;
 
-	if (e->type == SL_EV_COMM) {
-		/* an exec replaces the mappings; a rename costs one re-read */
-		t = sl_trace_info__task(ss->ti, e->pid);
-		if (t && t->tgid == e->pid)
-			symbolizer__forget(ss->sym, t->tgid);
-		return 0;
-	}
 	if (e->type != SL_EV_STACK && e->type != SL_EV_STACK_RET)
 		return 0;
 	t = sl_trace_info__task(ss->ti, e->pid);

@@ -426,6 +426,11 @@ static struct proc_maps *proc_get(struct symbolizer *s, __u32 tgid)
 	return p;
 }
 
+void symbolizer__prefetch(struct symbolizer *s, __u32 tgid)
+{
+	proc_get(s, tgid);
+}
+
 void symbolizer__forget(struct symbolizer *s, __u32 tgid)
 {
 	for (size_t i = 0; i < s->nr_procs; i++) {

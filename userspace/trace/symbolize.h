@@ -36,6 +36,8 @@ const char *symbolizer__user(struct symbolizer *s, __u32 tgid, __u64 ip, const c
  */
 int symbolizer__frame_pointers(struct symbolizer *s, __u32 tgid, const char **exe);
 
+/* Reads tgid's mappings now, if they are not known yet. */
+void symbolizer__prefetch(struct symbolizer *s, __u32 tgid);
 /* tgid's mappings changed (exec): read them again when next needed. */
 void symbolizer__forget(struct symbolizer *s, __u32 tgid);
 

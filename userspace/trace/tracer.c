@@ -36,6 +36,8 @@ struct tracer {
 	/* the workload's queue event log: slot i merges as queue qlog_q0 + i */
 	struct qlog *qlog;
 	__u32 qlog_q0;
+	sl_event_fn raw_fn;		/* sees records as they are drained */
+	void *raw_ctx;
 	/* pids whose final switch has been drained, newest last (a ring) */
 	__u32 deaths[RECENT_DEATHS];
 	__u32 nr_deaths;
@@ -80,6 +82,8 @@ static int on_record(void *ctx, void *data, size_t size)
 		return 0;
 	if (e->type == SL_EV_KSTAT)
 		t->deaths[t->nr_deaths++ & (RECENT_DEATHS - 1)] = e->pid;
+	if (t->raw_fn)
+		t->raw_fn(e, t->raw_ctx);
 	if (merge__push(t->merge, data))
 		t->push_err = -ENOMEM;
 	return 0;
@@ -237,6 +241,20 @@ int tracer__track(struct tracer *t, pid_t tid, pid_t tgid)
 	/* the probes' per-CPU "who is current" caches predate this task */
 	__atomic_add_fetch(&t->skel->bss->track_gen, 1, __ATOMIC_SEQ_CST);
 	return 0;
+}
+
+void tracer__on_drain(struct tracer *t, sl_event_fn fn, void *ctx)
+{
+	t->raw_fn = fn;
+	t->raw_ctx = ctx;
+}
+
+bool tracer__is_tracked(struct tracer *t, pid_t tid)
+{
+	struct { __u32 tgid, wait_mark; } v;
+	__u32 key = (__u32)tid;
+
+	return bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.tracked), &key, &v) == 0;
 }
 
 int tracer__inject(struct tracer *t, const struct sl_event *e)

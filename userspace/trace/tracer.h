@@ -37,6 +37,13 @@ struct qlog;
  * writer's ring like one more CPU's.  l must outlive the tracer's drains.
  */
 int  tracer__add_qlog(struct tracer *t, struct qlog *l);
+/*
+ * fn sees each record as it leaves the rings, before the merge window:
+ * for what must be done while the task surely lives.  Its return is ignored.
+ */
+void tracer__on_drain(struct tracer *t, sl_event_fn fn, void *ctx);
+/* Whether the probes trace this task (thread) now. */
+bool tracer__is_tracked(struct tracer *t, pid_t tid);
 /* Adds a record of userspace origin (initial names) to the stream. */
 int  tracer__inject(struct tracer *t, const struct sl_event *e);
 

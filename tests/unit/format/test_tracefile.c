@@ -285,3 +285,30 @@ Test(tracefile, corrupt_block_is_an_error)
 	tracefile__close(r);
 	sl_trace_info__free(&back);
 }
+
+/* The optional cgroup section of the footer comes back whole. */
+Test(tracefile, cgroup_paths_round_trip)
+{
+	struct sl_event ev[4];
+	struct sl_cpu_stats cpus[2] = { 0 };
+	struct sl_trace_info ti, back;
+	struct tracefile_reader *r;
+	char err[128];
+	int n = make_events(ev, 4);
+
+	fill_info(&ti, cpus);
+	cr_assert_eq(sl_trace_info__add_cgroup(&ti, 1, "/"), 0);
+	cr_assert_eq(sl_trace_info__add_cgroup(&ti, 4242, "/system.slice/x.scope"), 0);
+	cr_assert_eq(sl_trace_info__add_cgroup(&ti, 4242, "/other"), 0);	/* known: kept */
+	write_trace(ev, n, &ti);
+	cr_assert_eq(tracefile__open(path, &back, &r, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(back.nr_cgroups, 2);
+	cr_assert_str_eq(sl_trace_info__cgroup_path(&back, 1), "/");
+	cr_assert_str_eq(sl_trace_info__cgroup_path(&back, 4242), "/system.slice/x.scope");
+	cr_assert_null(sl_trace_info__cgroup_path(&back, 7));
+	cr_assert_str_eq(back.tasks[0].comm, "producer-0");
+	tracefile__close(r);
+	sl_trace_info__free(&back);
+	ti.cpus = NULL;
+	sl_trace_info__free(&ti);
+}
