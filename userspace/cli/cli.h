@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include "output/present.h"
+#include "util/units.h"
 
 int cmd_trace(int argc, char **argv);
 int cmd_run(int argc, char **argv);	/* also `record` */
@@ -22,11 +23,7 @@ int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(pri
 /* After getopt returned '?': names the unknown option or the missing value. */
 int bad_option(const char *cmd, char **argv, const char *shortopts);
 
-/* Number parsing for options: 0, or -EINVAL with nothing printed. */
-int parse_u64(const char *s, unsigned long long min, unsigned long long max,
-	      unsigned long long *out);
-/* "1.5", "250ms", "2s", "10us", "100ns"; a bare number is seconds. */
-int parse_duration_ns(const char *s, unsigned long long *ns);
+/* parse_u64, parse_duration_ns: options' numbers (util/units.h) */
 
 /* Colour and width from stdout when it is a terminal. */
 void present_tty_defaults(struct present_opts *o);

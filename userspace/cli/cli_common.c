@@ -44,49 +44,6 @@ int bad_option(const char *cmd, char **argv, const char *shortopts)
 	return usage_error(cmd, "unknown option '%s'", opt);
 }
 
-int parse_u64(const char *s, unsigned long long min, unsigned long long max,
-	      unsigned long long *out)
-{
-	unsigned long long v;
-	char *end;
-
-	if (!s || !*s || *s == '-' || *s == '+')
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || *end || v < min || v > max)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
-int parse_duration_ns(const char *s, unsigned long long *ns)
-{
-	static const struct { const char *suffix; double mult; } units[] = {
-		{ "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 }, { "m", 60e9 }, { "", 1e9 },
-	};
-	char *end;
-	double v;
-
-	if (!s || !*s || *s == '-' || *s == '+')
-		return -EINVAL;
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || v < 0)
-		return -EINVAL;
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (!strcmp(end, units[i].suffix)) {
-			double r = v * units[i].mult;
-
-			if (r > 1e18)
-				return -EINVAL;
-			*ns = (unsigned long long)(r + 0.5);
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
 static const char *const csv_tables[] = {
 	"tasks", "processes", "roles", "cpus", "levels", "queues", "wakeups", "migrations",
 	"intervals", NULL,

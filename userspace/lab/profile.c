@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "profile.h"
+#include "util/units.h"
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -156,21 +157,12 @@ const char *wl_profile__name_at(int i)
 	return i >= 0 && i < NR_PRESETS ? presets[i].name : NULL;
 }
 
-/* strtoull with the checks atoi skips: digits only, no sign, in range. */
-static int parse_u64(const char *key, const char *v, unsigned long long lo,
-		     unsigned long long hi, unsigned long long *out, char *err, size_t errlen)
+/* A key's integer value, or -EINVAL with the reason in err. */
+static int parse_key_u64(const char *key, const char *v, unsigned long long lo,
+			 unsigned long long hi, unsigned long long *out, char *err, size_t errlen)
 {
-	unsigned long long x;
-	char *end;
-
-	errno = 0;
-	if (v[0] >= '0' && v[0] <= '9') {
-		x = strtoull(v, &end, 10);
-		if (!errno && *end == 0 && x >= lo && x <= hi) {
-			*out = x;
-			return 0;
-		}
-	}
+	if (!parse_u64(v, lo, hi, out))
+		return 0;
 	set_err(err, errlen, "%s: expected an integer from %llu to %llu, got '%s'", key, lo, hi, v);
 	return -EINVAL;
 }
@@ -179,7 +171,7 @@ static int parse_uint(const char *key, const char *v, unsigned int lo, unsigned 
 		      unsigned int *out, char *err, size_t errlen)
 {
 	unsigned long long x;
-	int e = parse_u64(key, v, lo, hi, &x, err, errlen);
+	int e = parse_key_u64(key, v, lo, hi, &x, err, errlen);
 
 	if (!e)
 		*out = (unsigned int)x;
@@ -223,7 +215,7 @@ static int parse_cpus(const char *v, cpu_set_t *set)
 int wl_config__set(struct wl_config *c, const char *key, const char *v, char *err, size_t errlen)
 {
 	char werr[160];
-	uint64_t ns;
+	unsigned long long ns;
 
 	if (!key || !v) {
 		set_err(err, errlen, "missing key or value");
@@ -236,9 +228,9 @@ int wl_config__set(struct wl_config *c, const char *key, const char *v, char *er
 	if (strcmp(key, "capacity") == 0)
 		return parse_uint(key, v, 1, QUEUE_MAX_CAPACITY, &c->capacity, err, errlen);
 	if (strcmp(key, "items") == 0)
-		return parse_u64(key, v, 0, WL_MAX_ITEMS, &c->items, err, errlen);
+		return parse_key_u64(key, v, 0, WL_MAX_ITEMS, &c->items, err, errlen);
 	if (strcmp(key, "rate") == 0)
-		return parse_u64(key, v, 0, 10000000, &c->rate, err, errlen);
+		return parse_key_u64(key, v, 0, 10000000, &c->rate, err, errlen);
 	if (strcmp(key, "burst") == 0)
 		return parse_uint(key, v, 1, 1000000, &c->burst, err, errlen);
 	if (strcmp(key, "pool") == 0)
@@ -259,7 +251,7 @@ int wl_config__set(struct wl_config *c, const char *key, const char *v, char *er
 	}
 	if (strcmp(key, "duration") == 0) {
 		/* a bare number is seconds: "--duration 5" */
-		if (work__parse_duration(v, 1000000000ull, &ns) == 0 && ns <= WL_MAX_DURATION_NS) {
+		if (parse_duration_ns(v, &ns) == 0 && ns <= WL_MAX_DURATION_NS) {
 			c->duration_ns = ns;
 			return 0;
 		}
@@ -390,7 +382,7 @@ int wl_config__format(const struct wl_config *c, char *buf, size_t len)
 
 	work__format(&c->produce, produce, sizeof(produce));
 	work__format(&c->consume, consume, sizeof(consume));
-	work__format_duration(c->duration_ns, duration, sizeof(duration));
+	format_duration_exact(c->duration_ns, duration, sizeof(duration));
 	n = snprintf(buf, len,
 		     "# schedlab workload profile: %s\n"
 		     "[workload]\n"

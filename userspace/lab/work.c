@@ -9,88 +9,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/units.h"
 #include "work.h"
 
 static void set_err(char *err, size_t errlen, const char *fmt, const char *arg)
 {
 	if (err && errlen)
 		snprintf(err, errlen, fmt, arg);
-}
-
-/* Decimal with an optional fraction: "1.5" -> 1500 (milli-units), exact. */
-static int parse_fixed3(const char **sp, uint64_t *milli)
-{
-	const char *s = *sp;
-	uint64_t whole = 0, frac = 0;
-	int digits = 0, fdigits = 0;
-
-	while (*s >= '0' && *s <= '9') {
-		if (whole > UINT64_MAX / 10000)
-			return -ERANGE;
-		whole = whole * 10 + (uint64_t)(*s++ - '0');
-		digits++;
-	}
-	if (*s == '.') {
-		s++;
-		while (*s >= '0' && *s <= '9') {
-			if (fdigits == 3)
-				return -EINVAL;	/* finer than the unit allows */
-			frac = frac * 10 + (uint64_t)(*s++ - '0');
-			fdigits++;
-		}
-		if (!fdigits)
-			return -EINVAL;
-	}
-	if (!digits)
-		return -EINVAL;
-	while (fdigits++ < 3)
-		frac *= 10;
-	*milli = whole * 1000 + frac;
-	*sp = s;
-	return 0;
-}
-
-int work__parse_duration(const char *s, uint64_t bare_unit_ns, uint64_t *ns)
-{
-	static const struct { const char *sfx; uint64_t mult; } units[] = {
-		{ "ns", 1 }, { "us", 1000 }, { "ms", 1000000 }, { "s", 1000000000 },
-		{ "m", 60000000000ull },
-	};
-	uint64_t milli, mult = 0;
-	int err;
-
-	if (!s || !*s)
-		return -EINVAL;
-	err = parse_fixed3(&s, &milli);
-	if (err)
-		return -EINVAL;
-	if (!*s) {
-		mult = bare_unit_ns;
-	} else {
-		for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-			if (strcmp(s, units[i].sfx) == 0)
-				mult = units[i].mult;
-	}
-	if (!mult)
-		return -EINVAL;
-	if (milli > UINT64_MAX / mult)
-		return -ERANGE;
-	if ((milli * mult) % 1000)
-		return -EINVAL;	/* "1.5ns" */
-	*ns = milli * mult / 1000;
-	return 0;
-}
-
-void work__format_duration(uint64_t ns, char *buf, size_t len)
-{
-	if (ns && ns % 1000000000ull == 0)
-		snprintf(buf, len, "%" PRIu64 "s", ns / UINT64_C(1000000000));
-	else if (ns && ns % 1000000ull == 0)
-		snprintf(buf, len, "%" PRIu64 "ms", ns / UINT64_C(1000000));
-	else if (ns && ns % 1000ull == 0)
-		snprintf(buf, len, "%" PRIu64 "us", ns / UINT64_C(1000));
-	else
-		snprintf(buf, len, "%" PRIu64 "ns", ns);
 }
 
 static int parse_size(const char *s, uint64_t *bytes)
@@ -134,10 +59,13 @@ int work__parse(const char *s, struct work_spec *w, char *err, size_t errlen)
 	if (strncmp(s, "cpu:", 4) == 0 || strncmp(s, "sleep:", 6) == 0) {
 		spec.kind = s[0] == 'c' ? WORK_CPU : WORK_SLEEP;
 		arg = strchr(s, ':') + 1;
-		if (work__parse_duration(arg, 0, &spec.ns) || spec.ns == 0 || spec.ns > WORK_MAX_NS) {
+		unsigned long long ns = 0;
+
+		if (parse_duration(arg, 0, &ns) || ns == 0 || ns > WORK_MAX_NS) {
 			set_err(err, errlen, "bad duration '%s' (1ns to 10s, with a unit: ns, us, ms, s)", arg);
 			return -EINVAL;
 		}
+		spec.ns = ns;
 	} else if (strncmp(s, "io:fsync:", 9) == 0 || strncmp(s, "io:read:", 8) == 0) {
 		spec.kind = s[3] == 'f' ? WORK_IO_FSYNC : WORK_IO_READ;
 		arg = s + (spec.kind == WORK_IO_FSYNC ? 9 : 8);
@@ -178,7 +106,7 @@ int work__format(const struct work_spec *w, char *buf, size_t len)
 		break;
 	case WORK_CPU:
 	case WORK_SLEEP:
-		work__format_duration(w->ns, v, sizeof(v));
+		format_duration_exact(w->ns, v, sizeof(v));
 		n = snprintf(buf, len, "%s:%s", w->kind == WORK_CPU ? "cpu" : "sleep", v);
 		break;
 	case WORK_IO_FSYNC:

@@ -44,10 +44,6 @@ int work__format(const struct work_spec *w, char *buf, size_t len);
 /* True for io:* specs (they need a directory). */
 int work__needs_dir(const struct work_spec *w);
 
-/* "200us", "5s", "1.5ms" -> ns.  A bare number is taken in `bare_unit_ns`. */
-int work__parse_duration(const char *s, uint64_t bare_unit_ns, uint64_t *ns);
-/* Shortest exact text for a duration: "200us", "5s", "1500us". */
-void work__format_duration(uint64_t ns, char *buf, size_t len);
 
 /* Per-process state of the work: the file and buffer for I/O. */
 struct work_ctx {

@@ -4,30 +4,6 @@
 #include <string.h>
 #include "report_priv.h"
 
-static const char *scaled(char *buf, size_t n, double v, const char *unit)
-{
-	if (v < 9.995)
-		snprintf(buf, n, "%.2f%s", v, unit);
-	else if (v < 99.95)
-		snprintf(buf, n, "%.1f%s", v, unit);
-	else
-		snprintf(buf, n, "%.0f%s", v, unit);
-	return buf;
-}
-
-const char *report_dur(char *buf, size_t n, __u64 ns)
-{
-	if (ns < 1000)
-		snprintf(buf, n, "%lluns", (unsigned long long)ns);
-	else if (ns < 999500)
-		scaled(buf, n, ns / 1e3, "us");
-	else if (ns < 999500000ull)
-		scaled(buf, n, ns / 1e6, "ms");
-	else
-		scaled(buf, n, ns / 1e9, "s");
-	return buf;
-}
-
 const char *report_pct(char *buf, size_t n, double frac)
 {
 	snprintf(buf, n, "%.1f%%", frac * 100.0);

@@ -6,9 +6,13 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <linux/types.h>
+#include "util/units.h"
 
-/* A duration in at most 6 characters with its unit: "999ns", "12.3us", "1.23ms", "123s". */
-const char *report_dur(char *buf, size_t n, __u64 ns);
+/* A duration in at most 6 characters with its unit (format_duration_short). */
+static inline const char *report_dur(char *buf, size_t n, __u64 ns)
+{
+	return format_duration_short(ns, buf, n);
+}
 /* A fraction as a percentage: "97.3%" ("100%" at 1). */
 const char *report_pct(char *buf, size_t n, double frac);
 /* A count in at most 6 characters: 999999, then "12.3M", "1.2G". */

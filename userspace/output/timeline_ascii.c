@@ -12,6 +12,7 @@
 #include <string.h>
 #include "timeline_ascii.h"
 #include "timeline_tasks.h"
+#include "util/units.h"
 
 #define TL_K		8
 #define LABEL_CPU	6	/* "cpu255" */
@@ -486,7 +487,7 @@ static void fmt_short(__u64 ns, char *buf, size_t len)
 		snprintf(buf, len, "0");
 		return;
 	}
-	tl_fmt_ns(ns, tmp, sizeof(tmp));
+	format_duration_trim(ns, tmp, sizeof(tmp));
 	sp = strchr(tmp, ' ');
 	if (sp)
 		memmove(sp, sp + 1, strlen(sp));	/* "25 us" -> "25us" */
@@ -895,9 +896,9 @@ int timeline_ascii__print(struct timeline_ascii *t, const struct sl_trace_info *
 
 	fprintf(f, "%s timeline: %s .. %s after trace start, %s per column\n",
 		t->o.by == TIMELINE_BY_CPU ? "CPU" : "task",
-		tl_fmt_ns(t->from - t->start, a, sizeof(a)),
-		tl_fmt_ns(t->from - t->start + (__u64)cols * t->w, b, sizeof(b)),
-		tl_fmt_ns(t->w, w, sizeof(w)));
+		format_duration_trim(t->from - t->start, a, sizeof(a)),
+		format_duration_trim(t->from - t->start + (__u64)cols * t->w, b, sizeof(b)),
+		format_duration_trim(t->w, w, sizeof(w)));
 	print_axis(t, cols, f);
 	if (t->o.by == TIMELINE_BY_CPU)
 		print_by_cpu(t, cols, width, f);

@@ -280,29 +280,6 @@ const char *tl_task_state_name(unsigned int s)
 	return s < SL_TS_MAX ? names[s] : "unknown";
 }
 
-char *tl_fmt_ns(__u64 ns, char *buf, size_t len)
-{
-	static const struct { __u64 div; const char *unit; } units[] = {
-		{ 1000000000ull, "s" }, { 1000000ull, "ms" }, { 1000ull, "us" },
-	};
-	char num[32], *p;
-
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (ns < units[i].div)
-			continue;
-		snprintf(num, sizeof(num), "%.3f", (double)ns / (double)units[i].div);
-		p = num + strlen(num) - 1;
-		while (*p == '0')
-			*p-- = '\0';
-		if (*p == '.')
-			*p = '\0';
-		snprintf(buf, len, "%s %s", num, units[i].unit);
-		return buf;
-	}
-	snprintf(buf, len, "%llu ns", (unsigned long long)ns);
-	return buf;
-}
-
 static int parse_cpu(const char **s, __u32 ncpu, unsigned long *out)
 {
 	char *end;

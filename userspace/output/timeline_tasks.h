@@ -83,14 +83,7 @@ const char *tl_state_class_name(enum tl_state_class c);
 /* Name of an enum sl_task_state, independent of the analysis module. */
 const char *tl_task_state_name(unsigned int sl_task_state);
 
-/*
- * Formats a duration with a unit chosen for its size, "%.*g"-style without
- * trailing zeros: 0 ns, 750 ns, 12.5 us, 3 ms, 1.25 s.  Returns buf.
- */
-char *tl_fmt_ns(__u64 ns, char *buf, size_t len);
-
 /* Parses a CPU list "0,2-3" into mask[ncpu]; -EINVAL on bad syntax or range. */
 int tl_parse_cpu_list(const char *s, __u32 ncpu, bool *mask);
-
 
 #endif

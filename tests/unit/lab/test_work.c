@@ -39,7 +39,6 @@ Test(work, parse_and_format_round_trip)
 Test(work, parse_values)
 {
 	struct work_spec w;
-	uint64_t ns;
 
 	cr_assert_eq(work__parse("cpu:1.5ms", &w, NULL, 0), 0);
 	cr_assert_eq(w.kind, WORK_CPU);
@@ -47,12 +46,6 @@ Test(work, parse_values)
 	cr_assert_eq(work__parse("io:read:4K", &w, NULL, 0), 0);
 	cr_assert_eq(w.kind, WORK_IO_READ);
 	cr_assert_eq(w.bytes, 4096);
-	cr_assert_eq(work__parse_duration("5", 1000000000ull, &ns), 0);
-	cr_assert_eq(ns, 5000000000ull);
-	cr_assert_eq(work__parse_duration("5", 0, &ns), -EINVAL, "bare number without a unit");
-	cr_assert_eq(work__parse_duration("0.25s", 0, &ns), 0);
-	cr_assert_eq(ns, 250000000ull);
-	cr_assert_eq(work__parse_duration("99999999999999999999s", 0, &ns), -EINVAL);
 }
 
 /* CPU work is CPU time: 20 ms of spinning costs >= 20 ms of this thread's CPU. */

@@ -349,7 +349,6 @@ Test(timeline_tasks, many_tasks_grow_the_table)
 Test(timeline_tasks, helpers)
 {
 	bool mask[8];
-	char buf[32];
 
 	cr_assert_eq(tl_parse_cpu_list("0,2-3,7", 8, mask), 0);
 	cr_assert(mask[0] && !mask[1] && mask[2] && mask[3] && !mask[4] && mask[7]);
@@ -357,12 +356,6 @@ Test(timeline_tasks, helpers)
 	cr_assert_eq(tl_parse_cpu_list("3-1", 8, mask), -EINVAL);
 	cr_assert_eq(tl_parse_cpu_list("1,,2", 8, mask), -EINVAL);
 	cr_assert_eq(tl_parse_cpu_list("", 8, mask), -EINVAL);
-
-	cr_assert_str_eq(tl_fmt_ns(0, buf, sizeof(buf)), "0 ns");
-	cr_assert_str_eq(tl_fmt_ns(750, buf, sizeof(buf)), "750 ns");
-	cr_assert_str_eq(tl_fmt_ns(12500, buf, sizeof(buf)), "12.5 us");
-	cr_assert_str_eq(tl_fmt_ns(3000000, buf, sizeof(buf)), "3 ms");
-	cr_assert_str_eq(tl_fmt_ns(1250000000, buf, sizeof(buf)), "1.25 s");
 
 	cr_assert_eq(tl_state_class(SL_TS_RUNNABLE_PREEMPT), TL_SC_RUNNABLE);
 	cr_assert_eq(tl_state_class_char(tl_state_class(SL_TS_QFULL)), 'F');

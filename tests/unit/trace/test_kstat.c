@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <sched.h>
 #include <unistd.h>
-#include "cli/cli.h"
 #include "trace/kstat.h"
 
 static const char sample[] =
@@ -46,34 +45,4 @@ Test(kstat, reads_live_task)
 	usleep(2000);
 	cr_assert_eq(kstat__read(getpid(), getpid(), &b), 0);
 	cr_assert_gt(b.nvcsw, a.nvcsw, "a sleep is a voluntary switch");
-}
-
-Test(cli, parses_durations)
-{
-	unsigned long long ns;
-
-	cr_assert_eq(parse_duration_ns("250ms", &ns), 0);
-	cr_assert_eq(ns, 250000000ull);
-	cr_assert_eq(parse_duration_ns("2", &ns), 0);
-	cr_assert_eq(ns, 2000000000ull);
-	cr_assert_eq(parse_duration_ns("1.5s", &ns), 0);
-	cr_assert_eq(ns, 1500000000ull);
-	cr_assert_eq(parse_duration_ns("10us", &ns), 0);
-	cr_assert_eq(ns, 10000ull);
-	cr_assert_eq(parse_duration_ns("-1", &ns), -EINVAL);
-	cr_assert_eq(parse_duration_ns("5 parsecs", &ns), -EINVAL);
-	cr_assert_eq(parse_duration_ns("", &ns), -EINVAL);
-}
-
-Test(cli, parses_bounded_integers)
-{
-	unsigned long long v;
-
-	cr_assert_eq(parse_u64("42", 1, 100, &v), 0);
-	cr_assert_eq(v, 42);
-	cr_assert_eq(parse_u64("0", 1, 100, &v), -EINVAL);
-	cr_assert_eq(parse_u64("101", 1, 100, &v), -EINVAL);
-	cr_assert_eq(parse_u64("-1", 0, 100, &v), -EINVAL);
-	cr_assert_eq(parse_u64("12abc", 0, 100, &v), -EINVAL);
-	cr_assert_eq(parse_u64("99999999999999999999999", 0, ~0ull, &v), -EINVAL);
 }
