@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Commands that read a recorded trace, and the machine check. */
+/* Commands that read a recorded trace: report, timeline, dump. */
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -7,7 +7,6 @@
 #include <string.h>
 #include <unistd.h>
 #include "output/explain.h"
-#include "trace/check.h"
 #include "cli.h"
 #include "util/log.h"
 #include "output/present.h"
@@ -315,18 +314,4 @@ int cmd_dump(int argc, char **argv)
 	}
 	sl_trace_info__free(&ti);
 	return ret;
-}
-
-int cmd_check(int argc, char **argv)
-{
-	if (argc > 1) {
-		if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-			puts("usage: schedlab check\n\nSays whether this machine can trace (privileges, kernel BTF,\n"
-			     "tp_btf or raw_tp programs, uprobes) and exactly what is missing.\n"
-			     "Exit 0 only when tracing works.");
-			return 0;
-		}
-		return usage_error("check", "takes no arguments");
-	}
-	return check__run(stdout);
 }
