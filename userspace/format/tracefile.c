@@ -381,11 +381,6 @@ int tracefile__write(struct tracefile_writer *w, const struct sl_event *e)
 	return 0;
 }
 
-int tracefile__sink(const struct sl_event *e, void *ctx)
-{
-	return tracefile__write(ctx, e);
-}
-
 __u64 tracefile__event_bytes(const struct tracefile_writer *w)
 {
 	return w->event_bytes;

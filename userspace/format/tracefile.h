@@ -19,8 +19,6 @@ struct tracefile_reader;
 int tracefile__create(const char *path, const struct sl_trace_info *ti,
 		      struct tracefile_writer **out);
 int tracefile__write(struct tracefile_writer *w, const struct sl_event *e);
-/* sl_event_fn adapter: ctx is the writer. */
-int tracefile__sink(const struct sl_event *e, void *ctx);
 /* Bytes of event data written so far (encoded, without framing). */
 __u64 tracefile__event_bytes(const struct tracefile_writer *w);
 /* Writes footer (ti's task table, per-CPU stats) and trailer; frees w. */

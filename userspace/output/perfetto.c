@@ -608,11 +608,6 @@ int perfetto__add_event(struct perfetto *p, const struct sl_event *e)
 	return p->err;
 }
 
-int perfetto__event_fn(const struct sl_event *e, void *ctx)
-{
-	return perfetto__add_event(ctx, e);
-}
-
 static void perfetto_free(struct perfetto *p)
 {
 	if (!p)

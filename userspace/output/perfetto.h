@@ -27,8 +27,6 @@ struct perfetto;
 int perfetto__open(FILE *f, const struct sl_trace_info *ti, struct perfetto **out);
 /* Feed every event in stream order.  0, or -EIO when writing failed. */
 int perfetto__add_event(struct perfetto *p, const struct sl_event *e);
-/* sl_event_fn adapter; ctx is the perfetto writer. */
-int perfetto__event_fn(const struct sl_event *e, void *ctx);
 /*
  * Flushes the per-CPU bundles, writes the process tree (tasks of the
  * final ti, may be NULL, plus those seen in the stream) and frees p.

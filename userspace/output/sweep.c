@@ -21,9 +21,8 @@ static double throughput(const struct sl_result *r)
 	return q ? q->throughput : 0.0;
 }
 
-int sweep__knee(const int *values, const struct sl_result *const *results, int n)
+int sweep__knee(const struct sl_result *const *results, int n)
 {
-	(void)values;
 	for (int i = 0; i + 1 < n; i++) {
 		double a = throughput(results[i]), b = throughput(results[i + 1]);
 
@@ -38,7 +37,7 @@ int sweep__knee(const int *values, const struct sl_result *const *results, int n
 int sweep__print_table(FILE *f, const char *key, const int *values,
 		       const struct sl_result *const *results, int n)
 {
-	int knee = sweep__knee(values, results, n);
+	int knee = sweep__knee(results, n);
 	char full[16], empty[16];
 
 	fprintf(f, "%12s %12s %7s %11s %11s %7s %7s  %s\n", key, "throughput", "gain", "parallelism",

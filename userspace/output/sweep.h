@@ -31,6 +31,6 @@ int sweep__write_svg(FILE *f, const char *key, const int *values,
 		     const struct sl_result *const *results, int n);
 
 /* Index of the first value whose successor gains less than the threshold, or -1. */
-int sweep__knee(const int *values, const struct sl_result *const *results, int n);
+int sweep__knee(const struct sl_result *const *results, int n);
 
 #endif

@@ -424,16 +424,6 @@ int timeline_ascii__add_event(struct timeline_ascii *t, const struct sl_event *e
 	return t->err;
 }
 
-void timeline_ascii__interval_fn(const struct sl_interval *iv, void *ctx)
-{
-	timeline_ascii__add_interval(ctx, iv);
-}
-
-int timeline_ascii__event_fn(const struct sl_event *e, void *ctx)
-{
-	return timeline_ascii__add_event(ctx, e);
-}
-
 /* ---- printing ---------------------------------------------------------- */
 
 /* ANSI SGR parameters; NULL = no colour. */

@@ -43,9 +43,6 @@ int timeline_ascii__new(const struct sl_trace_info *ti, const struct timeline_op
 int timeline_ascii__add_interval(struct timeline_ascii *t, const struct sl_interval *iv);
 /* Names (COMM, FORK) and queue depth (Q_PUSH, Q_POP); others are ignored. */
 int timeline_ascii__add_event(struct timeline_ascii *t, const struct sl_event *e);
-/* sl_interval_fn / sl_event_fn adapters; ctx is the timeline_ascii. */
-void timeline_ascii__interval_fn(const struct sl_interval *iv, void *ctx);
-int timeline_ascii__event_fn(const struct sl_event *e, void *ctx);
 /*
  * Prints the map.  ti (may be NULL) is the final trace info: its end time
  * closes the window of a live run and its task table names late tasks.
