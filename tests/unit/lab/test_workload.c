@@ -323,7 +323,11 @@ Test(workload, invalid_config_refused)
 	workload__free(NULL);
 }
 
-/* Every built-in profile runs to completion, conserved, in about 5 s at most. */
+/*
+ * Every built-in profile runs to completion, conserved.  How long it takes
+ * is a benchmark's question (scripts/bench-profiles), not a test's: the
+ * timeout only catches a profile that never ends.
+ */
 Test(workload, every_builtin_profile_runs, .timeout = 120)
 {
 	struct wl_config c;
@@ -343,7 +347,6 @@ Test(workload, every_builtin_profile_runs, .timeout = 120)
 		cr_assert(s.conserved, "%s: not conserved", name);
 		cr_assert_eq(s.nr_dead, 0, "%s: %s", name, s.dead[0]);
 		cr_assert_gt(s.consumed, 0, "%s", name);
-		cr_assert_lt(s.elapsed_s, 6.0, "%s took %.2f s", name, s.elapsed_s);
 		cr_log_info("%-20s %6.2f s  %8llu items  %10.0f items/s", name, s.elapsed_s,
 			    s.consumed, s.throughput);
 		workload__free(w);
