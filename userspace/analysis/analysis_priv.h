@@ -78,12 +78,21 @@ struct a_cpu {
 
 enum { OCC_TRACED = 0, OCC_OTHER, OCC_IDLE, OCC_UNKNOWN };
 
+/*
+ * Time at each depth is kept exactly up to this depth; deeper queues (the
+ * lab's hold up to 2^20 items, a crafted trace claims 2^32) are summed by
+ * their area and their time at the maximum, so memory stays bounded.
+ */
+#define QHIST_MAX	4096
+
 struct a_queue {
 	__u32 qid;
 	__u32 depth;		/* after the last push/pop */
 	__u32 max_depth;
-	__u32 depth_cap;	/* entries in depth_ns */
-	__u64 *depth_ns;	/* time spent at each depth */
+	__u32 depth_cap;	/* entries in depth_ns, at most QHIST_MAX */
+	__u64 *depth_ns;	/* time spent at each depth; the last of QHIST_MAX: at that or more */
+	unsigned __int128 depth_area;	/* sum of depth x ns */
+	__u64 at_max_ns;	/* time at max_depth since it became the maximum */
 	__u64 first_ts, last_ts, depth_ts;
 	bool seen;
 	__u64 pushes, pops, pills;

@@ -33,17 +33,29 @@ static struct a_queue *aq_get(struct analysis *a, __u32 qid)
 	return q;
 }
 
+/* Closes the time at the current depth up to ts. */
+static void aq_close(struct a_queue *q, __u64 ts)
+{
+	__u64 dt = ts > q->depth_ts ? ts - q->depth_ts : 0;
+
+	if (dt) {
+		q->depth_ns[q->depth < q->depth_cap ? q->depth : q->depth_cap - 1] += dt;
+		q->depth_area += (unsigned __int128)q->depth * dt;
+		if (q->depth == q->max_depth)
+			q->at_max_ns += dt;
+	}
+	q->depth_ts = ts > q->depth_ts ? ts : q->depth_ts;
+}
+
 /* Time at the previous depth is closed; depth is what the op left behind. */
 static int aq_depth(struct a_queue *q, __u32 depth, __u64 ts)
 {
-	if (ts > q->depth_ts)
-		q->depth_ns[q->depth] += ts - q->depth_ts;
-	q->depth_ts = ts;
-	if (depth >= q->depth_cap) {
+	aq_close(q, ts);
+	if (depth >= q->depth_cap && q->depth_cap < QHIST_MAX) {
 		__u32 cap = q->depth_cap;
 		__u64 *n;
 
-		while (cap <= depth)
+		while (cap <= depth && cap < QHIST_MAX)
 			cap *= 2;
 		n = realloc(q->depth_ns, (size_t)cap * sizeof(__u64));
 		if (!n)
@@ -53,9 +65,25 @@ static int aq_depth(struct a_queue *q, __u32 depth, __u64 ts)
 		q->depth_cap = cap;
 	}
 	q->depth = depth;
-	if (depth > q->max_depth)
+	if (depth > q->max_depth) {
 		q->max_depth = depth;
+		q->at_max_ns = 0;
+	}
 	return 0;
+}
+
+/* Time at depth >= cap, exact: see QHIST_MAX. */
+static __u64 aq_full_ns(const struct a_queue *q, __u32 cap)
+{
+	__u64 ns = 0;
+
+	if (!cap || cap > q->max_depth)
+		return 0;
+	if (cap == q->max_depth || cap >= QHIST_MAX - 1)
+		return q->at_max_ns;	/* beyond the histogram: time at the maximum */
+	for (__u32 d = cap; d < q->depth_cap; d++)
+		ns += q->depth_ns[d];
+	return ns;
 }
 
 int aq_event(struct analysis *a, struct a_task *t, const struct sl_event *e, __u64 ts)
@@ -314,14 +342,9 @@ int aq_finish(struct analysis *a, const struct sl_trace_info *ti, struct sl_resu
 		q->pops = aq->pops;
 		q->pills = aq->pills;
 		q->max_depth = aq->max_depth;
-		if (aq->last_ts > aq->depth_ts)
-			aq->depth_ns[aq->depth] += aq->last_ts - aq->depth_ts;
-		aq->depth_ts = aq->last_ts;
-		for (__u32 d = 0; d < aq->depth_cap; d++) {
-			area += (double)d * (double)aq->depth_ns[d];
-			if (q->capacity && d >= q->capacity)
-				q->full_ns += aq->depth_ns[d];
-		}
+		aq_close(aq, aq->last_ts);
+		area = (double)aq->depth_area;
+		q->full_ns = aq_full_ns(aq, q->capacity);
 		q->empty_ns = aq->depth_ns[0];
 		q->mean_depth = q->window_ns ? area / (double)q->window_ns : 0.0;
 		q->full_frac = frac(q->full_ns, q->window_ns);

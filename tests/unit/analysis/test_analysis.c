@@ -1118,3 +1118,30 @@ Test(analysis, random_streams_keep_the_books_balanced)
 				      r->queues[q].window_ns);
 	}
 }
+
+/*
+ * Depths a crafted trace claims (2^31, 2^32 - 1) cost no memory and no
+ * time: the mean and the time full stay exact beyond the histogram.
+ */
+Test(analysis, huge_queue_depths_are_bounded)
+{
+	const struct sl_result *r;
+	const struct sl_queue_row *q;
+
+	eb_push(&eb, ev_switch(1000, 0, 0, 20, SL_R_NONE, false, true));
+	eb_push(&eb, ev_q(SL_EV_Q_PUSH, 2000, 0, 20, 0, 1, 1u << 31, 0));
+	eb_push(&eb, ev_q(SL_EV_Q_PUSH, 3000, 0, 20, 0, 2, 0xffffffffu, 0));
+	eb_push(&eb, ev_q(SL_EV_Q_POP, 4000, 0, 20, 0, 1, 5000, 10));
+	eb_push(&eb, ev_q(SL_EV_Q_POP, 5000, 0, 20, 0, 2, 0, 10));
+	eb_push(&eb, ev_switch(6000, 0, 20, 0, SL_R_DEAD, true, false));
+	ti_init(&ti, 1, 900, 7000);
+	r = run(1);
+	cr_assert_eq(r->nr_queues, 1);
+	q = &r->queues[0];
+	cr_assert_eq(q->max_depth, 0xffffffffu);
+	cr_assert_eq(q->capacity, 0xffffffffu);
+	cr_assert_eq(q->full_ns, 1000);		/* 3000-4000 at the maximum */
+	cr_assert_eq(q->empty_ns, 0);		/* 2000-5000: the window */
+	cr_assert_float_eq(q->mean_depth,
+			   ((double)(1u << 31) * 1000 + 4294967295.0 * 1000 + 5000.0 * 1000) / 3000.0, 1e-3);
+}

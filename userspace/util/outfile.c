@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Safe output files: see outfile.h.  The stream is a stdio cookie stream
+ * over our own descriptor so that a failed write keeps its errno (ENOSPC,
+ * EDQUOT, EIO): stdio's ferror() alone cannot say why.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "outfile.h"
+
+#define TMP_TRIES 32
+
+struct outfile {
+	FILE *f;
+	int fd;
+	int dirfd;
+	int err;		/* first write error, negative errno */
+	int published;
+	char *path;		/* as given, for messages */
+	char *base;		/* name in dirfd */
+	char tmp[300];		/* the new file's name in dirfd until renamed */
+};
+
+static ssize_t cookie_write(void *c, const char *buf, size_t size)
+{
+	struct outfile *of = c;
+	size_t done = 0;
+
+	while (done < size) {
+		ssize_t n = write(of->fd, buf + done, size - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (!of->err)
+				of->err = n < 0 ? -errno : -EIO;
+			return done ? (ssize_t)done : -1;
+		}
+		done += (size_t)n;
+	}
+	return (ssize_t)done;
+}
+
+static int cookie_seek(void *c, off64_t *pos, int whence)
+{
+	struct outfile *of = c;
+	off_t r = lseek(of->fd, (off_t)*pos, whence);
+
+	if (r < 0)
+		return -1;
+	*pos = r;
+	return 0;
+}
+
+static int cookie_close(void *c)
+{
+	(void)c;
+	return 0;	/* the descriptor is closed by the outfile */
+}
+
+static void random_name(char *buf, size_t len, const char *base)
+{
+	unsigned char r[8];
+	char hex[17];
+
+	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r)) {
+		/* no entropy source: the name is then only unlikely, O_EXCL keeps it safe */
+		struct timespec ts;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		for (size_t i = 0; i < sizeof(r); i++)
+			r[i] = (unsigned char)((ts.tv_nsec >> (i * 4)) ^ getpid() ^ (int)i * 97);
+	}
+	for (size_t i = 0; i < sizeof(r); i++)
+		snprintf(hex + 2 * i, 3, "%02x", r[i]);
+	snprintf(buf, len, ".%.200s.%s.tmp", base, hex);
+}
+
+static void outfile_free(struct outfile *of)
+{
+	if (of->f)
+		fclose(of->f);
+	if (of->fd >= 0)
+		close(of->fd);
+	if (of->dirfd >= 0)
+		close(of->dirfd);
+	free(of->path);
+	free(of->base);
+	free(of);
+}
+
+int outfile__create(const char *path, unsigned int mode, struct outfile **out)
+{
+	static const cookie_io_functions_t io = {
+		.write = cookie_write, .seek = cookie_seek, .close = cookie_close,
+	};
+	struct outfile *of;
+	const char *slash;
+	struct stat st;
+	char *dir;
+	int err;
+
+	*out = NULL;
+	if (!path || !*path)
+		return -ENOENT;
+	of = calloc(1, sizeof(*of));
+	if (!of)
+		return -ENOMEM;
+	of->fd = -1;
+	of->dirfd = -1;
+	of->path = strdup(path);
+	slash = strrchr(path, '/');
+	of->base = strdup(slash ? slash + 1 : path);
+	dir = slash ? strndup(path, (size_t)(slash - path) + 1) : strdup(".");
+	if (!of->path || !of->base || !dir) {
+		free(dir);
+		err = -ENOMEM;
+		goto fail;
+	}
+	of->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	err = -errno;
+	free(dir);
+	if (of->dirfd < 0)
+		goto fail;
+	/* "dir/" or a directory at the target: fail now, not after the work */
+	if (!*of->base || !strcmp(of->base, ".") || !strcmp(of->base, "..") ||
+	    (fstatat(of->dirfd, of->base, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode))) {
+		err = -EISDIR;
+		goto fail;
+	}
+	for (int i = 0; i < TMP_TRIES && of->fd < 0; i++) {
+		random_name(of->tmp, sizeof(of->tmp), of->base);
+		of->fd = openat(of->dirfd, of->tmp,
+				O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+		err = -errno;
+		if (of->fd < 0 && errno != EEXIST)
+			goto fail;
+	}
+	if (of->fd < 0)
+		goto fail;
+	of->f = fopencookie(of, "w", io);
+	if (!of->f) {
+		err = -ENOMEM;
+		unlinkat(of->dirfd, of->tmp, 0);
+		goto fail;
+	}
+	*out = of;
+	return 0;
+fail:
+	outfile_free(of);
+	return err;
+}
+
+FILE *outfile__file(const struct outfile *of)
+{
+	return of->f;
+}
+
+const char *outfile__path(const struct outfile *of)
+{
+	return of->path;
+}
+
+int outfile__publish(struct outfile *of)
+{
+	if (of->published)
+		return 0;
+	if (renameat(of->dirfd, of->tmp, of->dirfd, of->base))
+		return -errno;
+	of->published = 1;
+	return 0;
+}
+
+void outfile__set_error(struct outfile *of, int err)
+{
+	if (!of->err && err)
+		of->err = err < 0 ? err : -err;
+}
+
+int outfile__error(struct outfile *of)
+{
+	if (!of->err && ferror(of->f))
+		of->err = -EIO;
+	return of->err;
+}
+
+int outfile__commit(struct outfile *of)
+{
+	int err;
+
+	if (fflush(of->f) && !of->err)
+		of->err = -EIO;
+	err = outfile__error(of);
+	fclose(of->f);
+	of->f = NULL;
+	if (!err && close(of->fd))
+		err = -errno;
+	of->fd = -1;
+	if (!err && !of->published && renameat(of->dirfd, of->tmp, of->dirfd, of->base))
+		err = -errno;
+	/* a published file stays: it is readable up to where it stops */
+	if (err && !of->published)
+		unlinkat(of->dirfd, of->tmp, 0);
+	outfile_free(of);
+	return err;
+}
+
+void outfile__abort(struct outfile *of)
+{
+	if (!of)
+		return;
+	unlinkat(of->dirfd, of->published ? of->base : of->tmp, 0);
+	outfile_free(of);
+}
