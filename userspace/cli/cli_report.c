@@ -18,7 +18,8 @@ static const char report_usage[] =
 "                             [--perfetto F] [--html F]\n"
 "\n"
 "Reports on a trace recorded with -o: the same report `run` and `trace`\n"
-"print live.  A truncated, empty or foreign file is refused (exit 1).\n"
+"print live.  An empty, foreign or corrupt file is refused (exit 1); a\n"
+"trace cut short is read up to its last complete block, with a warning.\n"
 "--csv prints the per-thread table; --csv-table NAME one of tasks, processes,\n"
 "roles, cpus, levels, queues, wakeups, migrations, intervals.  --threads adds\n"
 "the per-thread table to the text report.\n";
@@ -57,12 +58,15 @@ static int present_file(const char *path, struct present_opts *po)
 		pr_err("%s: %s", path, err);
 		return 1;
 	}
+	if (tracefile__warning(r))
+		pr_warn("%s: %s", path, tracefile__warning(r));
 	if (presenter__new(po, &ti, &pr)) {
 		tracefile__close(r);
 		goto out;
 	}
 	if (replay_events(r, presenter__sink, pr, err, sizeof(err))) {
-		pr_err("%s: %s", path, err);
+		if (err[0])
+			pr_err("%s: %s", path, err);
 		goto out;
 	}
 	ret = presenter__finish(pr, &ti, stdout) ? 1 : 0;
@@ -263,7 +267,7 @@ static int dump_check(struct tracefile_reader *r, struct sl_trace_info *ti, cons
 	analysis__set_start(dc.a, ti->start_ts);
 	analysis__on_repair(dc.a, dump_repair, &dc);
 	if (replay_events(r, dump_check_event, &dc, err, sizeof(err))) {
-		pr_err("%s: %s", path, err);
+		pr_err("%s: %s", path, err[0] ? err : "cannot analyse: out of memory");
 		goto out;
 	}
 	if (analysis__finish(dc.a, ti)) {
@@ -302,6 +306,8 @@ int cmd_dump(int argc, char **argv)
 		pr_err("%s: %s", path, err);
 		return 1;
 	}
+	if (tracefile__warning(r))
+		pr_warn("%s: %s", path, tracefile__warning(r));
 	printf("# schedlab trace v%u, %u CPUs, kernel %s, probes %s, %llu events\n# command: %s\n",
 	       ti.version, ti.ncpu, ti.kernel, ti.probe_mode, (unsigned long long)ti.nr_events,
 	       ti.cmdline);
@@ -309,7 +315,7 @@ int cmd_dump(int argc, char **argv)
 		ret = dump_check(r, &ti, path);
 	} else {
 		ret = replay_events(r, dump_event, &ti, err, sizeof(err));
-		if (ret)
+		if (ret && err[0])
 			pr_err("%s: %s", path, err);
 	}
 	sl_trace_info__free(&ti);

@@ -16,6 +16,7 @@
 #include "trace/check.h"
 #include "cli.h"
 #include "util/log.h"
+#include "util/outfile.h"
 #include "output/present.h"
 #include "lab/profile.h"
 #include "trace/run.h"
@@ -279,6 +280,7 @@ int cmd_sweep(int argc, char **argv)
 	struct presenter *kept[MAX_SWEEP] = { 0 };
 	int values[MAX_SWEEP], from = 0, to = -1, n = 0, ret = 0, fails = 0;
 	const char *svg = NULL, *priv;
+	struct outfile *svg_file = NULL;
 	char key[32], *rest[MAX_OVERRIDES * 2 + 8];
 	int nrest = 0;
 
@@ -331,6 +333,11 @@ int cmd_sweep(int argc, char **argv)
 		pr_err("%s", priv);
 		return 1;
 	}
+	/* a file that cannot be written fails now, not after every run */
+	if (svg && (ret = outfile__create(svg, 0644, &svg_file))) {
+		pr_err("cannot write %s: %s", svg, strerror(-ret));
+		return 1;
+	}
 	session__install_signals();
 	for (int v = from; v <= to && !session_stop; v++, n++) {
 		struct present_opts po = { .format = PRESENT_NONE };
@@ -351,11 +358,14 @@ int cmd_sweep(int argc, char **argv)
 		results[n] = presenter__result(rr.presenter);
 	}
 	ret = sweep__print_table(stdout, key, values, results, n) ? 1 : 0;
-	if (svg) {
-		FILE *f = fopen(svg, "we");
+	if (svg_file) {
+		int err = sweep__write_svg(outfile__file(svg_file), key, values, results, n);
 
-		if (!f || sweep__write_svg(f, key, values, results, n) || fclose(f)) {
-			pr_err("cannot write %s: %s", svg, strerror(errno));
+		if (err)
+			outfile__set_error(svg_file, err);
+		err = outfile__commit(svg_file);
+		if (err) {
+			pr_err("cannot write %s: %s", svg, strerror(-err));
 			ret = 1;
 		}
 	}

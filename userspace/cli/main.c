@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* schedlab: what the OS really did with your processes. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
 #include "util/log.h"
+#include "util/outfile.h"
 
 #define SCHEDLAB_VERSION "0.1"
 
@@ -60,10 +62,25 @@ static const struct {
 	{ "dump", cmd_dump },
 };
 
+/*
+ * Reports, CSV and dumps go to stdout: a full disk or a closed pipe there is
+ * a failure too, said in one line, never an exit 0 with the data lost.
+ */
+static int close_stdout(int ret)
+{
+	int err = outfile__stdout_error();
+
+	if (!err)
+		return ret;
+	pr_err("cannot write to standard output: %s", strerror(-err));
+	return ret ? ret : 1;
+}
+
 int main(int argc, char **argv)
 {
 	int i = 1;
 
+	outfile__keep_stdout_errors();
 	/* Leading -v flags apply to every command. */
 	for (; i < argc && argv[i][0] == '-' && argv[i][1] == 'v'; i++) {
 		const char *p = argv[i] + 1;
@@ -89,6 +106,6 @@ int main(int argc, char **argv)
 	}
 	for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++)
 		if (!strcmp(argv[i], commands[c].name))
-			return commands[c].fn(argc - i, argv + i);
+			return close_stdout(commands[c].fn(argc - i, argv + i));
 	return usage_error(NULL, "unknown command '%s'", argv[i]);
 }

@@ -11,13 +11,17 @@
  *   trailer  u64 footer offset, "SLTEND\0\0"
  *
  * A file without its trailer was cut short (killed writer, full disk): the
- * reader refuses it rather than report on part of a run as if it were all.
+ * reader gives its events up to the last complete block and says where it
+ * stops and what is missing.  Every value read is bounded before use: a
+ * crafted file is "corrupt", never a hang, a crash or a huge allocation.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include "util/outfile.h"
 #include "tracefile.h"
 
 #define MAGIC		"SLTRACE"	/* 8 bytes with its NUL */
@@ -30,6 +34,16 @@
 #define MAX_EVENT_BYTES	64		/* worst case of one encoded event */
 #define MAX_STRING	(1u << 20)
 #define MAX_TASKS	(1u << 22)
+#define BLOCK_HDR	12		/* magic, payload bytes, event count */
+#define MIN_EVENT_BYTES	4		/* type, ts, flags, pid: one byte each at least */
+#define TASK_BYTES	(4 * 3 + SL_COMM_LEN + 4 + 4 + 3 * (4 + 4 * 8))
+/*
+ * Counters and durations in the footer: 2^54 ns is 208 days, 2^54 records
+ * more than any machine writes; bounded so that sums over 256 CPUs cannot
+ * wrap.  Timestamps (BOOTTIME ns) stay below 2^62 (146 years of uptime).
+ */
+#define MAX_COUNT	(1ull << 54)
+#define MAX_TS		(1ull << 62)
 
 /* ---- little-endian scalars and varints ---- */
 
@@ -225,7 +239,7 @@ int tracefile__decode(const unsigned char *buf, size_t len, const struct sl_even
 	case SL_EV_COMM: {
 		size_t n;
 
-		if (p >= end || (n = *p++) > SL_COMM_LEN || (size_t)(end - p) < n)
+		if (p >= end || (n = *p++) >= SL_COMM_LEN || (size_t)(end - p) < n)
 			return -EINVAL;
 		memcpy(e->comm.comm, p, n);
 		p += n;
@@ -281,8 +295,8 @@ int tracefile__decode(const unsigned char *buf, size_t len, const struct sl_even
 /* ---- writer ---- */
 
 struct tracefile_writer {
+	struct outfile *of;
 	FILE *f;
-	char *path;
 	unsigned char block[BLOCK_BYTES];
 	size_t used;
 	__u32 nevents;
@@ -316,6 +330,14 @@ static void put_str(FILE *f, const char *s)
 		fwrite(s, 1, n, f);
 }
 
+/* The first write error of the stream, kept. */
+static int writer_error(struct tracefile_writer *w)
+{
+	if (!w->err)
+		w->err = outfile__error(w->of);
+	return w->err;
+}
+
 int tracefile__create(const char *path, const struct sl_trace_info *ti,
 		      struct tracefile_writer **out)
 {
@@ -324,13 +346,12 @@ int tracefile__create(const char *path, const struct sl_trace_info *ti,
 
 	if (!w)
 		return -ENOMEM;
-	w->f = fopen(path, "wbe");
-	if (!w->f) {
-		err = -errno;
+	err = outfile__create(path, 0644, &w->of);
+	if (err) {
 		free(w);
 		return err;
 	}
-	w->path = strdup(path);
+	w->f = outfile__file(w->of);
 	fwrite(MAGIC, 1, 8, w->f);
 	put_u32(w->f, SL_TRACE_VERSION);
 	put_u32(w->f, ti->ncpu);
@@ -340,9 +361,14 @@ int tracefile__create(const char *path, const struct sl_trace_info *ti,
 	fwrite(ti->probe_mode, 1, sizeof(ti->probe_mode), w->f);
 	put_str(w->f, ti->cmdline);
 	put_str(w->f, ti->config);
-	if (ferror(w->f)) {
+	/*
+	 * In place from the start: a recorder that is killed leaves its
+	 * trace at the path asked for, readable up to its last flushed block.
+	 */
+	if (fflush(w->f) || (err = writer_error(w)) || (err = outfile__publish(w->of))) {
+		err = err ? err : writer_error(w);
 		tracefile__abort(w);
-		return -EIO;
+		return err ? err : -EIO;
 	}
 	*out = w;
 	return 0;
@@ -350,18 +376,20 @@ int tracefile__create(const char *path, const struct sl_trace_info *ti,
 
 static int flush_block(struct tracefile_writer *w)
 {
-	if (!w->nevents)
-		return 0;
-	put_u32(w->f, BLOCK_MAGIC);
-	put_u32(w->f, (__u32)w->used);
-	put_u32(w->f, w->nevents);
+	unsigned char hdr[BLOCK_HDR];
+	__u32 v[3] = { BLOCK_MAGIC, (__u32)w->used, w->nevents };
+
+	if (!w->nevents || w->err)
+		return w->err;
+	for (int i = 0; i < 3; i++)
+		for (int b = 0; b < 4; b++)
+			hdr[i * 4 + b] = (unsigned char)(v[i] >> (8 * b));
+	fwrite(hdr, 1, sizeof(hdr), w->f);
 	fwrite(w->block, 1, w->used, w->f);
 	w->used = 0;
 	w->nevents = 0;
 	memset(&w->prev, 0, sizeof(w->prev));
-	if (ferror(w->f))
-		w->err = -EIO;
-	return w->err;
+	return writer_error(w);
 }
 
 int tracefile__write(struct tracefile_writer *w, const struct sl_event *e)
@@ -381,9 +409,23 @@ int tracefile__write(struct tracefile_writer *w, const struct sl_event *e)
 	return 0;
 }
 
+int tracefile__flush(struct tracefile_writer *w)
+{
+	if (flush_block(w))
+		return w->err;
+	if (fflush(w->f))
+		return writer_error(w) ? w->err : -EIO;
+	return writer_error(w);
+}
+
 __u64 tracefile__event_bytes(const struct tracefile_writer *w)
 {
 	return w->event_bytes;
+}
+
+const char *tracefile__path(const struct tracefile_writer *w)
+{
+	return outfile__path(w->of);
 }
 
 static void put_kstat(FILE *f, const struct sl_kstat *k)
@@ -401,6 +443,13 @@ int tracefile__finish(struct tracefile_writer *w, const struct sl_trace_info *ti
 	int err;
 
 	flush_block(w);
+	if (w->err) {
+		/* the blocks written so far stay readable; no footer after a gap */
+		err = w->err;
+		outfile__commit(w->of);
+		free(w);
+		return err;
+	}
 	footer = ftell(w->f);
 	put_u32(w->f, FOOTER_MAGIC);
 	put_u64(w->f, ti->end_ts);
@@ -444,12 +493,10 @@ int tracefile__finish(struct tracefile_writer *w, const struct sl_trace_info *ti
 	put_u64(w->f, (__u64)footer);
 	fwrite(TRAILER_MAGIC, 1, 8, w->f);
 
-	err = w->err;
-	if (ferror(w->f) || footer < 0)
-		err = -EIO;
-	if (fclose(w->f) && !err)
-		err = -errno;
-	free(w->path);
+	err = footer < 0 ? -EIO : 0;
+	if (err)
+		outfile__set_error(w->of, err);
+	err = outfile__commit(w->of);
 	free(w);
 	return err;
 }
@@ -458,10 +505,7 @@ void tracefile__abort(struct tracefile_writer *w)
 {
 	if (!w)
 		return;
-	fclose(w->f);
-	if (w->path)
-		unlink(w->path);
-	free(w->path);
+	outfile__abort(w->of);
 	free(w);
 }
 
@@ -469,13 +513,21 @@ void tracefile__abort(struct tracefile_writer *w)
 
 struct tracefile_reader {
 	FILE *f;
+	struct sl_trace_info *ti;	/* filled by open; tasks grow from a cut-short trace */
 	long events_start;
-	long footer_offset;
+	long events_end;	/* footer, or the end of the last complete block */
+	long size;
+	bool cut_short;
+	__u32 ncpu;
 	unsigned char block[BLOCK_BYTES];
 	size_t used, pos;
 	__u32 left;		/* events still to decode in this block */
+	long block_at;		/* offset of the current block */
 	struct sl_event prev;
-	char err[128];
+	__u64 last_ts;		/* events never go back in time */
+	__u64 nr_read, nr_expected;
+	char err[192];
+	char warning[256];
 };
 
 static int get_u32(FILE *f, __u32 *v)
@@ -498,12 +550,20 @@ static int get_u64(FILE *f, __u64 *v)
 	return 0;
 }
 
-static int get_str(FILE *f, char **s)
+/* Bytes left in the file from the current position. */
+static long remaining(FILE *f, long size)
+{
+	long at = ftell(f);
+
+	return at < 0 || at > size ? 0 : size - at;
+}
+
+static int get_str(FILE *f, long size, char **s)
 {
 	__u32 n;
 
 	*s = NULL;
-	if (get_u32(f, &n) || n > MAX_STRING)
+	if (get_u32(f, &n) || n > MAX_STRING || (long)n > remaining(f, size))
 		return -EIO;
 	*s = malloc(n + 1);
 	if (!*s)
@@ -514,15 +574,26 @@ static int get_str(FILE *f, char **s)
 	return 0;
 }
 
+static int get_count(FILE *f, __u64 *v)
+{
+	return get_u64(f, v) || *v > MAX_COUNT ? -EINVAL : 0;
+}
+
 static int get_kstat(FILE *f, struct sl_kstat *k)
 {
 	__u32 valid;
 
-	if (get_u32(f, &valid) || get_u64(f, &k->nvcsw) || get_u64(f, &k->nivcsw) ||
-	    get_u64(f, &k->nr_migrations) || get_u64(f, &k->sum_exec_runtime_ns))
+	if (get_u32(f, &valid) || get_count(f, &k->nvcsw) || get_count(f, &k->nivcsw) ||
+	    get_count(f, &k->nr_migrations) || get_count(f, &k->sum_exec_runtime_ns))
 		return -EIO;
 	k->valid = valid != 0;
 	return 0;
+}
+
+static int reader_fail(char *err, size_t errlen, int code, const char *msg)
+{
+	snprintf(err, errlen, "%s", msg);
+	return code;
 }
 
 /* The optional sections between the task table and the trailer at `end`. */
@@ -535,14 +606,14 @@ static int read_sections(FILE *f, struct sl_trace_info *ti, long end)
 			return -EIO;
 		if (magic != CGROUPS_MAGIC)
 			return 0;	/* a newer section: not ours to read */
-		if (get_u32(f, &n) || n > MAX_CGROUPS)
+		if (get_u32(f, &n) || n > MAX_CGROUPS || (long)n * 12 > remaining(f, end))
 			return -EIO;
 		for (__u32 i = 0; i < n; i++) {
 			char *path = NULL;
 			__u64 id;
 			int err;
 
-			if (get_u64(f, &id) || get_str(f, &path) || !path) {
+			if (get_u64(f, &id) || get_str(f, end, &path) || !path) {
 				free(path);
 				return -EIO;
 			}
@@ -555,29 +626,33 @@ static int read_sections(FILE *f, struct sl_trace_info *ti, long end)
 	return 0;
 }
 
-static int read_footer(FILE *f, struct sl_trace_info *ti, long end)
+/* 0, or -EINVAL with what is wrong in err. */
+static int read_footer(FILE *f, long size, struct sl_trace_info *ti, char *err, size_t errlen)
 {
 	__u32 magic, ncpu, ntasks;
 
 	if (get_u32(f, &magic) || magic != FOOTER_MAGIC)
-		return -EINVAL;
-	if (get_u64(f, &ti->end_ts) || get_u64(f, &ti->nr_events) ||
-	    get_u64(f, &ti->late_events) || get_u64(f, &ti->prog_misses) || get_u32(f, &ncpu))
-		return -EIO;
+		return reader_fail(err, errlen, -EINVAL, "corrupt trace: bad footer magic");
+	if (get_u64(f, &ti->end_ts) || get_count(f, &ti->nr_events) ||
+	    get_count(f, &ti->late_events) || get_count(f, &ti->prog_misses) || get_u32(f, &ncpu))
+		return reader_fail(err, errlen, -EINVAL, "corrupt trace: footer counts out of range");
+	if (ti->end_ts < ti->start_ts || ti->end_ts > MAX_TS)
+		return reader_fail(err, errlen, -EINVAL, "corrupt trace: footer ends before the trace starts");
 	if (ncpu != ti->ncpu)
-		return -EINVAL;
-	ti->cpus = calloc(ncpu ? ncpu : 1, sizeof(*ti->cpus));
+		return reader_fail(err, errlen, -EINVAL, "corrupt trace: footer and header disagree on the CPU count");
+	ti->cpus = calloc(ncpu, sizeof(*ti->cpus));
 	if (!ti->cpus)
-		return -ENOMEM;
+		return reader_fail(err, errlen, -ENOMEM, "out of memory");
 	for (__u32 i = 0; i < ncpu; i++) {
 		struct sl_cpu_stats *c = &ti->cpus[i];
 
-		if (get_u64(f, &c->lost) || get_u64(f, &c->idle_ns) || get_u64(f, &c->other_ns) ||
-		    get_u64(f, &c->traced_ns) || get_u64(f, &c->records))
-			return -EIO;
+		if (get_count(f, &c->lost) || get_count(f, &c->idle_ns) || get_count(f, &c->other_ns) ||
+		    get_count(f, &c->traced_ns) || get_count(f, &c->records))
+			return reader_fail(err, errlen, -EINVAL, "corrupt trace: per-CPU counts out of range");
 	}
-	if (get_u32(f, &ntasks) || ntasks > MAX_TASKS)
-		return -EIO;
+	if (get_u32(f, &ntasks) || ntasks > MAX_TASKS ||
+	    (long)ntasks * TASK_BYTES > remaining(f, size))
+		return reader_fail(err, errlen, -EINVAL, "corrupt trace: bad task count");
 	for (__u32 i = 0; i < ntasks; i++) {
 		struct sl_task_info t = { 0 }, *n;
 		__u32 status;
@@ -586,39 +661,213 @@ static int read_footer(FILE *f, struct sl_trace_info *ti, long end)
 		    fread(t.comm, 1, SL_COMM_LEN, f) != SL_COMM_LEN || get_u32(f, &status) ||
 		    get_u32(f, &t.flags) || get_kstat(f, &t.proc) || get_kstat(f, &t.death) ||
 		    get_kstat(f, &t.base))
-			return -EIO;
+			return reader_fail(err, errlen, -EINVAL, "corrupt trace: bad task table");
 		t.comm[SL_COMM_LEN - 1] = '\0';
 		t.exit_status = (__s32)status;
 		/* append: a recycled pid is two tasks, both kept */
 		n = sl_trace_info__append_task(ti, t.pid);
 		if (!n)
-			return -ENOMEM;
+			return reader_fail(err, errlen, -ENOMEM, "out of memory");
 		*n = t;
 	}
-	if (get_str(f, &ti->workload_summary))
-		return -EIO;
-	return read_sections(f, ti, end);
+	if (get_str(f, size, &ti->workload_summary))
+		return reader_fail(err, errlen, -EINVAL, "corrupt trace: bad workload summary");
+	if (read_sections(f, ti, size))
+		return reader_fail(err, errlen, -EINVAL, "corrupt trace: bad cgroup section");
+	return 0;
 }
 
-static int reader_fail(char *err, size_t errlen, int code, const char *msg)
+/* Why an event that decoded cannot be true, or NULL. */
+static const char *bad_event(const struct tracefile_reader *r, const struct sl_event *e)
 {
-	snprintf(err, errlen, "%s", msg);
-	return code;
+	if (e->cpu >= r->ncpu)
+		return "event on a CPU beyond the header's CPU count";
+	if (e->ts < r->last_ts)
+		return "event earlier than the one before it";
+	if (e->ts > MAX_TS)
+		return "timestamp out of range";
+	switch (e->type) {
+	case SL_EV_SWITCH:
+		if ((e->flags & SL_SWF_REASON_MASK) >= SL_R_MAX)
+			return "unknown switch reason";
+		break;
+	case SL_EV_WAKING:
+	case SL_EV_WAKEUP_NEW:
+		if (e->wk.target_cpu >= r->ncpu)
+			return "wakeup onto a CPU beyond the CPU count";
+		break;
+	case SL_EV_MIGRATE:
+		if (e->mig.orig_cpu >= r->ncpu || e->mig.dest_cpu >= r->ncpu)
+			return "migration to or from a CPU beyond the CPU count";
+		break;
+	}
+	return NULL;
+}
+
+static int corrupt(struct tracefile_reader *r, const char *what)
+{
+	snprintf(r->err, sizeof(r->err), "corrupt trace: %s (block at byte %ld)", what, r->block_at);
+	return -EINVAL;
+}
+
+/* Reads the next block header and payload; 1 read, 0 end of events, <0 corrupt. */
+static int next_block(struct tracefile_reader *r)
+{
+	__u32 magic, nbytes, nevents;
+
+	r->block_at = ftell(r->f);
+	if (r->block_at < 0)
+		return corrupt(r, "cannot tell the position");
+	if (r->block_at >= r->events_end) {
+		if (r->nr_read != r->nr_expected) {
+			snprintf(r->err, sizeof(r->err), "corrupt trace: the footer counts %llu events, the blocks hold %llu",
+				 (unsigned long long)r->nr_expected, (unsigned long long)r->nr_read);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (r->events_end - r->block_at < BLOCK_HDR || get_u32(r->f, &magic) ||
+	    get_u32(r->f, &nbytes) || get_u32(r->f, &nevents))
+		return corrupt(r, "short block header");
+	if (magic != BLOCK_MAGIC)
+		return corrupt(r, "bad block magic");
+	if (nbytes > BLOCK_BYTES || nbytes > r->events_end - r->block_at - BLOCK_HDR)
+		return corrupt(r, "block longer than the file allows");
+	if (!nevents || nevents > nbytes / MIN_EVENT_BYTES)
+		return corrupt(r, "event count does not fit the block");
+	if (fread(r->block, 1, nbytes, r->f) != nbytes)
+		return corrupt(r, "short block");
+	r->used = nbytes;
+	r->pos = 0;
+	r->left = nevents;
+	memset(&r->prev, 0, sizeof(r->prev));
+	return 1;
+}
+
+/* One event, checked; observe: keep a cut-short trace's task table. */
+static int next_event(struct tracefile_reader *r, struct sl_event *e, bool observe)
+{
+	const char *bad;
+	int n;
+
+	while (!r->left) {
+		if (r->pos != r->used)
+			return corrupt(r, "block has bytes past its last event");
+		n = next_block(r);
+		if (n <= 0)
+			return n;
+	}
+	n = tracefile__decode(r->block + r->pos, r->used - r->pos, &r->prev, e);
+	if (n <= 0)
+		return corrupt(r, "undecodable event");
+	bad = bad_event(r, e);
+	if (bad)
+		return corrupt(r, bad);
+	r->pos += (size_t)n;
+	r->left--;
+	r->prev = *e;
+	r->last_ts = e->ts;
+	r->nr_read++;
+	if (observe && r->cut_short && sl_trace_info__observe(r->ti, e)) {
+		snprintf(r->err, sizeof(r->err), "out of memory");
+		return -ENOMEM;
+	}
+	return 1;
+}
+
+/*
+ * No trailer: the recording did not finish.  Events are good up to the
+ * last complete block; the end of the trace is that block's last event.
+ */
+static int open_cut_short(struct tracefile_reader *r, struct sl_trace_info *ti,
+			  char *err, size_t errlen)
+{
+	const char *where = "inside a block";
+	long at = r->events_start, last = -1;
+	__u64 events = 0, last_events = 0;
+	struct sl_event e;
+	int ret;
+
+	for (;;) {
+		__u32 magic, nbytes, nevents;
+
+		if (fseek(r->f, at, SEEK_SET))
+			return reader_fail(err, errlen, -EIO, "cannot seek");
+		if (r->size - at < BLOCK_HDR) {
+			if (r->size == at)
+				where = "after a complete block";
+			break;
+		}
+		if (get_u32(r->f, &magic) || get_u32(r->f, &nbytes) || get_u32(r->f, &nevents))
+			return reader_fail(err, errlen, -EIO, "cannot read");
+		if (magic == FOOTER_MAGIC) {
+			where = "in its footer";
+			break;
+		}
+		if (magic != BLOCK_MAGIC || nbytes > BLOCK_BYTES || !nevents ||
+		    nevents > nbytes / MIN_EVENT_BYTES) {
+			snprintf(err, errlen, "corrupt trace: bad block header (block at byte %ld)", at);
+			return -EINVAL;
+		}
+		if (r->size - at - BLOCK_HDR < (long)nbytes)
+			break;
+		last = at;
+		last_events = nevents;
+		events += nevents;
+		at += BLOCK_HDR + (long)nbytes;
+	}
+	r->cut_short = true;
+	r->events_end = at;
+	r->nr_expected = events;
+	ti->nr_events = events;
+	ti->end_ts = ti->start_ts;
+	ti->cpus = calloc(ti->ncpu, sizeof(*ti->cpus));
+	if (!ti->cpus)
+		return reader_fail(err, errlen, -ENOMEM, "out of memory");
+	/* the last complete block gives the end time; it is checked on replay too */
+	if (last >= 0) {
+		if (fseek(r->f, last, SEEK_SET))
+			return reader_fail(err, errlen, -EIO, "cannot seek");
+		r->nr_read = events - last_events;
+		while ((ret = next_event(r, &e, false)) == 1)
+			;
+		if (ret < 0) {
+			snprintf(err, errlen, "%s", r->err);
+			return -EINVAL;
+		}
+		ti->end_ts = r->last_ts > ti->start_ts ? r->last_ts : ti->start_ts;
+	}
+	snprintf(r->warning, sizeof(r->warning),
+		 "trace cut short %s at byte %ld of %ld: read to %.3f s (%llu events); "
+		 "no footer, so lost records, per-CPU idle/other time, the kernel's task counters "
+		 "and the workload summary are unknown",
+		 where, at, r->size, (double)(ti->end_ts - ti->start_ts) / 1e9,
+		 (unsigned long long)events);
+	r->left = 0;
+	r->pos = r->used = 0;
+	r->last_ts = 0;
+	r->nr_read = 0;
+	memset(&r->prev, 0, sizeof(r->prev));
+	if (fseek(r->f, r->events_start, SEEK_SET))
+		return reader_fail(err, errlen, -EIO, "cannot seek");
+	return 0;
 }
 
 int tracefile__open(const char *path, struct sl_trace_info *ti,
 		    struct tracefile_reader **out, char *err, size_t errlen)
 {
 	struct tracefile_reader *r;
+	struct stat st;
 	char magic[8];
 	__u64 footer;
-	long size;
 	int ret;
 
 	memset(ti, 0, sizeof(*ti));
+	*out = NULL;
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return reader_fail(err, errlen, -ENOMEM, "out of memory");
+	r->ti = ti;
 	r->f = fopen(path, "rbe");
 	if (!r->f) {
 		ret = -errno;
@@ -626,6 +875,12 @@ int tracefile__open(const char *path, struct sl_trace_info *ti,
 		free(r);
 		return ret;
 	}
+	if (fstat(fileno(r->f), &st) || !S_ISREG(st.st_mode)) {
+		ret = reader_fail(err, errlen, -EINVAL, S_ISDIR(st.st_mode) ?
+				  "is a directory, not a trace" : "not a regular file");
+		goto fail;
+	}
+	r->size = (long)st.st_size;
 	if (fread(magic, 1, 8, r->f) != 8) {
 		ret = reader_fail(err, errlen, -EINVAL, "empty or too short to be a schedlab trace");
 		goto fail;
@@ -649,29 +904,42 @@ int tracefile__open(const char *path, struct sl_trace_info *ti,
 		ret = -EINVAL;
 		goto fail;
 	}
-	if (ti->ncpu == 0 || ti->ncpu > 65536) {
-		ret = reader_fail(err, errlen, -EINVAL, "corrupt header: bad CPU count");
+	if (ti->ncpu == 0 || ti->ncpu > SL_MAX_CPUS) {
+		snprintf(err, errlen, "corrupt trace: the header says %u CPUs, schedlab reads 1 to %u",
+			 ti->ncpu, SL_MAX_CPUS);
+		ret = -EINVAL;
 		goto fail;
 	}
-	if (get_str(r->f, &ti->cmdline) || get_str(r->f, &ti->config)) {
+	r->ncpu = ti->ncpu;
+	if (ti->start_ts > MAX_TS) {
+		ret = reader_fail(err, errlen, -EINVAL, "corrupt trace: start time out of range");
+		goto fail;
+	}
+	if (get_str(r->f, r->size, &ti->cmdline) || get_str(r->f, r->size, &ti->config)) {
 		ret = reader_fail(err, errlen, -EINVAL, "truncated: header incomplete");
 		goto fail;
 	}
 	r->events_start = ftell(r->f);
 
-	if (fseek(r->f, -16, SEEK_END) || (size = ftell(r->f)) < r->events_start ||
+	if (r->size - r->events_start < 16 || fseek(r->f, -16, SEEK_END) ||
 	    get_u64(r->f, &footer) || fread(magic, 1, 8, r->f) != 8 ||
 	    memcmp(magic, TRAILER_MAGIC, 8)) {
-		ret = reader_fail(err, errlen, -EINVAL,
-				  "truncated: no footer (the recording did not finish)");
+		ret = open_cut_short(r, ti, err, errlen);
+		if (ret)
+			goto fail;
+		*out = r;
+		return 0;
+	}
+	if (footer < (__u64)r->events_start || footer > (__u64)r->size - 16 ||
+	    fseek(r->f, (long)footer, SEEK_SET)) {
+		ret = reader_fail(err, errlen, -EINVAL, "corrupt trace: footer offset out of range");
 		goto fail;
 	}
-	if (footer < (__u64)r->events_start || footer > (__u64)size ||
-	    fseek(r->f, (long)footer, SEEK_SET) || read_footer(r->f, ti, size)) {
-		ret = reader_fail(err, errlen, -EINVAL, "corrupt footer");
+	ret = read_footer(r->f, r->size - 16, ti, err, errlen);
+	if (ret)
 		goto fail;
-	}
-	r->footer_offset = (long)footer;
+	r->events_end = (long)footer;
+	r->nr_expected = ti->nr_events;
 	if (fseek(r->f, r->events_start, SEEK_SET)) {
 		ret = reader_fail(err, errlen, -EIO, "cannot seek");
 		goto fail;
@@ -685,46 +953,19 @@ fail:
 	return ret;
 }
 
-static int corrupt(struct tracefile_reader *r, const char *what)
-{
-	snprintf(r->err, sizeof(r->err), "corrupt trace at offset %ld: %s", ftell(r->f), what);
-	return -EINVAL;
-}
-
 int tracefile__next(struct tracefile_reader *r, struct sl_event *e)
 {
-	int n;
-
-	while (!r->left) {
-		__u32 magic, nbytes, nevents;
-
-		if (r->pos != r->used)
-			return corrupt(r, "block has bytes past its last event");
-		if (ftell(r->f) >= r->footer_offset)
-			return 0;
-		if (get_u32(r->f, &magic) || get_u32(r->f, &nbytes) || get_u32(r->f, &nevents))
-			return corrupt(r, "short block header");
-		if (magic != BLOCK_MAGIC || nbytes > BLOCK_BYTES)
-			return corrupt(r, "bad block header");
-		if (fread(r->block, 1, nbytes, r->f) != nbytes)
-			return corrupt(r, "short block");
-		r->used = nbytes;
-		r->pos = 0;
-		r->left = nevents;
-		memset(&r->prev, 0, sizeof(r->prev));
-	}
-	n = tracefile__decode(r->block + r->pos, r->used - r->pos, &r->prev, e);
-	if (n <= 0)
-		return corrupt(r, "undecodable event");
-	r->pos += (size_t)n;
-	r->left--;
-	r->prev = *e;
-	return 1;
+	return next_event(r, e, true);
 }
 
 const char *tracefile__error(const struct tracefile_reader *r)
 {
 	return r->err;
+}
+
+const char *tracefile__warning(const struct tracefile_reader *r)
+{
+	return r->warning[0] ? r->warning : NULL;
 }
 
 void tracefile__close(struct tracefile_reader *r)

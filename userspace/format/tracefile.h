@@ -15,13 +15,27 @@
 struct tracefile_writer;
 struct tracefile_reader;
 
-/* Writes the header from ti (version, ncpu, start, kernel, cmdline, config). */
+/*
+ * Writes the header from ti (version, ncpu, start, kernel, cmdline, config)
+ * to a new file that replaces path at once (util/outfile.h: never through
+ * a symlink, never into a file that was there).  0 or a negative errno.
+ */
 int tracefile__create(const char *path, const struct sl_trace_info *ti,
 		      struct tracefile_writer **out);
 int tracefile__write(struct tracefile_writer *w, const struct sl_event *e);
+/*
+ * Writes the events so far as a block and hands them to the kernel, so a
+ * killed writer loses nothing before this call.  0 or the first write error.
+ */
+int tracefile__flush(struct tracefile_writer *w);
+const char *tracefile__path(const struct tracefile_writer *w);
 /* Bytes of event data written so far (encoded, without framing). */
 __u64 tracefile__event_bytes(const struct tracefile_writer *w);
-/* Writes footer (ti's task table, per-CPU stats) and trailer; frees w. */
+/*
+ * Writes footer (ti's task table, per-CPU stats) and trailer; frees w.
+ * After a write error it writes nothing more and returns that error: the
+ * file keeps its complete blocks and reads as a trace cut short.
+ */
 int tracefile__finish(struct tracefile_writer *w, const struct sl_trace_info *ti);
 /* Drops an unfinished trace (error paths); accepts NULL. */
 void tracefile__abort(struct tracefile_writer *w);
@@ -29,13 +43,21 @@ void tracefile__abort(struct tracefile_writer *w);
 /*
  * Opens a trace and fills ti from header and footer.  On failure returns a
  * negative errno and a one-line reason in err ("not a schedlab trace",
- * "truncated: no footer", ...).
+ * "corrupt trace: ...").  A trace cut short (no trailer) opens: its events
+ * are read up to the last complete block, ti's end is that block's last
+ * event, its task table grows from the events as they are read (ti must
+ * outlive the reader), and tracefile__warning says what is missing.
  */
 int tracefile__open(const char *path, struct sl_trace_info *ti,
 		    struct tracefile_reader **out, char *err, size_t errlen);
-/* 1: *e is the next event; 0: end of events; <0: corrupt (err set). */
+/*
+ * 1: *e is the next event; 0: end of events; <0: corrupt (error set).
+ * Every event is checked against the header (CPU numbers, time order, ...).
+ */
 int tracefile__next(struct tracefile_reader *r, struct sl_event *e);
 const char *tracefile__error(const struct tracefile_reader *r);
+/* One line saying where a cut-short trace stops and what is missing, or NULL. */
+const char *tracefile__warning(const struct tracefile_reader *r);
 void tracefile__close(struct tracefile_reader *r);
 
 /* Event encoding, exposed for tests and the benchmark. */

@@ -9,6 +9,7 @@
 #include "html.h"
 #include "offcpu_report.h"
 #include "util/log.h"
+#include "util/outfile.h"
 #include "perfetto.h"
 #include "present.h"
 #include "report.h"
@@ -21,14 +22,38 @@ struct presenter {
 	enum report_csv_table csv_table;
 	struct analysis *a;
 	struct timeline_ascii *tl[2];	/* the CPU map, the task map */
-	FILE *pf_file;
+	struct outfile *pf_file;
 	struct perfetto *pf;
-	FILE *html_file;
+	struct outfile *html_file;
 	struct html *html;
 	struct offcpu_stacks *stacks;
-	FILE *folded_file;
+	struct outfile *folded_file;
 	int err;
+	bool said;		/* the first failure was reported */
 };
+
+/*
+ * A failure while the events stream in, said once: an output file that
+ * cannot be written names the file and the reason (ENOSPC, not "processing
+ * failed"), anything else names what failed.  The first error is kept.
+ */
+static int fail(struct presenter *p, int err, struct outfile *of, const char *path)
+{
+	if (of) {
+		outfile__set_error(of, err);
+		err = outfile__error(of);
+	}
+	if (!p->said) {
+		if (path)
+			pr_err("cannot write %s: %s", path, strerror(-err));
+		else
+			pr_err("cannot analyse the events: %s", strerror(-err));
+		p->said = true;
+	}
+	if (!p->err)
+		p->err = err;
+	return p->err;
+}
 
 /* Intervals from the analysis go to the timelines that draw them. */
 static void on_interval(const struct sl_interval *iv, void *ctx)
@@ -39,12 +64,12 @@ static void on_interval(const struct sl_interval *iv, void *ctx)
 	for (int i = 0; i < 2 && !err; i++)
 		if (p->tl[i])
 			err = timeline_ascii__add_interval(p->tl[i], iv);
-	if (!err && p->html)
-		err = html__add_interval(p->html, iv);
+	if (err)
+		fail(p, err, NULL, NULL);
+	if (p->html && !p->err && (err = html__add_interval(p->html, iv)))
+		fail(p, err, p->html_file, p->o.html_path);
 	if (p->csv_intervals)
 		report__csv_interval(iv, p->csv_intervals);
-	if (err && !p->err)
-		p->err = err;
 }
 
 /*
@@ -55,19 +80,36 @@ static void on_interval(const struct sl_interval *iv, void *ctx)
 static void on_repair(const struct sl_repair *rp, void *ctx)
 {
 	struct presenter *p = ctx;
-	int err = p->pf ? perfetto__add_event(p->pf, &rp->ev) : 0;
+	int err = p->pf && !p->err ? perfetto__add_event(p->pf, &rp->ev) : 0;
 
-	if (err && !p->err)
-		p->err = err;
+	if (err)
+		fail(p, err, p->pf_file, p->o.perfetto_path);
 }
 
-static FILE *open_output(const char *path, const char *what)
+/* A new file that replaces path only when complete (util/outfile.h). */
+static struct outfile *open_output(const char *path, const char *what)
 {
-	FILE *f = fopen(path, "we");
+	struct outfile *of;
+	int err = outfile__create(path, 0644, &of);
 
-	if (!f)
-		pr_err("cannot write %s file %s: %s", what, path, strerror(errno));
-	return f;
+	if (err) {
+		pr_err("cannot write %s file %s: %s", what, path, strerror(-err));
+		return NULL;
+	}
+	return of;
+}
+
+/* Closes an output: e is the writer's own error; says the reason once. */
+static int close_output(struct presenter *p, struct outfile *of, int e, const char *path)
+{
+	if (e)
+		outfile__set_error(of, e);
+	e = outfile__commit(of);
+	if (e && !p->said) {
+		pr_err("cannot write %s: %s", path, strerror(-e));
+		p->said = true;
+	}
+	return e;
 }
 
 int presenter__new(const struct present_opts *o, const struct sl_trace_info *ti,
@@ -115,13 +157,13 @@ int presenter__new(const struct present_opts *o, const struct sl_trace_info *ti,
 	if (o->perfetto_path) {
 		err = -EIO;
 		p->pf_file = open_output(o->perfetto_path, "Perfetto");
-		if (!p->pf_file || (err = perfetto__open(p->pf_file, ti, &p->pf)))
+		if (!p->pf_file || (err = perfetto__open(outfile__file(p->pf_file), ti, &p->pf)))
 			goto fail;
 	}
 	if (o->html_path) {
 		err = -EIO;
 		p->html_file = open_output(o->html_path, "HTML");
-		if (!p->html_file || (err = html__open(p->html_file, ti, NULL, &p->html)))
+		if (!p->html_file || (err = html__open(outfile__file(p->html_file), ti, NULL, &p->html)))
 			goto fail;
 	}
 	if (o->stacks || o->folded_path) {
@@ -149,18 +191,20 @@ fail:
 int presenter__sink(const struct sl_event *e, void *ctx)
 {
 	struct presenter *p = ctx;
-	int err = analysis__feed(p->a, e);
+	int err = p->err ? p->err : analysis__feed(p->a, e);
 
 	for (int i = 0; i < 2 && !err; i++)
 		if (p->tl[i])
 			err = timeline_ascii__add_event(p->tl[i], e);
-	if (!err && p->pf)
-		err = perfetto__add_event(p->pf, e);
-	if (!err && p->html)
-		err = html__add_event(p->html, e);
-	if (!err && p->stacks)
-		err = offcpu_stacks__feed(p->stacks, e);
-	return err ? err : p->err;
+	if (err)
+		return fail(p, err, NULL, NULL);
+	if (p->pf && (err = perfetto__add_event(p->pf, e)))
+		return fail(p, err, p->pf_file, p->o.perfetto_path);
+	if (p->html && (err = html__add_event(p->html, e)))
+		return fail(p, err, p->html_file, p->o.html_path);
+	if (p->stacks && (err = offcpu_stacks__feed(p->stacks, e)))
+		return fail(p, err, NULL, NULL);
+	return p->err;
 }
 
 /* The report's text form, for the top of the HTML page. */
@@ -189,12 +233,9 @@ static int finish_stacks(struct presenter *p, const struct sl_trace_info *ti, FI
 	if (p->o.format == PRESENT_TEXT && p->o.stacks)
 		err = offcpu__text(out, rows, n, unfinished, ti, (int)p->o.width);
 	if (!err && p->folded_file) {
-		err = offcpu__write_folded(p->folded_file, rows, n, ti);
-		if (fclose(p->folded_file) && !err)
-			err = -errno;
+		err = offcpu__write_folded(outfile__file(p->folded_file), rows, n, ti);
+		err = close_output(p, p->folded_file, err, p->o.folded_path);
 		p->folded_file = NULL;
-		if (err)
-			pr_err("cannot write %s: %s", p->o.folded_path, strerror(-err));
 	}
 	return err;
 }
@@ -240,11 +281,8 @@ int presenter__finish(struct presenter *p, const struct sl_trace_info *ti, FILE 
 		int e = perfetto__close(p->pf, ti);
 
 		p->pf = NULL;
-		if (fclose(p->pf_file) && !e)
-			e = -errno;
+		e = close_output(p, p->pf_file, e, p->o.perfetto_path);
 		p->pf_file = NULL;
-		if (e)
-			pr_err("cannot write %s: %s", p->o.perfetto_path, strerror(-e));
 		err = err ? err : e;
 	}
 	if (p->html) {
@@ -253,11 +291,8 @@ int presenter__finish(struct presenter *p, const struct sl_trace_info *ti, FILE 
 
 		free(summary);
 		p->html = NULL;
-		if (fclose(p->html_file) && !e)
-			e = -errno;
+		e = close_output(p, p->html_file, e, p->o.html_path);
 		p->html_file = NULL;
-		if (e)
-			pr_err("cannot write %s: %s", p->o.html_path, strerror(-e));
 		err = err ? err : e;
 	}
 	if (!err && p->err)
@@ -278,14 +313,11 @@ void presenter__free(struct presenter *p)
 	timeline_ascii__free(p->tl[1]);
 	if (p->pf)
 		perfetto__close(p->pf, NULL);
-	if (p->pf_file)
-		fclose(p->pf_file);
+	outfile__abort(p->pf_file);
 	if (p->html)
 		html__close(p->html, NULL, NULL);
-	if (p->html_file)
-		fclose(p->html_file);
-	if (p->folded_file)
-		fclose(p->folded_file);
+	outfile__abort(p->html_file);
+	outfile__abort(p->folded_file);
 	offcpu_stacks__free(p->stacks);
 	analysis__free(p->a);
 	free(p);

@@ -32,7 +32,10 @@ struct presenter;
 
 int  presenter__new(const struct present_opts *o, const struct sl_trace_info *ti,
 		    struct presenter **out);
-/* sl_event_fn: ctx is the presenter. */
+/*
+ * sl_event_fn: ctx is the presenter.  A failure (an output file that cannot
+ * be written, no memory) is said here, once, and returned from then on.
+ */
 int  presenter__sink(const struct sl_event *e, void *ctx);
 /* Finishes the analysis and writes every requested output.  0 or -errno. */
 int  presenter__finish(struct presenter *p, const struct sl_trace_info *ti, FILE *out);

@@ -46,6 +46,22 @@ static int note_cgroup(struct session *s, __u64 id)
 	return sl_trace_info__add_cgroup(&s->ti, id, path);
 }
 
+/*
+ * A trace file that cannot be written (full disk, quota, I/O error) is said
+ * once; the run stops, as SIGINT would stop it, while the probes are still
+ * drained into the report so nothing is counted as lost.  The file keeps
+ * its complete blocks and reads as a trace cut short.
+ */
+static void write_failed(struct session *s, int err)
+{
+	if (s->write_err)
+		return;
+	s->write_err = err;
+	pr_err("cannot write trace file %s: %s; stopping", tracefile__path(s->writer),
+	       strerror(-err));
+	session_stop = 1;
+}
+
 static int dispatch(const struct sl_event *rec, void *ctx)
 {
 	struct session *s = ctx;
@@ -65,15 +81,25 @@ static int dispatch(const struct sl_event *rec, void *ctx)
 		err = note_cgroup(s, e->attr.cgroup_id);
 	if (err)
 		return err;
-	if (s->writer) {
+	if (s->writer && !s->write_err) {
 		err = tracefile__write(s->writer, e);
 		if (err)
-			return err;
+			write_failed(s, err);
 	}
+	/*
+	 * A sink that fails (an output file on a full disk) has said why; it
+	 * gets nothing more and the run stops, while the others go on.
+	 */
 	for (int i = 0; i < s->nr_sinks; i++) {
+		if (s->sinks[i].failed)
+			continue;
 		err = s->sinks[i].fn(e, s->sinks[i].ctx);
-		if (err)
-			return err;
+		if (err) {
+			s->sinks[i].failed = true;
+			if (!s->sink_err)
+				s->sink_err = err;
+			session_stop = 1;
+		}
 	}
 	return 0;
 }
@@ -111,6 +137,7 @@ int session__open(const struct session_opts *o, struct session **out)
 	s->ti.cmdline = strdup(o->cmdline ? o->cmdline : "");
 	s->ti.config = o->config ? strdup(o->config) : NULL;
 	s->progress = o->progress;
+	s->last_flush = s->ti.start_ts;
 	if (o->stacks && (err = stack_symbols__new(s->tracer, &s->ti, &s->stacks)))
 		goto err_free;
 	if (o->trace_path) {
@@ -155,10 +182,20 @@ static void show_progress(struct session *s, bool final)
 
 int session__poll(struct session *s)
 {
+	__u64 now;
+	int err;
+
 	if (s->err)
 		return s->err;
 	s->err = tracer__poll(s->tracer, dispatch, s);
 	show_progress(s, false);
+	/* a killed recorder loses at most the last second of its trace */
+	if (s->writer && !s->write_err && (now = sl_now_ns()) - s->last_flush >= SESSION_FLUSH_NS) {
+		s->last_flush = now;
+		err = tracefile__flush(s->writer);
+		if (err)
+			write_failed(s, err);
+	}
 	return s->err;
 }
 
@@ -204,15 +241,17 @@ int session__close(struct session *s)
 		err = -errno;
 	show_progress(s, true);
 	if (s->writer) {
+		char *path = strdup(tracefile__path(s->writer));
 		int werr = tracefile__finish(s->writer, &s->ti);
 
 		s->writer = NULL;
-		if (werr && !err) {
-			pr_err("cannot write the trace file: %s", strerror(-werr));
-			err = werr;
-		}
+		if (werr && !s->write_err)
+			pr_err("cannot write trace file %s: %s", path ? path : "", strerror(-werr));
+		if (werr)
+			s->write_err = werr;
+		free(path);
 	}
-	return err;
+	return err ? err : s->write_err ? s->write_err : s->sink_err;
 }
 
 void session__free(struct session *s)
@@ -239,7 +278,7 @@ int replay_events(struct tracefile_reader *r, sl_event_fn fn, void *ctx,
 			break;
 	}
 	if (sink_err)
-		snprintf(err, errlen, "processing failed: %s", strerror(abs(sink_err)));
+		err[0] = '\0';	/* the sink said what failed */
 	else if (ret < 0)
 		snprintf(err, errlen, "%s", tracefile__error(r));
 	tracefile__close(r);

@@ -14,6 +14,7 @@
 #include "tracer.h"
 
 #define SESSION_MAX_SINKS 8
+#define SESSION_FLUSH_NS 1000000000ull	/* trace file blocks reach the kernel this often */
 
 struct session_opts {
 	const char *trace_path;		/* -o: write a trace file, or NULL */
@@ -30,11 +31,14 @@ struct session {
 	struct tracefile_writer *writer;
 	struct stack_symbols *stacks;	/* with session_opts.stacks */
 	struct qmarks *marks;		/* queue-wait marks (trace/qmarks.h) */
-	struct { sl_event_fn fn; void *ctx; } sinks[SESSION_MAX_SINKS];
+	struct { sl_event_fn fn; void *ctx; bool failed; } sinks[SESSION_MAX_SINKS];
 	int nr_sinks;
 	bool progress;
 	__u64 last_progress;
+	__u64 last_flush;
 	int err;
+	int write_err;			/* the trace file failed (said once); the run stops */
+	int sink_err;			/* a sink failed (it said why); the run stops */
 };
 
 /* Set by SIGINT/SIGTERM (see session__install_signals). */
@@ -53,7 +57,10 @@ int  session__poll(struct session *s);
  * table.  For a child that is a zombie not yet reaped.
  */
 int  session__capture_exit(struct session *s, pid_t pid, int timeout_ms);
-/* Flushes everything, fills end time and per-CPU stats, finishes the file. */
+/*
+ * Flushes everything, fills end time and per-CPU stats, finishes the file.
+ * Returns 0, a tracing error, or the trace file's write error (said once).
+ */
 int  session__close(struct session *s);
 /* Detaches the probes; ti stays valid until session__free. */
 void session__free(struct session *s);
@@ -62,7 +69,7 @@ struct tracefile_reader;
 /*
  * Feeds every event of an opened trace (tracefile__open, which already
  * filled the trace-wide info) to fn, then closes the reader.  0, or 1
- * with a one-line reason in err.
+ * with a one-line reason in err, empty when fn failed (fn says why).
  */
 int  replay_events(struct tracefile_reader *r, sl_event_fn fn, void *ctx,
 		   char *err, size_t errlen);

@@ -157,6 +157,7 @@ static int exit_code_of(int status)
 static int follow_child(struct session *s, pid_t child, int pidfd)
 {
 	__u64 signalled_at = 0;
+	bool warned = false;
 	siginfo_t si;
 	int status = 0;
 
@@ -164,8 +165,10 @@ static int follow_child(struct session *s, pid_t child, int pidfd)
 		struct pollfd p = { .fd = pidfd, .events = POLLIN };
 
 		poll(&p, pidfd >= 0 ? 1 : 0, 10);
-		if (session__poll(s))
+		if (session__poll(s) && !warned) {
 			pr_warn("event processing failed: %s", strerror(-s->err));
+			warned = true;
+		}
 		memset(&si, 0, sizeof(si));
 		if (waitid(P_PID, (id_t)child, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
 		    si.si_pid == child)
@@ -339,9 +342,11 @@ int target__trace(const struct target_opts *o, const struct present_opts *po, FI
 	if (err)
 		goto out;
 	err = session__close(s);
-	if (err)
+	if (err && !s->write_err && !s->sink_err)
 		pr_warn("trace incomplete: %s", strerror(-err));
 	err = presenter__finish(pr, &s->ti, out);
+	if (!err && (s->write_err || s->sink_err))
+		err = -EIO;	/* said already: an output file is incomplete */
 out:
 	presenter__free(pr);
 	session__free(s);

@@ -219,3 +219,28 @@ void outfile__abort(struct outfile *of)
 	unlinkat(of->dirfd, of->published ? of->base : of->tmp, 0);
 	outfile_free(of);
 }
+
+static struct outfile stdout_of = { .fd = STDOUT_FILENO, .dirfd = -1 };
+
+void outfile__keep_stdout_errors(void)
+{
+	static const cookie_io_functions_t io = { .write = cookie_write, .close = cookie_close };
+	FILE *f = fopencookie(&stdout_of, "w", io);
+
+	if (!f)
+		return;
+	if (isatty(STDOUT_FILENO))
+		setvbuf(f, NULL, _IOLBF, 0);
+	fflush(stdout);
+	stdout_of.f = f;
+	stdout = f;
+}
+
+int outfile__stdout_error(void)
+{
+	if (fflush(stdout) && !stdout_of.err)
+		return errno ? -errno : -EIO;
+	if (!stdout_of.err && ferror(stdout))
+		return -EIO;
+	return stdout_of.err;
+}

@@ -47,4 +47,12 @@ int outfile__commit(struct outfile *of);
 /* Closes and removes the new file (also once published); accepts NULL. */
 void outfile__abort(struct outfile *of);
 
+/*
+ * Makes stdout a stream that keeps the errno of a failed write, so that a
+ * full disk or a closed pipe behind stdout can be named; call first thing.
+ */
+void outfile__keep_stdout_errors(void);
+/* The first write error on stdout (a negative errno), or 0. */
+int outfile__stdout_error(void);
+
 #endif
