@@ -9,10 +9,20 @@
  * be padded with 0x80 continuation bytes; protobuf decoders, Perfetto's
  * included, accept it, and Perfetto's own writer does the same).
  *
- * sched events are batched per CPU into an FtraceEventBundle of at most
- * BUNDLE_CAP bytes, flushed when full and at the end.  Everything else
- * (clock, system info, track descriptors, counter values) goes on one
- * packet sequence, SEQ_ID.
+ * sched_switch and sched_waking are batched per CPU into an
+ * FtraceEventBundle in Perfetto's compact_sched form: one packed array per
+ * field, timestamps delta-encoded, comms interned per bundle, and a
+ * switch's prev_pid/prev_comm left out because they are the previous
+ * switch's next on that CPU -- about 8 bytes per event instead of ~90.  That
+ * makes each CPU's prev/next chain part of the format, so the writer keeps
+ * it whole: where the trace has no record of a switch (untraced to untraced
+ * switches make none), it synthesises one from the last known occupant
+ * to the record's prev, at the record's time, and counts it on a per-CPU
+ * counter track ("cpuN switches synthesised") so it is never mistaken for
+ * one the kernel reported.  sched_wakeup_new, which compact_sched lacks,
+ * goes into the same bundle as a plain FtraceEvent.  Bundles are flushed
+ * when full and at the end.  Everything else (clock, system info, track
+ * descriptors, counter values) goes on one packet sequence, SEQ_ID.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -29,10 +39,18 @@ enum {	/* TracePacket */
 	F_PKT_FTRACE_EVENTS = 1, F_PKT_PROCESS_TREE = 2, F_PKT_CLOCK_SNAPSHOT = 6,
 	F_PKT_TIMESTAMP = 8, F_PKT_SEQ_ID = 10, F_PKT_TRACK_EVENT = 11,
 	F_PKT_SEQ_FLAGS = 13, F_PKT_SYSTEM_INFO = 45, F_PKT_CLOCK_ID = 58,
-	F_PKT_TRACK_DESCRIPTOR = 60,
+	F_PKT_DEFAULTS = 59, F_PKT_TRACK_DESCRIPTOR = 60,
+};
+enum {	/* TracePacketDefaults, TrackEventDefaults */
+	F_PD_TRACK_EVENT = 11, F_PD_CLOCK_ID = 58, F_TED_TRACK_UUID = 11,
 };
 enum {	/* FtraceEventBundle */
-	F_BUNDLE_CPU = 1, F_BUNDLE_EVENT = 2,
+	F_BUNDLE_CPU = 1, F_BUNDLE_EVENT = 2, F_BUNDLE_COMPACT = 4,
+};
+enum {	/* FtraceEventBundle.CompactSched */
+	F_CS_SW_TS = 1, F_CS_SW_PREV_STATE, F_CS_SW_NEXT_PID, F_CS_SW_NEXT_PRIO,
+	F_CS_INTERN, F_CS_SW_NEXT_COMM, F_CS_WK_TS, F_CS_WK_PID, F_CS_WK_TARGET_CPU,
+	F_CS_WK_PRIO, F_CS_WK_COMM, F_CS_WK_FLAGS,
 };
 enum {	/* FtraceEvent */
 	F_FE_TIMESTAMP = 1, F_FE_PID = 2, F_FE_SCHED_SWITCH = 4,
@@ -52,6 +70,7 @@ enum {	/* ProcessTree, .Process, .Thread */
 };
 enum {	/* ClockSnapshot, .Clock */
 	F_CS_CLOCKS = 1, F_CS_PRIMARY = 2, F_CLK_ID = 1, F_CLK_TIMESTAMP = 2,
+	F_CLK_INCREMENTAL = 3,
 };
 enum {	/* SystemInfo, Utsname */
 	F_SI_UTSNAME = 1, F_SI_NUM_CPUS = 8,
@@ -65,19 +84,26 @@ enum {	/* TrackDescriptor, CounterDescriptor, TrackEvent */
 
 #define CLOCK_REALTIME_ID	1	/* BuiltinClock */
 #define CLOCK_BOOTTIME_ID	6
+#define CLOCK_RQ_DELTA_ID	64	/* sequence-scoped: BOOTTIME ns since the last packet */
 #define SEQ_INCREMENTAL_STATE_CLEARED 1
 #define TRACK_EVENT_COUNTER	4	/* TrackEvent.Type TYPE_COUNTER */
 #define UNIT_COUNT		2	/* CounterDescriptor.Unit */
 #define SEQ_ID			1
-#define DEFAULT_PRIO		120	/* nice 0: the probes do not record priorities */
+#define SEQ_RQ(cpu)		(2 + (cpu))	/* one sequence per CPU's run-queue counter */
+#define DEFAULT_PRIO		120	/* nice 0: a task whose attributes the trace lacks */
 
 #define SCRATCH_CAP	(64 * 1024)
-#define BUNDLE_CAP	(32 * 1024)
+#define CB_EVENTS	1024	/* switches, and wakings, per compact bundle */
+#define CB_INTERN	64	/* distinct comms per compact bundle */
+#define CB_OTHER_CAP	(16 * 1024)	/* plain FtraceEvents per bundle */
+/* one bundle's packet: every array at its largest, plus the plain events */
+#define CB_PACKET_CAP	(CB_EVENTS * 2 * 40 + CB_INTERN * 24 + CB_OTHER_CAP + 256)
 #define EVENT_MAX	128	/* upper bound of one encoded FtraceEvent */
 #define TASKS_PER_TREE	256	/* ProcessTree entries per packet */
 
 #define UUID_QUEUE(q)	(0x736c0000ull + (q))		/* "sl" + queue id */
 #define UUID_RQ(cpu)	(0x736c1000ull + (cpu))
+#define UUID_SYNTH(cpu)	(0x736c2000ull + (cpu))
 
 enum { TL_RQ_UNKNOWN = 0, TL_RQ_RUNNING, TL_RQ_QUEUED, TL_RQ_BLOCKED };
 
@@ -87,15 +113,48 @@ struct pb {
 	bool overflow;
 };
 
+/* One CPU's pending compact_sched bundle. */
+struct cbundle {
+	__u32 nsw, nwk, nintern;
+	__u64 last_sw_ts, last_wk_ts;	/* for the deltas */
+	__u64 sw_ts[CB_EVENTS];
+	__s64 sw_state[CB_EVENTS];
+	__s32 sw_pid[CB_EVENTS];
+	__s32 sw_prio[CB_EVENTS];
+	__u32 sw_comm[CB_EVENTS];
+	__u64 wk_ts[CB_EVENTS];
+	__s32 wk_pid[CB_EVENTS];
+	__s32 wk_cpu[CB_EVENTS];
+	__s32 wk_prio[CB_EVENTS];
+	__u32 wk_comm[CB_EVENTS];
+	char intern[CB_INTERN][SL_COMM_LEN + 1];
+	struct pb other;		/* plain FtraceEvents (sched_wakeup_new) */
+};
+
+/* What the switch chain says a CPU runs now. */
+struct cpu_chain {
+	bool known;
+	__u32 pid;
+	__u64 ts;			/* last switch written: timestamps never go back */
+	__u64 synth;			/* switches synthesised so far */
+};
+
 struct perfetto {
 	FILE *f;
 	__u32 ncpu;
 	__u64 start_ts;
 	struct pb scratch;		/* one non-ftrace packet at a time */
-	struct pb *bundle;		/* [ncpu], buf allocated on first event */
+	struct pb packet;		/* one compact bundle's packet */
+	struct cbundle **cb;		/* [ncpu], allocated on the CPU's first event */
+	struct cpu_chain *chain;	/* [ncpu] */
 	struct tl_tasks tasks;
 	__u32 *rq_len;			/* [ncpu] traced tasks queued */
-	bool *rq_track;			/* [ncpu] counter track described */
+	__s64 *rq_written;		/* [ncpu] value last written, -1 = track not begun */
+	__u64 *rq_last_ts;		/* [ncpu] time of that value: the delta clock's base */
+	/* CPUs whose rq_len changed at rq_dirty_ts, not yet written */
+	__u32 *rq_dirty;
+	__u32 nr_rq_dirty;
+	__u64 rq_dirty_ts;
 	__s64 q_depth[256];		/* last depth written, -1 = none (track not described) */
 	int err;
 };
@@ -195,17 +254,6 @@ static void put_varint(FILE *f, __u64 v)
 		v >>= 7;
 	}
 	fputc((int)v, f);
-}
-
-static size_t varint_len(__u64 v)
-{
-	size_t n = 1;
-
-	while (v >= 0x80) {
-		v >>= 7;
-		n++;
-	}
-	return n;
 }
 
 /* Writes the scratch buffer as one Trace.packet and empties it. */
@@ -351,49 +399,138 @@ static void write_process_tree(struct perfetto *p)
 	}
 }
 
+/* A packed repeated field of n varints (zigzag-free: values are >= 0). */
+static void pb_packed_u64(struct pb *b, __u32 field, const __u64 *v, __u32 n)
+{
+	size_t at;
+
+	if (!n)
+		return;
+	at = pb_begin(b, field);
+	for (__u32 i = 0; i < n; i++)
+		pb_varint(b, v[i]);
+	pb_end(b, at);
+}
+
+/* int32/int64 fields: a negative value takes 10 bytes, as protobuf has it. */
+static void pb_packed_s32(struct pb *b, __u32 field, const __s32 *v, __u32 n)
+{
+	size_t at;
+
+	if (!n)
+		return;
+	at = pb_begin(b, field);
+	for (__u32 i = 0; i < n; i++)
+		pb_varint(b, (__u64)(__s64)v[i]);
+	pb_end(b, at);
+}
+
+static void pb_packed_u32(struct pb *b, __u32 field, const __u32 *v, __u32 n)
+{
+	size_t at;
+
+	if (!n)
+		return;
+	at = pb_begin(b, field);
+	for (__u32 i = 0; i < n; i++)
+		pb_varint(b, v[i]);
+	pb_end(b, at);
+}
+
+/* The same value n times (common_flags: the trace does not record them). */
+static void pb_packed_same(struct pb *b, __u32 field, __u64 v, __u32 n)
+{
+	size_t at;
+
+	if (!n)
+		return;
+	at = pb_begin(b, field);
+	for (__u32 i = 0; i < n; i++)
+		pb_varint(b, v);
+	pb_end(b, at);
+}
+
 static void flush_bundle(struct perfetto *p, __u32 cpu)
 {
-	struct pb *b = &p->bundle[cpu];
-	size_t hdr;
+	struct cbundle *c = p->cb[cpu];
+	struct pb *b = &p->packet;
+	size_t fe, cs;
 
-	if (!b->buf || b->len == 0)
+	if (!c || (!c->nsw && !c->nwk && !c->other.len))
 		return;
+	b->len = 0;
+	b->overflow = false;
+	fe = pb_begin(b, F_PKT_FTRACE_EVENTS);
+	pb_uint(b, F_BUNDLE_CPU, cpu);
+	if (c->nsw || c->nwk) {
+		cs = pb_begin(b, F_BUNDLE_COMPACT);
+		pb_packed_u64(b, F_CS_SW_TS, c->sw_ts, c->nsw);
+		pb_packed_u64(b, F_CS_SW_PREV_STATE, (const __u64 *)c->sw_state, c->nsw);
+		pb_packed_s32(b, F_CS_SW_NEXT_PID, c->sw_pid, c->nsw);
+		pb_packed_s32(b, F_CS_SW_NEXT_PRIO, c->sw_prio, c->nsw);
+		for (__u32 i = 0; i < c->nintern; i++)
+			pb_str(b, F_CS_INTERN, c->intern[i]);
+		pb_packed_u32(b, F_CS_SW_NEXT_COMM, c->sw_comm, c->nsw);
+		pb_packed_u64(b, F_CS_WK_TS, c->wk_ts, c->nwk);
+		pb_packed_s32(b, F_CS_WK_PID, c->wk_pid, c->nwk);
+		pb_packed_s32(b, F_CS_WK_TARGET_CPU, c->wk_cpu, c->nwk);
+		pb_packed_s32(b, F_CS_WK_PRIO, c->wk_prio, c->nwk);
+		pb_packed_u32(b, F_CS_WK_COMM, c->wk_comm, c->nwk);
+		pb_packed_same(b, F_CS_WK_FLAGS, 0, c->nwk);
+		pb_end(b, cs);
+	}
+	if (c->other.len && pb_room(b, c->other.len)) {
+		memcpy(b->buf + b->len, c->other.buf, c->other.len);
+		b->len += c->other.len;
+	}
+	pb_end(b, fe);
 	if (b->overflow) {
-		set_error(p, -E2BIG);
+		set_error(p, -E2BIG);	/* a bug: bundles are bounded */
 	} else {
-		/* Trace.packet { ftrace_events { <bundle> } } without copying */
-		hdr = 1 + varint_len(b->len) + b->len;
 		fputc(F_TRACE_PACKET << 3 | 2, p->f);
-		put_varint(p->f, hdr);
-		fputc(F_PKT_FTRACE_EVENTS << 3 | 2, p->f);
 		put_varint(p->f, b->len);
 		fwrite(b->buf, 1, b->len, p->f);
 	}
-	b->len = 0;
-	b->overflow = false;
+	c->nsw = c->nwk = c->nintern = 0;
+	c->last_sw_ts = c->last_wk_ts = 0;
+	c->other.len = 0;
+	c->other.overflow = false;
 }
 
-/* The bundle for cpu with room for one more event, or NULL. */
-static struct pb *bundle_for(struct perfetto *p, __u32 cpu)
+/* cpu's bundle, allocated on first use, or NULL. */
+static struct cbundle *cbundle_of(struct perfetto *p, __u32 cpu)
 {
-	struct pb *b;
+	struct cbundle *c;
 
 	if (cpu >= p->ncpu)
 		return NULL;
-	b = &p->bundle[cpu];
-	if (!b->buf) {
-		b->buf = malloc(BUNDLE_CAP);
-		if (!b->buf) {
+	c = p->cb[cpu];
+	if (!c) {
+		c = calloc(1, sizeof(*c));
+		if (c)
+			c->other.buf = malloc(CB_OTHER_CAP);
+		if (!c || !c->other.buf) {
+			if (c)
+				free(c);
 			set_error(p, -ENOMEM);
 			return NULL;
 		}
-		b->cap = BUNDLE_CAP;
+		c->other.cap = CB_OTHER_CAP;
+		p->cb[cpu] = c;
 	}
-	if (b->len + EVENT_MAX > b->cap)
+	return c;
+}
+
+/* comm's index in c's intern table; the bundle is flushed first when it is full. */
+static __u32 intern(struct perfetto *p, __u32 cpu, struct cbundle *c, const char *comm)
+{
+	for (__u32 i = 0; i < c->nintern; i++)
+		if (!strncmp(c->intern[i], comm, SL_COMM_LEN))
+			return i;
+	if (c->nintern == CB_INTERN)
 		flush_bundle(p, cpu);
-	if (b->len == 0)
-		pb_uint(b, F_BUNDLE_CPU, cpu);
-	return b;
+	snprintf(c->intern[c->nintern], sizeof(c->intern[0]), "%.*s", SL_COMM_LEN, comm);
+	return c->nintern++;
 }
 
 /* ---- events ------------------------------------------------------------- */
@@ -435,23 +572,98 @@ static const char *comm_of(struct perfetto *p, __u32 pid, __u32 cpu, char *buf, 
 	return buf;
 }
 
-static void describe_rq(struct perfetto *p, __u32 cpu)
+/*
+ * The run-queue counters change about once per event on a switch storm, so
+ * each CPU's get a packet sequence of their own whose defaults name the
+ * track and whose clock is incremental (an ns delta from the sequence's
+ * previous packet, starting at the trace start): a value is then a short
+ * timestamp, the value and the sequence id, about 13 bytes, where a full
+ * counter packet takes 35.
+ */
+static void begin_rq_track(struct perfetto *p, __u32 cpu)
 {
+	struct pb *b = &p->scratch;
+	size_t d, ted, cs, clk;
 	char name[48];
 
 	snprintf(name, sizeof(name), "cpu%u runnable (traced)", cpu);
 	write_counter_track(p, UUID_RQ(cpu), name);
-	p->rq_track[cpu] = true;
+	pb_uint(b, F_PKT_SEQ_ID, SEQ_RQ(cpu));
+	pb_uint(b, F_PKT_SEQ_FLAGS, SEQ_INCREMENTAL_STATE_CLEARED);
+	cs = pb_begin(b, F_PKT_CLOCK_SNAPSHOT);
+	clk = pb_begin(b, F_CS_CLOCKS);
+	pb_uint(b, F_CLK_ID, CLOCK_BOOTTIME_ID);
+	pb_uint(b, F_CLK_TIMESTAMP, p->start_ts);
+	pb_end(b, clk);
+	clk = pb_begin(b, F_CS_CLOCKS);
+	pb_uint(b, F_CLK_ID, CLOCK_RQ_DELTA_ID);
+	pb_uint(b, F_CLK_TIMESTAMP, p->start_ts);
+	pb_uint(b, F_CLK_INCREMENTAL, 1);
+	pb_end(b, clk);
+	pb_end(b, cs);
+	d = pb_begin(b, F_PKT_DEFAULTS);
+	pb_uint(b, F_PD_CLOCK_ID, CLOCK_RQ_DELTA_ID);
+	ted = pb_begin(b, F_PD_TRACK_EVENT);
+	pb_uint(b, F_TED_TRACK_UUID, UUID_RQ(cpu));
+	pb_end(b, ted);
+	pb_end(b, d);
+	flush_packet(p);
+	p->rq_written[cpu] = 0;
+	p->rq_last_ts[cpu] = p->start_ts;
+}
+
+/* One run-queue counter value on cpu's own sequence, every length one byte. */
+static void write_rq(struct perfetto *p, __u64 ts, __u32 cpu, __u32 value)
+{
+	struct pb *b = &p->scratch;
+	__u8 te[16];
+	struct pb tb = { .buf = te, .cap = sizeof(te) };
+
+	if (p->rq_written[cpu] < 0)
+		begin_rq_track(p, cpu);
+	pb_uint(&tb, F_TE_TYPE, TRACK_EVENT_COUNTER);
+	pb_int(&tb, F_TE_COUNTER_VALUE, value);
+	/* a delta cannot go back: a change inferred earlier is written now */
+	if (ts < p->rq_last_ts[cpu])
+		ts = p->rq_last_ts[cpu];
+	pb_uint(b, F_PKT_TIMESTAMP, ts - p->rq_last_ts[cpu]);
+	p->rq_last_ts[cpu] = ts;
+	pb_bytes(b, F_PKT_TRACK_EVENT, te, tb.len);
+	pb_uint(b, F_PKT_SEQ_ID, SEQ_RQ(cpu));
+	flush_packet(p);
+	p->rq_written[cpu] = value;
+}
+
+/*
+ * Writes the counters changed at rq_dirty_ts.  Changes at one timestamp are
+ * written as one value: a switch that queues the preempted task and takes
+ * the next off the same run queue leaves its length as it was.
+ */
+static void flush_rq(struct perfetto *p)
+{
+	for (__u32 i = 0; i < p->nr_rq_dirty; i++) {
+		__u32 cpu = p->rq_dirty[i];
+
+		if ((__s64)p->rq_len[cpu] != p->rq_written[cpu])
+			write_rq(p, p->rq_dirty_ts, cpu, p->rq_len[cpu]);
+	}
+	p->nr_rq_dirty = 0;
 }
 
 static void rq_change(struct perfetto *p, __u64 ts, __u32 cpu, int delta)
 {
+	bool listed = false;
+
 	if (cpu >= p->ncpu || (delta < 0 && p->rq_len[cpu] == 0))
 		return;
-	if (!p->rq_track[cpu])
-		describe_rq(p, cpu);
+	if (p->nr_rq_dirty && ts != p->rq_dirty_ts)
+		flush_rq(p);
+	p->rq_dirty_ts = ts;
 	p->rq_len[cpu] += delta;
-	write_counter(p, ts, UUID_RQ(cpu), p->rq_len[cpu]);
+	for (__u32 i = 0; i < p->nr_rq_dirty && !listed; i++)
+		listed = p->rq_dirty[i] == cpu;
+	if (!listed)
+		p->rq_dirty[p->nr_rq_dirty++] = cpu;
 }
 
 /* Follows traced tasks on and off the run queues (rq_len) from the raw events. */
@@ -466,6 +678,12 @@ static void track_rq(struct perfetto *p, const struct sl_event *e)
 		if ((e->flags & SL_SWF_PREV_TRACKED) && (idx = tl_tasks__add(&p->tasks, e->pid)) >= 0) {
 			struct tl_task *tk = &p->tasks.v[idx];
 
+			/*
+			 * Queued, yet leaving a CPU: its switch-in was never
+			 * reported.  It ran, so it left its run queue.
+			 */
+			if (tk->rq == TL_RQ_QUEUED)
+				rq_change(p, e->ts, tk->rq_cpu, -1);
 			/* preempted or rescheduled: still on this CPU's run queue */
 			if (reason == SL_R_PREEMPTED || reason == SL_R_RESCHED) {
 				tk->rq = TL_RQ_QUEUED;
@@ -521,48 +739,141 @@ static void track_rq(struct perfetto *p, const struct sl_event *e)
 		set_error(p, idx);
 }
 
+/* The kernel's prio of pid as the trace has it (SL_EV_TASK_ATTR), else nice 0's. */
+static __s32 prio_of(const struct perfetto *p, __u32 pid)
+{
+	int idx = pid ? tl_tasks__find(&p->tasks, pid) : -1;
+
+	if (!pid)
+		return DEFAULT_PRIO;	/* the idle task's, as sched_switch reports it */
+	return idx >= 0 && p->tasks.v[idx].prio_known ? p->tasks.v[idx].prio : DEFAULT_PRIO;
+}
+
+/* A task's prio from its policy, nice and RT priority (kernel/sched: prio). */
+static void note_attr(struct perfetto *p, const struct sl_event *e)
+{
+	int idx = tl_tasks__add(&p->tasks, e->pid);
+	__s32 prio;
+
+	if (idx < 0) {
+		set_error(p, idx);
+		return;
+	}
+	switch (e->attr.policy) {
+	case 1:	/* SCHED_FIFO */
+	case 2:	/* SCHED_RR */
+		prio = 99 - (__s32)e->attr.rt_priority;
+		break;
+	case 6:	/* SCHED_DEADLINE */
+		prio = -1;
+		break;
+	default:	/* SCHED_OTHER, BATCH, IDLE: 120 + nice */
+		prio = DEFAULT_PRIO + e->attr.nice;
+		break;
+	}
+	p->tasks.v[idx].prio = (__s16)prio;
+	p->tasks.v[idx].prio_known = true;
+}
+
+/* Appends one switch on cpu to its compact bundle: prev is implied by the chain. */
+static void put_switch(struct perfetto *p, __u32 cpu, __u64 ts, __s64 prev_state, __u32 next)
+{
+	struct cbundle *c = cbundle_of(p, cpu);
+	char comm[32];
+	__u32 ci;
+
+	if (!c)
+		return;
+	if (c->nsw == CB_EVENTS)
+		flush_bundle(p, cpu);
+	ci = intern(p, cpu, c, comm_of(p, next, cpu, comm, sizeof(comm)));
+	c->sw_ts[c->nsw] = ts - c->last_sw_ts;
+	c->sw_state[c->nsw] = prev_state;
+	c->sw_pid[c->nsw] = (__s32)next;
+	c->sw_prio[c->nsw] = prio_of(p, next);
+	c->sw_comm[c->nsw] = ci;
+	c->nsw++;
+	c->last_sw_ts = ts;
+	p->chain[cpu].known = true;
+	p->chain[cpu].pid = next;
+	p->chain[cpu].ts = ts;
+}
+
+static void describe_synth(struct perfetto *p, __u32 cpu)
+{
+	char name[48];
+
+	snprintf(name, sizeof(name), "cpu%u switches synthesised", cpu);
+	write_counter_track(p, UUID_SYNTH(cpu), name);
+	write_counter(p, p->start_ts, UUID_SYNTH(cpu), 0);
+}
+
 static void write_switch(struct perfetto *p, const struct sl_event *e)
 {
-	struct pb *b = bundle_for(p, e->cpu);
-	char prev[32], next[32];
-	size_t ev, sw;
+	struct cpu_chain *ch;
+	__u64 ts = e->ts;
 
-	if (!b)
+	if (e->cpu >= p->ncpu)
 		return;
-	ev = pb_begin(b, F_BUNDLE_EVENT);
-	pb_uint(b, F_FE_TIMESTAMP, e->ts);
-	pb_uint(b, F_FE_PID, e->pid);
-	sw = pb_begin(b, F_FE_SCHED_SWITCH);
-	pb_str(b, F_SW_PREV_COMM, comm_of(p, e->pid, e->cpu, prev, sizeof(prev)));
-	pb_int(b, F_SW_PREV_PID, e->pid);
-	pb_int(b, F_SW_PREV_PRIO, DEFAULT_PRIO);
-	pb_int(b, F_SW_PREV_STATE, perfetto_prev_state(e->sw.state, e->flags & SL_SWF_REASON_MASK));
-	pb_str(b, F_SW_NEXT_COMM, comm_of(p, e->sw.next, e->cpu, next, sizeof(next)));
-	pb_int(b, F_SW_NEXT_PID, e->sw.next);
-	pb_int(b, F_SW_NEXT_PRIO, DEFAULT_PRIO);
-	pb_end(b, sw);
-	pb_end(b, ev);
+	ch = &p->chain[e->cpu];
+	/* records the analysis inferred can be earlier than ones written */
+	if (ts < ch->ts)
+		ts = ch->ts;
+	if (ch->known && ch->pid != e->pid) {
+		/*
+		 * The CPU ran someone else since the last switch it recorded
+		 * (an untraced to untraced switch): say so, with the state of
+		 * a task that left the CPU runnable, the least we know.
+		 */
+		if (!ch->synth)
+			describe_synth(p, e->cpu);
+		put_switch(p, e->cpu, ts, 0, e->pid);
+		write_counter(p, ts, UUID_SYNTH(e->cpu), (__s64)++ch->synth);
+	}
+	put_switch(p, e->cpu, ts, perfetto_prev_state(e->sw.state, e->flags & SL_SWF_REASON_MASK),
+		   e->sw.next);
 }
 
 static void write_waking(struct perfetto *p, const struct sl_event *e)
 {
-	struct pb *b = bundle_for(p, e->cpu);
+	struct cbundle *c = cbundle_of(p, e->cpu);
 	char comm[32];
 	size_t ev, wk;
+	__u32 ci;
 
-	if (!b)
+	if (!c)
 		return;
-	ev = pb_begin(b, F_BUNDLE_EVENT);
-	pb_uint(b, F_FE_TIMESTAMP, e->ts);
-	pb_uint(b, F_FE_PID, e->pid);	/* the waker: current on this CPU */
-	wk = pb_begin(b, e->type == SL_EV_WAKING ? F_FE_SCHED_WAKING : F_FE_SCHED_WAKEUP_NEW);
-	pb_str(b, F_WK_COMM, comm_of(p, e->wk.wakee, e->cpu, comm, sizeof(comm)));
-	pb_int(b, F_WK_PID, e->wk.wakee);
-	pb_int(b, F_WK_PRIO, DEFAULT_PRIO);
-	pb_int(b, F_WK_SUCCESS, 1);
-	pb_int(b, F_WK_TARGET_CPU, e->wk.target_cpu);
-	pb_end(b, wk);
-	pb_end(b, ev);
+	if (e->type == SL_EV_WAKEUP_NEW) {
+		/* not in compact_sched: a plain event in the same bundle */
+		struct pb *b = &c->other;
+
+		if (b->len + EVENT_MAX > b->cap)
+			flush_bundle(p, e->cpu);
+		ev = pb_begin(b, F_BUNDLE_EVENT);
+		pb_uint(b, F_FE_TIMESTAMP, e->ts);
+		pb_uint(b, F_FE_PID, e->pid);	/* the waker: current on this CPU */
+		wk = pb_begin(b, F_FE_SCHED_WAKEUP_NEW);
+		pb_str(b, F_WK_COMM, comm_of(p, e->wk.wakee, e->cpu, comm, sizeof(comm)));
+		pb_int(b, F_WK_PID, e->wk.wakee);
+		pb_int(b, F_WK_PRIO, prio_of(p, e->wk.wakee));
+		pb_int(b, F_WK_SUCCESS, 1);
+		pb_int(b, F_WK_TARGET_CPU, e->wk.target_cpu);
+		pb_end(b, wk);
+		pb_end(b, ev);
+		return;
+	}
+	if (c->nwk == CB_EVENTS)
+		flush_bundle(p, e->cpu);
+	ci = intern(p, e->cpu, c, comm_of(p, e->wk.wakee, e->cpu, comm, sizeof(comm)));
+	/* the waker is implied too: whoever the chain says runs on this CPU */
+	c->wk_ts[c->nwk] = e->ts >= c->last_wk_ts ? e->ts - c->last_wk_ts : 0;
+	c->wk_pid[c->nwk] = (__s32)e->wk.wakee;
+	c->wk_cpu[c->nwk] = (__s32)e->wk.target_cpu;
+	c->wk_prio[c->nwk] = prio_of(p, e->wk.wakee);
+	c->wk_comm[c->nwk] = ci;
+	c->nwk++;
+	if (e->ts > c->last_wk_ts)
+		c->last_wk_ts = e->ts;
 }
 
 static void write_queue(struct perfetto *p, const struct sl_event *e)
@@ -599,6 +910,9 @@ int perfetto__add_event(struct perfetto *p, const struct sl_event *e)
 	case SL_EV_Q_POP:
 		write_queue(p, e);
 		break;
+	case SL_EV_TASK_ATTR:
+		note_attr(p, e);
+		break;
 	default:
 		break;
 	}
@@ -612,12 +926,20 @@ static void perfetto_free(struct perfetto *p)
 {
 	if (!p)
 		return;
-	if (p->bundle)
-		for (__u32 c = 0; c < p->ncpu; c++)
-			free(p->bundle[c].buf);
-	free(p->bundle);
+	if (p->cb) {
+		for (__u32 c = 0; c < p->ncpu; c++) {
+			if (p->cb[c])
+				free(p->cb[c]->other.buf);
+			free(p->cb[c]);
+		}
+	}
+	free(p->cb);
+	free(p->chain);
+	free(p->packet.buf);
 	free(p->rq_len);
-	free(p->rq_track);
+	free(p->rq_written);
+	free(p->rq_last_ts);
+	free(p->rq_dirty);
 	free(p->scratch.buf);
 	tl_tasks__free(&p->tasks);
 	free(p);
@@ -641,13 +963,21 @@ int perfetto__open(FILE *f, const struct sl_trace_info *ti, struct perfetto **ou
 		p->q_depth[q] = -1;
 	p->scratch.buf = malloc(SCRATCH_CAP);
 	p->scratch.cap = SCRATCH_CAP;
-	p->bundle = calloc(p->ncpu, sizeof(*p->bundle));
+	p->packet.buf = malloc(CB_PACKET_CAP);
+	p->packet.cap = CB_PACKET_CAP;
+	p->cb = calloc(p->ncpu, sizeof(*p->cb));
+	p->chain = calloc(p->ncpu, sizeof(*p->chain));
 	p->rq_len = calloc(p->ncpu, sizeof(*p->rq_len));
-	p->rq_track = calloc(p->ncpu, sizeof(*p->rq_track));
-	if (!p->scratch.buf || !p->bundle || !p->rq_len || !p->rq_track) {
+	p->rq_written = malloc(p->ncpu * sizeof(*p->rq_written));
+	p->rq_dirty = calloc(p->ncpu, sizeof(*p->rq_dirty));
+	p->rq_last_ts = calloc(p->ncpu, sizeof(*p->rq_last_ts));
+	if (!p->scratch.buf || !p->packet.buf || !p->cb || !p->chain || !p->rq_len ||
+	    !p->rq_written || !p->rq_dirty || !p->rq_last_ts) {
 		err = -ENOMEM;
 		goto err_free;
 	}
+	for (__u32 c = 0; c < p->ncpu; c++)
+		p->rq_written[c] = -1;
 	err = tl_tasks__init(&p->tasks, ti);
 	if (err)
 		goto err_free;
@@ -655,10 +985,8 @@ int perfetto__open(FILE *f, const struct sl_trace_info *ti, struct perfetto **ou
 	write_clock_and_system(p, ti);
 	/* run-queue tracks start at 0 so the UI draws them from the trace start */
 	if (ti && ti->ncpu && p->start_ts) {
-		for (__u32 c = 0; c < p->ncpu; c++) {
-			describe_rq(p, c);
-			write_counter(p, p->start_ts, UUID_RQ(c), 0);
-		}
+		for (__u32 c = 0; c < p->ncpu; c++)
+			write_rq(p, p->start_ts, c, 0);
 	}
 	err = ferror(f) ? -EIO : p->err;
 	if (err)
@@ -677,6 +1005,7 @@ int perfetto__close(struct perfetto *p, const struct sl_trace_info *ti)
 
 	if (!p)
 		return 0;
+	flush_rq(p);
 	for (__u32 c = 0; c < p->ncpu; c++)
 		flush_bundle(p, c);
 	err = tl_tasks__merge_info(&p->tasks, ti);

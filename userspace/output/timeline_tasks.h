@@ -29,6 +29,8 @@ struct tl_task {
 	char sym[4];		/* "P0"; valid after tl_tasks__assign_symbols */
 	__u8 role;		/* enum tl_role; set with sym */
 	__s32 num;		/* number in the comm (consumer-1 -> 1), -1 if none */
+	__s16 prio;		/* the kernel's prio (120 + nice, 99 - RT priority), if prio_known */
+	bool prio_known;	/* from the task's SL_EV_TASK_ATTR record */
 	__u8 rq;		/* writer-private: TL_RQ_* */
 	__u16 rq_cpu;		/* writer-private: CPU whose run queue holds it */
 	int lane;		/* writer-private, -1 = none */
