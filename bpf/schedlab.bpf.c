@@ -18,7 +18,7 @@ char LICENSE[] SEC("license") = "GPL";
 /* What the kernel knows about a traced task beyond its pid. */
 struct sl_tracked {
 	__u32 tgid;
-	__u32 wait_mark;	/* enum sl_wait_mark, set by USDT, read at switch */
+	__u32 pad;
 };
 
 struct {
@@ -57,8 +57,8 @@ struct {
 } cpu_stats SEC(".maps");
 
 /*
- * Who is on this CPU now, as the last switch saw it: whether it is traced
- * and its wait mark.  At the next switch that task is prev, so the
+ * Who is on this CPU now, as the last switch saw it, and whether it is
+ * traced.  At the next switch that task is prev, so the
  * switch needs one hash lookup (next) instead of two, and a wakeup none
  * for its waker (current).  track_gen invalidates every CPU's entry when
  * userspace adds tasks itself (trace -p), which no switch would show.
@@ -68,8 +68,7 @@ struct sl_cur {
 	__u32 gen;
 	__u8 valid;
 	__u8 tracked;
-	__u8 wait_mark;
-	__u8 pad;
+	__u8 pad[2];
 };
 
 struct {
@@ -157,9 +156,13 @@ static __always_inline struct sl_tracked *lookup_tracked(__u32 pid)
 }
 
 /* Why prev left the CPU; see enum sl_reason. */
+/*
+ * Queue waits (SL_R_QFULL, QEMPTY, LOCK) are not decided here: the tracer
+ * applies the workload's queue-wait marks to the merged stream
+ * (trace/qmarks.c), by the same rule.
+ */
 static __always_inline __u8 switch_reason(bool preempt, struct task_struct *prev,
-					  __u32 wait_mark, __u32 state, bool *voluntary,
-					  bool btf)
+					  __u32 state, bool *voluntary, bool btf)
 {
 
 	*voluntary = false;
@@ -185,16 +188,6 @@ static __always_inline __u8 switch_reason(bool preempt, struct task_struct *prev
 	*voluntary = true;
 	if (state & TASK_DEAD_STATE)
 		return SL_R_DEAD;
-	if (state & (TASK_INTERRUPTIBLE_STATE | TASK_UNINTERRUPTIBLE_STATE)) {
-		switch (wait_mark) {
-		case SL_WAIT_QFULL:
-			return SL_R_QFULL;
-		case SL_WAIT_QEMPTY:
-			return SL_R_QEMPTY;
-		case SL_WAIT_LOCK:
-			return SL_R_LOCK;
-		}
-	}
 	if (state & TASK_UNINTERRUPTIBLE_STATE)
 		return task_in_iowait(prev, btf) ? SL_R_IO : SL_R_DISK_WAIT;
 	if (state & TASK_INTERRUPTIBLE_STATE)
@@ -332,25 +325,19 @@ static __always_inline int handle_switch(void *ctx, bool preempt, struct task_st
 	struct sl_cur *cur = this_cpu_cur();
 	struct sl_tracked *nt = lookup_tracked(next_pid);
 	bool voluntary = false, pt;
-	__u32 wait_mark = 0, state = 0;
+	__u32 state = 0;
 	struct sl_event *e;
 	__u8 reason = SL_R_NONE;
 
-	if (cur_knows(cur, prev_pid)) {
+	if (cur_knows(cur, prev_pid))
 		pt = cur->tracked;
-		wait_mark = cur->wait_mark;
-	} else {
-		struct sl_tracked *t = lookup_tracked(prev_pid);
-
-		pt = t != NULL;
-		wait_mark = t ? t->wait_mark : 0;
-	}
+	else
+		pt = lookup_tracked(prev_pid) != NULL;
 	if (cur) {
 		cur->pid = next_pid;
 		cur->gen = track_gen;
 		cur->valid = 1;
 		cur->tracked = nt != NULL;
-		cur->wait_mark = nt ? nt->wait_mark : 0;
 	}
 
 	if (st) {
@@ -377,7 +364,7 @@ static __always_inline int handle_switch(void *ctx, bool preempt, struct task_st
 
 	if (pt) {
 		state = task_state_of(prev, btf);
-		reason = switch_reason(preempt, prev, wait_mark, state, &voluntary, btf);
+		reason = switch_reason(preempt, prev, state, &voluntary, btf);
 	}
 
 	e = event_reserve(SL_EV_SWITCH, prev_pid, now);
@@ -392,11 +379,6 @@ static __always_inline int handle_switch(void *ctx, bool preempt, struct task_st
 		event_submit(e);
 	}
 
-	/*
-	 * The wait mark is not cleared here: a condition-variable wait may
-	 * block several times (spurious wakeups, re-taking the mutex) and all
-	 * of it is the same queue wait.  q_push/q_pop end it.
-	 */
 	if (want_stacks && pt && voluntary && state && reason != SL_R_DEAD)
 		emit_stack(ctx, prev_pid, now);
 	if (reason == SL_R_DEAD) {

@@ -233,7 +233,7 @@ int tracer__follow_children(struct tracer *t, pid_t tgid, bool on)
 
 int tracer__track(struct tracer *t, pid_t tid, pid_t tgid)
 {
-	struct { __u32 tgid, wait_mark; } v = { (__u32)tgid, 0 };
+	struct { __u32 tgid, pad; } v = { (__u32)tgid, 0 };
 	__u32 key = (__u32)tid;
 
 	if (bpf_map_update_elem(bpf_map__fd(t->skel->maps.tracked), &key, &v, BPF_ANY))
@@ -251,7 +251,7 @@ void tracer__on_drain(struct tracer *t, sl_event_fn fn, void *ctx)
 
 bool tracer__is_tracked(struct tracer *t, pid_t tid)
 {
-	struct { __u32 tgid, wait_mark; } v;
+	struct { __u32 tgid, pad; } v;
 	__u32 key = (__u32)tid;
 
 	return bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.tracked), &key, &v) == 0;
