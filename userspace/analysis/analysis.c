@@ -582,6 +582,8 @@ static void switch_in(struct analysis *a, __u32 idx, __u32 c, __u64 ts, __u64 se
 		__u64 lat = ts - t->wake_ts;
 
 		sl_hdr_add(&a->rq, lat);
+		if (lat_add(a, idx, lat, ts, (__u16)c))
+			a->lat_err = -ENOMEM;
 		if (!t->rq_n || lat < t->rq_min)
 			t->rq_min = lat;
 		if (lat > t->rq_max)
@@ -871,6 +873,8 @@ int analysis__feed(struct analysis *a, const struct sl_event *e)
 		ts = a->now;
 	a->now = ts;
 	a->nr_events++;
+	if (a->lat_err)
+		return a->lat_err;
 
 	switch (e->type) {
 	case SL_EV_SWITCH:
@@ -992,6 +996,11 @@ void analysis__on_repair(struct analysis *a, sl_repair_fn fn, void *ctx)
 	a->repair_ctx = ctx;
 }
 
+void analysis__set_slower_than(struct analysis *a, __u64 ns)
+{
+	a->slower_than = ns;
+}
+
 void analysis__set_start(struct analysis *a, __u64 start_ts)
 {
 	if (!a->started && start_ts)
@@ -1051,6 +1060,8 @@ void analysis__free(struct analysis *a)
 	aq_free(a);
 	free(a->cpus);
 	free(a->mig);
+	for (__u32 i = 0; a->tasks && i < a->nr_tasks; i++)
+		lat_free(&a->tasks[i]);
 	free(a->tasks);
 	idmap__free(&a->pids);
 	free(a->lvl_par);
@@ -1061,5 +1072,6 @@ void analysis__free(struct analysis *a)
 	free(a->pend_list);
 	free(a->edges);
 	idmap__free(&a->edge_index);
+	free(a->slow);
 	free(a);
 }

@@ -77,6 +77,8 @@ int  analysis__feed(struct analysis *a, const struct sl_event *e);
 int  analysis__finish(struct analysis *a, const struct sl_trace_info *ti);
 const struct sl_result *analysis__result(const struct analysis *a);
 void analysis__free(struct analysis *a);
+/* Optional, before the first event: list every wakeup slower than ns (0: none). */
+void analysis__set_slower_than(struct analysis *a, __u64 ns);
 /*
  * Optional, before the first event: where the trace began (ti->start_ts),
  * so each CPU's first interval starts there and not at the first event.

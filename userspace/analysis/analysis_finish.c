@@ -44,6 +44,7 @@ void analysis_free_result(struct sl_result *r)
 	free(r->rq_hist);
 	free(r->wake_edges);
 	free(r->wake_rows);
+	free(r->slow);
 	free(r->procs);
 	free(r->proc_tasks);
 	free(r->proc_order);
@@ -444,6 +445,8 @@ int analysis_build_result(struct analysis *a, const struct sl_trace_info *ti)
 		err = crosscheck(a, ti, r);
 	if (!err)
 		err = procs_build(a, r);
+	if (!err)
+		err = lat_build(a, r);
 	if (err)
 		return err;
 	readings(r);

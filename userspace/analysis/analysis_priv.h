@@ -53,6 +53,8 @@ struct a_task {
 	__u32 reaper;		/* task whose wait4/waitid its exit ended, NO_IDX */
 	__u16 blk_nr;		/* syscall of its last blocking switch-out */
 	bool exiting;		/* sched_process_exit seen */
+	__u64 rq_max_ts;	/* wakeup that waited longest */
+	struct lat_store *lat;	/* its run-queue latencies (analysis_lat.c) */
 	bool exited;
 	bool born;		/* its fork is in the stream */
 	bool kstat_valid;	/* KSTAT records seen in the stream */
@@ -152,6 +154,12 @@ struct analysis {
 
 	/* wakeups */
 	struct sl_hdr rq;
+	__u64 rq_log2_us[SL_LOG2_BUCKETS];	/* bucket k: [2^k, 2^(k+1)) us, k=0 also 0 */
+	__u64 slower_than;	/* list wakeups slower than this (ns), 0 = none */
+	struct sl_slow_wakeup *slow;
+	__u32 nr_slow, slow_cap;
+	__u64 nr_slow_total;
+	int lat_err;		/* a latency store could not grow */
 	struct a_edge *edges;
 	__u32 nr_edges, edge_cap;
 	struct idmap edge_index;	/* waker << 32 | wakee -> index into edges */
@@ -201,6 +209,16 @@ void aq_free(struct analysis *a);
 /* analysis_finish.c */
 int  analysis_build_result(struct analysis *a, const struct sl_trace_info *ti);
 void analysis_free_result(struct sl_result *r);
+
+/* analysis_lat.c: a task's first LAT_INLINE samples are kept inline */
+#define LAT_INLINE	6
+struct lat_store;
+int  lat_add(struct analysis *a, __u32 idx, __u64 lat, __u64 run_ts, __u16 cpu);
+void lat_merge(const struct a_task *t, __u64 *b);
+void lat_percentiles(const __u64 *b, struct sl_dist *d);
+void lat_free(struct a_task *t);
+/* Per-task and per-process percentiles, the slow list: after procs_build. */
+int  lat_build(struct analysis *a, struct sl_result *r);
 
 /* analysis_procs.c: process rows, groups, the tree; after the task rows and cross-check */
 int  procs_build(struct analysis *a, struct sl_result *r);

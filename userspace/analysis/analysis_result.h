@@ -83,6 +83,7 @@ struct sl_task_row {
 	__u32 cpus_used;		/* distinct CPUs it ran on */
 	struct sl_dist rq_latency;	/* its wakeup -> running delays */
 	struct sl_sched_attr attr;
+	__u64 rq_max_ts;		/* when the wakeup of the largest was (BOOTTIME ns) */
 	bool exited;			/* its final switch was seen */
 	__s32 exit_status;		/* wait(2) status, -1 unknown */
 	bool producer, consumer;	/* pushed / popped on some queue */
@@ -137,7 +138,8 @@ struct sl_proc_row {
 	__u64 vol_switches, invol_switches;
 	__u64 migrations, wakeups, slices;
 	__u32 cpus_used;		/* distinct CPUs any of its threads ran on */
-	struct sl_dist rq_latency;
+	struct sl_dist rq_latency;	/* percentiles over all its threads' samples */
+	__u64 rq_max_ts;		/* when the wakeup of the largest was */
 	__s32 exit_status;		/* the main thread's, -1 unknown */
 	struct sl_sched_attr attr;	/* the main thread's */
 	bool attr_mixed;		/* some thread's class or nice differs from it */
@@ -146,6 +148,17 @@ struct sl_proc_row {
 	/* kernel cross-check, Σ over its threads that have kernel counters */
 	__u32 xc_checked, xc_mismatched;
 	__u64 kernel[SL_XC_MAX];
+};
+
+/* One wakeup slower than the --slower-than threshold. */
+#define SL_SLOW_MAX	10000		/* listed at most; all are counted */
+
+struct sl_slow_wakeup {
+	__u64 wake_ts, run_ts;		/* woken, then on a CPU (BOOTTIME ns) */
+	__u64 latency_ns;		/* run_ts - wake_ts */
+	__u32 task;			/* task index of the wakee */
+	__u32 waker;			/* task index, SL_NO_TASK = untraced */
+	__u16 cpu;			/* the CPU it then ran on */
 };
 
 /* A waker -> wakee edge endpoint with this bit names a row of procs (a group). */
@@ -345,6 +358,12 @@ struct sl_result {
 	__u64 *rq_hist;			/* HDR buckets, see analysis_hist.h */
 	__u32 nr_wake_edges;
 	struct sl_wake_edge *wake_edges;	/* sorted by count, descending */
+	__u64 rq_log2_us[SL_LOG2_BUCKETS];	/* run-queue latency, bucket k: [2^k, 2^(k+1)) us */
+	/* wakeups slower than slower_than_ns (0: not asked), in time order */
+	__u64 slower_than_ns;
+	__u64 nr_slow_total;		/* all of them */
+	__u32 nr_slow;			/* listed: at most SL_SLOW_MAX */
+	struct sl_slow_wakeup *slow;
 
 	__u64 off_cpu_ns[SL_TS_MAX];	/* Σ over tasks of time per state (BOOTTIME) */
 

@@ -31,8 +31,11 @@ void present_tty_defaults(struct present_opts *o);
 /* 0, or a usage error (2) for an unknown --csv-table name. */
 int check_csv_table(const char *cmd, const struct present_opts *o);
 
-/* Output options shared by trace, run and report.  Returns 1 if consumed. */
-int present_option(int opt, const char *arg, struct present_opts *o);
+/*
+ * Output options shared by trace, run and report.  Returns 1 if consumed,
+ * 2 (a usage error, printed) for a bad value.
+ */
+int present_option(const char *cmd, int opt, const char *arg, struct present_opts *o);
 #define PRESENT_LONG_OPTIONS						\
 	{ "json", no_argument, NULL, 'J' },				\
 	{ "csv", no_argument, NULL, 'C' },				\
@@ -40,6 +43,7 @@ int present_option(int opt, const char *arg, struct present_opts *o);
 	{ "timeline", no_argument, NULL, 'T' },				\
 	{ "perfetto", required_argument, NULL, 'P' },			\
 	{ "html", required_argument, NULL, 'H' },			\
-	{ "threads", no_argument, NULL, 'N' }
+	{ "threads", no_argument, NULL, 'N' },				\
+	{ "slower-than", required_argument, NULL, 'S' }
 
 #endif

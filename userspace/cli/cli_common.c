@@ -46,7 +46,7 @@ int bad_option(const char *cmd, char **argv, const char *shortopts)
 
 static const char *const csv_tables[] = {
 	"tasks", "processes", "roles", "cpus", "levels", "queues", "wakeups", "migrations",
-	"intervals", NULL,
+	"slow-wakeups", "intervals", NULL,
 };
 
 int check_csv_table(const char *cmd, const struct present_opts *o)
@@ -57,10 +57,10 @@ int check_csv_table(const char *cmd, const struct present_opts *o)
 	if (!o->csv_table)
 		return 0;
 	return usage_error(cmd, "--csv-table: expected tasks, processes, roles, cpus, levels, queues, "
-			   "wakeups, migrations or intervals, got '%s'", o->csv_table);
+			   "wakeups, migrations, slow-wakeups or intervals, got '%s'", o->csv_table);
 }
 
-int present_option(int opt, const char *arg, struct present_opts *o)
+int present_option(const char *cmd, int opt, const char *arg, struct present_opts *o)
 {
 	switch (opt) {
 	case 'J':
@@ -84,6 +84,13 @@ int present_option(int opt, const char *arg, struct present_opts *o)
 		return 1;
 	case 'N':
 		o->threads = true;
+		return 1;
+	case 'S':
+		if (parse_duration_ns(arg, &o->slower_than_ns) || !o->slower_than_ns) {
+			usage_error(cmd, "--slower-than: expected a duration such as 1ms, 500us or 0.01, "
+				    "got '%s'", arg);
+			return 2;
+		}
 		return 1;
 	}
 	return 0;

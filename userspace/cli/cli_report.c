@@ -15,6 +15,7 @@
 
 static const char report_usage[] =
 "usage: schedlab report TRACE [--json|--csv|--csv-table NAME] [--timeline] [--threads]\n"
+"                             [--slower-than T]\n"
 "                             [--perfetto F] [--html F]\n"
 "\n"
 "Reports on a trace recorded with -o: the same report `run` and `trace`\n"
@@ -22,7 +23,8 @@ static const char report_usage[] =
 "trace cut short is read up to its last complete block, with a warning.\n"
 "--csv prints the per-thread table; --csv-table NAME one of tasks, processes,\n"
 "roles, cpus, levels, queues, wakeups, migrations, intervals.  --threads adds\n"
-"the per-thread table to the text report.\n";
+"the per-thread table to the text report; --slower-than T lists each wakeup\n"
+"that waited longer than T for a CPU.\n";
 
 static const char timeline_usage[] =
 "usage: schedlab timeline TRACE [--ascii] [--perfetto F] [--html F]\n"
@@ -90,7 +92,11 @@ int cmd_report(int argc, char **argv)
 	optind = 1;
 	opterr = 0;	/* one line of our own instead of getopt's */
 	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if (present_option(opt, optarg, &po))
+		int po_ret = present_option("report", opt, optarg, &po);
+
+		if (po_ret == 2)
+			return 2;
+		if (po_ret)
 			continue;
 		if (opt == 'h') {
 			fputs(report_usage, stdout);

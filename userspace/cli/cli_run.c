@@ -43,6 +43,7 @@ static const char run_usage[] =
 "                      interval)\n"
 "  --timeline          also print the per-CPU terminal timeline\n"
 "  --threads           also print the per-thread table\n"
+"  --slower-than T     list each wakeup that waited longer than T for a CPU (1ms)\n"
 "  --perfetto FILE     also write a Perfetto trace\n"
 "  --html FILE         also write an HTML timeline\n"
 "  --raw-tp            use raw_tp probes even where tp_btf works\n"
@@ -83,11 +84,12 @@ static int parse_run_args(const char *cmd, int argc, char **argv, struct run_arg
 			continue;
 		}
 		if (!strcmp(arg, "--json") || !strcmp(arg, "--csv") || !strcmp(arg, "--timeline")) {
-			present_option(arg[2] == 'j' ? 'J' : arg[2] == 'c' ? 'C' : 'T', NULL, &a->present);
+			present_option(cmd, arg[2] == 'j' ? 'J' : arg[2] == 'c' ? 'C' : 'T', NULL,
+				       &a->present);
 			continue;
 		}
 		if (!strcmp(arg, "--threads")) {
-			present_option('N', NULL, &a->present);
+			present_option(cmd, 'N', NULL, &a->present);
 			continue;
 		}
 		if (!strcmp(arg, "--raw-tp")) {
@@ -104,7 +106,7 @@ static int parse_run_args(const char *cmd, int argc, char **argv, struct run_arg
 		}
 		if (!strcmp(arg, "-f") || !strcmp(arg, "--file") || !strcmp(arg, "-o") ||
 		    !strcmp(arg, "--output") || !strcmp(arg, "--perfetto") || !strcmp(arg, "--html") ||
-		    !strcmp(arg, "--csv-table")) {
+		    !strcmp(arg, "--csv-table") || !strcmp(arg, "--slower-than")) {
 			if (!next)
 				return usage_error(cmd, "%s needs a value", arg);
 			if (arg[1] == 'f' || !strcmp(arg, "--file")) {
@@ -113,8 +115,11 @@ static int parse_run_args(const char *cmd, int argc, char **argv, struct run_arg
 				a->file = next;
 			} else if (arg[1] == 'o' || !strcmp(arg, "--output")) {
 				a->output = next;
+			} else if (!strcmp(arg, "--slower-than")) {
+				if (present_option(cmd, 'S', next, &a->present) == 2)
+					return 2;
 			} else {
-				present_option(!strcmp(arg, "--html") ? 'H' :
+				present_option(cmd, !strcmp(arg, "--html") ? 'H' :
 					       !strcmp(arg, "--csv-table") ? 'K' : 'P', next, &a->present);
 			}
 			i++;

@@ -41,6 +41,7 @@ static const char trace_usage[] =
 "                      interval)\n"
 "  --timeline          also print the per-CPU terminal timeline\n"
 "  --threads           also print the per-thread table\n"
+"  --slower-than T     list each wakeup that waited longer than T for a CPU (1ms)\n"
 "  --perfetto FILE     also write a Perfetto trace\n"
 "  --html FILE         also write an HTML timeline\n"
 "  --raw-tp            use raw_tp probes even where tp_btf works\n"
@@ -83,7 +84,11 @@ static int parse_trace_args(int argc, char **argv, struct trace_args *a)
 	opterr = 0;	/* one line of our own instead of getopt's */
 	/* '+': stop at the first non-option, the command's own arguments */
 	while ((opt = getopt_long(argc, argv, "+o:p:d:h", longopts, NULL)) != -1) {
-		if (present_option(opt, optarg, &a->present))
+		int po_ret = present_option("trace", opt, optarg, &a->present);
+
+		if (po_ret == 2)
+			return 2;
+		if (po_ret)
 			continue;
 		switch (opt) {
 		case 'o':

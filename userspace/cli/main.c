@@ -36,6 +36,7 @@ static const char usage[] =
 "                       wakeups migrations intervals\n"
 "  --timeline           also print the per-CPU terminal timeline\n"
 "  --threads            also print the per-thread table (rows are processes)\n"
+"  --slower-than T      list each wakeup that waited longer than T for a CPU\n"
 "  --perfetto FILE      also write a Perfetto trace (open in ui.perfetto.dev)\n"
 "  --html FILE          also write a self-contained HTML timeline\n"
 "  --raw-tp             use raw_tp probes even where tp_btf works\n"

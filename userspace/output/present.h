@@ -17,6 +17,7 @@ struct present_opts {
 	const char *csv_table;		/* with PRESENT_CSV: a table name, NULL = tasks */
 	bool color;			/* text on a TTY */
 	bool threads;			/* text: also the per-thread table */
+	unsigned long long slower_than_ns;	/* list wakeups slower than this; 0 = none */
 	bool ascii_timeline;		/* --timeline / timeline --ascii */
 	enum present_map { PRESENT_MAP_BOTH = 0, PRESENT_MAP_CPU, PRESENT_MAP_TASK } map;
 	unsigned int width;		/* terminal columns; 0 = 100 */

@@ -13,7 +13,7 @@
 #include "analysis/analysis.h"
 #include "analysis/analysis_result.h"
 
-#define REPORT_JSON_SCHEMA_VERSION	2
+#define REPORT_JSON_SCHEMA_VERSION	3
 #define REPORT_WIDTH			100	/* no text line is wider */
 
 /*
@@ -51,6 +51,7 @@ enum report_csv_table {
 	REPORT_CSV_WAKEUPS,	/* waker -> wakee matrix */
 	REPORT_CSV_MIGRATIONS,	/* from -> to matrix */
 	REPORT_CSV_PROCESSES,	/* processes and groups of processes */
+	REPORT_CSV_SLOW,	/* "slow-wakeups": the --slower-than list */
 	REPORT_CSV_MAX,
 };
 

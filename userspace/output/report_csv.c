@@ -20,6 +20,7 @@ static const char *const table_names[REPORT_CSV_MAX] = {
 	[REPORT_CSV_WAKEUPS] = "wakeups",
 	[REPORT_CSV_MIGRATIONS] = "migrations",
 	[REPORT_CSV_PROCESSES] = "processes",
+	[REPORT_CSV_SLOW] = "slow-wakeups",
 };
 
 int report__csv_table_parse(const char *name, enum report_csv_table *t)
@@ -57,7 +58,8 @@ static void tasks(FILE *f, const struct sl_result *r)
 	state_header(f);
 	fputs(",voluntary,involuntary,migrations,migrations_after_wakeup,wakeups,slices,cpus_used,"
 	      "rq_count,rq_sum_ns,rq_max_ns,exited,exit_status,producer,consumer,kernel_source,"
-	      "kernel_ok,kernel_voluntary,kernel_involuntary,kernel_migrations,kernel_on_cpu_ns\n", f);
+	      "kernel_ok,kernel_voluntary,kernel_involuntary,kernel_migrations,kernel_on_cpu_ns,"
+	      "process,rq_p50_ns,rq_p90_ns,rq_p99_ns,rq_max_at_ns\n", f);
 	for (__u32 i = 0; i < r->nr_tasks; i++) {
 		const struct sl_task_row *t = &r->tasks[i];
 
@@ -81,7 +83,9 @@ static void tasks(FILE *f, const struct sl_result *r)
 				fprintf(f, ",%llu", (unsigned long long)t->kernel[c]);
 		else
 			fputs(",,,,", f);
-		fputc('\n', f);
+		fprintf(f, ",%u,%llu,%llu,%llu,%llu\n", t->proc,
+			(unsigned long long)t->rq_latency.p50, (unsigned long long)t->rq_latency.p90,
+			(unsigned long long)t->rq_latency.p99, (unsigned long long)t->rq_max_ts);
 	}
 }
 
@@ -94,7 +98,7 @@ static void processes(FILE *f, const struct sl_result *r)
 	fputs(",voluntary,involuntary,migrations,wakeups,slices,cpus_used,rq_count,rq_sum_ns,"
 	      "rq_max_ns,exit_status,waited_by_row,waited,kernel_checked_threads,"
 	      "kernel_mismatched_threads,kernel_voluntary,kernel_involuntary,kernel_migrations,"
-	      "kernel_on_cpu_ns\n", f);
+	      "kernel_on_cpu_ns,rq_p50_ns,rq_p90_ns,rq_p99_ns,rq_max_at_ns\n", f);
 	for (__u32 i = 0; i < r->nr_procs; i++) {
 		const struct sl_proc_row *p = &r->procs[i];
 
@@ -126,6 +130,31 @@ static void processes(FILE *f, const struct sl_result *r)
 		fprintf(f, ",%u,%u,%u", p->nr_waited, p->xc_checked, p->xc_mismatched);
 		for (int c = 0; c < SL_XC_MAX; c++)
 			fprintf(f, ",%llu", (unsigned long long)p->kernel[c]);
+		fprintf(f, ",%llu,%llu,%llu,%llu\n", (unsigned long long)p->rq_latency.p50,
+			(unsigned long long)p->rq_latency.p90, (unsigned long long)p->rq_latency.p99,
+			(unsigned long long)p->rq_max_ts);
+	}
+}
+
+/* --slower-than: every listed wakeup (empty without the option). */
+static void slow(FILE *f, const struct sl_result *r)
+{
+	fputs("woken_ns,running_ns,latency_ns,pid,tgid,comm,cpu,waker_pid,waker_comm\n", f);
+	for (__u32 i = 0; i < r->nr_slow; i++) {
+		const struct sl_slow_wakeup *s = &r->slow[i];
+		const struct sl_task_row *t = &r->tasks[s->task];
+
+		fprintf(f, "%llu,%llu,%llu,%u,%u,", (unsigned long long)s->wake_ts,
+			(unsigned long long)s->run_ts, (unsigned long long)s->latency_ns, t->pid,
+			t->tgid);
+		report_csv_str(f, t->comm);
+		fprintf(f, ",%u,", s->cpu);
+		if (s->waker != SL_NO_TASK && s->waker < r->nr_tasks) {
+			fprintf(f, "%u,", r->tasks[s->waker].pid);
+			report_csv_str(f, r->tasks[s->waker].comm);
+		} else {
+			fputs(",(untraced)", f);
+		}
 		fputc('\n', f);
 	}
 }
@@ -276,6 +305,9 @@ int report__csv_table(FILE *f, enum report_csv_table t, const struct sl_result *
 		break;
 	case REPORT_CSV_PROCESSES:
 		processes(f, r);
+		break;
+	case REPORT_CSV_SLOW:
+		slow(f, r);
 		break;
 	default:
 		return -EINVAL;

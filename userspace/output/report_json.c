@@ -203,6 +203,7 @@ static void task(struct jw *w, const struct sl_result *r, const struct sl_task_r
 	jw_u64(w, "slices", t->slices);
 	jw_u64(w, "cpus_used", t->cpus_used);
 	dist(w, "run_queue_latency", &t->rq_latency);
+	jw_u64(w, "run_queue_latency_max_at_ns", t->rq_max_ts);
 	jw_bool(w, "exited", t->exited);
 	jw_i64(w, "exit_status", t->exit_status);
 	jw_bool(w, "producer", t->producer);
@@ -262,6 +263,7 @@ static void proc(struct jw *w, const struct sl_result *r, const struct sl_proc_r
 	jw_u64(w, "slices", p->slices);
 	jw_u64(w, "cpus_used", p->cpus_used);
 	dist(w, "run_queue_latency", &p->rq_latency);
+	jw_u64(w, "run_queue_latency_max_at_ns", p->rq_max_ts);
 	jw_i64(w, "exit_status", p->exit_status);
 	sched_attr(w, &p->attr, ti);
 	jw_bool(w, "sched_mixed", p->attr_mixed);
@@ -456,6 +458,7 @@ int report__json(FILE *f, const struct sl_result *r, const struct sl_trace_info 
 		jw_end_obj(&w);
 	}
 	jw_end_arr(&w);
+	jw_u64s(&w, "histogram_log2_us", r->rq_log2_us, SL_LOG2_BUCKETS);
 	jw_arr(&w, "grouped_edges");
 	for (__u32 i = 0; i < r->nr_wake_rows; i++) {
 		const struct sl_wake_edge *e = &r->wake_rows[i];
@@ -514,6 +517,30 @@ int report__json(FILE *f, const struct sl_result *r, const struct sl_trace_info 
 	for (__u32 i = 0; i < r->nr_proc_order; i++)
 		fprintf(f, "%s%u", i ? ", " : "", r->proc_order[i]);
 	fputc(']', f);
+
+	if (!r->slower_than_ns) {
+		jw_null(&w, "slow_wakeups");
+	} else {
+		jw_obj(&w, "slow_wakeups");
+		jw_u64(&w, "threshold_ns", r->slower_than_ns);
+		jw_u64(&w, "count", r->nr_slow_total);
+		jw_arr(&w, "wakeups");
+		for (__u32 i = 0; i < r->nr_slow; i++) {
+			const struct sl_slow_wakeup *s = &r->slow[i];
+
+			jw_obj(&w, NULL);
+			jw_u64(&w, "woken_ns", s->wake_ts);
+			jw_u64(&w, "running_ns", s->run_ts);
+			jw_u64(&w, "latency_ns", s->latency_ns);
+			task_ref(&w, "task", r, s->task);
+			jw_u64(&w, "tgid", r->tasks[s->task].tgid);
+			jw_u64(&w, "cpu", s->cpu);
+			task_ref(&w, "waker", r, s->waker);
+			jw_end_obj(&w);
+		}
+		jw_end_arr(&w);
+		jw_end_obj(&w);
+	}
 
 	jw_arr(&w, "queues");
 	for (__u32 i = 0; i < r->nr_queues; i++)

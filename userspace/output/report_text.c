@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "analysis/analysis_hist.h"
 #include "explain.h"
@@ -424,6 +425,161 @@ static const char *who(const struct sl_result *r, __u32 ref, char *buf, size_t n
 	return buf;
 }
 
+#define LAT_ROWS 12
+#define NO_ROW 0xffffffffu
+#define SLOW_LINES 20
+#define HIST_STARS 40
+
+/* Seconds since the start of the trace, for a timestamp. */
+static double rel_s(const struct sl_result *r, __u64 ts)
+{
+	return ts > r->trace_start ? (double)(ts - r->trace_start) / 1e9 : 0.0;
+}
+
+/* The global run-queue latency as runqlat draws it: log2 buckets of microseconds. */
+static void latency_histogram(const struct out *o, const struct sl_result *r)
+{
+	__u64 top = 0;
+	int lo = -1, hi = -1;
+
+	for (int k = 0; k < SL_LOG2_BUCKETS; k++) {
+		if (!r->rq_log2_us[k])
+			continue;
+		if (lo < 0)
+			lo = k;
+		hi = k;
+		if (r->rq_log2_us[k] > top)
+			top = r->rq_log2_us[k];
+	}
+	if (lo < 0)
+		return;
+	fprintf(o->f, "\n  %21s : %-8s |%-*s|\n", "run-queue latency, us", "count", HIST_STARS,
+		"distribution");
+	for (int k = lo; k <= hi; k++) {
+		unsigned long long from = k ? 1ull << k : 0, to = (2ull << k) - 1;
+		int stars = (int)((r->rq_log2_us[k] * HIST_STARS + top - 1) / top);
+		char range[32];
+
+		snprintf(range, sizeof(range), "%llu -> %llu", from, to);
+		fprintf(o->f, "  %21s : %-8llu |%-*.*s|\n", range,
+			(unsigned long long)r->rq_log2_us[k], HIST_STARS, stars,
+			"****************************************");
+	}
+}
+
+/* Per process (or group): p50/p90/p99/max and when the max was, the worst first. */
+static void latency_table(const struct out *o, const struct sl_result *r)
+{
+	char a[16], b[16], c[16], d[16], name[NAME_COLS + 8], id[16], cnt[16];
+	__u32 shown = 0, with = 0;
+	bool *done;
+
+	for (__u32 k = 0; k < r->nr_proc_order; k++)
+		with += r->procs[r->proc_order[k]].rq_latency.count > 0;
+	if (!with)
+		return;
+	done = calloc(r->nr_proc_order, sizeof(bool));
+	if (!done)
+		return;
+	fprintf(o->f, "\n  run-queue latency per process, the worst max first (HDR percentiles):\n");
+	fprintf(o->f, "%7s %-17s %7s %7s %7s %7s %7s %10s\n", "pid", "name", "wakeups", "p50",
+		"p90", "p99", "max", "max at");
+	while (shown < with && shown < LAT_ROWS) {
+		__u32 best = NO_ROW;
+
+		for (__u32 k = 0; k < r->nr_proc_order; k++) {
+			const struct sl_proc_row *p = &r->procs[r->proc_order[k]];
+
+			if (done[k] || !p->rq_latency.count)
+				continue;
+			if (best == NO_ROW ||
+			    p->rq_latency.max > r->procs[r->proc_order[best]].rq_latency.max)
+				best = k;
+		}
+		{
+			const struct sl_proc_row *p = &r->procs[r->proc_order[best]];
+			const struct sl_dist *q = &p->rq_latency;
+
+			done[best] = true;
+			if (p->nr_procs > 1)
+				snprintf(id, sizeof(id), "*");
+			else
+				snprintf(id, sizeof(id), "%u", p->tgid);
+			snprintf(name, sizeof(name), "%.17s", p->name);
+			fprintf(o->f, "%7s %-17s %7s %7s %7s %7s %7s %9.3fs\n", id, name,
+				report_count(cnt, sizeof(cnt), q->count), report_dur(a, sizeof(a), q->p50),
+				report_dur(b, sizeof(b), q->p90), report_dur(c, sizeof(c), q->p99),
+				report_dur(d, sizeof(d), q->max), rel_s(r, p->rq_max_ts));
+		}
+		shown++;
+	}
+	if (with > shown)
+		fprintf(o->f, "  ... %u more processes (JSON/CSV have all, and every thread)\n",
+			with - shown);
+	free(done);
+}
+
+/* With --threads: the same per thread, the worst max first. */
+static void latency_threads(const struct out *o, const struct sl_result *r)
+{
+	char a[16], b[16], c[16], d[16], cnt[16];
+	__u32 shown = 0, with = 0;
+	bool *done;
+
+	for (__u32 i = 0; i < r->nr_tasks; i++)
+		with += r->tasks[i].rq_latency.count > 0;
+	if (!with || !(done = calloc(r->nr_tasks, sizeof(bool))))
+		return;
+	fprintf(o->f, "\n  run-queue latency per thread, the worst max first:\n");
+	fprintf(o->f, "%7s %7s %-15s %7s %7s %7s %7s %7s %10s\n", "tid", "pid", "name", "wakeups",
+		"p50", "p90", "p99", "max", "max at");
+	for (; shown < with && shown < LAT_ROWS; shown++) {
+		__u32 best = NO_ROW;
+		const struct sl_task_row *t;
+
+		for (__u32 i = 0; i < r->nr_tasks; i++)
+			if (!done[i] && r->tasks[i].rq_latency.count &&
+			    (best == NO_ROW || r->tasks[i].rq_latency.max > r->tasks[best].rq_latency.max))
+				best = i;
+		done[best] = true;
+		t = &r->tasks[best];
+		fprintf(o->f, "%7u %7u %-15.15s %7s %7s %7s %7s %7s %9.3fs\n", t->pid, t->tgid,
+			t->comm[0] ? t->comm : "?", report_count(cnt, sizeof(cnt), t->rq_latency.count),
+			report_dur(a, sizeof(a), t->rq_latency.p50),
+			report_dur(b, sizeof(b), t->rq_latency.p90),
+			report_dur(c, sizeof(c), t->rq_latency.p99),
+			report_dur(d, sizeof(d), t->rq_latency.max), rel_s(r, t->rq_max_ts));
+	}
+	if (with > shown)
+		fprintf(o->f, "  ... %u more threads (JSON/CSV have all)\n", with - shown);
+	free(done);
+}
+
+static void slow_wakeups(const struct out *o, const struct sl_result *r)
+{
+	char thr[16], lat[16], x[40], y[40];
+
+	if (!r->slower_than_ns)
+		return;
+	report_dur(thr, sizeof(thr), r->slower_than_ns);
+	heading(o, "SLOW WAKEUPS (woken, then waited longer than the threshold for a CPU)");
+	para(o, 4, "  %llu wakeups waited longer than %s%s", (unsigned long long)r->nr_slow_total,
+	     thr, r->nr_slow_total ? ":" : "");
+	if (!r->nr_slow)
+		return;
+	fprintf(o->f, "  %10s %-24s %8s %4s %s\n", "woken at", "task", "waited", "cpu", "woken by");
+	for (__u32 i = 0; i < r->nr_slow && i < SLOW_LINES; i++) {
+		const struct sl_slow_wakeup *s = &r->slow[i];
+
+		fprintf(o->f, "  %9.6fs %-24s %8s %4u %s\n", rel_s(r, s->wake_ts),
+			who(r, s->task, x, sizeof(x)), report_dur(lat, sizeof(lat), s->latency_ns),
+			s->cpu, who(r, s->waker, y, sizeof(y)));
+	}
+	if (r->nr_slow_total > SLOW_LINES)
+		fprintf(o->f, "  ... %llu more (JSON lists up to %u)\n",
+			(unsigned long long)(r->nr_slow_total - SLOW_LINES), SL_SLOW_MAX);
+}
+
 static void wakeups(const struct out *o, const struct sl_result *r)
 {
 	const struct sl_dist *q = &r->rq_latency;
@@ -436,6 +592,12 @@ static void wakeups(const struct out *o, const struct sl_result *r)
 		 report_dur(c, sizeof(c), q->p99), report_dur(d, sizeof(d), q->max));
 	fprintf(o->f, "    (%llu samples, mean %s; percentiles from HDR buckets at most 3.1%% wide)\n",
 		(unsigned long long)q->count, report_dur(a, sizeof(a), (__u64)sl_dist_mean(q)));
+	latency_histogram(o, r);
+	latency_table(o, r);
+	if (o->threads)
+		latency_threads(o, r);
+	if (r->nr_wake_rows)
+		fputc('\n', o->f);
 	if (r->nr_wake_rows) {
 		char x[40], y[40];
 
@@ -661,6 +823,7 @@ int report__text(FILE *f, const struct sl_result *r, const struct sl_trace_info 
 	if (o.threads && r->nr_tasks)
 		threads(&o, r);
 	wakeups(&o, r);
+	slow_wakeups(&o, r);
 	for (__u32 i = 0; i < r->nr_queues; i++)
 		queue(&o, r, &r->queues[i], (__s32)i == r->verdict_queue);
 	if (ti && ti->workload_summary && *ti->workload_summary)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "analysis/analysis.h"
+#include "analysis/analysis_hist.h"
 #include "analysis/analysis_result.h"
 #include "evbuild.h"
 
@@ -348,4 +349,97 @@ ParameterizedTest(struct role_case *c, procs, roles_keep_names_cut_instance_numb
 	r = run(2);
 	cr_assert_eq(r->nr_roles, 1);
 	cr_assert_str_eq(r->roles[r->tasks[0].role].name, c->role, "comm %s", c->comm);
+}
+
+/*
+ * Thread `pid` of process 100 on `cpu`: n sleeps, each woken at
+ * base + k*100000 and switched in lat(k) = (k + 1) * step later.
+ */
+static void wakeups(__u32 pid, __u16 cpu, __u64 base, int n, __u64 step)
+{
+	for (int k = 0; k < n; k++) {
+		__u64 t = base + (__u64)k * 100000;
+
+		eb_push(&eb, ev_switch(t - 1000, cpu, pid, 0, SL_R_SLEEP, true, false));
+		eb_push(&eb, ev_wake(t, cpu, 0, pid, false));
+		eb_push(&eb, ev_switch(t + (__u64)(k + 1) * step, cpu, 0, pid, SL_R_NONE, false, true));
+	}
+}
+
+/* The percentile as the HDR buckets define it: the top of the rank-th sample's bucket. */
+static __u64 hdr_top(__u64 v)
+{
+	return sl_hdr_high(sl_hdr_index(v));
+}
+
+Test(procs, latency_percentiles_per_thread_and_process)
+{
+	const struct sl_result *r;
+	const struct sl_task_row *a, *b;
+	const struct sl_proc_row *p;
+
+	eb_push(&eb, ev_comm(0, 100, "srv"));
+	eb_push(&eb, ev_switch(0, 0, 0, 100, SL_R_NONE, false, true));
+	eb_push(&eb, ev_clone(10, 100, 101, 100));
+	eb_push(&eb, ev_switch(20, 1, 0, 101, SL_R_NONE, false, true));
+	/* 100: 4 wakeups (kept inline), 1..4 us; 101: 20 wakeups (bucketed), 3..60 us */
+	wakeups(100, 0, 1000000, 4, 1000);
+	wakeups(101, 1, 1000000, 20, 3000);
+	cr_assert_eq(analysis__new(2, &an), 0);
+	analysis__set_slower_than(an, 55000);
+	eb_sort(&eb);
+	ti_init(&ti, 2, 0, eb.ev[eb.n - 1].ts + 1000);
+	for (size_t i = 0; i < eb.n; i++)
+		cr_assert_eq(analysis__feed(an, &eb.ev[i]), 0);
+	cr_assert_eq(analysis__finish(an, &ti), 0);
+	r = analysis__result(an);
+
+	a = &r->tasks[sl_result__task_index(r, 100)];
+	b = &r->tasks[sl_result__task_index(r, 101)];
+	cr_assert_eq(a->rq_latency.count, 4);
+	cr_assert_eq(a->rq_latency.p50, hdr_top(2000));	/* rank 2 of 4 */
+	cr_assert_eq(a->rq_latency.p90, 4000);		/* rank 4: clamped to the max */
+	cr_assert_eq(a->rq_latency.max, 4000);
+	cr_assert_eq(a->rq_max_ts, 1000000 + 3 * 100000);
+	cr_assert_eq(b->rq_latency.count, 20);
+	cr_assert_eq(b->rq_latency.p50, hdr_top(30000));	/* rank 10 of 20 */
+	cr_assert_eq(b->rq_latency.p90, hdr_top(54000));	/* rank 18 */
+	cr_assert_eq(b->rq_latency.p99, 60000);		/* rank 20, clamped */
+	cr_assert_eq(b->rq_max_ts, 1000000 + 19 * 100000);
+
+	/* the process: all 24 samples; ranks 12, 22, 24 of 1,2,3,3,4,6,...,60 us */
+	p = &r->procs[a->proc];
+	cr_assert_eq(b->proc, a->proc);
+	cr_assert_eq(p->rq_latency.count, 24);
+	cr_assert_eq(p->rq_latency.min, 1000);
+	cr_assert_eq(p->rq_latency.max, 60000);
+	cr_assert_eq(p->rq_latency.p50, hdr_top(24000));
+	cr_assert_eq(p->rq_latency.p90, hdr_top(54000));
+	cr_assert_eq(p->rq_latency.p99, 60000);
+	cr_assert_eq(p->rq_max_ts, b->rq_max_ts);
+	/* one process: its percentiles are the run's */
+	cr_assert_eq(p->rq_latency.p50, r->rq_latency.p50);
+	cr_assert_eq(p->rq_latency.p90, r->rq_latency.p90);
+
+	/* slower than 55 us: 101's last two (57 and 60 us), in time order */
+	cr_assert_eq(r->slower_than_ns, 55000);
+	cr_assert_eq(r->nr_slow_total, 2);
+	cr_assert_eq(r->nr_slow, 2);
+	cr_assert_eq(r->slow[0].latency_ns, 57000);
+	cr_assert_eq(r->slow[1].latency_ns, 60000);
+	cr_assert_eq(r->slow[1].wake_ts, 1000000 + 19 * 100000);
+	cr_assert_eq(r->slow[1].run_ts, r->slow[1].wake_ts + 60000);
+	cr_assert_eq(r->tasks[r->slow[1].task].pid, 101);
+	cr_assert_eq(r->slow[1].cpu, 1);
+	cr_assert_eq(r->slow[1].waker, SL_NO_TASK);
+	/* the log2 histogram in us holds every sample */
+	{
+		__u64 n = 0;
+
+		for (int k = 0; k < SL_LOG2_BUCKETS; k++)
+			n += r->rq_log2_us[k];
+		cr_assert_eq(n, 24);
+		cr_assert_eq(r->rq_log2_us[0], 1);	/* 1 us */
+		cr_assert_eq(r->rq_log2_us[5], 10);	/* [32, 63] us: 33, 36, ..., 60 */
+	}
 }

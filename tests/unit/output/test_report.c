@@ -101,19 +101,27 @@ static const struct sl_result *scenario(__u32 ncpu, int nprod, int ncons)
 		eb_push(&eb, ev_switch(t + 50, 0, pid, 0, SL_R_DEAD, true, false));
 	}
 	cr_assert_eq(analysis__new(ncpu, &an), 0);
+	/* producers wait 10 ns after each wakeup: all of them are slow wakeups */
+	analysis__set_slower_than(an, 5);
 	for (size_t i = 0; i < eb.n; i++)
 		cr_assert_eq(analysis__feed(an, &eb.ev[i]), 0);
 	cr_assert_eq(analysis__finish(an, &ti), 0);
 	return analysis__result(an);
 }
 
-static void render_text(const struct sl_result *r, bool color)
+static void render_text_opts(const struct sl_result *r, bool color, bool threads)
 {
 	FILE *f = open_memstream(&text, &text_len);
 
 	cr_assert_not_null(f);
-	cr_assert_eq(report__text(f, r, &ti, &(struct report_text_opts){ .color = color }), 0);
+	cr_assert_eq(report__text(f, r, &ti, &(struct report_text_opts){
+		.color = color, .threads = threads }), 0);
 	fclose(f);
+}
+
+static void render_text(const struct sl_result *r, bool color)
+{
+	render_text_opts(r, color, false);
 }
 
 /* Visible width of each line: escape sequences take no columns. */
@@ -146,8 +154,8 @@ Test(report, text_fits_100_columns)
 	for (size_t i = 0; i < sizeof(ncpus) / sizeof(ncpus[0]); i++) {
 		const struct sl_result *r = scenario(ncpus[i], 2, 3);
 
-		for (int color = 0; color < 2; color++) {
-			render_text(r, color);
+		for (int color = 0; color < 4; color++) {
+			render_text_opts(r, color & 1, color & 2);
 			assert_width(text, REPORT_WIDTH);
 			free(text);
 			text = NULL;
@@ -289,6 +297,60 @@ Test(report, json_parses_and_has_the_same_numbers)
 	}
 	free(out);
 	free(json);
+}
+
+/* Per-process and per-thread latency, the slow list, the process rows: JSON = result = text. */
+Test(report, json_processes_and_latency)
+{
+	const struct sl_result *r = scenario(2, 2, 3);
+	const struct sl_task_row *t = &r->tasks[0];
+	const struct sl_proc_row *p = &r->procs[t->proc];
+	char *json = NULL, *out, want[1024];
+	size_t len = 0;
+	FILE *f = open_memstream(&json, &len);
+
+	/*
+	 * producer-0 runs 100 ns after its fork's wakeup, then, 50 times, 410
+	 * ns after a consumer woke it (the other four tasks run in between)
+	 */
+	cr_assert_eq(t->rq_latency.count, 51);
+	cr_assert_eq(t->rq_latency.min, 100);
+	cr_assert_eq(t->rq_latency.p50, 410);
+	cr_assert_eq(t->rq_latency.p99, 410);
+	cr_assert_eq(p->rq_latency.p99, 410);
+	/* all but the first wakeup took longer than 5 ns: 2 x 51 + 3 consumers' first */
+	cr_assert_eq(r->nr_slow_total, 105);
+	cr_assert_eq(r->nr_slow, 105);
+	cr_assert_eq(r->slow[0].latency_ns, 100);
+	cr_assert_eq(r->slow[r->nr_slow - 1].latency_ns, 410);
+	cr_assert_eq(r->nr_procs, 5);
+	cr_assert_eq(report__json(f, r, &ti), 0);
+	fclose(f);
+	out = python_on(json,
+		"import json,sys\n"
+		"d = json.load(open(sys.argv[1]))\n"
+		"t = d[\"tasks\"][0]\n"
+		"p = d[\"processes\"][t[\"process\"]]\n"
+		"s = d[\"slow_wakeups\"]\n"
+		"print(len(d[\"processes\"]), p[\"pid\"], p[\"threads\"], p[\"tasks\"], "
+		"p[\"run_queue_latency\"][\"p99_ns\"], t[\"run_queue_latency\"][\"p50_ns\"])\n"
+		"print(s[\"threshold_ns\"], s[\"count\"], len(s[\"wakeups\"]), "
+		"s[\"wakeups\"][-1][\"latency_ns\"], s[\"wakeups\"][-1][\"task\"][\"pid\"], "
+		"s[\"wakeups\"][-1][\"waker\"][\"pid\"])\n"
+		"print(sum(d[\"wakeups\"][\"histogram_log2_us\"]), len(d[\"process_tree\"]))\n");
+	snprintf(want, sizeof(want), "5 %u 1 [0] 410 410\n5 105 105 410 %u %u\n%llu 5\n", p->tgid,
+		 r->tasks[r->slow[r->nr_slow - 1].task].pid,
+		 r->tasks[r->slow[r->nr_slow - 1].waker].pid,
+		 (unsigned long long)r->rq_latency.count);
+	cr_assert_str_eq(out, want);
+	free(out);
+	free(json);
+
+	render_text_opts(r, false, true);
+	cr_assert_not_null(strstr(text, "105 wakeups waited longer than 5ns"), "%s", text);
+	cr_assert_not_null(strstr(text, "run-queue latency per process"));
+	cr_assert_not_null(strstr(text, "run-queue latency per thread"));
+	cr_assert_not_null(strstr(text, "THREADS (by process)"));
 }
 
 Test(report, json_escapes_strings)
