@@ -745,15 +745,27 @@ static int on_switch(struct analysis *a, const struct sl_event *e, __u64 ts)
 	return 0;
 }
 
-/* wait4 and waitid (x86_64 numbers, as io_syscall): waiting for a child. */
-static bool join_syscall(__u16 nr)
+/*
+ * Did the exit of `child` end `parent`'s wait for it?  Blocked in wait4 or
+ * waitid, or in rt_sigsuspend or pause for the SIGCHLD (dash's `wait`
+ * polls wait3 with WNOHANG, then sleeps in sigsuspend), and woken by the
+ * child after its sched_process_exit.  x86_64 numbers, as io_syscall.
+ */
+static bool ended_join(struct analysis *a, const struct a_task *child, const struct a_task *parent)
 {
+	__u16 nr = parent->blk_nr;
+
+	if (!child->exiting)
+		return false;
 #if defined(__x86_64__)
-	return nr == 61 || nr == 247;
-#else
+	if (nr == 61 || nr == 247)		/* wait4, waitid */
+		return true;
+	if (nr == 130 || nr == 34)		/* rt_sigsuspend, pause: only the parent's */
+		return child->parent != NO_IDX && a->tasks[child->parent].tgid == parent->tgid;
+#endif
+	(void)a;
 	(void)nr;
 	return false;
-#endif
 }
 
 static int on_wakeup(struct analysis *a, const struct sl_event *e, __u64 ts, bool is_new)
@@ -794,8 +806,8 @@ static int on_wakeup(struct analysis *a, const struct sl_event *e, __u64 ts, boo
 	case TS_DEAD:
 		return 0;
 	}
-	if (waker != SL_NO_TASK && a->tasks[waker].exiting && join_syscall(t->blk_nr))
-		a->tasks[waker].reaper = wi;	/* its exit ended wi's wait for a child */
+	if (waker != SL_NO_TASK && ended_join(a, &a->tasks[waker], t))
+		a->tasks[waker].reaper = wi;
 	if (t->pending_wake)
 		drop_pending(a, wi);	/* this block is a real one: woken now */
 	set_state(a, t, SL_TS_RUNNABLE_WAKEUP, ts);

@@ -364,7 +364,7 @@ static void joins(const struct out *o, const struct sl_result *r)
 				continue;
 			if (len < sizeof(buf) - 96 && p->nr_procs > 1 && p->nr_waited < p->nr_procs)
 				len += (size_t)snprintf(buf + len, sizeof(buf) - len,
-							"%s%s, %u of which ended its wait", n ? ", " : "",
+							"%s%s: %u of them", n ? ", " : "",
 							proc_label(p, lab, sizeof(lab)), p->nr_waited);
 			else if (len < sizeof(buf) - 96)
 				len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s", n ? ", " : "",

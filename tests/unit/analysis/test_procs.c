@@ -443,3 +443,32 @@ Test(procs, latency_percentiles_per_thread_and_process)
 		cr_assert_eq(r->rq_log2_us[5], 10);	/* [32, 63] us: 33, 36, ..., 60 */
 	}
 }
+
+/*
+ * dash's `wait`: the parent sleeps in rt_sigsuspend (130) and the child's
+ * exit wakes it: a join.  The same wakeup of a task that is not the
+ * child's parent, or of the parent in another syscall (read, 0), is not.
+ */
+Test(procs, sigsuspend_for_sigchld_is_a_join_only_for_the_parent)
+{
+	const struct sl_result *r;
+
+	eb_push(&eb, ev_comm(0, 10, "sh"));
+	eb_push(&eb, ev_switch(0, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_comm(0, 20, "bystander"));
+	eb_push(&eb, ev_switch(0, 2, 0, 20, SL_R_NONE, false, true));
+	child(10, 300, "sleep", 1000, 3000);
+	eb_push(&eb, ev_block(1500, 0, 10, 0, false, 130));
+	eb_push(&eb, ev_block(1500, 2, 20, 0, false, 130));
+	eb_push(&eb, ev_wake(4099, 1, 300, 10, true));
+	eb_push(&eb, ev_wake(4099, 1, 300, 20, true));
+	child(10, 301, "sleep2", 5000, 3000);
+	eb_push(&eb, ev_switch(5500, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_block(6000, 0, 10, 0, false, 0));
+	eb_push(&eb, ev_wake(8099, 1, 301, 10, true));
+	r = run(3);
+
+	cr_assert_eq(proc_of(r, 300)->waited_by, proc_of(r, 10) - r->procs);
+	cr_assert_eq(proc_of(r, 301)->waited_by, SL_NO_TASK, "blocked in read: not a join");
+	cr_assert_eq(proc_of(r, 301)->nr_waited, 0);
+}
