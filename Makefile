@@ -153,9 +153,16 @@ lint:
 	$(Q)node --check userspace/output/html/viewer.js
 	$(Q)node --check scripts/html-load.js
 
+# The program, its man page, bash completion, and beside them the docs a
+# user reads (usage, concepts, metrics, formats), as distributions lay out.
+INSTALL_DOCS := README.md $(filter-out docs/design.md docs/benchmarks.md,$(wildcard docs/*.md))
 install: all
 	install -D -m 0755 $(OUTPUT)/schedlab $(DESTDIR)$(prefix)/bin/schedlab
 	install -D -m 0644 docs/schedlab.1 $(DESTDIR)$(prefix)/share/man/man1/schedlab.1
+	install -D -m 0644 scripts/schedlab.bash-completion \
+		$(DESTDIR)$(prefix)/share/bash-completion/completions/schedlab
+	install -d $(DESTDIR)$(prefix)/share/doc/schedlab
+	install -m 0644 $(INSTALL_DOCS) $(DESTDIR)$(prefix)/share/doc/schedlab/
 
 clean:
 	rm -rf .output .output-san schedlab

@@ -49,6 +49,12 @@ static struct usage_case usage_cases[] = {
 	{ { "timeline", "x", "--by", "colour" }, "--by" },
 	{ { "sweep", "balanced", "--vary", "consumers=9..1" }, "--vary" },
 	{ { "frobnicate" }, "unknown command" },
+	{ { "record", "--json", "-o", "x.sltrace" }, "--json does not go with record" },
+	{ { "sweep", "--vary", "consumers=1..2", "--csv" }, "--csv does not go with sweep" },
+	{ { "report", "--raw-tp", "x.sltrace" }, "unknown option '--raw-tp'" },
+	{ { "report", "--color=blue", "x.sltrace" }, "--color" },
+	{ { "timeline", "--width", "5", "x.sltrace" }, "--width" },
+	{ { "trace", "--cgroup", "/no/such/cgroup", "-d", "1" }, "--cgroup" },
 };
 
 ParameterizedTestParameters(cli, usage_errors_exit_2_with_one_line)
@@ -88,6 +94,25 @@ Test(cli, help_is_true)
 		snprintf(want, sizeof(want), "\n  %s ", cmds[i]);
 		cr_expect_neq(strstr(r.out, want), NULL, "--help does not mention %s", cmds[i]);
 	}
+}
+
+/* -v among a command's options is taken as it is before the command. */
+Test(cli, verbose_anywhere_and_version)
+{
+	struct output r;
+
+	run(&r, (uid_t)-1, SL("dump", "-v", "/nonexistent/trace"));
+	cr_expect_eq(r.status, 1, "exit %d: %s", r.status, r.err);
+	run(&r, (uid_t)-1, SL("report", "--verbose", "/nonexistent/trace"));
+	cr_expect_eq(r.status, 1, "exit %d: %s", r.status, r.err);
+	run(&r, (uid_t)-1, SL("--verbose", "report", "/nonexistent/trace"));
+	cr_expect_eq(r.status, 1, "exit %d: %s", r.status, r.err);
+	run(&r, (uid_t)-1, SL("--version"));
+	cr_expect_eq(r.status, 0);
+	cr_expect_eq(strncmp(r.out, "schedlab ", 9), 0, "%s", r.out);
+	run(&r, (uid_t)-1, SL("record", "--help"));
+	cr_expect_eq(r.status, 0);
+	cr_expect_eq(strncmp(r.out, "usage: schedlab record", 22), 0, "record --help: %s", r.out);
 }
 
 Test(cli, report_refuses_bad_files)

@@ -3,6 +3,7 @@
 #ifndef SL_CLI_H
 #define SL_CLI_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include "output/present.h"
 #include "util/units.h"
@@ -25,17 +26,31 @@ int bad_option(const char *cmd, char **argv, const char *shortopts);
 
 /* parse_u64, parse_duration_ns: options' numbers (util/units.h) */
 
-/* Colour and width from stdout when it is a terminal. */
+/*
+ * Colour when stdout is a terminal and NO_COLOR is unset or empty; the
+ * terminal's width when it is one.
+ */
 void present_tty_defaults(struct present_opts *o);
+
+/* -v / --verbose, anywhere among a command's options: one more level. */
+void cli_verbose(void);
+#define VERBOSE_LONG_OPTION { "verbose", no_argument, NULL, 'v' }
+
+#define PRESENT_MIN_WIDTH 40
+#define PRESENT_MAX_WIDTH 1000
 
 /* 0, or a usage error (2) for an unknown --csv-table name. */
 int check_csv_table(const char *cmd, const struct present_opts *o);
 
 /*
- * Output options shared by trace, run and report.  Returns 1 if consumed,
- * 2 (a usage error, printed) for a bad value.
+ * Output options shared by trace, run, report (and timeline for --color,
+ * --width).  Returns 1 if consumed, 0 if not one of them, 2 after a
+ * usage error was printed for a bad value.
  */
 int present_option(const char *cmd, int opt, const char *arg, struct present_opts *o);
+#define COLOR_WIDTH_LONG_OPTIONS					\
+	{ "color", required_argument, NULL, 'L' },			\
+	{ "width", required_argument, NULL, 'W' }
 #define PRESENT_LONG_OPTIONS						\
 	{ "json", no_argument, NULL, 'J' },				\
 	{ "csv", no_argument, NULL, 'C' },				\
@@ -44,6 +59,35 @@ int present_option(const char *cmd, int opt, const char *arg, struct present_opt
 	{ "perfetto", required_argument, NULL, 'P' },			\
 	{ "html", required_argument, NULL, 'H' },			\
 	{ "threads", no_argument, NULL, 'N' },				\
-	{ "slower-than", required_argument, NULL, 'S' }
+	{ "slower-than", required_argument, NULL, 'D' },		\
+	COLOR_WIDTH_LONG_OPTIONS
+
+/*
+ * What each command accepts, for --help and for the test that holds the
+ * help to the parser: its usage text and its long options ({ 0 } ends).
+ */
+struct cli_command_info {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *usage;
+	const struct option *options;
+	const char *short_opts;		/* getopt letters, ':' after those taking a value */
+};
+extern const struct cli_command_info cli_commands[];	/* { 0 } ends */
+extern const char cli_main_usage[];
+
+#define CLI_COMMAND(n)							\
+	extern const char cli_##n##_usage[];				\
+	extern const struct option cli_##n##_options[];			\
+	extern const char cli_##n##_short[]
+CLI_COMMAND(run);
+CLI_COMMAND(record);
+CLI_COMMAND(trace);
+CLI_COMMAND(report);
+CLI_COMMAND(timeline);
+CLI_COMMAND(sweep);
+CLI_COMMAND(profiles);
+CLI_COMMAND(check);
+CLI_COMMAND(dump);
 
 #endif

@@ -8,6 +8,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 #include "cli.h"
+#include "util/log.h"
 
 int usage_error(const char *cmd, const char *fmt, ...)
 {
@@ -60,9 +61,44 @@ int check_csv_table(const char *cmd, const struct present_opts *o)
 			   "wakeups, migrations, slow-wakeups or intervals, got '%s'", o->csv_table);
 }
 
+/* NO_COLOR (https://no-color.org): set and not empty turns colour off by default. */
+static bool color_auto(void)
+{
+	const char *no = getenv("NO_COLOR");
+
+	return isatty(STDOUT_FILENO) && !(no && *no);
+}
+
 int present_option(const char *cmd, int opt, const char *arg, struct present_opts *o)
 {
+	unsigned long long v;
+
 	switch (opt) {
+	case 'L':
+		if (!strcmp(arg, "always"))
+			o->color = true;
+		else if (!strcmp(arg, "never"))
+			o->color = false;
+		else if (!strcmp(arg, "auto"))
+			o->color = color_auto();
+		else
+			goto bad_color;
+		return 1;
+	case 'W':
+		if (parse_u64(arg, PRESENT_MIN_WIDTH, PRESENT_MAX_WIDTH, &v)) {
+			usage_error(cmd, "--width: expected %d to %d columns, got '%s'",
+				    PRESENT_MIN_WIDTH, PRESENT_MAX_WIDTH, arg);
+			return 2;
+		}
+		o->width = (unsigned int)v;
+		return 1;
+	case 'D':
+		if (parse_duration_ns(arg, &o->slower_than_ns) || !o->slower_than_ns) {
+			usage_error(cmd, "--slower-than: expected a duration such as 1ms, 500us or 0.01, "
+				    "got '%s'", arg);
+			return 2;
+		}
+		return 1;
 	case 'J':
 		o->format = PRESENT_JSON;
 		return 1;
@@ -85,22 +121,24 @@ int present_option(const char *cmd, int opt, const char *arg, struct present_opt
 	case 'N':
 		o->threads = true;
 		return 1;
-	case 'S':
-		if (parse_duration_ns(arg, &o->slower_than_ns) || !o->slower_than_ns) {
-			usage_error(cmd, "--slower-than: expected a duration such as 1ms, 500us or 0.01, "
-				    "got '%s'", arg);
-			return 2;
-		}
-		return 1;
 	}
 	return 0;
+bad_color:
+	usage_error(cmd, "--color: expected auto, always or never, got '%s'", arg);
+	return 2;
 }
 
 void present_tty_defaults(struct present_opts *o)
 {
 	struct winsize ws;
 
-	o->color = isatty(STDOUT_FILENO);
-	if (o->color && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
+	o->color = color_auto();
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
+	    ws.ws_col >= PRESENT_MIN_WIDTH)
 		o->width = ws.ws_col;
+}
+
+void cli_verbose(void)
+{
+	sl_log_level++;
 }

@@ -13,38 +13,93 @@
 #include "trace/session.h"
 #include "format/tracefile.h"
 
-static const char report_usage[] =
-"usage: schedlab report TRACE [--json|--csv|--csv-table NAME] [--timeline] [--threads]\n"
-"                             [--slower-than T]\n"
-"                             [--perfetto F] [--html F]\n"
+const char cli_report_usage[] =
+"usage: schedlab report TRACE [OPTIONS]\n"
 "\n"
 "Reports on a trace recorded with -o: the same report `run` and `trace`\n"
 "print live.  An empty, foreign or corrupt file is refused (exit 1); a\n"
 "trace cut short is read up to its last complete block, with a warning.\n"
-"--csv prints the per-thread table; --csv-table NAME one of tasks, processes,\n"
-"roles, cpus, levels, queues, wakeups, migrations, intervals.  --threads adds\n"
-"the per-thread table to the text report; --slower-than T lists each wakeup\n"
-"that waited longer than T for a CPU.\n";
-
-static const char timeline_usage[] =
-"usage: schedlab timeline TRACE [--ascii] [--perfetto F] [--html F]\n"
-"                               [--by cpu|task] [--from T] [--to T] [--cpus LIST]\n"
 "\n"
-"Per-core timelines of a recorded trace.  --ascii (the default when no file\n"
-"is asked for) draws two maps in the terminal: one lane per CPU (who held\n"
-"it), then one lane per task (its state), each with the queue depth\n"
-"underneath; --by cpu or --by task draws only one.  --from/--to zoom\n"
-"(times from the start of the trace: 1.5, 200ms, 2s).  --perfetto writes a\n"
-"trace for ui.perfetto.dev, --html a self-contained page for a browser.\n";
+"  --json | --csv      machine-readable report (--csv: the per-thread table)\n"
+"  --csv-table NAME    one CSV table: tasks, processes, roles, cpus, levels, queues,\n"
+"                      wakeups, migrations, or intervals (every task-state and CPU\n"
+"                      interval)\n"
+"  --timeline          also print the per-CPU terminal timeline\n"
+"  --threads           also print the per-thread table\n"
+"  --slower-than T     list each wakeup that waited longer than T for a CPU (1ms)\n"
+"  --perfetto FILE     also write a Perfetto trace\n"
+"  --html FILE         also write an HTML timeline\n"
+"  --color WHEN        colour: auto (on a terminal, unless NO_COLOR is set),\n"
+"                      always or never\n"
+"  --width N           columns of the terminal timeline (default: the\n"
+"                      terminal's width, else 100)\n"
+"  -v, --verbose       more diagnostics on stderr\n"
+"  -h, --help          this text\n";
 
-static const char dump_usage[] =
+const struct option cli_report_options[] = {
+	{ "help", no_argument, NULL, 'h' },
+	VERBOSE_LONG_OPTION,
+	PRESENT_LONG_OPTIONS,
+	{ 0 },
+};
+const char cli_report_short[] = "hv";
+
+const char cli_timeline_usage[] =
+"usage: schedlab timeline TRACE [OPTIONS]\n"
+"\n"
+"Per-core timelines of a recorded trace (docs/timelines.md).\n"
+"\n"
+"  --ascii             draw the terminal maps (the default when no file is\n"
+"                      asked for): one lane per CPU (who held it), then one\n"
+"                      lane per task (its state), each with the queue depth\n"
+"  --by cpu|task       draw only the CPU map or only the task map\n"
+"  --from T, --to T    zoom: times from the start of the trace (1.5, 200ms, 2s)\n"
+"  --cpus LIST         only these CPU lanes (0,2-3)\n"
+"  --perfetto FILE     write a trace for ui.perfetto.dev\n"
+"  --html FILE         write a self-contained page for a browser\n"
+"  --color WHEN        colour: auto (on a terminal, unless NO_COLOR is set),\n"
+"                      always or never\n"
+"  --width N           columns of the terminal timeline (default: the\n"
+"                      terminal's width, else 100)\n"
+"  -v, --verbose       more diagnostics on stderr\n"
+"  -h, --help          this text\n";
+
+const struct option cli_timeline_options[] = {
+	{ "ascii", no_argument, NULL, 'a' },
+	{ "perfetto", required_argument, NULL, 'P' },
+	{ "html", required_argument, NULL, 'H' },
+	{ "by", required_argument, NULL, 'b' },
+	{ "from", required_argument, NULL, 'f' },
+	{ "to", required_argument, NULL, 't' },
+	{ "cpus", required_argument, NULL, 'c' },
+	{ "help", no_argument, NULL, 'h' },
+	VERBOSE_LONG_OPTION,
+	COLOR_WIDTH_LONG_OPTIONS,
+	{ 0 },
+};
+const char cli_timeline_short[] = "hv";
+
+const char cli_dump_usage[] =
 "usage: schedlab dump [--check] TRACE\n"
 "\n"
-"Prints every event of a trace, one per line, in time order.  --check\n"
-"instead checks the stream's invariants (every switch-out of a traced task\n"
-"follows its switch-in on that CPU, every change of CPU a migrate record)\n"
-"and prints each record the kernel did not report, as the analysis infers\n"
-"it, then a summary line.\n";
+"Prints every event of a trace, one per line, in time order.\n"
+"\n"
+"  --check             instead check the stream's invariants (every switch-out\n"
+"                      of a traced task follows its switch-in on that CPU, every\n"
+"                      change of CPU a migrate record) and print each record the\n"
+"                      kernel did not report, as the analysis infers it, then a\n"
+"                      summary line\n"
+"  -v, --verbose       more diagnostics on stderr\n"
+"  -h, --help          this text\n";
+
+const struct option cli_dump_options[] = {
+	{ "check", no_argument, NULL, 'k' },
+	{ "help", no_argument, NULL, 'h' },
+	VERBOSE_LONG_OPTION,
+	{ 0 },
+};
+const char cli_dump_short[] = "hv";
+
 
 /* Replays a file into a presenter and prints.  Shared by report/timeline. */
 static int present_file(const char *path, struct present_opts *po)
@@ -80,29 +135,27 @@ out:
 
 int cmd_report(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		PRESENT_LONG_OPTIONS,
-		{ 0 },
-	};
 	struct present_opts po = { 0 };
-	int opt;
+	int opt, ret;
 
 	present_tty_defaults(&po);
 	optind = 1;
 	opterr = 0;	/* one line of our own instead of getopt's */
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		int po_ret = present_option("report", opt, optarg, &po);
-
-		if (po_ret == 2)
+	while ((opt = getopt_long(argc, argv, cli_report_short, cli_report_options, NULL)) != -1) {
+		ret = present_option("report", opt, optarg, &po);
+		if (ret == 2)
 			return 2;
-		if (po_ret)
+		if (ret)
 			continue;
+		if (opt == 'v') {
+			cli_verbose();
+			continue;
+		}
 		if (opt == 'h') {
-			fputs(report_usage, stdout);
+			fputs(cli_report_usage, stdout);
 			return 0;
 		}
-		return bad_option("report", argv, "h");
+		return bad_option("report", argv, cli_report_short);
 	}
 	if (optind != argc - 1)
 		return usage_error("report", "expected exactly one trace file");
@@ -113,27 +166,25 @@ int cmd_report(int argc, char **argv)
 
 int cmd_timeline(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "ascii", no_argument, NULL, 'a' },
-		{ "perfetto", required_argument, NULL, 'P' },
-		{ "html", required_argument, NULL, 'H' },
-		{ "by", required_argument, NULL, 'b' },
-		{ "from", required_argument, NULL, 'f' },
-		{ "to", required_argument, NULL, 't' },
-		{ "cpus", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	struct present_opts po = { .format = PRESENT_NONE };
 	unsigned long long ns;
 	bool ascii = false;
-	int opt;
+	int opt, ret;
 
 	present_tty_defaults(&po);
 	optind = 1;
 	opterr = 0;	/* one line of our own instead of getopt's */
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, cli_timeline_short, cli_timeline_options, NULL)) != -1) {
+		if (opt == 'L' || opt == 'W') {
+			ret = present_option("timeline", opt, optarg, &po);
+			if (ret == 2)
+				return 2;
+			continue;
+		}
 		switch (opt) {
+		case 'v':
+			cli_verbose();
+			break;
 		case 'a':
 			ascii = true;
 			break;
@@ -162,10 +213,10 @@ int cmd_timeline(int argc, char **argv)
 			po.cpus = optarg;
 			break;
 		case 'h':
-			fputs(timeline_usage, stdout);
+			fputs(cli_timeline_usage, stdout);
 			return 0;
 		default:
-			return bad_option("timeline", argv, "h");
+			return bad_option("timeline", argv, cli_timeline_short);
 		}
 	}
 	if (optind != argc - 1)
@@ -297,17 +348,28 @@ int cmd_dump(int argc, char **argv)
 	char err[256];
 	int ret;
 
-	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		fputs(dump_usage, stdout);
-		return 0;
+	int opt;
+
+	optind = 1;
+	opterr = 0;	/* one line of our own instead of getopt's */
+	while ((opt = getopt_long(argc, argv, cli_dump_short, cli_dump_options, NULL)) != -1) {
+		switch (opt) {
+		case 'k':
+			check = true;
+			break;
+		case 'v':
+			cli_verbose();
+			break;
+		case 'h':
+			fputs(cli_dump_usage, stdout);
+			return 0;
+		default:
+			return bad_option("dump", argv, cli_dump_short);
+		}
 	}
-	if (argc == 3 && !strcmp(argv[1], "--check"))
-		check = true;
-	else if (argc == 2 && argv[1][0] == '-' && argv[1][1])
-		return usage_error("dump", "unknown option (see schedlab dump --help)");
-	else if (argc != 2)
-		return usage_error("dump", "expected [--check] and exactly one trace file");
-	path = argv[argc - 1];
+	if (optind != argc - 1)
+		return usage_error("dump", "expected exactly one trace file");
+	path = argv[optind];
 	if (tracefile__open(path, &ti, &r, err, sizeof(err))) {
 		pr_err("%s: %s", path, err);
 		return 1;

@@ -24,16 +24,15 @@
 #include "output/sweep.h"
 #include "lab/workload.h"
 
-static const char run_usage[] =
-"usage: schedlab run [PROFILE | -f FILE] [--KEY VALUE ...] [-o TRACE] [OUTPUT OPTIONS]\n"
-"       schedlab record [PROFILE | -f FILE] [--KEY VALUE ...] -o TRACE\n"
+const char cli_run_usage[] =
+"usage: schedlab run [PROFILE | -f FILE] [--KEY VALUE ...] [-o TRACE] [OPTIONS]\n"
 "\n"
 "Runs a workload profile (default: balanced) under the tracer: producers\n"
 "and consumers joined by a blocking queue, or clients calling a process\n"
-"pool.  Prints the report (run) or only records the trace (record).\n"
-"Every profile key can be overridden, e.g. --producers 4 --consumers 2\n"
-"--queue shm --capacity 64 --items 100000 --duration 5s --produce cpu:200us\n"
-"--consume io:fsync:4k --cpus 0,1  (keys: docs/profiles.md; list: schedlab profiles)\n"
+"pool, and prints the report.  Every profile key can be overridden, e.g.\n"
+"--producers 4 --consumers 2 --queue shm --capacity 64 --items 100000\n"
+"--duration 5s --produce cpu:200us --consume io:fsync:4k --cpus 0,1\n"
+"(keys: docs/profiles.md; list: schedlab profiles)\n"
 "\n"
 "  -f, --file FILE     load the profile from an INI file\n"
 "  -o, --output TRACE  record the trace to TRACE (for report/timeline)\n"
@@ -50,7 +49,90 @@ static const char run_usage[] =
 "  --no-trace          run the workload alone, untraced (the overhead baseline)\n"
 "  --no-queue-probes   scheduler probes only: no queue events, no queue section\n"
 "                      (the workload writes no queue event log)\n"
+"  --color WHEN        colour: auto (on a terminal, unless NO_COLOR is set),\n"
+"                      always or never\n"
+"  --width N           columns of the terminal timeline (default: the\n"
+"                      terminal's width, else 100)\n"
+"  -v, --verbose       more diagnostics on stderr (twice: libbpf's too)\n"
 "  -h, --help          this text\n";
+
+const char cli_record_usage[] =
+"usage: schedlab record [PROFILE | -f FILE] [--KEY VALUE ...] -o TRACE [OPTIONS]\n"
+"\n"
+"Runs a workload profile as `run` does and records the trace to TRACE,\n"
+"without a report: `schedlab report TRACE` and `schedlab timeline TRACE`\n"
+"read it later.  Profile keys are overridden as for run.\n"
+"\n"
+"  -o, --output TRACE  the trace file to write (required)\n"
+"  -f, --file FILE     load the profile from an INI file\n"
+"  --perfetto FILE     also write a Perfetto trace\n"
+"  --html FILE         also write an HTML timeline\n"
+"  --raw-tp            use raw_tp probes even where tp_btf works\n"
+"  --no-queue-probes   scheduler probes only: no queue events\n"
+"  -v, --verbose       more diagnostics on stderr (twice: libbpf's too)\n"
+"  -h, --help          this text\n";
+
+const char cli_sweep_usage[] =
+"usage: schedlab sweep [PROFILE | -f FILE] --vary KEY=A..B [--svg FILE] [--KEY VALUE ...]\n"
+"\n"
+"Runs the profile once for each value of KEY from A to B (consumers,\n"
+"producers, capacity, pool, ...) and prints throughput, parallelism,\n"
+"concurrency, % of time the queue was full and empty, and the verdict for\n"
+"each, and where adding more stops paying.\n"
+"\n"
+"  --vary KEY=A..B     the key and its values (at most 32)\n"
+"  --svg FILE          also draw throughput and parallelism against the value\n"
+"  -f, --file FILE     load the profile from an INI file\n"
+"  --raw-tp            use raw_tp probes even where tp_btf works\n"
+"  --no-queue-probes   scheduler probes only: no queue events\n"
+"  -v, --verbose       more diagnostics on stderr (twice: libbpf's too)\n"
+"  -h, --help          this text\n";
+
+const char cli_profiles_usage[] =
+"usage: schedlab profiles\n"
+"\n"
+"Lists the built-in workload profiles, one line each.\n"
+"\n"
+"  -h, --help          this text\n";
+
+#define RUN_COMMON_OPTIONS						\
+	{ "file", required_argument, NULL, 'f' },			\
+	{ "raw-tp", no_argument, NULL, 'R' },				\
+	{ "no-queue-probes", no_argument, NULL, 'Q' },			\
+	{ "help", no_argument, NULL, 'h' },				\
+	VERBOSE_LONG_OPTION
+
+const struct option cli_run_options[] = {
+	RUN_COMMON_OPTIONS,
+	{ "output", required_argument, NULL, 'o' },
+	{ "no-trace", no_argument, NULL, 'U' },
+	PRESENT_LONG_OPTIONS,
+	{ 0 },
+};
+const char cli_run_short[] = "f:o:hv";
+
+const struct option cli_record_options[] = {
+	RUN_COMMON_OPTIONS,
+	{ "output", required_argument, NULL, 'o' },
+	{ "perfetto", required_argument, NULL, 'P' },
+	{ "html", required_argument, NULL, 'H' },
+	{ 0 },
+};
+const char cli_record_short[] = "f:o:hv";
+
+const struct option cli_sweep_options[] = {
+	RUN_COMMON_OPTIONS,
+	{ "vary", required_argument, NULL, 'Y' },
+	{ "svg", required_argument, NULL, 'S' },
+	{ 0 },
+};
+const char cli_sweep_short[] = "f:hv";
+
+const struct option cli_profiles_options[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ 0 },
+};
+const char cli_profiles_short[] = "h";
 
 #define MAX_OVERRIDES 64
 
@@ -61,86 +143,128 @@ struct run_args {
 	enum tracer_mode mode;
 	bool untraced;
 	struct present_opts present;
+	const char *vary, *svg;		/* sweep */
 	const char *keys[MAX_OVERRIDES], *values[MAX_OVERRIDES];
 	int nr_overrides;
 };
 
-/* Returns 0, or the exit code of a usage error (2) / help (-1). */
-static int parse_run_args(const char *cmd, int argc, char **argv, struct run_args *a)
+/* The entry of opts for "--name" (name without dashes, len chars), or for "-c". */
+static const struct option *find_option(const struct option *opts, const char *name, size_t len,
+					int shortc, const char *shorts)
+{
+	for (const struct option *o = opts; o->name; o++) {
+		if (shortc && o->val == shortc && strchr(shorts, shortc))
+			return o;
+		if (!shortc && strlen(o->name) == len && !strncmp(o->name, name, len))
+			return o;
+	}
+	return NULL;
+}
+
+/*
+ * run's grammar, shared by record and sweep with their own option tables:
+ * a profile name, options of the table (--opt VALUE, --opt=VALUE, -x VALUE,
+ * -vv), and any other --KEY VALUE or --KEY=VALUE as a profile override.
+ * Returns 0, or the exit code of a usage error (2) / help (-1).
+ */
+static int parse_run_args(const char *cmd, const char *usage, const struct option *opts,
+			  const char *shorts, int argc, char **argv, struct run_args *a)
 {
 	for (int i = 1; i < argc; i++) {
-		const char *arg = argv[i];
-		const char *next = i + 1 < argc ? argv[i + 1] : NULL;
-		char *eq;
+		char *arg = argv[i], *eq = NULL;
+		const struct option *o = NULL;
+		const char *val = NULL;
+		int ret;
 
-		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
-			fputs(run_usage, stdout);
-			return -1;
-		}
-		if (arg[0] != '-') {
+		if (arg[0] != '-' || !arg[1]) {
 			if (a->profile || a->file)
 				return usage_error(cmd, "unexpected argument '%s'", arg);
 			a->profile = arg;
 			continue;
 		}
-		if (!strcmp(arg, "--json") || !strcmp(arg, "--csv") || !strcmp(arg, "--timeline")) {
-			present_option(cmd, arg[2] == 'j' ? 'J' : arg[2] == 'c' ? 'C' : 'T', NULL,
-				       &a->present);
+		if (arg[1] == '-') {
+			eq = strchr(arg, '=');
+			o = find_option(opts, arg + 2, eq ? (size_t)(eq - arg - 2) : strlen(arg + 2), 0, "");
+		} else if (arg[1] == 'v' && strspn(arg + 1, "v") == strlen(arg + 1) &&
+			   strchr(shorts, 'v')) {
+			for (const char *p = arg + 1; *p; p++)
+				cli_verbose();
 			continue;
+		} else if (!arg[2]) {
+			o = find_option(opts, NULL, 0, arg[1], shorts);
 		}
-		if (!strcmp(arg, "--threads")) {
-			present_option(cmd, 'N', NULL, &a->present);
-			continue;
-		}
-		if (!strcmp(arg, "--raw-tp")) {
-			a->mode = TRACER_RAW_TP;
-			continue;
-		}
-		if (!strcmp(arg, "--no-trace")) {
-			a->untraced = true;
-			continue;
-		}
-		if (!strcmp(arg, "--no-queue-probes")) {
-			run_no_queue_probes = true;
-			continue;
-		}
-		if (!strcmp(arg, "-f") || !strcmp(arg, "--file") || !strcmp(arg, "-o") ||
-		    !strcmp(arg, "--output") || !strcmp(arg, "--perfetto") || !strcmp(arg, "--html") ||
-		    !strcmp(arg, "--csv-table") || !strcmp(arg, "--slower-than")) {
-			if (!next)
-				return usage_error(cmd, "%s needs a value", arg);
-			if (arg[1] == 'f' || !strcmp(arg, "--file")) {
-				if (a->profile)
-					return usage_error(cmd, "give a profile name or -f FILE, not both");
-				a->file = next;
-			} else if (arg[1] == 'o' || !strcmp(arg, "--output")) {
-				a->output = next;
-			} else if (!strcmp(arg, "--slower-than")) {
-				if (present_option(cmd, 'S', next, &a->present) == 2)
-					return 2;
-			} else {
-				present_option(cmd, !strcmp(arg, "--html") ? 'H' :
-					       !strcmp(arg, "--csv-table") ? 'K' : 'P', next, &a->present);
-			}
-			i++;
-			continue;
-		}
-		/* --KEY VALUE or --KEY=VALUE: a profile override */
-		if (arg[1] != '-' || !arg[2])
+		if (!o && arg[1] != '-')
 			return usage_error(cmd, "unknown option '%s'", arg);
-		if (a->nr_overrides == MAX_OVERRIDES)
-			return usage_error(cmd, "too many overrides");
-		eq = strchr(arg, '=');
-		if (eq) {
-			*eq = '\0';
-			a->values[a->nr_overrides] = eq + 1;
-		} else {
-			if (!next)
-				return usage_error(cmd, "%s needs a value", arg);
-			a->values[a->nr_overrides] = next;
-			i++;
+		if (!o && opts != cli_run_options &&
+		    find_option(cli_run_options, arg + 2, eq ? (size_t)(eq - arg - 2) : strlen(arg + 2),
+				0, "")) {
+			/* run's, not a profile key: say so instead of taking the next word */
+			return usage_error(cmd, "%.*s does not go with %s", eq ? (int)(eq - arg) : (int)strlen(arg),
+					   arg, cmd);
 		}
-		a->keys[a->nr_overrides++] = arg + 2;
+		if (!o) {
+			/* --KEY VALUE or --KEY=VALUE: a profile override */
+			if (!arg[2])
+				return usage_error(cmd, "unknown option '%s'", arg);
+			if (a->nr_overrides == MAX_OVERRIDES)
+				return usage_error(cmd, "too many overrides");
+			if (eq) {
+				*eq = '\0';
+				a->values[a->nr_overrides] = eq + 1;
+			} else {
+				if (i + 1 >= argc)
+					return usage_error(cmd, "%s needs a value", arg);
+				a->values[a->nr_overrides] = argv[++i];
+			}
+			a->keys[a->nr_overrides++] = arg + 2;
+			continue;
+		}
+		if (o->has_arg == no_argument && eq)
+			return usage_error(cmd, "option '%.*s' takes no value", (int)(eq - arg), arg);
+		if (o->has_arg == required_argument) {
+			if (eq)
+				val = eq + 1;
+			else if (i + 1 < argc)
+				val = argv[++i];
+			else
+				return usage_error(cmd, "%s needs a value", arg);
+		}
+		ret = present_option(cmd, o->val, val, &a->present);
+		if (ret == 2)
+			return 2;
+		if (ret)
+			continue;
+		switch (o->val) {
+		case 'h':
+			fputs(usage, stdout);
+			return -1;
+		case 'v':
+			cli_verbose();
+			break;
+		case 'f':
+			if (a->profile)
+				return usage_error(cmd, "give a profile name or -f FILE, not both");
+			a->file = val;
+			break;
+		case 'o':
+			a->output = val;
+			break;
+		case 'R':
+			a->mode = TRACER_RAW_TP;
+			break;
+		case 'U':
+			a->untraced = true;
+			break;
+		case 'Q':
+			run_no_queue_probes = true;
+			break;
+		case 'Y':
+			a->vary = val;
+			break;
+		case 'S':
+			a->svg = val;
+			break;
+		}
 	}
 	return check_csv_table(cmd, &a->present);
 }
@@ -174,10 +298,9 @@ static int build_config(const char *cmd, const struct run_args *a, struct wl_con
 
 int cmd_profiles(int argc, char **argv)
 {
-	(void)argv;
 	if (argc > 1) {
 		if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-			puts("usage: schedlab profiles\n\nLists the built-in workload profiles, one line each.");
+			fputs(cli_profiles_usage, stdout);
 			return 0;
 		}
 		return usage_error("profiles", "takes no arguments");
@@ -195,12 +318,17 @@ static int run_or_record(const char *cmd, int argc, char **argv, bool record)
 	int ret;
 
 	present_tty_defaults(&a.present);
-	ret = parse_run_args(cmd, argc, argv, &a);
+	if (record)
+		ret = parse_run_args(cmd, cli_record_usage, cli_record_options, cli_record_short,
+				     argc, argv, &a);
+	else
+		ret = parse_run_args(cmd, cli_run_usage, cli_run_options, cli_run_short, argc, argv, &a);
 	if (ret)
 		return ret < 0 ? 0 : ret;
 	if (record) {
 		if (!a.output)
 			return usage_error(cmd, "record needs -o TRACE");
+		/* a report needs run; record's table has none of its options */
 		a.present.format = PRESENT_NONE;
 	}
 	ret = build_config(cmd, &a, &c);
@@ -243,15 +371,6 @@ int cmd_record(int argc, char **argv)
 	return run_or_record("record", argc, argv, true);
 }
 
-static const char sweep_usage[] =
-"usage: schedlab sweep [PROFILE | -f FILE] --vary KEY=A..B [--svg FILE] [--KEY VALUE ...]\n"
-"\n"
-"Runs the profile once for each value of KEY from A to B (consumers,\n"
-"producers, capacity, pool, ...) and prints throughput, parallelism,\n"
-"concurrency, %% of time the queue was full and empty, and the verdict for\n"
-"each, and where adding more stops paying.  --svg draws throughput and\n"
-"parallelism against the value.\n";
-
 #define MAX_SWEEP 32
 
 /* "consumers=1..6" */
@@ -284,40 +403,20 @@ int cmd_sweep(int argc, char **argv)
 	const struct sl_result *results[MAX_SWEEP] = { 0 };
 	struct presenter *kept[MAX_SWEEP] = { 0 };
 	int values[MAX_SWEEP], from = 0, to = -1, n = 0, ret = 0, fails = 0;
-	const char *svg = NULL, *priv;
+	const char *svg, *priv;
 	struct outfile *svg_file = NULL;
-	char key[32], *rest[MAX_OVERRIDES * 2 + 8];
-	int nrest = 0;
+	char key[32];
 
-	/* take --vary and --svg out; the rest is run's grammar */
-	rest[nrest++] = argv[0];
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--vary") || !strcmp(argv[i], "--svg")) {
-			if (i + 1 >= argc)
-				return usage_error("sweep", "%s needs a value", argv[i]);
-			if (argv[i][2] == 's') {
-				svg = argv[++i];
-			} else if (parse_vary(argv[++i], key, sizeof(key), &from, &to)) {
-				return usage_error("sweep", "--vary: expected KEY=A..B with at most %d values, got '%s'",
-						   MAX_SWEEP, argv[i]);
-			}
-			continue;
-		}
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			printf(sweep_usage);
-			return 0;
-		}
-		if (nrest == (int)(sizeof(rest) / sizeof(rest[0])))
-			return usage_error("sweep", "too many arguments");
-		rest[nrest++] = argv[i];
-	}
-	if (to < from)
-		return usage_error("sweep", "--vary KEY=A..B is required");
-	ret = parse_run_args("sweep", nrest, rest, &a);
+	ret = parse_run_args("sweep", cli_sweep_usage, cli_sweep_options, cli_sweep_short, argc, argv,
+			     &a);
 	if (ret)
 		return ret < 0 ? 0 : ret;
-	if (a.output || a.present.perfetto_path || a.present.html_path)
-		return usage_error("sweep", "-o, --perfetto and --html do not go with sweep");
+	if (!a.vary)
+		return usage_error("sweep", "--vary KEY=A..B is required");
+	if (parse_vary(a.vary, key, sizeof(key), &from, &to))
+		return usage_error("sweep", "--vary: expected KEY=A..B with at most %d values, got '%s'",
+				   MAX_SWEEP, a.vary);
+	svg = a.svg;
 	if (a.nr_overrides == MAX_OVERRIDES)
 		return usage_error("sweep", "too many overrides");
 	a.keys[a.nr_overrides] = key;

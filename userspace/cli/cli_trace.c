@@ -15,7 +15,7 @@
 #include "trace/target.h"
 #include "util/log.h"
 
-static const char trace_usage[] =
+const char cli_trace_usage[] =
 "usage: schedlab trace [OPTIONS] -- COMMAND [ARGS...]\n"
 "       schedlab trace [OPTIONS] -p PID [-d SECONDS]\n"
 "       schedlab trace [OPTIONS] --cgroup PATH [-d SECONDS]\n"
@@ -50,6 +50,11 @@ static const char trace_usage[] =
 "  --folded FILE       also write them as folded stacks (flamegraph.pl,\n"
 "                      inferno, speedscope), weighted in microseconds; implies\n"
 "                      --stacks\n"
+"  --color WHEN        colour: auto (on a terminal, unless NO_COLOR is set),\n"
+"                      always or never\n"
+"  --width N           columns of the terminal timeline (default: the\n"
+"                      terminal's width, else 100)\n"
+"  -v, --verbose       more diagnostics on stderr (twice: libbpf's too)\n"
 "  -h, --help          this text\n";
 
 struct trace_args {
@@ -63,34 +68,39 @@ struct trace_args {
 	char **command;
 };
 
+const struct option cli_trace_options[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ "pid", required_argument, NULL, 'p' },
+	{ "duration", required_argument, NULL, 'd' },
+	{ "cgroup", required_argument, NULL, 'G' },
+	{ "raw-tp", no_argument, NULL, 'R' },
+	{ "stacks", no_argument, NULL, 'S' },
+	{ "folded", required_argument, NULL, 'F' },
+	{ "help", no_argument, NULL, 'h' },
+	VERBOSE_LONG_OPTION,
+	PRESENT_LONG_OPTIONS,
+	{ 0 },
+};
+/* '+': stop at the first non-option, the command's own arguments */
+const char cli_trace_short[] = "+o:p:d:hv";
+
 static int parse_trace_args(int argc, char **argv, struct trace_args *a)
 {
-	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "pid", required_argument, NULL, 'p' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "cgroup", required_argument, NULL, 'G' },
-		{ "raw-tp", no_argument, NULL, 'R' },
-		{ "stacks", no_argument, NULL, 'S' },
-		{ "folded", required_argument, NULL, 'F' },
-		{ "help", no_argument, NULL, 'h' },
-		PRESENT_LONG_OPTIONS,
-		{ 0 },
-	};
 	unsigned long long v;
-	int opt;
+	int opt, ret;
 
 	optind = 1;
 	opterr = 0;	/* one line of our own instead of getopt's */
-	/* '+': stop at the first non-option, the command's own arguments */
-	while ((opt = getopt_long(argc, argv, "+o:p:d:h", longopts, NULL)) != -1) {
-		int po_ret = present_option("trace", opt, optarg, &a->present);
-
-		if (po_ret == 2)
+	while ((opt = getopt_long(argc, argv, cli_trace_short, cli_trace_options, NULL)) != -1) {
+		ret = present_option("trace", opt, optarg, &a->present);
+		if (ret == 2)
 			return 2;
-		if (po_ret)
+		if (ret)
 			continue;
 		switch (opt) {
+		case 'v':
+			cli_verbose();
+			break;
 		case 'o':
 			a->output = optarg;
 			break;
@@ -118,10 +128,10 @@ static int parse_trace_args(int argc, char **argv, struct trace_args *a)
 			a->present.folded_path = optarg;
 			break;
 		case 'h':
-			fputs(trace_usage, stdout);
+			fputs(cli_trace_usage, stdout);
 			exit(0);
 		default:
-			return bad_option("trace", argv, "+o:p:d:h");
+			return bad_option("trace", argv, cli_trace_short);
 		}
 	}
 	if (optind < argc)
