@@ -13,6 +13,16 @@
 #define SL_MAX_CPUS 256
 #define SL_NO_SYSCALL 0xffff
 
+/*
+ * The traced machine's architecture, recorded in the trace: sw.nr_syscall
+ * is a number of its syscall table, whatever machine analyses the trace.
+ */
+enum sl_arch {
+	SL_ARCH_UNKNOWN = 0,
+	SL_ARCH_X86_64 = 1,
+	SL_ARCH_ARM64 = 2,
+};
+
 enum sl_event_type {
 	SL_EV_SWITCH = 1,	/* cpu switched from pid to sw.next */
 	SL_EV_WAKING,		/* pid (waker, may be 0) wakes wk.wakee */

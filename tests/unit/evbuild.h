@@ -133,6 +133,7 @@ static inline void ti_init(struct sl_trace_info *ti, __u32 ncpu, __u64 start, __
 {
 	memset(ti, 0, sizeof(*ti));
 	ti->ncpu = ncpu;
+	ti->arch = SL_ARCH_X86_64;	/* the syscall numbers the tests use */
 	ti->start_ts = start;
 	ti->end_ts = end;
 	ti->cpus = calloc(ncpu, sizeof(*ti->cpus));

@@ -385,46 +385,6 @@ static void drop_pending(struct analysis *a, __u32 idx)
 	a->tasks[idx].pending_wake = 0;
 }
 
-/*
- * File I/O syscalls (x86_64 numbers: the probes read the syscall on x86
- * only).  A task in D without in_iowait inside one of these waits for the
- * disk all the same: fsync on ext4 sleeps in jbd2_log_wait_commit(), a
- * plain TASK_UNINTERRUPTIBLE wait, not io_schedule().
- */
-static bool io_syscall(__u16 nr)
-{
-#if defined(__x86_64__)
-	switch (nr) {
-	case 0:		/* read */
-	case 1:		/* write */
-	case 17:	/* pread64 */
-	case 18:	/* pwrite64 */
-	case 19:	/* readv */
-	case 20:	/* writev */
-	case 26:	/* msync */
-	case 74:	/* fsync */
-	case 75:	/* fdatasync */
-	case 76:	/* truncate */
-	case 77:	/* ftruncate */
-	case 162:	/* sync */
-	case 208:	/* io_getevents */
-	case 209:	/* io_submit */
-	case 277:	/* sync_file_range */
-	case 285:	/* fallocate */
-	case 295:	/* preadv */
-	case 296:	/* pwritev */
-	case 306:	/* syncfs */
-	case 326:	/* copy_file_range */
-	case 327:	/* preadv2 */
-	case 328:	/* pwritev2 */
-	case 426:	/* io_uring_enter */
-		return true;
-	}
-#endif
-	(void)nr;
-	return false;
-}
-
 static __u8 reason_state(__u8 reason)
 {
 	switch (reason) {
@@ -455,7 +415,7 @@ static void switch_out(struct analysis *a, __u32 idx, __u32 c, __u64 ts, __u8 fl
 	__u8 ns = reason_state(fl & SL_SWF_REASON_MASK);
 	__u64 len = t->state == SL_TS_RUNNING ? ts - t->since : 0;
 
-	if ((fl & SL_SWF_REASON_MASK) == SL_R_DISK_WAIT && io_syscall(nr_syscall))
+	if ((fl & SL_SWF_REASON_MASK) == SL_R_DISK_WAIT && sl_syscall_is_file_io(a->arch, nr_syscall))
 		ns = SL_TS_IO;
 	t->blk_nr = nr_syscall;
 
@@ -749,7 +709,7 @@ static int on_switch(struct analysis *a, const struct sl_event *e, __u64 ts)
  * Did the exit of `child` end `parent`'s wait for it?  Blocked in wait4 or
  * waitid, or in rt_sigsuspend or pause for the SIGCHLD (dash's `wait`
  * polls wait3 with WNOHANG, then sleeps in sigsuspend), and woken by the
- * child after its sched_process_exit.  x86_64 numbers, as io_syscall.
+ * child after its sched_process_exit.
  */
 static bool ended_join(struct analysis *a, const struct a_task *child, const struct a_task *parent)
 {
@@ -757,14 +717,10 @@ static bool ended_join(struct analysis *a, const struct a_task *child, const str
 
 	if (!child->exiting)
 		return false;
-#if defined(__x86_64__)
-	if (nr == 61 || nr == 247)		/* wait4, waitid */
+	if (sl_syscall_is_join(a->arch, nr))
 		return true;
-	if (nr == 130 || nr == 34)		/* rt_sigsuspend, pause: only the parent's */
+	if (sl_syscall_is_sigwait(a->arch, nr))	/* only the parent's */
 		return child->parent != NO_IDX && a->tasks[child->parent].tgid == parent->tgid;
-#endif
-	(void)a;
-	(void)nr;
 	return false;
 }
 
@@ -1011,6 +967,11 @@ void analysis__on_repair(struct analysis *a, sl_repair_fn fn, void *ctx)
 void analysis__set_slower_than(struct analysis *a, __u64 ns)
 {
 	a->slower_than = ns;
+}
+
+void analysis__set_arch(struct analysis *a, enum sl_arch arch)
+{
+	a->arch = arch;
 }
 
 void analysis__set_start(struct analysis *a, __u64 start_ts)

@@ -80,6 +80,11 @@ void analysis__free(struct analysis *a);
 /* Optional, before the first event: list every wakeup slower than ns (0: none). */
 void analysis__set_slower_than(struct analysis *a, __u64 ns);
 /*
+ * Before the first event: the traced machine's architecture (ti->arch), by
+ * whose syscall table blocking syscalls are read.  Unset, none is read.
+ */
+void analysis__set_arch(struct analysis *a, enum sl_arch arch);
+/*
  * Optional, before the first event: where the trace began (ti->start_ts),
  * so each CPU's first interval starts there and not at the first event.
  */

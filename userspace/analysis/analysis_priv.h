@@ -6,6 +6,7 @@
 #include "analysis.h"
 #include "analysis_hist.h"
 #include "analysis_result.h"
+#include "analysis_syscalls.h"
 #include "util/idmap.h"
 
 /* Task states beyond enum sl_task_state: never emitted, never accounted. */
@@ -111,6 +112,7 @@ struct a_edge {
 
 struct analysis {
 	__u32 ncpu;
+	enum sl_arch arch;	/* whose syscall table nr_syscall indexes */
 	sl_interval_fn iv_fn;
 	void *iv_ctx;
 

@@ -321,6 +321,7 @@ static int dump_check(struct tracefile_reader *r, struct sl_trace_info *ti, cons
 		tracefile__close(r);
 		return 1;
 	}
+	analysis__set_arch(dc.a, ti->arch);
 	analysis__set_start(dc.a, ti->start_ts);
 	analysis__on_repair(dc.a, dump_repair, &dc);
 	if (replay_events(r, dump_check_event, &dc, err, sizeof(err))) {
@@ -376,9 +377,9 @@ int cmd_dump(int argc, char **argv)
 	}
 	if (tracefile__warning(r))
 		pr_warn("%s: %s", path, tracefile__warning(r));
-	printf("# schedlab trace v%u, %u CPUs, kernel %s, probes %s, %llu events\n# command: %s\n",
-	       ti.version, ti.ncpu, ti.kernel, ti.probe_mode, (unsigned long long)ti.nr_events,
-	       ti.cmdline);
+	printf("# schedlab trace v%u, %s, %u CPUs, kernel %s, probes %s, %llu events\n"
+	       "# command: %s\n", ti.version, sl_arch_name(ti.arch), ti.ncpu, ti.kernel,
+	       ti.probe_mode, (unsigned long long)ti.nr_events, ti.cmdline);
 	if (check) {
 		ret = dump_check(r, &ti, path);
 	} else {

@@ -56,6 +56,27 @@ const char *sl_reason_name(unsigned int reason)
 	return "unknown";
 }
 
+enum sl_arch sl_arch_from_machine(const char *machine)
+{
+	if (!strcmp(machine, "x86_64"))
+		return SL_ARCH_X86_64;
+	if (!strcmp(machine, "aarch64") || !strcmp(machine, "arm64"))
+		return SL_ARCH_ARM64;
+	return SL_ARCH_UNKNOWN;
+}
+
+const char *sl_arch_name(unsigned int arch)
+{
+	switch (arch) {
+	case SL_ARCH_X86_64:
+		return "x86_64";
+	case SL_ARCH_ARM64:
+		return "arm64";
+	default:
+		return "unknown";
+	}
+}
+
 void sl_trace_info__free(struct sl_trace_info *ti)
 {
 	if (!ti)

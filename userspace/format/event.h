@@ -74,6 +74,7 @@ struct sl_trace_info {
 	__u64 start_realtime_ns;
 	char kernel[65];
 	char probe_mode[16];	/* "tp_btf" or "raw_tp" */
+	__u32 arch;		/* enum sl_arch of the traced machine */
 	char *cmdline;		/* what was traced (malloc'd) */
 	char *config;		/* workload configuration, INI text, or NULL */
 	__u64 nr_events;
@@ -88,6 +89,11 @@ struct sl_trace_info {
 	struct sl_cgroup *cgroups;	/* cgroups of the traced tasks (SL_EV_TASK_ATTR) */
 	struct idmap task_index;	/* private: pid -> newest task's index */
 };
+
+/* uname's machine ("x86_64", "aarch64") as an enum sl_arch; SL_ARCH_UNKNOWN for others. */
+enum sl_arch sl_arch_from_machine(const char *machine);
+/* "x86_64", "arm64" or "unknown". */
+const char *sl_arch_name(unsigned int arch);
 
 void sl_trace_info__free(struct sl_trace_info *ti);
 /* Records lost: full rings on every CPU, plus probe runs the kernel skipped. */

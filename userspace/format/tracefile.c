@@ -3,7 +3,8 @@
  * Trace file: see docs/trace-format.md.  All integers little-endian.
  *
  *   header   "SLTRACE\0" u32 version, u32 ncpu, u64 start_ts, u64 start_realtime,
- *            kernel[65], probe_mode[16], str cmdline, str config
+ *            kernel[65], probe_mode[16], u32 arch (version 2 on), str cmdline,
+ *            str config
  *   blocks   u32 'SBLK', u32 nbytes, u32 nevents, then nbytes of events,
  *            each delta-encoded against the previous one in the block
  *   footer   u32 'SFTR', u64 end_ts, nr_events, late, misses, u32 ncpu + per-CPU stats,
@@ -359,6 +360,7 @@ int tracefile__create(const char *path, const struct sl_trace_info *ti,
 	put_u64(w->f, ti->start_realtime_ns);
 	fwrite(ti->kernel, 1, sizeof(ti->kernel), w->f);
 	fwrite(ti->probe_mode, 1, sizeof(ti->probe_mode), w->f);
+	put_u32(w->f, ti->arch);
 	put_str(w->f, ti->cmdline);
 	put_str(w->f, ti->config);
 	/*
@@ -898,10 +900,19 @@ int tracefile__open(const char *path, struct sl_trace_info *ti,
 	}
 	ti->kernel[sizeof(ti->kernel) - 1] = '\0';
 	ti->probe_mode[sizeof(ti->probe_mode) - 1] = '\0';
-	if (ti->version != SL_TRACE_VERSION) {
-		snprintf(err, errlen, "trace format version %u, this schedlab reads version %u",
+	if (ti->version < 1 || ti->version > SL_TRACE_VERSION) {
+		snprintf(err, errlen, "trace format version %u, this schedlab reads versions 1 to %u",
 			 ti->version, SL_TRACE_VERSION);
 		ret = -EINVAL;
+		goto fail;
+	}
+	/*
+	 * Version 1 did not say: its probes read syscall numbers on x86 only,
+	 * so every number a version 1 file holds is x86_64's.
+	 */
+	ti->arch = SL_ARCH_X86_64;
+	if (ti->version >= 2 && get_u32(r->f, &ti->arch)) {
+		ret = reader_fail(err, errlen, -EINVAL, "truncated: header incomplete");
 		goto fail;
 	}
 	if (ti->ncpu == 0 || ti->ncpu > SL_MAX_CPUS) {

@@ -10,7 +10,8 @@
 #include <stdio.h>
 #include "event.h"
 
-#define SL_TRACE_VERSION 1
+/* 2 added the traced machine's architecture; version 1 files are still read. */
+#define SL_TRACE_VERSION 2
 
 struct tracefile_writer;
 struct tracefile_reader;

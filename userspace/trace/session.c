@@ -131,8 +131,10 @@ int session__open(const struct session_opts *o, struct session **out)
 	s->ti.start_ts = sl_now_ns();
 	clock_gettime(CLOCK_REALTIME, &rt);
 	s->ti.start_realtime_ns = (__u64)rt.tv_sec * 1000000000ull + (__u64)rt.tv_nsec;
-	if (uname(&u) == 0)
+	if (uname(&u) == 0) {
 		snprintf(s->ti.kernel, sizeof(s->ti.kernel), "%s", u.release);
+		s->ti.arch = sl_arch_from_machine(u.machine);
+	}
 	snprintf(s->ti.probe_mode, sizeof(s->ti.probe_mode), "%s", tracer__mode(s->tracer));
 	s->ti.cmdline = strdup(o->cmdline ? o->cmdline : "");
 	s->ti.config = o->config ? strdup(o->config) : NULL;

@@ -42,6 +42,7 @@ TestSuite(analysis, .init = setup, .fini = teardown);
 static const struct sl_result *run(__u32 ncpu)
 {
 	cr_assert_eq(analysis__new(ncpu, &an), 0);
+	analysis__set_arch(an, ti.arch);
 	for (size_t i = 0; i < eb.n; i++)
 		cr_assert_eq(analysis__feed(an, &eb.ev[i]), 0, "event %zu", i);
 	cr_assert_eq(analysis__finish(an, &ti), 0);
@@ -334,6 +335,7 @@ Test(analysis, interval_callback)
 	preemption();
 	ti_init(&ti, 1, 1000, 7000);
 	cr_assert_eq(analysis__new(1, &an), 0);
+	analysis__set_arch(an, ti.arch);
 	analysis__on_interval(an, log_iv, &log);
 	for (size_t i = 0; i < eb.n; i++)
 		cr_assert_eq(analysis__feed(an, &eb.ev[i]), 0);
@@ -987,6 +989,31 @@ Test(analysis, uninterruptible_wait_in_fsync_is_io)
 	eb_push(&eb, ev_switch(4500, 0, 0, 10, SL_R_NONE, false, true));
 	eb_push(&eb, ev_switch(5000, 0, 10, 0, SL_R_DEAD, true, false));
 	ti_init(&ti, 1, 1000, 5000);
+	r = run(1);
+	cr_assert_eq(row(r, 10)->state_ns[SL_TS_IO], 1000);
+	cr_assert_eq(row(r, 10)->state_ns[SL_TS_OTHER], 500);
+}
+
+/* Syscall numbers are read with the traced machine's table: 82 is fsync on arm64, 74 is not. */
+Test(analysis, syscalls_by_the_traced_machines_table)
+{
+	const struct sl_result *r;
+	struct sl_event e;
+
+	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
+	e = ev_switch(2000, 0, 10, 0, SL_R_DISK_WAIT, true, false);
+	e.sw.nr_syscall = 82;	/* arm64 fsync */
+	eb_push(&eb, e);
+	eb_push(&eb, ev_wake(3000, 0, 0, 10, false));
+	eb_push(&eb, ev_switch(3000, 0, 0, 10, SL_R_NONE, false, true));
+	e = ev_switch(4000, 0, 10, 0, SL_R_DISK_WAIT, true, false);
+	e.sw.nr_syscall = 74;	/* x86_64 fsync, arm64 signalfd4 */
+	eb_push(&eb, e);
+	eb_push(&eb, ev_wake(4500, 0, 0, 10, false));
+	eb_push(&eb, ev_switch(4500, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(5000, 0, 10, 0, SL_R_DEAD, true, false));
+	ti_init(&ti, 1, 1000, 5000);
+	ti.arch = SL_ARCH_ARM64;
 	r = run(1);
 	cr_assert_eq(row(r, 10)->state_ns[SL_TS_IO], 1000);
 	cr_assert_eq(row(r, 10)->state_ns[SL_TS_OTHER], 500);

@@ -52,6 +52,7 @@ static void log_repair(const struct sl_repair *rp, void *ctx)
 static const struct sl_result *run(__u32 ncpu)
 {
 	cr_assert_eq(analysis__new(ncpu, &an), 0);
+	analysis__set_arch(an, ti.arch);
 	analysis__on_repair(an, log_repair, &rlog);
 	for (size_t i = 0; i < eb.n; i++)
 		cr_assert_eq(analysis__feed(an, &eb.ev[i]), 0, "event %zu", i);

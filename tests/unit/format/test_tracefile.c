@@ -98,6 +98,7 @@ static void fill_info(struct sl_trace_info *ti, struct sl_cpu_stats *cpus)
 	ti->end_ts = 900000;
 	strcpy(ti->kernel, "6.1.0-test");
 	strcpy(ti->probe_mode, "tp_btf");
+	ti->arch = SL_ARCH_ARM64;
 	ti->cmdline = strdup("perf bench sched pipe");
 	ti->config = strdup("[workload]\ncapacity = 8\n");
 	ti->cpus = cpus;
@@ -277,8 +278,8 @@ Test(tracefile, corrupt_block_is_an_error)
 	sl_trace_info__free(&ti);
 	cr_assert_eq(tracefile__open(path, &back, &r, err, sizeof(err)), 0);
 	tracefile__close(r);
-	/* header: 8 + 4 + 4 + 8 + 8 + 65 + 16 + (4 + cmdline) + (4 + config) */
-	events_at = 8 + 4 + 4 + 8 + 8 + 65 + 16 + 4 + (long)strlen(back.cmdline) + 4 +
+	/* header: 8 + 4 + 4 + 8 + 8 + 65 + 16 + arch 4 + (4 + cmdline) + (4 + config) */
+	events_at = 8 + 4 + 4 + 8 + 8 + 65 + 16 + 4 + 4 + (long)strlen(back.cmdline) + 4 +
 		    (long)strlen(back.config);
 	sl_trace_info__free(&back);
 	f = fopen(path, "r+b");
@@ -578,4 +579,98 @@ Test(tracefile, cgroup_paths_round_trip)
 	sl_trace_info__free(&back);
 	ti.cpus = NULL;
 	sl_trace_info__free(&ti);
+}
+
+/* The traced machine's architecture travels with the trace. */
+Test(tracefile, the_architecture_round_trips)
+{
+	struct sl_cpu_stats cpus[NCPU] = { 0 };
+	struct sl_trace_info ti, back;
+	struct tracefile_reader *r;
+	struct sl_event ev[32];
+	char err[128];
+
+	fill_info(&ti, cpus);
+	write_trace(ev, make_events(ev, 32), &ti);
+	ti.cpus = NULL;
+	sl_trace_info__free(&ti);
+	cr_assert_eq(tracefile__open(path, &back, &r, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(back.version, SL_TRACE_VERSION);
+	cr_assert_eq(back.arch, SL_ARCH_ARM64);
+	tracefile__close(r);
+	sl_trace_info__free(&back);
+}
+
+/*
+ * A version 1 file (no architecture in its header) is still read, as
+ * x86_64's: made here from a version 2 file by taking the field out.
+ */
+Test(tracefile, version_1_is_still_read)
+{
+	struct sl_cpu_stats cpus[NCPU] = { 0 };
+	struct sl_trace_info ti, back;
+	struct tracefile_reader *r;
+	struct sl_event ev[32], got;
+	const long arch_at = 8 + 4 + 4 + 8 + 8 + 65 + 16;
+	char err[128], *buf;
+	int n = make_events(ev, 32), i = 0;
+	__u64 footer;
+	__u32 one = 1;
+	long size;
+	FILE *f;
+
+	fill_info(&ti, cpus);
+	write_trace(ev, n, &ti);
+	ti.cpus = NULL;
+	sl_trace_info__free(&ti);
+	f = fopen(path, "rb");
+	fseek(f, 0, SEEK_END);
+	size = ftell(f);
+	buf = malloc((size_t)size);
+	fseek(f, 0, SEEK_SET);
+	cr_assert_eq(fread(buf, 1, (size_t)size, f), (size_t)size);
+	fclose(f);
+	memcpy(buf + 8, &one, 4);
+	memmove(buf + arch_at, buf + arch_at + 4, (size_t)(size - arch_at - 4));
+	size -= 4;
+	memcpy(&footer, buf + size - 16, 8);	/* the trailer's footer offset moved too */
+	footer -= 4;
+	memcpy(buf + size - 16, &footer, 8);
+	f = fopen(path, "wb");
+	cr_assert_eq(fwrite(buf, 1, (size_t)size, f), (size_t)size);
+	fclose(f);
+	free(buf);
+
+	cr_assert_eq(tracefile__open(path, &back, &r, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(back.version, 1);
+	cr_assert_eq(back.arch, SL_ARCH_X86_64);
+	cr_assert_str_eq(back.cmdline, "perf bench sched pipe");
+	while (tracefile__next(r, &got) > 0)
+		cr_assert_eq(memcmp(&got, &ev[i++], sizeof(got)), 0, "event %d", i - 1);
+	cr_assert_eq(i, n);
+	tracefile__close(r);
+	sl_trace_info__free(&back);
+}
+
+Test(tracefile, a_newer_version_is_refused)
+{
+	struct sl_cpu_stats cpus[NCPU] = { 0 };
+	struct sl_trace_info ti, back;
+	struct tracefile_reader *r;
+	struct sl_event ev[32];
+	__u32 next = SL_TRACE_VERSION + 1;
+	char err[128];
+	FILE *f;
+
+	fill_info(&ti, cpus);
+	write_trace(ev, make_events(ev, 32), &ti);
+	ti.cpus = NULL;
+	sl_trace_info__free(&ti);
+	f = fopen(path, "r+b");
+	fseek(f, 8, SEEK_SET);
+	fwrite(&next, 4, 1, f);
+	fclose(f);
+	cr_assert_neq(tracefile__open(path, &back, &r, err, sizeof(err)), 0);
+	cr_assert_not_null(strstr(err, "reads versions 1 to 2"), "%s", err);
+	sl_trace_info__free(&back);
 }

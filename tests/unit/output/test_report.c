@@ -103,6 +103,7 @@ static const struct sl_result *scenario(__u32 ncpu, int nprod, int ncons)
 	cr_assert_eq(analysis__new(ncpu, &an), 0);
 	/* producers wait 10 ns after each wakeup: all of them are slow wakeups */
 	analysis__set_slower_than(an, 5);
+	analysis__set_arch(an, ti.arch);
 	for (size_t i = 0; i < eb.n; i++)
 		cr_assert_eq(analysis__feed(an, &eb.ev[i]), 0);
 	cr_assert_eq(analysis__finish(an, &ti), 0);
@@ -366,6 +367,7 @@ Test(report, json_escapes_strings)
 	ti_init(&ti, 1, 1000, 3000);
 	ti.cmdline = strdup("it's \"quoted\"\n");
 	cr_assert_eq(analysis__new(1, &an), 0);
+	analysis__set_arch(an, ti.arch);
 	for (size_t i = 0; i < eb.n; i++)
 		cr_assert_eq(analysis__feed(an, &eb.ev[i]), 0);
 	cr_assert_eq(analysis__finish(an, &ti), 0);
@@ -463,6 +465,7 @@ Test(report, csv_intervals_stream)
 	eb_push(&eb, ev_switch(6000, 0, 10, 0, SL_R_DEAD, true, false));
 	ti_init(&ti, 1, 1000, 7000);
 	cr_assert_eq(analysis__new(1, &an), 0);
+	analysis__set_arch(an, ti.arch);
 	cr_assert_eq(report__csv_intervals_header(f), 0);
 	analysis__on_interval(an, report__csv_interval, f);
 	for (size_t i = 0; i < eb.n; i++)

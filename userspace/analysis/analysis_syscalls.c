@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Syscall numbers per architecture (x86_64: arch/x86/entry/syscalls/
+ * syscall_64.tbl; arm64: the generic table, include/uapi/asm-generic/
+ * unistd.h).  Only the calls the analysis classifies are listed.
+ */
+#include "analysis_syscalls.h"
+
+static const __u16 x86_64_file_io[] = {
+	0,	/* read */
+	1,	/* write */
+	17,	/* pread64 */
+	18,	/* pwrite64 */
+	19,	/* readv */
+	20,	/* writev */
+	26,	/* msync */
+	74,	/* fsync */
+	75,	/* fdatasync */
+	76,	/* truncate */
+	77,	/* ftruncate */
+	162,	/* sync */
+	208,	/* io_getevents */
+	209,	/* io_submit */
+	277,	/* sync_file_range */
+	285,	/* fallocate */
+	295,	/* preadv */
+	296,	/* pwritev */
+	306,	/* syncfs */
+	326,	/* copy_file_range */
+	327,	/* preadv2 */
+	328,	/* pwritev2 */
+	426,	/* io_uring_enter */
+};
+
+static const __u16 arm64_file_io[] = {
+	2,	/* io_submit */
+	4,	/* io_getevents */
+	45,	/* truncate */
+	46,	/* ftruncate */
+	47,	/* fallocate */
+	63,	/* read */
+	64,	/* write */
+	65,	/* readv */
+	66,	/* writev */
+	67,	/* pread64 */
+	68,	/* pwrite64 */
+	69,	/* preadv */
+	70,	/* pwritev */
+	81,	/* sync */
+	82,	/* fsync */
+	83,	/* fdatasync */
+	84,	/* sync_file_range */
+	227,	/* msync */
+	267,	/* syncfs */
+	285,	/* copy_file_range */
+	286,	/* preadv2 */
+	287,	/* pwritev2 */
+	426,	/* io_uring_enter */
+};
+
+static const __u16 x86_64_join[] = { 61 /* wait4 */, 247 /* waitid */ };
+static const __u16 arm64_join[] = { 95 /* waitid */, 260 /* wait4 */ };
+static const __u16 x86_64_sigwait[] = { 34 /* pause */, 130 /* rt_sigsuspend */ };
+static const __u16 arm64_sigwait[] = { 133 /* rt_sigsuspend; arm64 has no pause */ };
+
+static bool in(const __u16 *set, unsigned int n, __u16 nr)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (set[i] == nr)
+			return true;
+	return false;
+}
+
+#define IN(set, nr) in(set, sizeof(set) / sizeof(set[0]), nr)
+
+bool sl_syscall_is_file_io(enum sl_arch arch, __u16 nr)
+{
+	switch (arch) {
+	case SL_ARCH_X86_64:
+		return IN(x86_64_file_io, nr);
+	case SL_ARCH_ARM64:
+		return IN(arm64_file_io, nr);
+	default:
+		return false;
+	}
+}
+
+bool sl_syscall_is_join(enum sl_arch arch, __u16 nr)
+{
+	switch (arch) {
+	case SL_ARCH_X86_64:
+		return IN(x86_64_join, nr);
+	case SL_ARCH_ARM64:
+		return IN(arm64_join, nr);
+	default:
+		return false;
+	}
+}
+
+bool sl_syscall_is_sigwait(enum sl_arch arch, __u16 nr)
+{
+	switch (arch) {
+	case SL_ARCH_X86_64:
+		return IN(x86_64_sigwait, nr);
+	case SL_ARCH_ARM64:
+		return IN(arm64_sigwait, nr);
+	default:
+		return false;
+	}
+}
