@@ -482,12 +482,13 @@ int BPF_PROG(raw_tp_sched_migrate_task, struct task_struct *p, int dest_cpu)
 	return handle_migrate(p, dest_cpu, false);
 }
 
-static __always_inline void emit_comm(__u32 pid, const char *comm, bool kernel_ptr)
+static __always_inline void emit_comm(__u32 pid, const char *comm, bool kernel_ptr, __u8 flags)
 {
 	struct sl_event *e = event_reserve(SL_EV_COMM, pid, bpf_ktime_get_boot_ns());
 
 	if (!e)
 		return;
+	e->flags = flags;
 	if (kernel_ptr)
 		bpf_probe_read_kernel_str(e->comm.comm, sizeof(e->comm.comm), comm);
 	else
@@ -518,7 +519,7 @@ static __always_inline int handle_fork(struct task_struct *parent, struct task_s
 		event_submit(e);
 	}
 	BPF_CORE_READ_STR_INTO(&comm, child, comm);
-	emit_comm(cpid, comm, false);
+	emit_comm(cpid, comm, false, 0);
 	emit_attr(child, cpid, bpf_ktime_get_boot_ns());
 	return 0;
 }
@@ -543,7 +544,7 @@ static __always_inline int handle_exec(struct task_struct *p)
 	if (!lookup_tracked(pid))
 		return 0;
 	BPF_CORE_READ_STR_INTO(&comm, p, comm);
-	emit_comm(pid, comm, false);
+	emit_comm(pid, comm, false, SL_COMMF_EXEC);
 	emit_attr(p, pid, bpf_ktime_get_boot_ns());
 	return 0;
 }
@@ -567,7 +568,7 @@ static __always_inline int handle_rename(struct task_struct *p, const char *comm
 
 	if (!lookup_tracked(pid))
 		return 0;
-	emit_comm(pid, comm, true);
+	emit_comm(pid, comm, true, 0);
 	return 0;
 }
 

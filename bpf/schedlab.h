@@ -54,6 +54,14 @@ enum sl_event_type {
 	 */
 	SL_EV_TASK_ATTR = 24,
 	/*
+	 * pid's command line, from /proc/PID/cmdline when the tracer drains
+	 * an exec's COMM record (or traces a running task): right after it,
+	 * at its timestamp, in up to SL_ARGV_CHUNKS records of 16 bytes, flags
+	 * = chunk index.  Arguments are separated by one space; the text is
+	 * cut at SL_ARGV_CHUNKS x 16 bytes.
+	 */
+	SL_EV_ARGV = 30,
+	/*
 	 * 17..31 are free.  New types take explicit numbers; the trace file
 	 * keeps the type in 5 bits, and stores types it does not know raw.
 	 */
@@ -90,6 +98,12 @@ enum sl_reason {
 #define SL_SWF_PREV_TRACKED	0x10	/* prev (pid) is a traced task */
 #define SL_SWF_NEXT_TRACKED	0x20	/* next is a traced task */
 #define SL_SWF_VOLUNTARY	0x40	/* the kernel counts it in nvcsw */
+
+/* SL_EV_COMM flags */
+#define SL_COMMF_EXEC		0x01	/* the name an exec gave: an ARGV record may follow */
+
+#define SL_ARGV_CHUNKS		4
+#define SL_ARGV_LEN		(SL_ARGV_CHUNKS * 16)
 
 /* SL_EV_WAKING / SL_EV_WAKEUP_NEW flags */
 #define SL_WKF_WAKEE_TRACKED	0x01
@@ -135,6 +149,9 @@ struct sl_event {
 		struct {
 			char comm[SL_COMM_LEN];
 		} comm;
+		struct {
+			char text[16];	/* not NUL-terminated when full */
+		} argv;
 		struct {
 			__u32 tgid;
 			__s32 exit_code;	/* as wait(2) would report it */

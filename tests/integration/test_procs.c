@@ -143,6 +143,8 @@ Test(procs, shell_pipeline_is_a_tree, .timeout = 60)
 		 "root = [i for i, p in enumerate(P) if p['depth'] == 0]\n"
 		 "if len(root) != 1 or P[root[0]]['comm'] != 'sh': fail('root %s' % root)\n"
 		 "kids = sorted(P[i]['comm'] for i, p in enumerate(P) if p['parent'] == root[0])\n"
+		 "names = sorted(P[i]['name'] for i, p in enumerate(P) if p['parent'] == root[0])\n"
+		 "if names != ['gzip -1', 'seq 1 200000', 'sleep 0.2', 'wc -c']: fail('names %s' % names)\n"
 		 "if kids != ['gzip', 'seq', 'sleep', 'wc']: fail('children %s' % kids)\n"
 		 /* a child that exits before its parent waits is reaped without a join */
 		 "sl = [p for p in P if p['comm'] == 'sleep'][0]\n"
@@ -155,6 +157,45 @@ Test(procs, shell_pipeline_is_a_tree, .timeout = 60)
 		 "    fail('latency')\n"
 		 "if sum(d['wakeups']['histogram_log2_us']) != d['wakeups']['run_queue_latency']['count']:\n"
 		 "    fail('histogram')\n");
+}
+
+/* Python multiprocessing: every process is "python3 SCRIPT", the workers under the parent, joined. */
+Test(procs, python_multiprocessing_names_and_joins, .timeout = 60)
+{
+	static const char script[] =
+		"import multiprocessing as mp, time\n"
+		"def work(n):\n"
+		"    t = time.time()\n"
+		"    while time.time() - t < 0.05: pass\n"
+		/* one after the other, each while the parent waits in join */
+		"    time.sleep(0.1 * (n + 1))\n"
+		"if __name__ == '__main__':\n"
+		"    mp.set_start_method('fork')\n"
+		"    ps = [mp.Process(target=work, args=(i,)) for i in range(3)]\n"
+		"    for p in ps: p.start()\n"
+		"    for p in ps: p.join()\n";
+	struct output r;
+	FILE *f;
+
+	need_root();
+	if (access(PY, X_OK))
+		cr_skip_test(PY " is not installed");
+	f = fopen("/tmp/sl-procs-mp.py", "w");
+	cr_assert_not_null(f);
+	fputs(script, f);
+	fclose(f);
+	run(&r, (uid_t)-1, SL("trace", "--json", "--", PY, "/tmp/sl-procs-mp.py"));
+	cr_assert_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+	py_check(r.out,
+		 "root = [i for i, p in enumerate(P) if p['depth'] == 0]\n"
+		 "if len(root) != 1: fail('roots %s' % root)\n"
+		 "if P[root[0]]['name'] != 'python3 sl-procs-mp.py': fail('name ' + P[root[0]]['name'])\n"
+		 "kids = [p for p in P if p['parent'] == root[0]]\n"
+		 "if len(kids) != 3: fail('children %d' % len(kids))\n"
+		 "for k in kids:\n"
+		 "    if k['name'] != 'python3 sl-procs-mp.py': fail('child ' + k['name'])\n"
+		 "    if k['waited_by'] != root[0]: fail('not joined %s' % k['pid'])\n"
+		 "    if not k['args'].endswith('sl-procs-mp.py'): fail('args ' + k['args'])\n");
 }
 
 Test(procs, fork_storm_reads_as_a_few_rows, .timeout = 120)

@@ -224,6 +224,7 @@ static int task_new(struct analysis *a, __u32 pid, __u64 ts, __u32 *idx)
 	t->wake_edge = NO_IDX;
 	t->parent = NO_IDX;
 	t->reaper = NO_IDX;
+	t->argv = NO_IDX;
 	t->blk_nr = SL_NO_SYSCALL;
 	t->first_ts = ts;
 	t->since = ts;
@@ -819,6 +820,47 @@ static int on_fork(struct analysis *a, const struct sl_event *e, __u64 ts)
 	t->parent = pidx;
 	if (pidx != NO_IDX && a->tasks[pidx].comm[0] && !t->comm[0])
 		memcpy(t->comm, a->tasks[pidx].comm, SL_COMM_LEN);
+	if (pidx != NO_IDX && t->argv == NO_IDX)
+		t->argv = a->tasks[pidx].argv;	/* fork copies the command line */
+	return 0;
+}
+
+/* Chunk 0 starts a command line of its own for the task; the others extend it. */
+static int on_argv(struct analysis *a, const struct sl_event *e, __u64 ts)
+{
+	__u32 idx, k = e->flags;
+	struct a_task *t;
+	size_t len;
+	char *s;
+	int err;
+
+	if (!e->pid || k >= SL_ARGV_CHUNKS)
+		return 0;
+	err = task_lookup_or_create(a, e->pid, ts, &idx);
+	if (err)
+		return err;
+	t = &a->tasks[idx];
+	if (k == 0) {
+		if (a->nr_argv == a->argv_cap) {
+			__u32 cap = a->argv_cap ? a->argv_cap * 2 : 16;
+			char (*n)[SL_ARGV_LEN + 1] = realloc(a->argv_pool, cap * sizeof(*n));
+
+			if (!n)
+				return -ENOMEM;
+			a->argv_pool = n;
+			a->argv_cap = cap;
+		}
+		t->argv = a->nr_argv++;
+		a->argv_pool[t->argv][0] = '\0';
+	} else if (t->argv == NO_IDX) {
+		return 0;	/* its first chunk was lost */
+	}
+	s = a->argv_pool[t->argv];
+	len = strlen(s);
+	if (len != (size_t)k * 16)
+		return 0;	/* out of order: keep what is whole */
+	memcpy(s + len, e->argv.text, sizeof(e->argv.text));
+	s[len + strnlen(e->argv.text, sizeof(e->argv.text))] = '\0';
 	return 0;
 }
 
@@ -864,6 +906,8 @@ int analysis__feed(struct analysis *a, const struct sl_event *e)
 		memcpy(a->tasks[idx].comm, e->comm.comm, SL_COMM_LEN);
 		a->tasks[idx].comm[SL_COMM_LEN - 1] = '\0';
 		return 0;
+	case SL_EV_ARGV:
+		return on_argv(a, e, ts);
 	case SL_EV_TASK_ATTR:
 		if (!e->pid)
 			return 0;
@@ -1046,5 +1090,6 @@ void analysis__free(struct analysis *a)
 	free(a->edges);
 	idmap__free(&a->edge_index);
 	free(a->slow);
+	free(a->argv_pool);
 	free(a);
 }

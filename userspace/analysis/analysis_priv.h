@@ -55,6 +55,7 @@ struct a_task {
 	__u16 blk_nr;		/* syscall of its last blocking switch-out */
 	bool exiting;		/* sched_process_exit seen */
 	__u64 rq_max_ts;	/* wakeup that waited longest */
+	__u32 argv;		/* its command line: index into argv_pool, NO_IDX */
 	struct lat_store *lat;	/* its run-queue latencies (analysis_lat.c) */
 	bool exited;
 	bool born;		/* its fork is in the stream */
@@ -162,6 +163,10 @@ struct analysis {
 	__u32 nr_slow, slow_cap;
 	__u64 nr_slow_total;
 	int lat_err;		/* a latency store could not grow */
+
+	/* command lines (ARGV records); a child shares its parent's until it execs */
+	char (*argv_pool)[SL_ARGV_LEN + 1];
+	__u32 nr_argv, argv_cap;
 	struct a_edge *edges;
 	__u32 nr_edges, edge_cap;
 	struct idmap edge_index;	/* waker << 32 | wakee -> index into edges */
@@ -224,5 +229,7 @@ int  lat_build(struct analysis *a, struct sl_result *r);
 
 /* analysis_procs.c: process rows, groups, the tree; after the task rows and cross-check */
 int  procs_build(struct analysis *a, struct sl_result *r);
+/* The name shown for a process from its comm and command line; exposed for tests. */
+void procs_name(const char *comm, const char *args, char *name, size_t n);
 
 #endif

@@ -58,6 +58,54 @@ static __u32 proc_new(struct procs_ctx *c, __u32 tgid)
 	return c->r->nr_procs++;
 }
 
+static const char *base_of(const char *tok, size_t len, size_t *blen)
+{
+	const char *b = tok;
+
+	for (size_t i = 0; i + 1 < len; i++)
+		if (tok[i] == '/')
+			b = tok + i + 1;
+	*blen = len - (size_t)(b - tok);
+	return b;
+}
+
+/*
+ * The name shown for a process: comm, plus the command line when the
+ * command line is that program's ("python3" + "/usr/bin/python3 pc.py" ->
+ * "python3 pc.py"); paths are cut to their last component.  A program
+ * that renamed itself (comm "stress-ng-fork", argv "stress-ng --fork 2")
+ * keeps its own name, which tells it apart already.
+ */
+void procs_name(const char *comm, const char *args, char *name, size_t n)
+{
+	size_t clen = strlen(comm), len = 0, tl, bl;
+	const char *p = args, *tok, *b;
+
+	snprintf(name, n, "%s", comm[0] ? comm : "?");
+	while (*p == ' ')
+		p++;
+	if (!*p)
+		return;
+	tl = strcspn(p, " ");
+	b = base_of(p, tl, &bl);
+	/* comm is the executable's name cut to 15 bytes, or what the program set */
+	if (clen && strncmp(b, comm, bl < clen ? clen : bl) &&
+	    !(bl > clen && clen == SL_COMM_LEN - 1 && !strncmp(b, comm, clen)))
+		return;
+	for (tok = p; *tok && len + 1 < n; ) {
+		tl = strcspn(tok, " ");
+		b = tok[0] == '-' ? tok : base_of(tok, tl, &bl);
+		if (tok[0] == '-')
+			bl = tl;
+		len += (size_t)snprintf(name + len, n - len, "%s%.*s", len ? " " : "", (int)bl, b);
+		tok += tl;
+		while (*tok == ' ')
+			tok++;
+	}
+	if (len >= n)
+		name[n - 1] = '\0';
+}
+
 /* Which process each task belongs to: threads join the latest process of their tgid. */
 static void assign(struct procs_ctx *c)
 {
@@ -75,6 +123,9 @@ static void assign(struct procs_ctx *c)
 			c->leader[p] = i;
 		c->task_proc[i] = p;
 		r->tasks[i].proc = p;
+		if (c->a->tasks[i].argv != NO_IDX)
+			snprintf(r->tasks[i].args, sizeof(r->tasks[i].args), "%s",
+				 c->a->argv_pool[c->a->tasks[i].argv]);
 	}
 }
 
@@ -143,7 +194,8 @@ static void sum_threads(struct procs_ctx *c)
 		const struct sl_task_row *l = &r->tasks[c->leader[pi]];
 
 		memcpy(p->comm, l->comm, SL_COMM_LEN);
-		snprintf(p->name, sizeof(p->name), "%s", l->comm[0] ? l->comm : "?");
+		memcpy(p->args, l->args, sizeof(p->args));
+		procs_name(l->comm, l->args, p->name, sizeof(p->name));
 		p->role = l->role;
 		p->exit_status = l->exit_status;
 		p->attr = l->attr;
@@ -221,6 +273,7 @@ static void fold_group(struct procs_ctx *c, const __u32 *members, __u32 n)
 	g->exit_status = -1;
 	memcpy(g->comm, m0->comm, SL_COMM_LEN);
 	memcpy(g->name, m0->name, SL_PROC_NAME_LEN);
+	memcpy(g->args, m0->args, sizeof(g->args));
 	g->role = m0->role;
 	g->nr_procs = n;
 	for (__u32 k = 0; k < n; k++) {

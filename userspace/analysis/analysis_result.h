@@ -66,6 +66,7 @@ struct sl_task_row {
 	char comm[SL_COMM_LEN];
 	__u32 role;			/* index into sl_result.roles */
 	__u32 proc;			/* index into sl_result.procs: its process */
+	char args[SL_ARGV_LEN + 1];	/* its command line ("" unknown), inherited until it execs */
 	__u32 parent;			/* task index of the task that forked it, SL_NO_TASK */
 	__u64 first_ts, last_ts;	/* resident from .. to (BOOTTIME ns) */
 	__u64 state_ns[SL_TS_MAX];	/* time in each state (BOOTTIME intervals) */
@@ -125,7 +126,8 @@ struct sl_proc_row {
 	__u32 group;			/* index of the group row it is folded into, SL_NO_TASK */
 	__u32 depth;			/* in the process tree: 0 for a root */
 	char comm[SL_COMM_LEN];		/* the main thread's name */
-	char name[SL_PROC_NAME_LEN];	/* comm, plus what tells it apart */
+	char name[SL_PROC_NAME_LEN];	/* comm, plus what tells it apart (procs_name) */
+	char args[SL_ARGV_LEN + 1];	/* the main thread's command line, "" unknown */
 	__u32 role;			/* its main thread's role */
 	__u32 nr_procs;			/* 1; a group: its members */
 	__u32 nr_threads;		/* tasks it is made of */

@@ -257,7 +257,10 @@ static int dump_event(const struct sl_event *e, void *ctx)
 		printf(" child=%u tgid=%u", e->fork.child, e->fork.child_tgid);
 		break;
 	case SL_EV_COMM:
-		printf(" comm=%.16s", e->comm.comm);
+		printf(" comm=%.16s%s", e->comm.comm, e->flags & SL_COMMF_EXEC ? " exec" : "");
+		break;
+	case SL_EV_ARGV:
+		printf(" part=%u argv=%.16s", e->flags, e->argv.text);
 		break;
 	case SL_EV_EXIT:
 		printf(" code=%d", e->exit.exit_code);

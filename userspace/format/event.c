@@ -26,6 +26,7 @@ static const char *const type_names[SL_EV_TYPE_MAX] = {
 	[SL_EV_STACK_RET] = "stack_ret",
 	[SL_EV_STACK] = "stack",
 	[SL_EV_TASK_ATTR] = "task_attr",
+	[SL_EV_ARGV] = "argv",
 };
 
 static const char *const reason_names[SL_R_MAX] = {

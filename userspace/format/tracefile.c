@@ -165,6 +165,14 @@ size_t tracefile__encode(const struct sl_event *e, const struct sl_event *prev,
 		p = put_varint(p, e->stk_ret.ret[0]);
 		p = put_varint(p, e->stk_ret.ret[1]);
 		break;
+	case SL_EV_ARGV: {
+		size_t n = strnlen(e->argv.text, sizeof(e->argv.text));
+
+		*p++ = (unsigned char)n;
+		memcpy(p, e->argv.text, n);
+		p += n;
+		break;
+	}
 	case SL_EV_TASK_ATTR:
 		p = put_varint(p, e->attr.cgroup_id);
 		p = put_varint(p, e->attr.policy);
@@ -276,6 +284,15 @@ int tracefile__decode(const unsigned char *buf, size_t len, const struct sl_even
 		GET(e->stk_ret.ret[0]);
 		GET(e->stk_ret.ret[1]);
 		break;
+	case SL_EV_ARGV: {
+		size_t n;
+
+		if (p >= end || (n = *p++) > sizeof(e->argv.text) || (size_t)(end - p) < n)
+			return -EINVAL;
+		memcpy(e->argv.text, p, n);
+		p += n;
+		break;
+	}
 	case SL_EV_TASK_ATTR:
 		GET(e->attr.cgroup_id);
 		GET(e->attr.policy);

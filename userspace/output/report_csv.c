@@ -98,7 +98,7 @@ static void processes(FILE *f, const struct sl_result *r)
 	fputs(",voluntary,involuntary,migrations,wakeups,slices,cpus_used,rq_count,rq_sum_ns,"
 	      "rq_max_ns,exit_status,waited_by_row,waited,kernel_checked_threads,"
 	      "kernel_mismatched_threads,kernel_voluntary,kernel_involuntary,kernel_migrations,"
-	      "kernel_on_cpu_ns,rq_p50_ns,rq_p90_ns,rq_p99_ns,rq_max_at_ns\n", f);
+	      "kernel_on_cpu_ns,rq_p50_ns,rq_p90_ns,rq_p99_ns,rq_max_at_ns,args\n", f);
 	for (__u32 i = 0; i < r->nr_procs; i++) {
 		const struct sl_proc_row *p = &r->procs[i];
 
@@ -130,9 +130,11 @@ static void processes(FILE *f, const struct sl_result *r)
 		fprintf(f, ",%u,%u,%u", p->nr_waited, p->xc_checked, p->xc_mismatched);
 		for (int c = 0; c < SL_XC_MAX; c++)
 			fprintf(f, ",%llu", (unsigned long long)p->kernel[c]);
-		fprintf(f, ",%llu,%llu,%llu,%llu\n", (unsigned long long)p->rq_latency.p50,
+		fprintf(f, ",%llu,%llu,%llu,%llu,", (unsigned long long)p->rq_latency.p50,
 			(unsigned long long)p->rq_latency.p90, (unsigned long long)p->rq_latency.p99,
 			(unsigned long long)p->rq_max_ts);
+		report_csv_str(f, p->args);
+		fputc('\n', f);
 	}
 }
 

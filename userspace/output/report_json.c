@@ -187,6 +187,7 @@ static void task(struct jw *w, const struct sl_result *r, const struct sl_task_r
 	jw_str(w, "comm", t->comm);
 	jw_str(w, "role", r->roles[t->role].name);
 	jw_u64(w, "process", t->proc);
+	jw_str(w, "args", t->args);
 	jw_u64(w, "first_ns", t->first_ts);
 	jw_u64(w, "last_ns", t->last_ts);
 	jw_u64(w, "on_cpu_ns", t->on_cpu_ns);
@@ -241,6 +242,7 @@ static void proc(struct jw *w, const struct sl_result *r, const struct sl_proc_r
 	jw_u64(w, "depth", p->depth);
 	jw_str(w, "comm", p->comm);
 	jw_str(w, "name", p->name);
+	jw_str(w, "args", p->args);
 	jw_str(w, "role", r->roles[p->role].name);
 	jw_u64(w, "processes", p->nr_procs);
 	jw_u64(w, "threads", p->nr_threads);

@@ -378,7 +378,7 @@ static void joins(const struct out *o, const struct sl_result *r)
 			continue;
 		}
 		if (!lines++)
-			heading(o, "JOINS (a wait4/waitid that ended when the child exited)");
+			heading(o, "JOINS (a wait for a child that ended when the child exited)");
 		para(o, 6, "  %s waited for %s", proc_label(&r->procs[w], lab, sizeof(lab)), buf);
 	}
 	if (more)

@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include "cgroup.h"
 #include "kstat.h"
+#include "procargs.h"
 #include "session.h"
 #include "target.h"
 #include "util/log.h"
@@ -123,6 +124,13 @@ static int track_existing(struct session *s, pid_t pid)
 		e.ts = sl_now_ns();
 		e.pid = (__u32)tid;
 		tracer__inject(s->tracer, &e);
+		{
+			struct sl_event argv[SL_ARGV_CHUNKS];
+			int na = procargs__events((pid_t)tid, e.ts, 0, argv);
+
+			for (int k = 0; k < na; k++)
+				tracer__inject(s->tracer, &argv[k]);
+		}
 		if (cgroup__read_task_attr(pid, (pid_t)tid, &e) == 0) {
 			e.ts = sl_now_ns();
 			tracer__inject(s->tracer, &e);

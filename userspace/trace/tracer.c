@@ -12,6 +12,7 @@
 #include "util/log.h"
 #include "lab/qlog.h"
 #include "merge.h"
+#include "procargs.h"
 #include "tracer.h"
 
 #define DEFAULT_RING_BYTES	(8u << 20)
@@ -86,6 +87,15 @@ static int on_record(void *ctx, void *data, size_t size)
 		t->raw_fn(e, t->raw_ctx);
 	if (merge__push(t->merge, data))
 		t->push_err = -ENOMEM;
+	/* an exec's new name: its command line says which program (read now, while it lives) */
+	if (e->type == SL_EV_COMM && (e->flags & SL_COMMF_EXEC)) {
+		struct sl_event argv[SL_ARGV_CHUNKS];
+		int n = procargs__events((pid_t)e->pid, e->ts, e->cpu, argv);
+
+		for (int i = 0; i < n; i++)
+			if (merge__push(t->merge, &argv[i]))
+				t->push_err = -ENOMEM;
+	}
 	return 0;
 }
 

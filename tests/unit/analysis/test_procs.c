@@ -10,6 +10,7 @@
 
 #include "analysis/analysis.h"
 #include "analysis/analysis_hist.h"
+#include "analysis/analysis_priv.h"
 #include "analysis/analysis_result.h"
 #include "evbuild.h"
 
@@ -472,4 +473,74 @@ Test(procs, sigsuspend_for_sigchld_is_a_join_only_for_the_parent)
 	cr_assert_eq(proc_of(r, 300)->waited_by, proc_of(r, 10) - r->procs);
 	cr_assert_eq(proc_of(r, 301)->waited_by, SL_NO_TASK, "blocked in read: not a join");
 	cr_assert_eq(proc_of(r, 301)->nr_waited, 0);
+}
+
+struct name_case {
+	char comm[SL_COMM_LEN], args[SL_ARGV_LEN + 1], name[SL_PROC_NAME_LEN];
+};
+
+static struct name_case name_cases[] = {
+	{ "python3", "/usr/bin/python3 pc.py", "python3 pc.py" },
+	{ "python3", "python3 /tmp/lab/pc.py --items 10", "python3 pc.py --items 10" },
+	{ "gzip", "gzip -1", "gzip -1" },
+	{ "sh", "sh -c cat big | gzip", "sh -c cat big | gzip" },
+	{ "stress-ng-fork", "stress-ng --fork 2", "stress-ng-fork" },
+	{ "sha256sum", "", "sha256sum" },
+	{ "run.sh", "/bin/sh ./run.sh", "run.sh" },
+	/* comm is cut at 15 bytes; the executable's whole name is kept */
+	{ "sl-procs-thread", "/tmp/sl-procs-threads", "sl-procs-threads" },
+	{ "", "/usr/bin/env", "env" },	/* no name known: the command line is all there is */
+	{ "", "", "?" },
+};
+
+ParameterizedTestParameters(procs, names_add_the_command_line_of_that_program)
+{
+	return cr_make_param_array(struct name_case, name_cases,
+				   sizeof(name_cases) / sizeof(name_cases[0]));
+}
+
+ParameterizedTest(struct name_case *c, procs, names_add_the_command_line_of_that_program)
+{
+	char name[SL_PROC_NAME_LEN];
+
+	procs_name(c->comm, c->args, name, sizeof(name));
+	cr_assert_str_eq(name, c->name, "comm '%s' args '%s'", c->comm, c->args);
+}
+
+static void argv_records(__u64 ts, __u32 pid, const char *text)
+{
+	size_t n = strlen(text);
+
+	for (size_t k = 0; k * 16 < n; k++) {
+		struct sl_event e = { .ts = ts, .type = SL_EV_ARGV, .pid = pid, .flags = (__u8)k };
+
+		memcpy(e.argv.text, text + k * 16, n - k * 16 < 16 ? n - k * 16 : 16);
+		eb_push(&eb, e);
+	}
+}
+
+/*
+ * The command line of an exec names the process; its forked children
+ * share it (multiprocessing's workers are "python3 pc.py" too) until they
+ * exec something else.
+ */
+Test(procs, argv_records_name_processes_and_children_inherit)
+{
+	const struct sl_result *r;
+	const char *long_args = "/usr/bin/python3 /home/user/course/producer_consumer.py --n 5";
+
+	child(1, 10, "python3", 1000, 100000);
+	argv_records(1050, 10, long_args);
+	child(10, 11, "python3", 2000, 1000);
+	child(10, 12, "python3", 4000, 1000);
+	eb_push(&eb, ev_comm(4500, 12, "gzip"));
+	argv_records(4500, 12, "gzip -9");
+	r = run(2);
+
+	cr_assert_str_eq(r->tasks[sl_result__task_index(r, 10)].args,
+			 "/usr/bin/python3 /home/user/course/producer_consumer.py --n 5");
+	cr_assert_str_eq(proc_of(r, 10)->name, "python3 producer_consumer.py --n 5");
+	cr_assert_str_eq(proc_of(r, 11)->name, "python3 producer_consumer.py --n 5");
+	cr_assert_str_eq(proc_of(r, 11)->args, r->tasks[sl_result__task_index(r, 10)].args);
+	cr_assert_str_eq(proc_of(r, 12)->name, "gzip -9");
 }

@@ -56,6 +56,9 @@ static int make_events(struct sl_event *ev, int max)
 		case SL_EV_COMM:
 			memcpy(e->comm.comm, "consumer-15xyz", 14);
 			break;
+		case SL_EV_ARGV:
+			memcpy(e->argv.text, "/usr/bin/python3", 16);	/* full: no NUL */
+			break;
 		case SL_EV_EXIT:
 			e->exit.tgid = e->pid;
 			e->exit.exit_code = -9;
