@@ -25,6 +25,8 @@ static void setup(void)
 {
 	strcpy(dir, "/tmp/sl-safe-XXXXXX");
 	cr_assert_not_null(mkdtemp(dir));
+	/* like /tmp: anyone may plant files here */
+	cr_assert_eq(chmod(dir, 01777), 0);
 }
 
 static void teardown(void)

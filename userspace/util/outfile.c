@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/types.h>
 #include "outfile.h"
 
 #define TMP_TRIES 32
@@ -23,6 +25,8 @@ struct outfile {
 	int dirfd;
 	int err;		/* first write error, negative errno */
 	int published;
+	bool in_place;		/* a device or FIFO, written where it is */
+	__u64 pos;		/* bytes written: ftell on a pipe, too */
 	char *path;		/* as given, for messages */
 	char *base;		/* name in dirfd */
 	char tmp[300];		/* the new file's name in dirfd until renamed */
@@ -44,6 +48,7 @@ static ssize_t cookie_write(void *c, const char *buf, size_t size)
 			return done ? (ssize_t)done : -1;
 		}
 		done += (size_t)n;
+		of->pos += (__u64)n;
 	}
 	return (ssize_t)done;
 }
@@ -51,8 +56,14 @@ static ssize_t cookie_write(void *c, const char *buf, size_t size)
 static int cookie_seek(void *c, off64_t *pos, int whence)
 {
 	struct outfile *of = c;
-	off_t r = lseek(of->fd, (off_t)*pos, whence);
+	off_t r;
 
+	/* the files are only appended to: where we are is what was written */
+	if (whence == SEEK_CUR && *pos == 0) {
+		*pos = (off64_t)of->pos;
+		return 0;
+	}
+	r = lseek(of->fd, (off_t)*pos, whence);
 	if (r < 0)
 		return -1;
 	*pos = r;
@@ -96,15 +107,96 @@ static void outfile_free(struct outfile *of)
 	free(of);
 }
 
+/*
+ * A directory nobody but root or we may write: a symlink in it was put
+ * there by a trusted hand (/dev/stdout), one in /tmp perhaps not.
+ */
+static bool dir_trusted(int dirfd)
+{
+	struct stat st;
+
+	return fstat(dirfd, &st) == 0 && (st.st_uid == 0 || st.st_uid == geteuid()) &&
+	       !(st.st_mode & (S_IWGRP | S_IWOTH));
+}
+
+/* Splits path into an open directory and the name in it. */
+static int locate(struct outfile *of, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir;
+
+	if (of->dirfd >= 0)
+		close(of->dirfd);
+	free(of->base);
+	of->dirfd = -1;
+	of->base = strdup(slash ? slash + 1 : path);
+	dir = slash ? strndup(path, (size_t)(slash - path) + 1) : strdup(".");
+	if (!of->base || !dir) {
+		free(dir);
+		return -ENOMEM;
+	}
+	of->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(dir);
+	if (of->dirfd < 0)
+		return -errno;
+	if (!*of->base || !strcmp(of->base, ".") || !strcmp(of->base, ".."))
+		return -EISDIR;
+	return 0;
+}
+
+/*
+ * Which file to write: 0 with of->fd open for a device or a FIFO (written
+ * in place: /dev/null, /dev/stdout, a pipe), 1 to create a new file and
+ * rename it over of->base, or a negative errno.  A symlink is followed only
+ * in a trusted directory; anywhere else it is replaced.
+ */
+static int choose_target(struct outfile *of, const char *path, int depth)
+{
+	struct stat st, to;
+	bool trusted;
+	int err = locate(of, path);
+
+	if (err)
+		return err;
+	if (fstatat(of->dirfd, of->base, &st, AT_SYMLINK_NOFOLLOW))
+		return errno == ENOENT ? 1 : -errno;
+	trusted = dir_trusted(of->dirfd);
+	if (S_ISLNK(st.st_mode)) {
+		if (!trusted || fstatat(of->dirfd, of->base, &to, 0))
+			return 1;	/* replaced, not followed */
+		if (S_ISDIR(to.st_mode))
+			return -EISDIR;
+		if (S_ISCHR(to.st_mode) || S_ISFIFO(to.st_mode)) {
+			of->fd = openat(of->dirfd, of->base, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+			return of->fd < 0 ? -errno : 0;
+		}
+		if (S_ISREG(to.st_mode) && depth == 0) {
+			char *real = realpath(path, NULL);
+
+			if (!real)
+				return -errno;
+			err = choose_target(of, real, 1);
+			free(real);
+			return err;
+		}
+		return 1;
+	}
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	/* only root makes device nodes; a FIFO only where we trust who made it */
+	if (S_ISCHR(st.st_mode) || (S_ISFIFO(st.st_mode) && trusted)) {
+		of->fd = openat(of->dirfd, of->base, O_WRONLY | O_NOCTTY | O_NOFOLLOW | O_CLOEXEC);
+		return of->fd < 0 ? -errno : 0;
+	}
+	return 1;
+}
+
 int outfile__create(const char *path, unsigned int mode, struct outfile **out)
 {
 	static const cookie_io_functions_t io = {
 		.write = cookie_write, .seek = cookie_seek, .close = cookie_close,
 	};
 	struct outfile *of;
-	const char *slash;
-	struct stat st;
-	char *dir;
 	int err;
 
 	*out = NULL;
@@ -116,25 +208,10 @@ int outfile__create(const char *path, unsigned int mode, struct outfile **out)
 	of->fd = -1;
 	of->dirfd = -1;
 	of->path = strdup(path);
-	slash = strrchr(path, '/');
-	of->base = strdup(slash ? slash + 1 : path);
-	dir = slash ? strndup(path, (size_t)(slash - path) + 1) : strdup(".");
-	if (!of->path || !of->base || !dir) {
-		free(dir);
-		err = -ENOMEM;
+	err = of->path ? choose_target(of, path, 0) : -ENOMEM;
+	if (err < 0)
 		goto fail;
-	}
-	of->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	err = -errno;
-	free(dir);
-	if (of->dirfd < 0)
-		goto fail;
-	/* "dir/" or a directory at the target: fail now, not after the work */
-	if (!*of->base || !strcmp(of->base, ".") || !strcmp(of->base, "..") ||
-	    (fstatat(of->dirfd, of->base, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode))) {
-		err = -EISDIR;
-		goto fail;
-	}
+	of->in_place = err == 0;
 	for (int i = 0; i < TMP_TRIES && of->fd < 0; i++) {
 		random_name(of->tmp, sizeof(of->tmp), of->base);
 		of->fd = openat(of->dirfd, of->tmp,
@@ -148,7 +225,8 @@ int outfile__create(const char *path, unsigned int mode, struct outfile **out)
 	of->f = fopencookie(of, "w", io);
 	if (!of->f) {
 		err = -ENOMEM;
-		unlinkat(of->dirfd, of->tmp, 0);
+		if (!of->in_place)
+			unlinkat(of->dirfd, of->tmp, 0);
 		goto fail;
 	}
 	*out = of;
@@ -170,7 +248,7 @@ const char *outfile__path(const struct outfile *of)
 
 int outfile__publish(struct outfile *of)
 {
-	if (of->published)
+	if (of->published || of->in_place)
 		return 0;
 	if (renameat(of->dirfd, of->tmp, of->dirfd, of->base))
 		return -errno;
@@ -203,10 +281,11 @@ int outfile__commit(struct outfile *of)
 	if (!err && close(of->fd))
 		err = -errno;
 	of->fd = -1;
-	if (!err && !of->published && renameat(of->dirfd, of->tmp, of->dirfd, of->base))
+	if (!err && !of->published && !of->in_place &&
+	    renameat(of->dirfd, of->tmp, of->dirfd, of->base))
 		err = -errno;
 	/* a published file stays: it is readable up to where it stops */
-	if (err && !of->published)
+	if (err && !of->published && !of->in_place)
 		unlinkat(of->dirfd, of->tmp, 0);
 	outfile_free(of);
 	return err;
@@ -216,7 +295,8 @@ void outfile__abort(struct outfile *of)
 {
 	if (!of)
 		return;
-	unlinkat(of->dirfd, of->published ? of->base : of->tmp, 0);
+	if (!of->in_place)
+		unlinkat(of->dirfd, of->published ? of->base : of->tmp, 0);
 	outfile_free(of);
 }
 

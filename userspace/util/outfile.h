@@ -6,6 +6,9 @@
  * symlink planted at the target is replaced, never followed; a file
  * created there in advance is replaced, never written into.  Until the
  * rename nothing is at the target, so a failed write leaves no half file.
+ * A character device (/dev/null) is written in place, as are a FIFO and
+ * what a symlink points to where the directory is one only root (or we)
+ * can write (/dev/stdout): who put those there is trusted.
  */
 #ifndef SL_OUTFILE_H
 #define SL_OUTFILE_H

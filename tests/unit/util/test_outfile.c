@@ -89,13 +89,17 @@ Test(outfile, nothing_at_the_target_until_commit)
 	cr_assert_eq(entries(), 1);
 }
 
-/* A symlink planted at the target is replaced; what it points to is untouched. */
+/*
+ * A symlink planted at the target in a directory others may write (as
+ * /tmp) is replaced; what it points to is untouched.
+ */
 Test(outfile, planted_symlink_is_not_followed)
 {
 	struct outfile *of;
 	struct stat st;
 	char buf[64];
 
+	cr_assert_eq(chmod(dir, 01777), 0);
 	write_file(victim, "secret\n", 0600);
 	cr_assert_eq(symlink(victim, target), 0);
 	cr_assert_eq(outfile__create(target, 0644, &of), 0);
@@ -107,6 +111,71 @@ Test(outfile, planted_symlink_is_not_followed)
 	cr_assert(S_ISREG(st.st_mode), "the target is a new regular file");
 	slurp(target, buf, sizeof(buf));
 	cr_assert_str_eq(buf, "report\n");
+}
+
+/* In a directory only we can write, a symlink is ours: it is followed, safely. */
+Test(outfile, symlink_in_a_trusted_directory_is_followed)
+{
+	struct outfile *of;
+	struct stat st, before;
+	char buf[64];
+
+	write_file(victim, "old\n", 0644);
+	cr_assert_eq(stat(victim, &before), 0);
+	cr_assert_eq(symlink("victim", target), 0);
+	cr_assert_eq(outfile__create(target, 0644, &of), 0);
+	fputs("new\n", outfile__file(of));
+	cr_assert_eq(outfile__commit(of), 0);
+	cr_assert_eq(lstat(target, &st), 0);
+	cr_assert(S_ISLNK(st.st_mode), "the link is kept");
+	slurp(victim, buf, sizeof(buf));
+	cr_assert_str_eq(buf, "new\n");
+	cr_assert_eq(stat(victim, &st), 0);
+	cr_assert_neq(st.st_ino, before.st_ino, "replaced by rename, not written into");
+}
+
+/* Devices and our own FIFOs are written in place: /dev/null stays a device. */
+Test(outfile, devices_are_written_in_place)
+{
+	struct outfile *of;
+	struct stat st;
+	char fifo[160], buf[16] = "";
+	int rfd;
+
+	cr_assert_eq(outfile__create("/dev/null", 0644, &of), 0);
+	fputs("nothing\n", outfile__file(of));
+	cr_assert_eq(outfile__publish(of), 0);
+	cr_assert_eq(outfile__commit(of), 0);
+	cr_assert_eq(stat("/dev/null", &st), 0);
+	cr_assert(S_ISCHR(st.st_mode));
+
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	cr_assert_eq(mkfifo(fifo, 0600), 0);
+	rfd = open(fifo, O_RDONLY | O_NONBLOCK);
+	cr_assert_geq(rfd, 0);
+	cr_assert_eq(outfile__create(fifo, 0644, &of), 0);
+	fputs("through\n", outfile__file(of));
+	cr_assert_eq(outfile__commit(of), 0);
+	cr_assert_eq(read(rfd, buf, sizeof(buf) - 1), 8);
+	cr_assert_str_eq(buf, "through\n");
+	close(rfd);
+	cr_assert_eq(lstat(fifo, &st), 0);
+	cr_assert(S_ISFIFO(st.st_mode));
+}
+
+/* A FIFO planted where others may write is replaced, not fed. */
+Test(outfile, planted_fifo_is_replaced)
+{
+	struct outfile *of;
+	struct stat st;
+
+	cr_assert_eq(chmod(dir, 01777), 0);
+	cr_assert_eq(mkfifo(target, 0666), 0);
+	cr_assert_eq(outfile__create(target, 0644, &of), 0);
+	fputs("x\n", outfile__file(of));
+	cr_assert_eq(outfile__commit(of), 0);
+	cr_assert_eq(lstat(target, &st), 0);
+	cr_assert(S_ISREG(st.st_mode));
 }
 
 /* A world-writable file created there in advance is not reused. */
