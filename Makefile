@@ -1,6 +1,7 @@
 # schedlab — one entry point.  See README.md.
 #   make            build .output/schedlab (and ./schedlab)
-#   make check      deps + build + every test (unit, ASan/UBSan, root integration)
+#   make check      deps + build + every test (unit, ASan/UBSan, fuzz corpus, root integration)
+#   make fuzz       libFuzzer targets for FUZZ_TIME seconds each (default 60)
 #   make demo       deps + build + run the default workload profile
 #   make deps       install build/test dependencies (Debian packages)
 #   make install    DESTDIR= prefix=/usr/local
@@ -20,6 +21,15 @@ ifeq ($(SAN),1)
 OUTPUT  := .output-san
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 endif
+# libFuzzer targets (tests/fuzz): clang, every stage but the tracer and cli
+# instrumented for coverage and sanitizers.
+FUZZ    ?= 0
+ifeq ($(FUZZ),1)
+OUTPUT  := .output-fuzz
+CC      := $(CLANG)
+SANFLAGS := -fsanitize=address,undefined,fuzzer-no-link -fno-omit-frame-pointer \
+	    -fno-sanitize-recover=all
+endif
 
 ifeq ($(V),1)
 Q =
@@ -29,11 +39,11 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-WERROR  := $(if $(CI),-Werror,)
+WERROR  := $(if $(CI),$(if $(filter 1,$(FUZZ)),,-Werror),)
 CFLAGS  ?= -g -O2
 CFLAGS  += -Wall -Wextra $(WERROR) -MMD -MP -D_GNU_SOURCE $(SANFLAGS) \
 	   -I$(OUTPUT) -Ibpf -Iuserspace
-LDLIBS  := -lbpf -lelf -lz -linih -lrt -lpthread -lm
+LDLIBS  := -lbpf -lelf -lz -lrt -lpthread -lm
 LDFLAGS += $(SANFLAGS)
 
 # Debian keeps asm/ under the multiarch include dir; clang -target bpf does
@@ -56,6 +66,13 @@ UNIT_SRCS  := $(wildcard tests/unit/*/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/unit/%,$(UNIT_SRCS))
 INTEG_SRCS := $(wildcard tests/integration/test_*.c)
 INTEG_BINS := $(patsubst tests/integration/%.c,$(OUTPUT)/tests/integration/%,$(INTEG_SRCS))
+# Fuzz targets link the stages a trace file or a profile goes through.
+FUZZ_STAGES := util lab format analysis output
+FUZZ_OBJS  := $(patsubst userspace/%.c,$(OUTPUT)/user/%.o,$(foreach d,$(FUZZ_STAGES),$(wildcard userspace/$(d)/*.c)))
+FUZZ_LIB   := $(OUTPUT)/libfuzzable.a
+FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(OUTPUT)/fuzz/%,$(FUZZ_SRCS))
+FUZZ_TIME  ?= 60
 # Programs the integration tests trace (not tests themselves).
 TEST_PROGS := $(OUTPUT)/tests/integration/blocker $(OUTPUT)/tests/integration/blocker-nofp
 # Only the tracer includes the skeleton: a probe edit rebuilds it alone.
@@ -63,7 +80,8 @@ SKEL_USERS := $(OUTPUT)/user/trace/tracer.o
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all deps check check-unit check-san check-integration demo install clean tests lint
+.PHONY: all deps check check-unit check-san check-fuzz check-integration demo install clean tests \
+	fuzz fuzz-bins lint
 
 all: $(OUTPUT)/schedlab schedlab
 
@@ -115,6 +133,17 @@ $(OUTPUT)/tests/%: tests/%.c $(CORE_LIB)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -Itests -Itests/unit $< $(CORE_LIB) $(LDFLAGS) $(LDLIBS) -lcriterion -o $@
 
+$(FUZZ_LIB): $(FUZZ_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(OUTPUT)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
+	$(call msg,CC-FUZZ,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -fsanitize=fuzzer $< $(FUZZ_LIB) $(LDFLAGS) -fsanitize=fuzzer $(LDLIBS) -o $@
+
+fuzz-bins: $(FUZZ_BINS)
+
 $(OUTPUT)/tests/integration/blocker: tests/integration/progs/blocker.c
 	$(call msg,CC-PROG,$@)
 	$(Q)mkdir -p $(@D)
@@ -135,6 +164,17 @@ check-unit: all $(UNIT_BINS)
 check-san:
 	$(Q)$(MAKE) --no-print-directory SAN=1 check-unit
 
+# The committed corpus replayed: every input that once crashed stays fixed.
+check-fuzz:
+	$(Q)$(MAKE) --no-print-directory FUZZ=1 fuzz-bins
+	$(Q)sh scripts/run-fuzz replay .output-fuzz/fuzz $(notdir $(FUZZ_BINS))
+
+# Fuzzing for FUZZ_TIME seconds per target (nice 19), new inputs kept in
+# .output-fuzz/corpus; copy the few that matter to tests/fuzz/corpus.
+fuzz:
+	$(Q)$(MAKE) --no-print-directory FUZZ=1 fuzz-bins
+	$(Q)FUZZ_TIME=$(FUZZ_TIME) sh scripts/run-fuzz fuzz .output-fuzz/fuzz $(notdir $(FUZZ_BINS))
+
 check-integration: all $(INTEG_BINS) $(TEST_PROGS)
 	$(Q)SCHEDLAB=$(abspath $(OUTPUT)/schedlab) sh scripts/run-tests integration $(INTEG_BINS)
 
@@ -142,6 +182,7 @@ check: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)$(MAKE) --no-print-directory check-unit
 	$(Q)$(MAKE) --no-print-directory check-san
+	$(Q)$(MAKE) --no-print-directory check-fuzz
 	$(Q)$(MAKE) --no-print-directory check-integration
 
 demo: deps
@@ -165,6 +206,6 @@ install: all
 	install -m 0644 $(INSTALL_DOCS) $(DESTDIR)$(prefix)/share/doc/schedlab/
 
 clean:
-	rm -rf .output .output-san schedlab
+	rm -rf .output .output-san .output-fuzz schedlab
 
 -include $(wildcard $(OUTPUT)/user/*/*.d $(OUTPUT)/tests/*/*.d $(OUTPUT)/tests/*/*/*.d)

@@ -203,9 +203,11 @@ static int by_off_ns(const void *a, const void *b)
 const struct sl_stack_row *offcpu_stacks__rows(struct offcpu_stacks *o, __u32 *n)
 {
 	if (!o->sorted) {
-		qsort(o->rows, o->nr_rows, sizeof(*o->rows), by_off_ns);
+		if (o->nr_rows)
+			qsort(o->rows, o->nr_rows, sizeof(*o->rows), by_off_ns);
 		/* the slots point at old positions: rebuild them */
-		memset(o->row_slots, 0, o->nr_row_slots * sizeof(*o->row_slots));
+		if (o->nr_row_slots)
+			memset(o->row_slots, 0, o->nr_row_slots * sizeof(*o->row_slots));
 		for (__u32 i = 0; i < o->nr_rows; i++)
 			*row_slot(o, o->rows[i].pid, &o->rows[i].key) = i + 1;
 		/* row indices changed: open blocks are counted as unfinished */

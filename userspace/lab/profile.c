@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Workload configuration: presets, INI files, key=value overrides. */
+#include <ctype.h>
 #include <errno.h>
-#include <ini.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/sysinfo.h>
 #include <unistd.h>
 
@@ -212,6 +213,15 @@ static int parse_cpus(const char *v, cpu_set_t *set)
 	return 0;
 }
 
+/* Line breaks, tabs and other control characters: never in a stored value. */
+static bool has_control(const char *v)
+{
+	for (; *v; v++)
+		if ((unsigned char)*v < 0x20 || *v == 0x7f)
+			return true;
+	return false;
+}
+
 int wl_config__set(struct wl_config *c, const char *key, const char *v, char *err, size_t errlen)
 {
 	char werr[160];
@@ -285,7 +295,7 @@ int wl_config__set(struct wl_config *c, const char *key, const char *v, char *er
 		return -EINVAL;
 	}
 	if (strcmp(key, "iodir") == 0) {
-		if (v[0] == '/' && strlen(v) < sizeof(c->iodir)) {
+		if (v[0] == '/' && strlen(v) < sizeof(c->iodir) && !has_control(v)) {
 			snprintf(c->iodir, sizeof(c->iodir), "%s", v);
 			return 0;
 		}
@@ -293,6 +303,16 @@ int wl_config__set(struct wl_config *c, const char *key, const char *v, char *er
 		return -EINVAL;
 	}
 	if (strcmp(key, "description") == 0) {
+		/* stored in the trace as one line of INI: a line break would add keys */
+		if (has_control(v)) {
+			set_err(err, errlen, "description: one line of text, without control characters");
+			return -EINVAL;
+		}
+		if (strlen(v) >= sizeof(c->description)) {
+			set_err(err, errlen, "description: at most %zu characters, got %zu",
+				sizeof(c->description) - 1, strlen(v));
+			return -EINVAL;
+		}
 		snprintf(c->description, sizeof(c->description), "%s", v);
 		return 0;
 	}
@@ -377,8 +397,14 @@ int wl_config__validate(const struct wl_config *c, char *err, size_t errlen)
 
 int wl_config__format(const struct wl_config *c, char *buf, size_t len)
 {
-	char produce[48], consume[48], duration[32];
+	char produce[48], consume[48], duration[32], name[sizeof(c->name)];
 	int n;
+
+	/* a file's name names the run: it must not end the comment line */
+	snprintf(name, sizeof(name), "%s", c->name);
+	for (char *p = name; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 
 	work__format(&c->produce, produce, sizeof(produce));
 	work__format(&c->consume, consume, sizeof(consume));
@@ -386,7 +412,7 @@ int wl_config__format(const struct wl_config *c, char *buf, size_t len)
 	n = snprintf(buf, len,
 		     "# schedlab workload profile: %s\n"
 		     "[workload]\n"
-		     "description = %s\n"
+		     "description = \"%s\"\n"
 		     "producers = %u\n"
 		     "consumers = %u\n"
 		     "queue = %s\n"
@@ -400,8 +426,8 @@ int wl_config__format(const struct wl_config *c, char *buf, size_t len)
 		     "burst = %u\n"
 		     "pool = %u\n"
 		     "pool-mode = %s\n"
-		     "iodir = %s\n",
-		     c->name, c->description, c->producers, c->consumers,
+		     "iodir = \"%s\"\n",
+		     name, c->description, c->producers, c->consumers,
 		     queue__kind_name(c->queue), c->capacity, c->items,
 		     c->duration_ns ? duration : "0", produce, consume,
 		     c->cpus[0] ? c->cpus : "all", c->rate, c->burst, c->pool,
@@ -411,59 +437,152 @@ int wl_config__format(const struct wl_config *c, char *buf, size_t len)
 	return 0;
 }
 
-struct ini_ctx {
-	struct wl_config *c;
-	int err;
-	char msg[256];
-};
+/* ---- profile files: INI, one [workload] section ---- */
 
-static int on_ini_line(void *user, const char *section, const char *name, const char *value)
+#define INI_MAX_LINE 1024
+
+static char *trim(char *s)
 {
-	struct ini_ctx *ctx = user;
-	int err;
+	char *end;
 
-	if (ctx->err)
-		return 1;	/* report only the first error */
-	if (strcmp(section, "workload") != 0) {
-		snprintf(ctx->msg, sizeof(ctx->msg), "unknown section [%s]: expected [workload]", section);
-		ctx->err = -EINVAL;
+	while (isspace((unsigned char)*s))
+		s++;
+	end = s + strlen(s);
+	while (end > s && isspace((unsigned char)end[-1]))
+		*--end = '\0';
+	return s;
+}
+
+/*
+ * '#' and ';' start a comment at the start of a line or after a space
+ * ("cpu:200us;x" keeps its ';').  A value in double quotes is taken as is,
+ * comment characters and spaces included.  NULL: why in *why.
+ */
+static char *ini_value(char *v, const char **why)
+{
+	v = trim(v);
+	if (*v == '"') {
+		char *close = strrchr(v + 1, '"'), *rest;
+
+		if (!close) {
+			*why = "a quoted value lacks its closing '\"'";
+			return NULL;
+		}
+		*close = '\0';
+		rest = trim(close + 1);
+		if (*rest && *rest != '#' && *rest != ';') {
+			*why = "text after a quoted value";
+			return NULL;
+		}
+		return v + 1;
+	}
+	for (char *p = v; *p; p++) {
+		if ((*p == '#' || *p == ';') && (p == v || isspace((unsigned char)p[-1]))) {
+			*p = '\0';
+			break;
+		}
+	}
+	return trim(v);
+}
+
+/* One line of a profile file: 0, or -EINVAL with what is wrong in msg. */
+static int ini_line(struct wl_config *c, char *line, bool *in_section, char *msg, size_t msglen)
+{
+	const char *why = NULL;
+	char *s = trim(line), *eq, *key, *value;
+
+	if (!*s || *s == '#' || *s == ';')
+		return 0;
+	if (*s == '[') {
+		char *close = strchr(s, ']'), *rest;
+
+		if (!close) {
+			set_err(msg, msglen, "'%.40s' lacks its closing ']'", s);
+			return -EINVAL;
+		}
+		*close = '\0';
+		rest = trim(close + 1);
+		if (*rest && *rest != '#' && *rest != ';') {
+			set_err(msg, msglen, "text after ']': '%.40s'", rest);
+			return -EINVAL;
+		}
+		if (strcmp(trim(s + 1), "workload")) {
+			set_err(msg, msglen, "unknown section [%.40s]: expected [workload]", trim(s + 1));
+			return -EINVAL;
+		}
+		*in_section = true;
 		return 0;
 	}
-	err = wl_config__set(ctx->c, name, value, ctx->msg, sizeof(ctx->msg));
-	if (err) {
-		ctx->err = err;
-		return 0;
+	eq = strchr(s, '=');
+	if (!eq) {
+		set_err(msg, msglen, "expected 'key = value' or '[workload]'");
+		return -EINVAL;
 	}
-	return 1;
+	*eq = '\0';
+	key = trim(s);
+	if (!*key) {
+		set_err(msg, msglen, "'= value' without a key");
+		return -EINVAL;
+	}
+	if (!*in_section) {
+		set_err(msg, msglen, "'%.40s' before [workload]", key);
+		return -EINVAL;
+	}
+	value = ini_value(eq + 1, &why);
+	if (!value) {
+		set_err(msg, msglen, "%s: %s", key, why);
+		return -EINVAL;
+	}
+	return wl_config__set(c, key, value, msg, msglen);
 }
 
 int wl_config__load_ini(struct wl_config *c, const char *path, char *err, size_t errlen)
 {
-	struct ini_ctx ctx = { .c = c };
 	struct wl_config tmp = *c;
+	bool in_section = false;
+	struct stat st;
+	char *line = NULL, msg[256];
+	size_t cap = 0;
 	const char *base;
+	ssize_t n;
+	int lineno = 0, ret = 0;
 	FILE *f;
-	int ret;
 
-	ctx.c = &tmp;
-	f = fopen(path, "r");
+	f = fopen(path, "re");
 	if (!f) {
 		ret = -errno;
 		set_err(err, errlen, "%s: %s", path, strerror(errno));
 		return ret;
 	}
-	ret = ini_parse_file(f, on_ini_line, &ctx);
-	fclose(f);
-	if (ret) {
-		/* ret is the line of the first error (a syntax error or ours) */
-		if (ret > 0 && ctx.err)
-			set_err(err, errlen, "%s:%d: %s", path, ret, ctx.msg);
-		else if (ret > 0)
-			set_err(err, errlen, "%s:%d: expected 'key = value' or '[workload]'", path, ret);
-		else
-			set_err(err, errlen, "%s: cannot parse (out of memory)", path);
-		return ret > 0 ? -EINVAL : -ENOMEM;
+	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
+		set_err(err, errlen, "%s: %s, not a profile file", path,
+			S_ISDIR(st.st_mode) ? "a directory" : "not a regular file");
+		fclose(f);
+		return -EINVAL;
 	}
+	while (!ret && (n = getline(&line, &cap, f)) >= 0) {
+		lineno++;
+		/* nothing is cut silently: a line is read whole or refused */
+		if (n > INI_MAX_LINE) {
+			set_err(msg, sizeof(msg), "line longer than %d characters", INI_MAX_LINE);
+			ret = -EINVAL;
+		} else if (strlen(line) != (size_t)n) {
+			set_err(msg, sizeof(msg), "a NUL byte in the line");
+			ret = -EINVAL;
+		} else {
+			ret = ini_line(&tmp, line, &in_section, msg, sizeof(msg));
+		}
+	}
+	if (!ret && ferror(f)) {
+		ret = -EIO;
+		set_err(err, errlen, "%s: %s", path, strerror(EIO));
+	} else if (ret) {
+		set_err(err, errlen, "%s:%d: %s", path, lineno, msg);
+	}
+	free(line);
+	fclose(f);
+	if (ret)
+		return ret;
 	/* The file's name (without directory and .ini) names the profile. */
 	base = strrchr(path, '/');
 	base = base ? base + 1 : path;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Workload configuration: the struct, the built-in presets, INI files
- * ([workload] section, parsed with libinih) and key=value overrides.  INI
+ * ([workload] section; lines read whole, comments after a space, quoted
+ * values taken as they are) and key=value overrides.  INI
  * keys and command-line overrides are the same names (docs/profiles.md).
  * Every setter rejects a bad value with -EINVAL and a one-line message that
  * names the key and says what is accepted.

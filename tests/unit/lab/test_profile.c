@@ -330,11 +330,15 @@ struct bad_file {
 static struct bad_file bad_files[] = {
 	{ "[workload]\ncapacity = -1\n", ":2: capacity: expected an integer from 1 to 1048576, got '-1'" },
 	{ "[workload]\nproducers = 2\n\nconsumers = 0\n", ":4: consumers:" },
-	{ "[other]\nproducers = 2\n", ":2: unknown section [other]" },
-	{ "producers = 2\n", ":1: unknown section []" },
+	{ "[other]\nproducers = 2\n", ":1: unknown section [other]" },
+	{ "producers = 2\n", ":1: 'producers' before [workload]" },
 	{ "[workload]\nthis line has no equals sign\n", ":2: expected 'key = value'" },
 	{ "[workload]\ncolour = blue\n", ":2: unknown key 'colour'" },
-	{ "[workload\nproducers = 2\n", ":1:" },
+	{ "[workload\nproducers = 2\n", ":1: '[workload' lacks its closing ']'" },
+	{ "[workload] x\n", ":1: text after ']'" },
+	{ "[workload]\n= 3\n", ":2: '= value' without a key" },
+	{ "[workload]\ndescription = \"open\n", ":2: description: a quoted value lacks" },
+	{ "[workload]\nitems = 5 x # five\n", ":2: items: expected an integer" },
 	{ "[workload]\nqueue = tcp\nproducers = 0\n", ":2: queue:" },	/* first error wins */
 };
 
@@ -377,4 +381,81 @@ Test(profile, format_small_buffer)
 
 	wl_config__defaults(&c);
 	cr_assert_eq(wl_config__format(&c, buf, sizeof(buf)), -ENOSPC);
+}
+
+/* '#' and ';' start comments after a space, also at the end of a line. */
+Test(profile, inline_comments_and_quotes)
+{
+	struct wl_config c;
+	char err[256] = "";
+	char *path = write_tmp("# top\n[workload] ; the only section\n"
+			       "producers = 3 # three\n"
+			       "consumers = 2;two is not a comment without a space\n"
+			       "description = \"fast ; no # comment here\" # but here\n"
+			       "produce = cpu:20us ; twenty\n");
+
+	wl_config__defaults(&c);
+	cr_assert_eq(wl_config__load_ini(&c, path, err, sizeof(err)), -EINVAL, "%s", err);
+	cr_assert(strstr(err, ":4: consumers:"), "%s", err);
+	unlink(path);
+	path = write_tmp("[workload] ; the only section\nproducers = 3 # three\n"
+			 "description = \"fast ; no # comment here\" # but here\n"
+			 "produce = cpu:20us ; twenty\n");
+	wl_config__defaults(&c);
+	cr_assert_eq(wl_config__load_ini(&c, path, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(c.producers, 3);
+	cr_assert_str_eq(c.description, "fast ; no # comment here");
+	cr_assert_eq(c.produce.ns, 20000);
+	unlink(path);
+}
+
+/* A long line is refused whole, never split into a second key. */
+Test(profile, long_line_is_refused)
+{
+	struct wl_config c;
+	char text[1200], err[256] = "", *path;
+
+	memset(text, 'x', sizeof(text));
+	memcpy(text, "[workload]\ndescription = ", 25);
+	memcpy(text + sizeof(text) - 12, "items = 3\n", 11);
+	text[sizeof(text) - 1] = '\0';
+	path = write_tmp(text);
+	wl_config__defaults(&c);
+	cr_assert_eq(wl_config__load_ini(&c, path, err, sizeof(err)), -EINVAL);
+	cr_assert(strstr(err, ":2: line longer than 1024"), "%s", err);
+	unlink(path);
+}
+
+/* A description is one line: a line break would add keys to the stored profile. */
+Test(profile, description_cannot_inject_keys)
+{
+	struct wl_config c, back;
+	char err[256] = "", buf[4096], *path;
+
+	wl_config__defaults(&c);
+	cr_assert_eq(wl_config__set(&c, "description", "x\ncapacity = 3", err, sizeof(err)), -EINVAL);
+	cr_assert(strstr(err, "description:"), "%s", err);
+	cr_assert_eq(wl_config__set(&c, "description", "tab\there", err, sizeof(err)), -EINVAL);
+	memset(buf, 'd', 200);
+	buf[200] = '\0';
+	cr_assert_eq(wl_config__set(&c, "description", buf, err, sizeof(err)), -EINVAL);
+	cr_assert(strstr(err, "at most 127"), "%s", err);
+	/* what is stored reads back the same, comment characters and all */
+	cr_assert_eq(wl_config__set(&c, "description", " a # b ; \"c\" ", err, sizeof(err)), 0);
+	cr_assert_eq(wl_config__format(&c, buf, sizeof(buf)), 0);
+	path = write_tmp(buf);
+	wl_config__defaults(&back);
+	cr_assert_eq(wl_config__load_ini(&back, path, err, sizeof(err)), 0, "%s", err);
+	cr_assert_str_eq(back.description, " a # b ; \"c\" ");
+	unlink(path);
+}
+
+Test(profile, directory_is_not_a_profile)
+{
+	struct wl_config c;
+	char err[256] = "";
+
+	wl_config__defaults(&c);
+	cr_assert_eq(wl_config__load_ini(&c, "/tmp", err, sizeof(err)), -EINVAL);
+	cr_assert(strstr(err, "/tmp: a directory, not a profile file"), "%s", err);
 }
