@@ -543,7 +543,7 @@ static void switch_in(struct analysis *a, __u32 idx, __u32 c, __u64 ts, __u64 se
 		__u64 lat = ts - t->wake_ts;
 
 		sl_hdr_add(&a->rq, lat);
-		if (lat_add(a, idx, lat, ts, (__u16)c))
+		if (lat_sample(a, idx, lat, ts, (__u16)c))
 			a->lat_err = -ENOMEM;
 		if (!t->rq_n || lat < t->rq_min)
 			t->rq_min = lat;
@@ -968,6 +968,7 @@ int analysis__new(__u32 ncpu, struct analysis **out)
 	if (!a)
 		return -ENOMEM;
 	a->ncpu = ncpu;
+	a->slow_gate = ~0ull;	/* no --slower-than */
 	a->task_cap = 64;
 	a->lvl_cap = 64;
 	while (a->lvl_cap < ncpu + 2)
@@ -1011,6 +1012,7 @@ void analysis__on_repair(struct analysis *a, sl_repair_fn fn, void *ctx)
 void analysis__set_slower_than(struct analysis *a, __u64 ns)
 {
 	a->slower_than = ns;
+	a->slow_gate = ns ? ns : ~0ull;
 }
 
 void analysis__set_arch(struct analysis *a, enum sl_arch arch)

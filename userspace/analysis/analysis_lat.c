@@ -15,12 +15,6 @@
 #include <string.h>
 #include "analysis_priv.h"
 
-struct lat_store {
-	__u32 n_inline;
-	__u64 v[LAT_INLINE];
-	__u32 *b;		/* [SL_HDR_BUCKETS], once more than LAT_INLINE samples */
-};
-
 static int lat_spill(struct lat_store *s)
 {
 	s->b = calloc(SL_HDR_BUCKETS, sizeof(__u32));

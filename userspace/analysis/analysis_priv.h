@@ -159,6 +159,7 @@ struct analysis {
 	struct sl_hdr rq;
 	__u64 rq_log2_us[SL_LOG2_BUCKETS];	/* bucket k: [2^k, 2^(k+1)) us, k=0 also 0 */
 	__u64 slower_than;	/* list wakeups slower than this (ns), 0 = none */
+	__u64 slow_gate;	/* slower_than, or the largest value when none */
 	struct sl_slow_wakeup *slow;
 	__u32 nr_slow, slow_cap;
 	__u64 nr_slow_total;
@@ -219,8 +220,28 @@ void analysis_free_result(struct sl_result *r);
 
 /* analysis_lat.c: a task's first LAT_INLINE samples are kept inline */
 #define LAT_INLINE	6
-struct lat_store;
+struct lat_store {
+	__u32 n_inline;
+	__u64 v[LAT_INLINE];
+	__u32 *b;		/* [SL_HDR_BUCKETS], once more than LAT_INLINE samples */
+};
 int  lat_add(struct analysis *a, __u32 idx, __u64 lat, __u64 run_ts, __u16 cpu);
+
+/* One run-queue latency sample of task idx: the common case inline, the rest in lat_add. */
+static inline int lat_sample(struct analysis *a, __u32 idx, __u64 lat, __u64 run_ts, __u16 cpu)
+{
+	struct a_task *t = &a->tasks[idx];
+	struct lat_store *s = t->lat;
+
+	if (s && s->b && lat <= a->slow_gate) {
+		if (lat > t->rq_max)
+			t->rq_max_ts = t->wake_ts;
+		a->rq_log2_us[sl_log2_index(lat / 1000)]++;
+		s->b[sl_hdr_index(lat)]++;
+		return 0;
+	}
+	return lat_add(a, idx, lat, run_ts, cpu);
+}
 void lat_merge(const struct a_task *t, __u64 *b);
 void lat_percentiles(const __u64 *b, struct sl_dist *d);
 void lat_free(struct a_task *t);
