@@ -334,11 +334,15 @@ Test(html, screenshot_slow_consumer, .timeout = 120)
 	free(path);
 }
 
-/* A million intervals: sub-pixel ones merge, the first frame stays quick. */
+/*
+ * A million intervals, 167k per lane: few enough that the whole trace draws
+ * every interval, each lane summed per pixel.  How fast is a benchmark's
+ * question (scripts/bench-html): under --virtual-time-budget the page's
+ * clock does not run.
+ */
 Test(html, million_intervals_stay_responsive, .timeout = 300)
 {
-	char *path = artifact("timeline-million.html"), *dom, *status, *ms;
-	double drawn_ms;
+	char *path = artifact("timeline-million.html"), *dom, *status;
 
 	chromium();
 	/* 2 CPUs x 6 intervals per 10 us period x 83334 periods ~ 1M intervals */
@@ -347,17 +351,14 @@ Test(html, million_intervals_stay_responsive, .timeout = 300)
 	status = element(dom, "status");
 	cr_assert(strstr(status, "rendered 2 cpu lanes, 4 task lanes, 1 queue tracks, "
 				 "1000800 intervals in view"), "%s", status);
+	cr_assert(strstr(status, "lanes from intervals 6, from 65536 bins 0"), "%s", status);
 	/* too many wakeups to draw at this zoom: the viewer says so instead */
 	cr_assert(strstr(status, "zoom in to see 166800 wakeup arrows"), "%s", status);
 	cr_assert(strstr(status, "errors: 0"), "%s", status);
-	ms = strstr(status, "drawn in ");
-	cr_assert_not_null(ms);
-	drawn_ms = strtod(ms + 9, NULL);
-	cr_assert_lt(drawn_ms, 1000.0, "first frame took %.1f ms", drawn_ms);
 	free(status);
 	free(dom);
 	if (!getenv("SL_KEEP_ARTIFACTS"))
-		unlink(path);	/* 20 MB: not worth keeping */
+		unlink(path);
 	free(path);
 }
 
