@@ -51,6 +51,26 @@ int present_option(const char *cmd, int opt, const char *arg, struct present_opt
 #define COLOR_WIDTH_LONG_OPTIONS					\
 	{ "color", required_argument, NULL, 'L' },			\
 	{ "width", required_argument, NULL, 'W' }
+/*
+ * The help of PRESENT_LONG_OPTIONS (COLOR_WIDTH_HELP for the last two):
+ * one text for every command that takes them.  The --csv-table names are
+ * the writer's (report__csv_table_name); a unit test holds them together.
+ */
+#define PRESENT_OPTIONS_HELP							\
+"  --json | --csv      machine-readable report (--csv: the per-thread table)\n"	\
+"  --csv-table NAME    one CSV table: tasks, processes, roles, cpus, levels, queues,\n" \
+"                      wakeups, migrations, slow-wakeups or intervals (every\n"	\
+"                      task-state and CPU interval)\n"				\
+"  --timeline          also print the per-CPU terminal timeline\n"		\
+"  --threads           also print the per-thread table\n"				\
+"  --slower-than T     list each wakeup that waited longer than T for a CPU (1ms)\n" \
+"  --perfetto FILE     also write a Perfetto trace\n"				\
+"  --html FILE         also write an HTML timeline\n"
+#define COLOR_WIDTH_HELP							\
+"  --color WHEN        colour: auto (on a terminal, unless NO_COLOR is set),\n"	\
+"                      always or never\n"					\
+"  --width N           columns of the terminal timeline (default: the\n"	\
+"                      terminal's width, else 100)\n"
 #define PRESENT_LONG_OPTIONS						\
 	{ "json", no_argument, NULL, 'J' },				\
 	{ "csv", no_argument, NULL, 'C' },				\

@@ -8,6 +8,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 #include "cli.h"
+#include "output/report.h"
 #include "util/log.h"
 
 int usage_error(const char *cmd, const char *fmt, ...)
@@ -45,20 +46,22 @@ int bad_option(const char *cmd, char **argv, const char *shortopts)
 	return usage_error(cmd, "unknown option '%s'", opt);
 }
 
-static const char *const csv_tables[] = {
-	"tasks", "processes", "roles", "cpus", "levels", "queues", "wakeups", "migrations",
-	"slow-wakeups", "intervals", NULL,
-};
-
 int check_csv_table(const char *cmd, const struct present_opts *o)
 {
-	for (int i = 0; o->csv_table && csv_tables[i]; i++)
-		if (!strcmp(o->csv_table, csv_tables[i]))
-			return 0;
-	if (!o->csv_table)
+	enum report_csv_table t;
+	char names[256] = "";
+	const char *name;
+
+	if (!o->csv_table || !report__csv_table_parse(o->csv_table, &t))
 		return 0;
-	return usage_error(cmd, "--csv-table: expected tasks, processes, roles, cpus, levels, queues, "
-			   "wakeups, migrations, slow-wakeups or intervals, got '%s'", o->csv_table);
+	/* the writer's own list: "tasks, ..., slow-wakeups or intervals" */
+	for (unsigned int i = 0; (name = report__csv_table_name(i)); i++) {
+		size_t len = strlen(names);
+
+		snprintf(names + len, sizeof(names) - len, "%s%s", !i ? "" :
+			 report__csv_table_name(i + 1) ? ", " : " or ", name);
+	}
+	return usage_error(cmd, "--csv-table: expected %s, got '%s'", names, o->csv_table);
 }
 
 /* NO_COLOR (https://no-color.org): set and not empty turns colour off by default. */

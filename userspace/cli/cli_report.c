@@ -20,19 +20,8 @@ const char cli_report_usage[] =
 "print live.  An empty, foreign or corrupt file is refused (exit 1); a\n"
 "trace cut short is read up to its last complete block, with a warning.\n"
 "\n"
-"  --json | --csv      machine-readable report (--csv: the per-thread table)\n"
-"  --csv-table NAME    one CSV table: tasks, processes, roles, cpus, levels, queues,\n"
-"                      wakeups, migrations, or intervals (every task-state and CPU\n"
-"                      interval)\n"
-"  --timeline          also print the per-CPU terminal timeline\n"
-"  --threads           also print the per-thread table\n"
-"  --slower-than T     list each wakeup that waited longer than T for a CPU (1ms)\n"
-"  --perfetto FILE     also write a Perfetto trace\n"
-"  --html FILE         also write an HTML timeline\n"
-"  --color WHEN        colour: auto (on a terminal, unless NO_COLOR is set),\n"
-"                      always or never\n"
-"  --width N           columns of the terminal timeline (default: the\n"
-"                      terminal's width, else 100)\n"
+PRESENT_OPTIONS_HELP
+COLOR_WIDTH_HELP
 "  -v, --verbose       more diagnostics on stderr\n"
 "  -h, --help          this text\n";
 
@@ -57,10 +46,7 @@ const char cli_timeline_usage[] =
 "  --cpus LIST         only these CPU lanes (0,2-3)\n"
 "  --perfetto FILE     write a trace for ui.perfetto.dev\n"
 "  --html FILE         write a self-contained page for a browser\n"
-"  --color WHEN        colour: auto (on a terminal, unless NO_COLOR is set),\n"
-"                      always or never\n"
-"  --width N           columns of the terminal timeline (default: the\n"
-"                      terminal's width, else 100)\n"
+COLOR_WIDTH_HELP
 "  -v, --verbose       more diagnostics on stderr\n"
 "  -h, --help          this text\n";
 

@@ -36,23 +36,12 @@ const char cli_run_usage[] =
 "\n"
 "  -f, --file FILE     load the profile from an INI file\n"
 "  -o, --output TRACE  record the trace to TRACE (for report/timeline)\n"
-"  --json | --csv      machine-readable report (--csv: the per-thread table)\n"
-"  --csv-table NAME    one CSV table: tasks, processes, roles, cpus, levels, queues,\n"
-"                      wakeups, migrations, or intervals (every task-state and CPU\n"
-"                      interval)\n"
-"  --timeline          also print the per-CPU terminal timeline\n"
-"  --threads           also print the per-thread table\n"
-"  --slower-than T     list each wakeup that waited longer than T for a CPU (1ms)\n"
-"  --perfetto FILE     also write a Perfetto trace\n"
-"  --html FILE         also write an HTML timeline\n"
+PRESENT_OPTIONS_HELP
 "  --raw-tp            use raw_tp probes even where tp_btf works\n"
 "  --no-trace          run the workload alone, untraced (the overhead baseline)\n"
 "  --no-queue-probes   scheduler probes only: no queue events, no queue section\n"
 "                      (the workload writes no queue event log)\n"
-"  --color WHEN        colour: auto (on a terminal, unless NO_COLOR is set),\n"
-"                      always or never\n"
-"  --width N           columns of the terminal timeline (default: the\n"
-"                      terminal's width, else 100)\n"
+COLOR_WIDTH_HELP
 "  -v, --verbose       more diagnostics on stderr (twice: libbpf's too)\n"
 "  -h, --help          this text\n";
 

@@ -35,25 +35,14 @@ const char cli_trace_usage[] =
 "                      it, those that enter later too, until Ctrl-C or -d\n"
 "                      (cgroup v2: a path under its mount point, or from it)\n"
 "  -d, --duration T    with -p or --cgroup: stop after T (e.g. 5, 500ms, 2s)\n"
-"  --json | --csv      machine-readable report (--csv: the per-thread table)\n"
-"  --csv-table NAME    one CSV table: tasks, processes, roles, cpus, levels, queues,\n"
-"                      wakeups, migrations, or intervals (every task-state and CPU\n"
-"                      interval)\n"
-"  --timeline          also print the per-CPU terminal timeline\n"
-"  --threads           also print the per-thread table\n"
-"  --slower-than T     list each wakeup that waited longer than T for a CPU (1ms)\n"
-"  --perfetto FILE     also write a Perfetto trace\n"
-"  --html FILE         also write an HTML timeline\n"
+PRESENT_OPTIONS_HELP
 "  --raw-tp            use raw_tp probes even where tp_btf works\n"
 "  --stacks            kernel and user stacks where tasks blocked, with the\n"
 "                      off-CPU time of each (user stacks need frame pointers)\n"
 "  --folded FILE       also write them as folded stacks (flamegraph.pl,\n"
 "                      inferno, speedscope), weighted in microseconds; implies\n"
 "                      --stacks\n"
-"  --color WHEN        colour: auto (on a terminal, unless NO_COLOR is set),\n"
-"                      always or never\n"
-"  --width N           columns of the terminal timeline (default: the\n"
-"                      terminal's width, else 100)\n"
+COLOR_WIDTH_HELP
 "  -v, --verbose       more diagnostics on stderr (twice: libbpf's too)\n"
 "  -h, --help          this text\n";
 

@@ -122,12 +122,12 @@ int presenter__new(const struct present_opts *o, const struct sl_trace_info *ti,
 		return -ENOMEM;
 	p->o = *o;
 	if (o->format == PRESENT_CSV && o->csv_table) {
-		if (!strcmp(o->csv_table, "intervals")) {
-			p->csv_intervals = stdout;
-			report__csv_intervals_header(stdout);
-		} else if (report__csv_table_parse(o->csv_table, &p->csv_table)) {
+		if (report__csv_table_parse(o->csv_table, &p->csv_table)) {
 			free(p);
 			return -EINVAL;
+		} else if (p->csv_table == REPORT_CSV_INTERVALS) {
+			p->csv_intervals = stdout;
+			report__csv_intervals_header(stdout);
 		} else {
 			p->csv_table_set = true;
 		}

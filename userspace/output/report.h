@@ -52,11 +52,14 @@ enum report_csv_table {
 	REPORT_CSV_MIGRATIONS,	/* from -> to matrix */
 	REPORT_CSV_PROCESSES,	/* processes and groups of processes */
 	REPORT_CSV_SLOW,	/* "slow-wakeups": the --slower-than list */
+	REPORT_CSV_INTERVALS,	/* streamed while the analysis runs, see below */
 	REPORT_CSV_MAX,
 };
 
 /* "tasks", "roles", ... -> table; -EINVAL for an unknown name. */
 int report__csv_table_parse(const char *name, enum report_csv_table *t);
+/* The name --csv-table takes for t, NULL past the last: the one list of tables. */
+const char *report__csv_table_name(unsigned int t);
 int report__csv_table(FILE *f, enum report_csv_table t, const struct sl_result *r,
 		      const struct sl_trace_info *ti);
 

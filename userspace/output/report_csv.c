@@ -21,7 +21,13 @@ static const char *const table_names[REPORT_CSV_MAX] = {
 	[REPORT_CSV_MIGRATIONS] = "migrations",
 	[REPORT_CSV_PROCESSES] = "processes",
 	[REPORT_CSV_SLOW] = "slow-wakeups",
+	[REPORT_CSV_INTERVALS] = "intervals",
 };
+
+const char *report__csv_table_name(unsigned int t)
+{
+	return t < REPORT_CSV_MAX ? table_names[t] : NULL;
+}
 
 int report__csv_table_parse(const char *name, enum report_csv_table *t)
 {
@@ -312,7 +318,7 @@ int report__csv_table(FILE *f, enum report_csv_table t, const struct sl_result *
 		slow(f, r);
 		break;
 	default:
-		return -EINVAL;
+		return -EINVAL;	/* REPORT_CSV_INTERVALS is streamed, not a table of r */
 	}
 	fflush(f);
 	return ferror(f) ? -EIO : 0;
