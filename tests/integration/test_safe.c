@@ -287,3 +287,78 @@ Test(safe, sigkilled_recorder_leaves_a_readable_trace, .timeout = 60)
 	cr_expect_eq(rep.status, 0, "exit %d: %s", rep.status, rep.err);
 	cr_expect(has(rep.out, "PROCESSES"), "%s", rep.out);
 }
+
+/*
+ * A traced command that ignores SIGINT: the second Ctrl-C kills it, and the
+ * trace is still finished and reported (not a 0-byte file and a command
+ * left running).
+ */
+Test(safe, second_ctrl_c_kills_a_command_that_ignores_it, .timeout = 60)
+{
+	struct output r, rep;
+	pid_t pid, child = 0;
+	char *path = at("ignored.sltrace");
+	int o, e;
+
+	need_root();
+	pid = start(SL("trace", "-o", path, "--", "sh", "-c", "trap '' INT; exec sleep 30"),
+		    &o, &e, (uid_t)-1);
+	for (int i = 0; i < 300 && !child; i++) {
+		usleep(10000);
+		child = procfs_child(pid, "sleep");
+	}
+	cr_assert_neq(child, 0, "the traced command never started");
+	cr_assert_eq(kill(-pid, SIGINT), 0);	/* the terminal signals the group */
+	usleep(300000);
+	cr_expect_eq(kill(child, 0), 0, "one Ctrl-C killed a command that ignores it");
+	cr_assert_eq(kill(-pid, SIGINT), 0);
+	finish(&r, pid, o, e);
+	if (kill(child, 0) == 0) {
+		kill(child, SIGKILL);
+		cr_assert_fail("the command is still running after the second Ctrl-C");
+	}
+	cr_expect_eq(r.status, 128 + SIGKILL, "exit %d: %s", r.status, r.err);
+	cr_expect(has(r.out, "PROCESSES"), "no report: %s", r.out);
+	run(&rep, (uid_t)-1, SL("report", path));
+	cr_expect_eq(rep.status, 0, "%s", rep.err);
+	cr_expect_eq(rep.err[0], '\0', "the trace was not finished: %s", rep.err);
+}
+
+/* Bad values found only against the trace or the file system: exit 2, one line. */
+Test(safe, inputs_and_options_exit_2_with_one_line, .timeout = 60)
+{
+	char *trace = at("opts.sltrace"), *ini = at("long.ini"), line[1400];
+	struct output r;
+
+	need_root();
+	run(&r, (uid_t)-1, SL("trace", "-o", trace, "--", "true"));
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	memset(line, 'x', sizeof(line));
+	memcpy(line, "[workload]\ndescription = ", 25);
+	memcpy(line + sizeof(line) - 12, "items = 3\n", 11);
+	line[sizeof(line) - 1] = '\0';
+	write_file(ini, line, 0644);
+	{
+		struct { char *const *argv; const char *expect; } cases[] = {
+			{ SL("timeline", trace, "--cpus", "5"), "--cpus 5: the trace has CPUs 0 to" },
+			{ SL("timeline", trace, "--cpus", "abc"), "--cpus: expected a CPU list" },
+			{ SL("timeline", trace, "--from", "100s"), "--from: the trace ends at" },
+			{ SL("timeline", trace, "--from", "nan"), "--from: expected a time" },
+			{ SL("run", "-f", "/tmp"), "/tmp: a directory, not a profile file" },
+			{ SL("run", "-f", ini), ":2: line longer than 1024" },
+			{ SL("run", "--description", "a\ncapacity = 3"), "description: one line" },
+			{ SL("run", "--duration", "nan"), "duration:" },
+			{ SL("sweep", "balanced", "--vary", "consumers=1..2", "--svg", "/nonexistent/x.svg"),
+			  "/nonexistent/x.svg" },
+		};
+
+		for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+			run(&r, (uid_t)-1, cases[i].argv);
+			cr_expect(r.status == 2 || (r.status == 1 && !strcmp(cases[i].argv[1], "sweep")),
+				  "%s %s: exit %d", cases[i].argv[1], cases[i].argv[2], r.status);
+			cr_expect_eq(count_lines(r.err), 1, "%s: %s", cases[i].expect, r.err);
+			cr_expect(has(r.err, cases[i].expect), "stderr '%s' lacks '%s'", r.err,
+				  cases[i].expect);
+		}
+	}
+}

@@ -10,6 +10,8 @@
 #include "cli.h"
 #include "util/log.h"
 #include "output/present.h"
+#include "output/timeline_tasks.h"
+#include "util/units.h"
 #include "trace/session.h"
 #include "format/tracefile.h"
 
@@ -88,6 +90,21 @@ const char cli_dump_short[] = "hv";
 
 
 /* Replays a file into a presenter and prints.  Shared by report/timeline. */
+/* --cpus and --from against the trace: a usage error (2) when they miss it. */
+static int check_window(const struct present_opts *po, const struct sl_trace_info *ti)
+{
+	bool mask[SL_MAX_CPUS];
+	char span[32];
+
+	if (po->cpus && tl_parse_cpu_list(po->cpus, ti->ncpu, mask))
+		return usage_error("timeline", "--cpus %s: the trace has CPUs 0 to %u", po->cpus,
+				   ti->ncpu - 1);
+	if (po->from_ns && po->from_ns >= ti->end_ts - ti->start_ts)
+		return usage_error("timeline", "--from: the trace ends at %s, nothing to draw after it",
+				   format_duration_trim(ti->end_ts - ti->start_ts, span, sizeof(span)));
+	return 0;
+}
+
 static int present_file(const char *path, struct present_opts *po)
 {
 	struct sl_trace_info ti = { 0 };
@@ -103,6 +120,12 @@ static int present_file(const char *path, struct present_opts *po)
 	}
 	if (tracefile__warning(r))
 		pr_warn("%s: %s", path, tracefile__warning(r));
+	ret = check_window(po, &ti);
+	if (ret) {
+		tracefile__close(r);
+		goto out;
+	}
+	ret = 1;
 	if (presenter__new(po, &ti, &pr)) {
 		tracefile__close(r);
 		goto out;
@@ -195,9 +218,15 @@ int cmd_timeline(int argc, char **argv)
 			else
 				po.to_ns = ns;
 			break;
-		case 'c':
+		case 'c': {
+			bool mask[SL_MAX_CPUS];
+
+			if (tl_parse_cpu_list(optarg, 0, mask))
+				return usage_error("timeline", "--cpus: expected a CPU list such as 0, 0-3 or 0,2, got '%s'",
+						   optarg);
 			po.cpus = optarg;
 			break;
+		}
 		case 'h':
 			fputs(cli_timeline_usage, stdout);
 			return 0;

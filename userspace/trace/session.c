@@ -19,10 +19,16 @@ volatile sig_atomic_t session_signal;
 
 static void on_signal(int sig)
 {
-	session_stop = 1;
 	session_signal = sig;
-	/* A second Ctrl-C is not ignored: the default action takes over. */
-	signal(sig, SIG_DFL);
+	/*
+	 * The first Ctrl-C stops the run; the second also kills what is
+	 * traced (a command that ignores SIGINT) and still finishes the
+	 * trace; a third is not ignored: the default action takes over.
+	 */
+	if (++session_stop >= 2) {
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+	}
 }
 
 void session__install_signals(void)

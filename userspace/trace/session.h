@@ -44,7 +44,10 @@ struct session {
 /* Set by SIGINT/SIGTERM (see session__install_signals). */
 extern volatile sig_atomic_t session_stop;
 extern volatile sig_atomic_t session_signal;
-/* The first SIGINT/SIGTERM sets session_stop; the next one kills. */
+/*
+ * The first SIGINT/SIGTERM sets session_stop to 1 (stop); the second to 2
+ * (kill what is traced, still finish the trace); the third kills schedlab.
+ */
 void session__install_signals(void);
 
 int  session__open(const struct session_opts *o, struct session **out);

@@ -165,7 +165,7 @@ static int exit_code_of(int status)
 static int follow_child(struct session *s, pid_t child, int pidfd)
 {
 	__u64 signalled_at = 0;
-	bool warned = false;
+	bool warned = false, killed = false;
 	siginfo_t si;
 	int status = 0;
 
@@ -185,9 +185,11 @@ static int follow_child(struct session *s, pid_t child, int pidfd)
 			/* The terminal's SIGINT reached the child too; SIGTERM may not have. */
 			kill(child, session_signal ? session_signal : SIGTERM);
 			signalled_at = sl_now_ns();
-		} else if (signalled_at && sl_now_ns() - signalled_at > GRACE_NS) {
+		} else if (signalled_at && !killed &&
+			   (session_stop > 1 || sl_now_ns() - signalled_at > GRACE_NS)) {
+			/* a second Ctrl-C, or the grace is over */
 			kill(child, SIGKILL);
-			signalled_at = ~0ull / 2;
+			killed = true;
 		}
 	}
 	session__capture_exit(s, child, 500);
