@@ -1,5 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
+ * Stage analysis/: one streaming pass over events -> task states, CPU
+ * timelines, metrics, the queue diagnosis and verdicts, as numbers and
+ * enums in struct sl_result (analysis_result.h).  Must not: print
+ * anything or compose a sentence (output/explain.c words the enums), or
+ * depend on the tracer: it reads a stream, live or replayed alike.
+ *
  * One streaming pass over the time-ordered event stream: task states,
  * per-CPU occupancy, metrics and the queue diagnosis.  Memory is bounded by
  * the number of tasks, CPUs and items in flight, never by trace length.

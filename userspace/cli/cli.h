@@ -1,5 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Subcommands.  Each returns the process exit code: 0 ok, 1 failure, 2 usage. */
+/*
+ * Stage cli/: argument parsing, subcommand dispatch, help text; one file
+ * per group of commands.  Must not: contain analysis, BPF calls or an
+ * orchestration of its own (`run` and `trace` are trace/run.c and
+ * trace/target.c).
+ *
+ * Subcommands.  Each returns the process exit code: 0 ok, 1 failure, 2 usage.
+ */
 #ifndef SL_CLI_H
 #define SL_CLI_H
 

@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
+ * Stage format/: the event record and the trace-wide info (this file),
+ * the versioned on-disk format, writer and streaming reader
+ * (tracefile.h).  Must not: interpret events (what a switch means is
+ * analysis's), or depend on any stage but util/.
+ *
  * The event stream as userspace sees it: the probes' records (bpf/schedlab.h)
  * in time order, plus what a whole trace knows about itself (struct
  * sl_trace_info: header and footer of a trace file, or the live tracer's

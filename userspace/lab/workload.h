@@ -1,5 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
+ * Stage lab/: the workload schedlab observes: the process library
+ * (proc.h, pool.h), the queues and their backends (queue.h), per-item
+ * work (work.h), profiles (profile.h), the queue event log (qlog.h) and
+ * the run (this file).  Must not: know about BPF, the tracer or any later
+ * stage; it is a program of its own that the probes happen to watch.
+ *
  * A run of the workload described by a struct wl_config: producers and
  * consumers joined by a queue, or clients calling a pool of workers.  Every
  * process is a child of the caller (pool workers included), named

@@ -1,5 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
+ * Stage output/: the text report, JSON, CSV (report.h), the sentences
+ * about the numbers (explain.h), the terminal timeline, Perfetto and HTML
+ * writers, the sweep table, and the presenter (this file) that feeds them
+ * one stream.  Must not: re-derive a metric (every number comes from
+ * struct sl_result or the stream as it is), or touch the tracer.
+ *
  * What the user asked to see, fed from one event stream: the analysis
  * (always) plus the timeline writers requested.  `trace`, `run` and
  * `report` all end here, so a live run and a replayed file print the same.

@@ -1,5 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
+ * Stage trace/: skeleton open/configure/load/attach (this file), the pid
+ * filter, draining the rings into one time-ordered stream (merge.h), a
+ * live session and its sinks (session.h), the kernel's own counters
+ * (kstat.h), the machine check (check.h), and the orchestration of `run`
+ * (run.h) and `trace` (target.h).  Must not: interpret events or format
+ * output; it hands the stream to the presenter (output/present.h).
+ *
  * The probes' lifecycle: open → configure → load → attach → drain → destroy.
  * The tracer turns the per-CPU ring buffers into one time-ordered stream of
  * struct sl_event and knows nothing about what the events mean.

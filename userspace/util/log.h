@@ -1,5 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Diagnostics to stderr, one line each, with levels.  Data never goes here. */
+/*
+ * Stage util/: what every stage may use and none owns: diagnostics
+ * (this file), counts and durations as text (units.h), the key -> index
+ * map (idmap.h), output files created safely (outfile.h).  Must not: know any other stage (it includes none), hold
+ * state beyond the log level, or know what a trace, a task or a report is.
+ *
+ * Diagnostics to stderr, one line each, with levels.  Data never goes here.
+ */
 #ifndef SL_LOG_H
 #define SL_LOG_H
 
