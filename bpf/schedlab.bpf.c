@@ -12,6 +12,7 @@
 #include <bpf/bpf_core_read.h>
 #include "schedlab.h"
 #include "task_state.bpf.h"
+#include "wait.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -55,6 +56,28 @@ struct {
 	__type(key, __u32);
 	__type(value, struct sl_cpu_stats);
 } cpu_stats SEC(".maps");
+
+/*
+ * What a traced task's last SL_EV_WAIT and SL_EV_WAKER described, as the
+ * call that produced them: a task that blocks in the same call on the same
+ * fd or futex again (a read loop, a lock) sends no new record, and its
+ * file is not looked up again.  The cost is that an fd closed and reused
+ * for another file in between keeps the old description.
+ */
+struct sl_wait_cache {
+	__u64 wait_a0, wait_a1;
+	__u64 wake_a0, wake_a1;
+	__u16 wait_nr, wake_nr;
+	__u8 wait_valid, wake_valid;
+	__u8 pad[2];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct sl_wait_cache);
+} wait_cache SEC(".maps");
 
 /*
  * Who is on this CPU now, as the last switch saw it, and whether it is
@@ -196,6 +219,48 @@ static __always_inline __u8 switch_reason(bool preempt, struct task_struct *prev
 }
 
 /*
+ * Sends what current waits on (waker false, at its blocking switch-out) or
+ * acts on (waker true, when it wakes a traced task), unless it is what the
+ * previous record of that side said.
+ */
+static __always_inline void wait_note(const struct sl_call *c, __u32 blocked, __u32 pid,
+				      __u64 now, bool waker)
+{
+	struct sl_wait_cache *wc;
+	struct sl_event *e;
+	__u64 a1 = c->nr == 202 /* futex: the op matters */ ? c->a1 : 0;
+
+	wc = bpf_task_storage_get(&wait_cache, bpf_get_current_task_btf(), 0,
+				  BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!wc)
+		return;
+	if (waker) {
+		if (wc->wake_valid && wc->wake_nr == c->nr && wc->wake_a0 == c->a0 &&
+		    wc->wake_a1 == a1)
+			return;
+	} else if (wc->wait_valid && wc->wait_nr == c->nr && wc->wait_a0 == c->a0 &&
+		   wc->wait_a1 == a1) {
+		return;
+	}
+	e = event_reserve(waker ? SL_EV_WAKER : SL_EV_WAIT, pid, now);
+	if (!e)
+		return;
+	wait_classify(e, c, blocked);
+	event_submit(e);
+	if (waker) {
+		wc->wake_nr = c->nr;
+		wc->wake_a0 = c->a0;
+		wc->wake_a1 = a1;
+		wc->wake_valid = 1;
+	} else {
+		wc->wait_nr = c->nr;
+		wc->wait_a0 = c->a0;
+		wc->wait_a1 = a1;
+		wc->wait_valid = 1;
+	}
+}
+
+/*
  * The dying task's own counters, read at its very last switch: __schedule()
  * has already counted this switch and run update_curr(), so these are the
  * final values /proc/PID/sched would show for the zombie.
@@ -327,6 +392,7 @@ static __always_inline int handle_switch(void *ctx, bool preempt, struct task_st
 	bool voluntary = false, pt;
 	__u32 state = 0;
 	struct sl_event *e;
+	struct sl_call call = { .nr = SL_NO_SYSCALL };
 	__u8 reason = SL_R_NONE;
 
 	if (cur_knows(cur, prev_pid))
@@ -365,6 +431,16 @@ static __always_inline int handle_switch(void *ctx, bool preempt, struct task_st
 	if (pt) {
 		state = task_state_of(prev, btf);
 		reason = switch_reason(preempt, prev, state, &voluntary, btf);
+		if (voluntary)
+			current_call(&call);
+		/*
+		 * What it blocks on.  Sent before the switch, on the same CPU
+		 * and clock, so the reader has it at the switch; the workload's
+		 * queue waits are marked after the merge and win there.
+		 */
+		if (voluntary && reason != SL_R_DEAD &&
+		    (state & (TASK_INTERRUPTIBLE_STATE | TASK_UNINTERRUPTIBLE_STATE)))
+			wait_note(&call, state, prev_pid, now, false);
 	}
 
 	e = event_reserve(SL_EV_SWITCH, prev_pid, now);
@@ -374,7 +450,7 @@ static __always_inline int handle_switch(void *ctx, bool preempt, struct task_st
 			   (voluntary ? SL_SWF_VOLUNTARY : 0);
 		e->sw.next = next_pid;
 		e->sw.state = state;
-		e->sw.nr_syscall = pt && voluntary ? current_syscall_nr() : SL_NO_SYSCALL;
+		e->sw.nr_syscall = call.nr;
 		e->sw.prev_runtime = pt ? SL_RD(btf, prev, se.sum_exec_runtime) : 0;
 		event_submit(e);
 	}
@@ -410,11 +486,19 @@ static __always_inline int handle_wakeup(__u8 type, struct task_struct *p, bool 
 	struct sl_cur *cur = this_cpu_cur();
 	struct sl_event *e;
 	bool waker_tracked;
+	__u64 now;
 
 	if (!t)
 		return 0;
 	waker_tracked = cur_knows(cur, waker) ? cur->tracked : lookup_tracked(waker) != NULL;
-	e = event_reserve(type, waker, bpf_ktime_get_boot_ns());
+	now = bpf_ktime_get_boot_ns();
+	if (waker_tracked && type == SL_EV_WAKING) {
+		struct sl_call call;
+
+		current_call(&call);
+		wait_note(&call, 0, waker, now, true);
+	}
+	e = event_reserve(type, waker, now);
 	if (!e)
 		return 0;
 	e->flags = SL_WKF_WAKEE_TRACKED | (waker_tracked ? SL_WKF_WAKER_TRACKED : 0);

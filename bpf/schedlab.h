@@ -65,6 +65,12 @@ enum sl_event_type {
 	 * 17..31 are free.  New types take explicit numbers; the trace file
 	 * keeps the type in 5 bits, and stores types it does not know raw.
 	 */
+	SL_EV_WAIT = 17,	/* what pid waits on from its next blocking switch
+				 * on (wt, kind in flags); sent only when it
+				 * differs from pid's previous one */
+	SL_EV_WAKER = 18,	/* the object pid's syscall acts on when it wakes
+				 * someone (wt, kind in flags); sent only when it
+				 * differs from pid's previous one */
 	SL_EV_TYPE_MAX = 32,
 };
 
@@ -187,6 +193,14 @@ struct sl_event {
 			__u16 rt_priority;	/* 1..99 for FIFO/RR, else 0 */
 		} attr;
 		struct {
+			__u64 obj;	/* see enum sl_wait_kind */
+			__u16 nr_syscall; /* the syscall classified, SL_NO_SYSCALL */
+			__u8 detail;	/* SL_WD_* */
+			__u8 sub;	/* socket: address family; fd kinds: 0 */
+			__u16 fill;	/* pipe: buffers in use when it blocked */
+			__u16 cap;	/* pipe: buffers it holds at most */
+		} wt;
+		struct {
 			__u32 item;	/* item id */
 			__u32 depth;	/* items in the queue after the op */
 			__u64 delay;	/* Q_POP: ns since the item's enqueue */
@@ -220,5 +234,46 @@ enum sl_wait_mark {
 #define SL_STACK_DEPTH 64
 /* Words of the user stack searched for return addresses (SL_EV_STACK*). */
 #define SL_STACK_SCAN_WORDS 8
+/*
+ * What a blocked task waits on (SL_EV_WAIT) or what a waker's syscall acts
+ * on (SL_EV_WAKER), decided in the kernel from the syscall, its arguments
+ * and the file behind a file descriptor.  Carried in `flags`; `wt.obj` is
+ * the object's identity as noted per kind.
+ */
+enum sl_wait_kind {
+	SL_WK_NONE = 0,		/* not in a syscall and not blocked (waker side) */
+	SL_WK_SYSCALL,		/* some other syscall: wt.nr_syscall names it; obj = arg 0 */
+	SL_WK_PIPE,		/* pipe or FIFO: obj = inode number */
+	SL_WK_SOCKET,		/* obj = socket inode; sub = family, SL_WD_SOCK_* */
+	SL_WK_FILE,		/* regular file, directory or block device: obj = inode */
+	SL_WK_TTY,		/* terminal (tty, pts, console): obj = inode */
+	SL_WK_CHARDEV,		/* other character device: obj = inode */
+	SL_WK_EVENTFD,		/* obj = inode of the anon file */
+	SL_WK_TIMERFD,
+	SL_WK_SIGNALFD,
+	SL_WK_POLL,		/* poll/select/epoll_wait: obj = epoll inode or 0 */
+	SL_WK_FUTEX,		/* obj = user address; SL_WD_FUTEX_* */
+	SL_WK_CHILD,		/* wait4/waitid: obj = the pid argument (s32) */
+	SL_WK_SLEEP,		/* nanosleep, clock_nanosleep */
+	SL_WK_MQ,		/* POSIX message queue: obj = its inode */
+	SL_WK_SYSV_MSG,		/* obj = msqid */
+	SL_WK_SYSV_SEM,		/* obj = semid */
+	SL_WK_FILE_LOCK,	/* flock, fcntl(F_SETLKW): obj = inode */
+	SL_WK_SIGNAL,		/* pause, sigsuspend, sigtimedwait */
+	SL_WK_FAULT,		/* blocked outside a syscall: page fault */
+	SL_WK_EXIT,		/* waker side: the task is exiting (wakes its parent) */
+	SL_WK_ANON,		/* another anonymous-inode file: obj = inode */
+	SL_WK_MAX,
+};
+
+/* wt.detail */
+#define SL_WD_WRITE		0x01	/* writes / sends: waits for room */
+#define SL_WD_FIFO		0x02	/* pipe: a named FIFO (not pipefs) */
+#define SL_WD_FUTEX_PRIVATE	0x04	/* futex: FUTEX_PRIVATE_FLAG */
+#define SL_WD_FUTEX_PI		0x08	/* futex: priority-inheritance lock op */
+#define SL_WD_FUTEX_WAKE	0x10	/* futex: a wake/requeue/unlock op */
+#define SL_WD_SOCK_ACCEPT	0x20	/* socket: accept(4) */
+#define SL_WD_SOCK_CONNECT	0x40	/* socket: connect */
+#define SL_WD_SOCK_STREAM	0x80	/* socket: SOCK_STREAM (else datagram-like) */
 
 #endif /* SCHEDLAB_H */

@@ -67,32 +67,5 @@ static __always_inline bool task_signal_pending(struct task_struct *t, bool btf)
 	return flags & (1UL << SL_TIF_SIGPENDING);
 }
 
-/*
- * The syscall the current task is blocked in: orig_ax of its user
- * registers.  Only meaningful at sched_switch, where prev == current.
- * Kernel threads have no user registers: SL_NO_SYSCALL.
- */
-static __always_inline __u16 current_syscall_nr(void)
-{
-	struct task_struct *t = bpf_get_current_task_btf();
-	struct pt_regs *regs;
-
-	/* both are BTF pointers, whatever the program type */
-	if (t->flags & 0x00200000 /* PF_KTHREAD */)
-		return SL_NO_SYSCALL;
-	regs = (struct pt_regs *)bpf_task_pt_regs(t);
-	if (!regs)
-		return SL_NO_SYSCALL;
-#if defined(__TARGET_ARCH_x86)
-	{
-		long nr = regs->orig_ax;
-
-		/* orig_ax holds an error code, not a syscall, in exceptions */
-		return nr >= 0 && nr < SL_NO_SYSCALL ? (__u16)nr : SL_NO_SYSCALL;
-	}
-#else
-	return SL_NO_SYSCALL;
-#endif
-}
 
 #endif

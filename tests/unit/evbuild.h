@@ -128,6 +128,29 @@ static inline struct sl_event ev_q(__u8 type, __u64 ts, __u16 cpu, __u32 pid, __
 	return e;
 }
 
+/* A blocking switch-out inside syscall nr, task state `state` (1 = S, 2 = D). */
+static inline struct sl_event ev_block_in(__u64 ts, __u16 cpu, __u32 prev, __u32 next, __u8 reason,
+				       __u16 nr, __u16 state, bool next_tr)
+{
+	struct sl_event e = ev_switch(ts, cpu, prev, next, reason, true, next_tr);
+
+	e.sw.nr_syscall = nr;
+	e.sw.state = state;
+	return e;
+}
+
+/* SL_EV_WAIT or SL_EV_WAKER: pid waits on / acts on object obj of this kind. */
+static inline struct sl_event ev_wt(__u8 type, __u64 ts, __u16 cpu, __u32 pid, __u8 kind,
+				    __u64 obj, __u16 nr, __u8 detail)
+{
+	struct sl_event e = { .ts = ts, .type = type, .cpu = cpu, .pid = pid, .flags = kind };
+
+	e.wt.obj = obj;
+	e.wt.nr_syscall = nr;
+	e.wt.detail = detail;
+	return e;
+}
+
 /* A trace info with ncpu CPUs, no task table. */
 static inline void ti_init(struct sl_trace_info *ti, __u32 ncpu, __u64 start, __u64 end)
 {

@@ -21,6 +21,15 @@ static const char *const state_names[SL_TS_MAX] = {
 	[SL_TS_LOCK] = "lock",
 	[SL_TS_SLEEP] = "sleep",
 	[SL_TS_OTHER] = "other",
+	[SL_TS_PIPE_EMPTY] = "pipe-empty",
+	[SL_TS_PIPE_FULL] = "pipe-full",
+	[SL_TS_SOCKET] = "socket",
+	[SL_TS_CONDITION] = "condition",
+	[SL_TS_EVENTS] = "events",
+	[SL_TS_CHILD] = "child",
+	[SL_TS_TERMINAL] = "terminal",
+	[SL_TS_FAULT] = "page-fault",
+	[SL_TS_SYSCALL] = "syscall",
 };
 
 const char *sl_task_state_name(enum sl_task_state s)
@@ -28,6 +37,25 @@ const char *sl_task_state_name(enum sl_task_state s)
 	if ((unsigned int)s < SL_TS_MAX)
 		return state_names[s];
 	return "unknown";
+}
+
+bool sl_task_state_waits(enum sl_task_state s)
+{
+	switch (s) {
+	case SL_TS_SLEEP:
+	case SL_TS_PIPE_EMPTY:
+	case SL_TS_PIPE_FULL:
+	case SL_TS_SOCKET:
+	case SL_TS_CONDITION:
+	case SL_TS_EVENTS:
+	case SL_TS_CHILD:
+	case SL_TS_TERMINAL:
+	case SL_TS_SYSCALL:
+	case SL_TS_LOCK:
+		return true;
+	default:
+		return false;
+	}
 }
 
 static inline bool is_runnable(__u8 s)
@@ -128,7 +156,9 @@ static inline void task_close(struct analysis *a, struct a_task *t, __u64 ts)
 		return;
 	dt = ts - t->since;
 	t->state_ns[os] += dt;
-	if (os >= SL_TS_QFULL && os <= SL_TS_LOCK)
+	if (t->blk_pair != NO_IDX && !is_runnable(os) && os != SL_TS_RUNNING)
+		aw_account(a, t, os, dt);
+	else if (os >= SL_TS_QFULL && os <= SL_TS_LOCK)
 		aq_attribute_wait(a, t, os, dt);
 	if (a->iv_fn)
 		emit(a, t->since, ts, t->pid, os == SL_TS_RUNNING ? t->cpu : 0xffff, SL_IV_TASK, os);
@@ -226,6 +256,7 @@ static int task_new(struct analysis *a, __u32 pid, __u64 ts, __u32 *idx)
 	t->reaper = NO_IDX;
 	t->argv = NO_IDX;
 	t->blk_nr = SL_NO_SYSCALL;
+	t->wait_obj = t->wake_obj = t->blk_pair = t->pend_wobj = NO_IDX;
 	t->first_ts = ts;
 	t->since = ts;
 
@@ -325,8 +356,10 @@ static void cpu_snapshot(struct analysis *a, __u64 ts)
 
 /* ---- the state machine ---- */
 
-static void record_wakeup(struct analysis *a, struct a_task *t, __u32 waker, __u64 ts)
+static void record_wakeup(struct analysis *a, struct a_task *t, __u32 waker, __u64 ts,
+			  __u32 wobj)
 {
+	aw_wakeup(a, t, waker, wobj);
 	t->waker = waker;
 	t->wake_ts = ts;
 	t->wakeups++;
@@ -376,7 +409,7 @@ static void resolve_pending(struct analysis *a, __u32 idx, __u64 ts)
 	a->ncon++;
 	if (a->ncon > a->max_con)
 		a->max_con = a->ncon;
-	record_wakeup(a, t, t->pending_waker, t->since);
+	record_wakeup(a, t, t->pending_waker, t->since, t->pend_wobj);
 }
 
 static void drop_pending(struct analysis *a, __u32 idx)
@@ -410,15 +443,18 @@ static __u8 reason_state(__u8 reason)
 }
 
 static void switch_out(struct analysis *a, __u32 idx, __u32 c, __u64 ts, __u8 fl, __u64 rt,
-		       __u16 nr_syscall)
+		       __u16 nr_syscall, __u32 task_state)
 {
 	struct a_task *t = &a->tasks[idx];
-	__u8 ns = reason_state(fl & SL_SWF_REASON_MASK);
+	__u8 reason = fl & SL_SWF_REASON_MASK;
+	__u8 ns = reason_state(reason);
 	__u64 len = t->state == SL_TS_RUNNING ? ts - t->since : 0;
 
-	if ((fl & SL_SWF_REASON_MASK) == SL_R_DISK_WAIT && sl_syscall_is_file_io(a->arch, nr_syscall))
+	if (reason == SL_R_DISK_WAIT && sl_syscall_is_file_io(a->arch, nr_syscall))
 		ns = SL_TS_IO;
 	t->blk_nr = nr_syscall;
+	/* what it waits on, where the probes said (they leave queue waits to USDT) */
+	ns = aw_block(a, t, reason, nr_syscall, task_state, ns);
 
 	/*
 	 * On-CPU time is the kernel's (sum_exec_runtime), so that it equals
@@ -693,7 +729,7 @@ static int on_switch(struct analysis *a, const struct sl_event *e, __u64 ts)
 			if (cpu)
 				t->cpumask[c / 64] |= 1ull << (c % 64);
 		}
-		switch_out(a, pi, c, ts, fl, e->sw.prev_runtime, e->sw.nr_syscall);
+		switch_out(a, pi, c, ts, fl, e->sw.prev_runtime, e->sw.nr_syscall, e->sw.state);
 	}
 	if ((fl & SL_SWF_NEXT_TRACKED) && next) {
 		err = task_lookup_or_create(a, next, ts, &ni);
@@ -727,7 +763,7 @@ static bool ended_join(struct analysis *a, const struct a_task *child, const str
 
 static int on_wakeup(struct analysis *a, const struct sl_event *e, __u64 ts, bool is_new)
 {
-	__u32 wi, waker = SL_NO_TASK;
+	__u32 wi, waker = SL_NO_TASK, wobj = NO_IDX;
 	struct a_task *t;
 	int err;
 
@@ -740,6 +776,8 @@ static int on_wakeup(struct analysis *a, const struct sl_event *e, __u64 ts, boo
 		waker = pid_find(a, e->pid);
 		if (waker == NO_IDX)
 			waker = SL_NO_TASK;
+		else
+			wobj = a->tasks[waker].wake_obj;
 	}
 	t = &a->tasks[wi];
 	if (is_new && t->state == TS_UNKNOWN && !t->rt_sum)
@@ -756,6 +794,7 @@ static int on_wakeup(struct analysis *a, const struct sl_event *e, __u64 ts, boo
 		if (!is_new) {
 			t->pending_wake = 1;
 			t->pending_waker = waker;
+			t->pend_wobj = wobj;
 		}
 		return 0;
 	case SL_TS_RUNNABLE_WAKEUP:
@@ -768,7 +807,7 @@ static int on_wakeup(struct analysis *a, const struct sl_event *e, __u64 ts, boo
 	if (t->pending_wake)
 		drop_pending(a, wi);	/* this block is a real one: woken now */
 	set_state(a, t, SL_TS_RUNNABLE_WAKEUP, ts);
-	record_wakeup(a, t, waker, ts);
+	record_wakeup(a, t, waker, ts, is_new ? NO_IDX : wobj);
 	return 0;
 }
 
@@ -953,6 +992,12 @@ int analysis__feed(struct analysis *a, const struct sl_event *e)
 			return 0;
 		err = task_lookup_or_create(a, e->pid, ts, &idx);
 		return err ? err : aq_event(a, &a->tasks[idx], e, ts);
+	case SL_EV_WAIT:
+	case SL_EV_WAKER:
+		if (!e->pid)
+			return 0;
+		err = task_lookup_or_create(a, e->pid, ts, &idx);
+		return err ? err : aw_record(a, &a->tasks[idx], e);
 	}
 	return 0;
 }
@@ -1077,6 +1122,7 @@ void analysis__free(struct analysis *a)
 		return;
 	analysis_free_result(a->res);
 	aq_free(a);
+	aw_free(a);
 	free(a->cpus);
 	free(a->mig);
 	for (__u32 i = 0; a->tasks && i < a->nr_tasks; i++)

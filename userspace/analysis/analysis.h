@@ -25,12 +25,29 @@ enum sl_task_state {
 	SL_TS_QFULL,		/* producer blocked: queue full */
 	SL_TS_QEMPTY,		/* consumer blocked: queue empty */
 	SL_TS_LOCK,		/* blocked on the queue lock */
-	SL_TS_SLEEP,		/* S: sleep, other blocking syscall */
+	SL_TS_SLEEP,		/* nanosleep & co; in a trace without wait
+				 * records: any S (interruptible) wait */
 	SL_TS_OTHER,		/* D without iowait, stopped, ... */
+	/* what a blocked task waited on (SL_EV_WAIT records, docs/metrics.md) */
+	SL_TS_PIPE_EMPTY,	/* pipe, FIFO or message queue: waits for data */
+	SL_TS_PIPE_FULL,	/* ... waits for room */
+	SL_TS_SOCKET,		/* socket: recv, send, accept, connect */
+	SL_TS_CONDITION,	/* futex or semaphore another task signals */
+	SL_TS_EVENTS,		/* poll/select/epoll, eventfd, timerfd, signals */
+	SL_TS_CHILD,		/* wait4/waitid: a child's exit (join) */
+	SL_TS_TERMINAL,		/* a terminal read or write */
+	SL_TS_FAULT,		/* blocked outside a syscall: page fault */
+	SL_TS_SYSCALL,		/* another syscall (named by the wait objects) */
 	SL_TS_MAX,
 };
 
 const char *sl_task_state_name(enum sl_task_state s);
+/*
+ * Blocked waiting for something outside the task (another task, a timer,
+ * an event): every blocked state except disk I/O, page faults and "other",
+ * which are work the task is doing, and the workload's queue waits.
+ */
+bool sl_task_state_waits(enum sl_task_state s);
 
 /* Occupant of a CPU over an interval, when it is not a traced task. */
 #define SL_OCC_IDLE	0u		/* the idle task */

@@ -53,6 +53,7 @@ void analysis_free_result(struct sl_result *r)
 	free(r->cpus);
 	free(r->queues);
 	free(r->xc.mismatch);
+	free(r->waits);
 	free(r);
 }
 
@@ -432,7 +433,10 @@ int analysis_build_result(struct analysis *a, const struct sl_trace_info *ti)
 	r->trace_end = a->now;
 	r->nr_events = a->nr_events;
 
+	aw_settle(a);
 	err = build_tasks(a, ti, r);
+	if (!err)
+		err = aw_finish(a, r);
 	if (!err)
 		err = build_levels(a, r);
 	if (!err)

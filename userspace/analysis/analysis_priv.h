@@ -65,6 +65,13 @@ struct a_task {
 	__u64 qprod[Q_WORDS], qcons[Q_WORDS];
 	struct sl_sched_attr attr;
 	char comm[SL_COMM_LEN];
+	/* what it waits on / acts on (analysis_wait.c) */
+	__u32 wait_obj, wake_obj;	/* latest SL_EV_WAIT / SL_EV_WAKER object, NO_IDX */
+	__u16 wait_nr;			/* the syscall of that wait record */
+	__u8 wait_detail, wake_detail;
+	__u16 wait_fill;
+	__u32 blk_pair;		/* task-object pair of its current block, NO_IDX */
+	__u32 pend_wobj;	/* waker's object at a wakeup that came while running */
 };
 
 struct a_cpu {
@@ -110,6 +117,33 @@ struct a_edge {
 	__u32 waker, wakee;
 	__u64 count, delay_ns;
 };
+
+/* Something tasks wait on or act on: a pipe, a futex, a child, ... */
+struct a_obj {
+	__u64 obj;		/* as enum sl_wait_kind says */
+	__u32 scope;		/* tgid where the object is per process (private futex) */
+	__u16 nr_syscall;	/* SL_WK_SYSCALL: the call; else 0 */
+	__u8 kind;		/* enum sl_wait_kind */
+	__u8 detail;		/* OR of the SL_WD_* seen */
+	__u8 sub;		/* socket family */
+	__u16 fill_max, cap;	/* pipe: buffers in use when a writer blocked, size */
+	__u64 blocked_ns[2];	/* [0] waiting for data (reads), [1] for room (writes) */
+	__u64 blocks;
+	__u64 wakeups;		/* waiters woken by a task acting on it */
+	__u64 shared_wakes;	/* ... by a task that also waited on it */
+};
+
+/* One task on one object. */
+struct a_pair {
+	__u32 task, obj;
+	__u64 blocked_ns[2];	/* as in a_obj */
+	__u64 lock_ns, cond_ns;	/* of those, accounted as SL_TS_LOCK / SL_TS_CONDITION */
+	__u64 blocks;
+	__u64 woke;		/* wakeups it gave through the object */
+	__u64 woken;		/* wakeups it got through it */
+	__u8 wrote, read;	/* it wrote / read it (waiting or waking) */
+};
+
 
 struct analysis {
 	__u32 ncpu;
@@ -183,6 +217,15 @@ struct analysis {
 
 	struct a_queue *queues[SL_MAX_QUEUES];
 
+	/* wait objects and task-object pairs (analysis_wait.c) */
+	struct a_obj *objs;
+	__u32 nr_objs, obj_cap;
+	struct idmap obj_map;	/* hash of the identity -> objs index */
+	struct a_pair *pairs;
+	__u32 nr_pairs, pair_cap;
+	struct idmap pair_map;	/* obj << 32 | task -> pairs index */
+	__u64 nr_wait_records;
+
 	struct sl_result *res;
 	bool finished;
 };
@@ -201,7 +244,8 @@ static inline __u32 task_latest(const struct analysis *a, __u32 pid)
 /*
  * The files of this stage call one way, never back: analysis.c (the
  * streaming pass) -> analysis_finish.c (building the result) ->
- * analysis_queue.c, analysis_procs.c -> analysis_hist.c.  analysis.c feeds
+ * analysis_queue.c, analysis_procs.c -> analysis_hist.c; analysis.c and
+ * analysis_finish.c -> analysis_wait.c.  analysis.c feeds
  * analysis_queue.c events directly, with the task already resolved.
  */
 
@@ -213,6 +257,20 @@ void aq_attribute_wait(struct analysis *a, struct a_task *t, __u8 state, __u64 d
 /* The queue rows of r, their sides and verdicts, and the run's verdict. */
 int  aq_finish(struct analysis *a, const struct sl_trace_info *ti, struct sl_result *r);
 void aq_free(struct analysis *a);
+
+/* analysis_wait.c: what blocked tasks waited on, aw_* (called by analysis.c and analysis_finish.c) */
+/* A wait or waker record of task t. */
+int  aw_record(struct analysis *a, struct a_task *t, const struct sl_event *e);
+/* State of a task blocking now (reason, the switch's syscall), or `fallback`. */
+__u8 aw_block(struct analysis *a, struct a_task *t, __u8 reason, __u16 nr_syscall,
+	      __u32 task_state, __u8 fallback);
+void aw_account(struct analysis *a, struct a_task *t, __u8 state, __u64 dt);
+/* t was woken by waker (task index or SL_NO_TASK) acting on object wobj. */
+void aw_wakeup(struct analysis *a, struct a_task *t, __u32 waker, __u32 wobj);
+/* Before the result is built: settle lock vs. condition per object. */
+void aw_settle(struct analysis *a);
+int  aw_finish(struct analysis *a, struct sl_result *r);
+void aw_free(struct analysis *a);
 
 /* analysis_finish.c */
 int  analysis_build_result(struct analysis *a, const struct sl_trace_info *ti);

@@ -194,11 +194,16 @@ static double frac(__u64 num, __u64 den)
 
 static void side_finish(struct sl_queue_side *s, __u64 waited)
 {
+	__u64 outside = 0;	/* waits outside the queue (all of them "sleep" once) */
+
+	for (int st = 0; st < SL_TS_MAX; st++)
+		if (st != SL_TS_LOCK && sl_task_state_waits(st))
+			outside += s->state_ns[st];
 	s->busy_ns = s->alive_ns - (s->state_ns[SL_TS_QFULL] + s->state_ns[SL_TS_QEMPTY] +
-				    s->state_ns[SL_TS_LOCK] + s->state_ns[SL_TS_SLEEP]);
+				    s->state_ns[SL_TS_LOCK] + outside);
 	s->busy_frac = frac(s->busy_ns, s->alive_ns);
 	s->wait_frac = frac(waited, s->alive_ns);
-	s->sleep_frac = frac(s->state_ns[SL_TS_SLEEP], s->alive_ns);
+	s->sleep_frac = frac(outside, s->alive_ns);
 	s->cpu_wait_frac = frac(s->state_ns[SL_TS_RUNNABLE_WAKEUP] +
 				s->state_ns[SL_TS_RUNNABLE_PREEMPT], s->busy_ns);
 	s->io_frac = frac(s->state_ns[SL_TS_IO], s->busy_ns);

@@ -27,6 +27,8 @@ static const char *const type_names[SL_EV_TYPE_MAX] = {
 	[SL_EV_STACK] = "stack",
 	[SL_EV_TASK_ATTR] = "task_attr",
 	[SL_EV_ARGV] = "argv",
+	[SL_EV_WAIT] = "wait",
+	[SL_EV_WAKER] = "waker",
 };
 
 static const char *const reason_names[SL_R_MAX] = {

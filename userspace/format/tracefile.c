@@ -179,6 +179,15 @@ size_t tracefile__encode(const struct sl_event *e, const struct sl_event *prev,
 		p = put_varint(p, zigzag(e->attr.nice));
 		p = put_varint(p, e->attr.rt_priority);
 		break;
+	case SL_EV_WAIT:
+	case SL_EV_WAKER:
+		p = put_varint(p, e->wt.obj);
+		p = put_varint(p, (__u16)(e->wt.nr_syscall + 1)); /* none -> 0 */
+		*p++ = e->wt.detail;
+		*p++ = e->wt.sub;
+		p = put_varint(p, e->wt.fill);
+		p = put_varint(p, e->wt.cap);
+		break;
 	default:
 		/* unknown to this version: keep the raw payload */
 		memcpy(p, &e->sw, 16);
@@ -299,6 +308,18 @@ int tracefile__decode(const unsigned char *buf, size_t len, const struct sl_even
 		GET(v);
 		e->attr.nice = (__s16)unzigzag(v);
 		GET(e->attr.rt_priority);
+		break;
+	case SL_EV_WAIT:
+	case SL_EV_WAKER:
+		GET(e->wt.obj);
+		GET(v);
+		e->wt.nr_syscall = (__u16)(v - 1);
+		if (end - p < 2)
+			return -EINVAL;
+		e->wt.detail = *p++;
+		e->wt.sub = *p++;
+		GET(e->wt.fill);
+		GET(e->wt.cap);
 		break;
 	default:
 		if ((size_t)(end - p) < 16)

@@ -2,6 +2,8 @@
 /* Number and text formatting for every report form. */
 #include <stdio.h>
 #include <string.h>
+#include "analysis/analysis_result.h"
+#include "format/wait.h"
 #include "report_priv.h"
 
 const char *report_pct(char *buf, size_t n, double frac)
@@ -97,4 +99,74 @@ void report_json_str(FILE *f, const char *s)
 			fputc(c, f);
 	}
 	fputc('"', f);
+}
+
+const char *report_wait_object(char *buf, size_t n, const struct sl_wait_row *w)
+{
+	bool wr = w->detail & SL_WD_WRITE;
+	const char *fam = sl_socket_family_name(w->sub), *sc;
+	unsigned long long obj = (unsigned long long)w->obj;
+
+	switch (w->kind) {
+	case SL_WK_PIPE:
+		snprintf(buf, n, "%s:[%llu] %s, %s", w->detail & SL_WD_FIFO ? "fifo" : "pipe", obj,
+			 wr ? "write" : "read", wr ? "full" : "empty");
+		break;
+	case SL_WK_MQ:
+		snprintf(buf, n, "mq:[%llu] %s, %s", obj, wr ? "send" : "receive",
+			 wr ? "full" : "empty");
+		break;
+	case SL_WK_SYSV_MSG:
+		snprintf(buf, n, "msgqueue:%llu %s, %s", obj, wr ? "send" : "receive",
+			 wr ? "full" : "empty");
+		break;
+	case SL_WK_SOCKET:
+		snprintf(buf, n, "socket:[%llu] %s%s%s %s", obj, fam ? fam : "", fam ? " " : "",
+			 w->detail & SL_WD_SOCK_STREAM ? "stream" : "dgram",
+			 w->detail & SL_WD_SOCK_ACCEPT ? "accept" :
+			 w->detail & SL_WD_SOCK_CONNECT ? "connect" : wr ? "send" : "recv");
+		break;
+	case SL_WK_FUTEX:
+		snprintf(buf, n, "futex:0x%llx %s%s", obj,
+			 w->detail & SL_WD_FUTEX_PRIVATE ? "private" : "shared",
+			 w->detail & SL_WD_FUTEX_PI ? " PI" : "");
+		break;
+	case SL_WK_SYSV_SEM:
+		snprintf(buf, n, "semaphore:%llu", obj);
+		break;
+	case SL_WK_CHILD:
+		if ((long long)w->obj > 0)
+			snprintf(buf, n, "child %lld", (long long)w->obj);
+		else
+			snprintf(buf, n, "any child");
+		break;
+	case SL_WK_SLEEP:
+	case SL_WK_SIGNAL:
+	case SL_WK_FAULT:
+		snprintf(buf, n, "%s", sl_wait_kind_name(w->kind));
+		break;
+	case SL_WK_POLL:
+		if (w->obj)
+			snprintf(buf, n, "epoll:[%llu]", obj);
+		else
+			snprintf(buf, n, "poll/select");
+		break;
+	case SL_WK_SYSCALL:
+	case SL_WK_NONE:
+		sc = sl_syscall_name(w->nr_syscall);
+		if (sc)
+			snprintf(buf, n, "syscall %s", sc);
+		else
+			snprintf(buf, n, "syscall %u", w->nr_syscall);
+		break;
+	case SL_WK_FILE:
+	case SL_WK_TTY:
+		snprintf(buf, n, "%s:[%llu] %s", sl_wait_kind_name(w->kind), obj,
+			 wr ? "write" : "read");
+		break;
+	default:
+		snprintf(buf, n, "%s:[%llu]", sl_wait_kind_name(w->kind), obj);
+		break;
+	}
+	return buf;
 }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include "analysis/analysis_hist.h"
 #include "explain.h"
+#include "format/wait.h"
 #include "report.h"
 #include "report_priv.h"
 
@@ -158,6 +159,40 @@ static const char *const xc_keys[SL_XC_MAX] = {
 	"voluntary", "involuntary", "migrations", "on_cpu_ns",
 };
 
+static void wait_objects(struct jw *w, const struct sl_result *r, const struct sl_task_row *t)
+{
+	char label[96];
+
+	jw_arr(w, "waits");
+	for (__u32 k = 0; k < t->nr_waits; k++) {
+		const struct sl_wait_row *x = &r->waits[t->first_wait + k];
+
+		jw_obj(w, NULL);
+		jw_str(w, "kind", sl_wait_kind_name(x->kind));
+		jw_str(w, "object", report_wait_object(label, sizeof(label), x));
+		jw_u64(w, "id", x->obj);
+		jw_u64(w, "scope_tgid", x->scope);
+		if (x->kind == SL_WK_SYSCALL) {
+			const char *sc = sl_syscall_name(x->nr_syscall);
+
+			if (sc)
+				jw_str(w, "syscall", sc);
+			else
+				jw_u64(w, "syscall", x->nr_syscall);
+		}
+		jw_bool(w, "writing", x->detail & SL_WD_WRITE);
+		jw_str(w, "state", sl_task_state_name(x->state));
+		jw_u64(w, "blocked_ns", x->blocked_ns);
+		jw_u64(w, "blocks", x->blocks);
+		if (x->cap) {
+			jw_u64(w, "fill_max", x->fill_max);
+			jw_u64(w, "capacity", x->cap);
+		}
+		jw_end_obj(w);
+	}
+	jw_end_arr(w);
+}
+
 /* Scheduling class and cgroup, null when never seen. */
 static void sched_attr(struct jw *w, const struct sl_sched_attr *a, const struct sl_trace_info *ti)
 {
@@ -193,6 +228,7 @@ static void task(struct jw *w, const struct sl_result *r, const struct sl_task_r
 	jw_u64(w, "on_cpu_ns", t->on_cpu_ns);
 	jw_u64(w, "off_cpu_ns", t->off_cpu_ns);
 	states(w, "state_ns", t->state_ns);
+	wait_objects(w, r, t);
 	jw_u64(w, "voluntary", t->vol_switches);
 	jw_u64(w, "involuntary", t->invol_switches);
 	jw_u64(w, "migrations", t->migrations);

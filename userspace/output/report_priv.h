@@ -22,6 +22,9 @@ void report_wrap(FILE *f, const char *first_prefix, int indent, const char *text
 /* Same, for a prefix holding escape sequences: prefix_cols is its visible width. */
 void report_wrap_cols(FILE *f, const char *first_prefix, int prefix_cols, int indent,
 		      const char *text, int width);
+struct sl_wait_row;
+/* What a task waited on: "pipe:[12345] write, full", "futex:0x7f.. private". */
+const char *report_wait_object(char *buf, size_t n, const struct sl_wait_row *w);
 /* Writes s as a CSV field (quoted when it has a comma, quote or newline). */
 void report_csv_str(FILE *f, const char *s);
 /* Writes s as a JSON string, quotes included. */

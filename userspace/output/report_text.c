@@ -165,31 +165,39 @@ static void cpu_use(const struct out *o, const struct sl_result *r)
 	}
 }
 
+/* Blocked outside the workload's queues: everything "waits" says, the queue lock aside. */
+static __u64 waits_ns(const __u64 *state_ns)
+{
+	__u64 v = 0;
+
+	for (int s = 0; s < SL_TS_MAX; s++)
+		if (s != SL_TS_LOCK && sl_task_state_waits(s))
+			v += state_ns[s];
+	return v;
+}
+
 static void roles(const struct out *o, const struct sl_result *r)
 {
-	static const int states[] = {
-		SL_TS_RUNNING, -1, SL_TS_IO, SL_TS_QFULL, SL_TS_QEMPTY, SL_TS_LOCK, SL_TS_SLEEP,
-		SL_TS_OTHER,
-	};
 	char a[16], b[16];
 
 	heading(o, "ROLES: where each role's time went (share of its tasks' lifetimes)");
 	fprintf(o->f, "  %-15s %5s %7s %6s %6s %6s %6s %6s %6s %6s %6s %7s\n", "role", "tasks",
-		"on-CPU", "run", "runabl", "I/O", "q-full", "q-empt", "lock", "sleep", "other",
+		"on-CPU", "run", "runabl", "I/O", "q-full", "q-empt", "lock", "wait", "other",
 		"rq-avg");
 	for (__u32 i = 0; i < r->nr_roles; i++) {
 		const struct sl_role_row *ro = &r->roles[i];
 		double den = ro->alive_ns ? (double)ro->alive_ns : 1;
+		const __u64 *st = ro->state_ns;
+		__u64 v[] = {
+			st[SL_TS_RUNNING], st[SL_TS_RUNNABLE_WAKEUP] + st[SL_TS_RUNNABLE_PREEMPT],
+			st[SL_TS_IO], st[SL_TS_QFULL], st[SL_TS_QEMPTY], st[SL_TS_LOCK],
+			waits_ns(st), st[SL_TS_OTHER] + st[SL_TS_FAULT],
+		};
 
 		fprintf(o->f, "  %-15.15s %5u %7s", ro->name, ro->nr_tasks,
 			report_dur(a, sizeof(a), ro->on_cpu_ns));
-		for (size_t s = 0; s < sizeof(states) / sizeof(states[0]); s++) {
-			__u64 v = states[s] >= 0 ? ro->state_ns[states[s]] :
-				  ro->state_ns[SL_TS_RUNNABLE_WAKEUP] +
-				  ro->state_ns[SL_TS_RUNNABLE_PREEMPT];
-
-			fprintf(o->f, " %6s", report_pct(b, sizeof(b), v / den));
-		}
+		for (size_t k = 0; k < sizeof(v) / sizeof(v[0]); k++)
+			fprintf(o->f, " %6s", report_pct(b, sizeof(b), v[k] / den));
 		fprintf(o->f, " %7s\n", ro->rq_latency.count ?
 			report_dur(a, sizeof(a), ro->rq_latency.sum / ro->rq_latency.count) : "-");
 	}
@@ -202,8 +210,8 @@ static void off_cpu_cols(const struct out *o, const __u64 *st)
 		st[SL_TS_RUNNABLE_WAKEUP] + st[SL_TS_RUNNABLE_PREEMPT],
 		st[SL_TS_IO],
 		st[SL_TS_QFULL] + st[SL_TS_QEMPTY] + st[SL_TS_LOCK],
-		st[SL_TS_SLEEP],
-		st[SL_TS_OTHER],
+		waits_ns(st),
+		st[SL_TS_OTHER] + st[SL_TS_FAULT],
 	};
 	char d[16];
 
@@ -266,10 +274,10 @@ static void processes(const struct out *o, const struct sl_result *r)
 {
 	char on[16], v[16], iv[16], wk[16], a[16], b[16], name[NAME_COLS + 8], id[16], sched[96];
 
-	heading(o, "PROCESSES (children under their parent; runabl = waiting for a CPU; "
-		   "queue = full+empty+lock)");
+	heading(o, "PROCESSES (children under parent; runabl = waiting for a CPU; "
+		   "queue = full+empty+lock; wait: WAITS)");
 	fprintf(o->f, "%7s %7s %3s %-17s %6s %6s %6s %6s %6s %6s %6s %6s %6s\n", "pid", "ppid",
-		"thr", "name", "on-CPU", "vol", "invol", "wakeup", "runabl", "I/O", "queue", "sleep",
+		"thr", "name", "on-CPU", "vol", "invol", "wakeup", "runabl", "I/O", "queue", "wait",
 		"other");
 	for (__u32 k = 0; k < r->nr_proc_order; k++) {
 		const struct sl_proc_row *p = &r->procs[r->proc_order[k]];
@@ -344,6 +352,70 @@ static void cgroups(const struct out *o, const struct sl_result *r, const struct
 		fprintf(o->f, "  ... and processes in more cgroups (JSON has each process's)\n");
 }
 
+/* The blocked states WAITS breaks down, in its column order. */
+static const struct {
+	__u8 state;
+	const char *col;
+} wait_cols[] = {
+	{ SL_TS_PIPE_EMPTY, "pipe-e" }, { SL_TS_PIPE_FULL, "pipe-f" }, { SL_TS_SOCKET, "socket" },
+	{ SL_TS_LOCK, "lock" }, { SL_TS_CONDITION, "cond" }, { SL_TS_EVENTS, "events" },
+	{ SL_TS_CHILD, "child" }, { SL_TS_SLEEP, "sleep" }, { SL_TS_TERMINAL, "term" },
+	{ SL_TS_FAULT, "fault" }, { SL_TS_SYSCALL, "sysc." },
+};
+#define NR_WAIT_COLS (sizeof(wait_cols) / sizeof(wait_cols[0]))
+#define WAIT_TASKS 24
+
+static __u64 task_waited(const struct sl_task_row *t)
+{
+	__u64 v = 0;
+
+	for (size_t k = 0; k < NR_WAIT_COLS; k++)
+		v += t->state_ns[wait_cols[k].state];
+	return v;
+}
+
+/* Off-CPU time by what was waited on, per task, and each task's top objects. */
+static void waits(const struct out *o, const struct sl_result *r)
+{
+	__u32 shown = 0, more = 0;
+	char d[16], obj[96];
+
+	heading(o, "WAITS: blocked time by what was waited on, and the top objects per task");
+	fprintf(o->f, "%7s %-15s", "pid", "name");
+	for (size_t k = 0; k < NR_WAIT_COLS; k++)
+		fprintf(o->f, " %6s", wait_cols[k].col);
+	fputc('\n', o->f);
+	for (__u32 i = 0; i < r->nr_tasks; i++) {
+		const struct sl_task_row *t = &r->tasks[i];
+
+		if (!task_waited(t) && !t->nr_waits)
+			continue;
+		if (shown == WAIT_TASKS) {
+			more++;
+			continue;
+		}
+		shown++;
+		fprintf(o->f, "%7u %-15.15s", t->pid, t->comm[0] ? t->comm : "?");
+		for (size_t k = 0; k < NR_WAIT_COLS; k++) {
+			__u64 v = t->state_ns[wait_cols[k].state];
+
+			fprintf(o->f, " %6s", v ? report_dur(d, sizeof(d), v) : "-");
+		}
+		fputc('\n', o->f);
+		for (__u32 k = 0; k < t->nr_waits; k++) {
+			const struct sl_wait_row *w = &r->waits[t->first_wait + k];
+
+			report_wait_object(obj, sizeof(obj), w);
+			fprintf(o->f, "%9s%-56.56s %-10s %7s %8llu blocks\n", "", obj,
+				sl_task_state_name(w->state), report_dur(d, sizeof(d), w->blocked_ns),
+				(unsigned long long)w->blocks);
+		}
+	}
+	if (more)
+		fprintf(o->f, "  ... %u more tasks waited (--json or --csv-table waits lists all)\n",
+			more);
+}
+
 #define JOIN_LINES 8
 
 /* Who waited for whom: each parent whose wait4/waitid ended at a child's exit. */
@@ -391,7 +463,7 @@ static void threads(const struct out *o, const struct sl_result *r)
 
 	heading(o, "THREADS (by process)");
 	fprintf(o->f, "%7s %7s %-15s %6s %6s %6s %5s %6s %6s %6s %6s %6s %6s\n", "tid", "pid",
-		"name", "on-CPU", "vol", "invol", "migr", "wakeup", "runabl", "I/O", "queue", "sleep",
+		"name", "on-CPU", "vol", "invol", "migr", "wakeup", "runabl", "I/O", "queue", "wait",
 		"other");
 	for (__u32 k = 0; k < r->nr_proc_order; k++) {
 		const struct sl_proc_row *p = &r->procs[r->proc_order[k]];
@@ -822,6 +894,8 @@ int report__text(FILE *f, const struct sl_result *r, const struct sl_trace_info 
 	}
 	if (o.threads && r->nr_tasks)
 		threads(&o, r);
+	if (r->nr_wait_records)
+		waits(&o, r);
 	wakeups(&o, r);
 	slow_wakeups(&o, r);
 	for (__u32 i = 0; i < r->nr_queues; i++)

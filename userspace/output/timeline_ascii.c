@@ -441,6 +441,9 @@ static const char *const sc_color[TL_SC_MAX] = {
 	[TL_SC_RUNNING] = "32", [TL_SC_RUNNABLE] = "33", [TL_SC_IO] = "35",
 	[TL_SC_QFULL] = "31", [TL_SC_QEMPTY] = "34", [TL_SC_LOCK] = "1;31",
 	[TL_SC_SLEEP] = "90", [TL_SC_OTHER] = "35",
+	[TL_SC_PIPE_EMPTY] = "34", [TL_SC_PIPE_FULL] = "31", [TL_SC_SOCKET] = "36",
+	[TL_SC_CONDITION] = "1;34", [TL_SC_EVENTS] = "90", [TL_SC_CHILD] = "90",
+	[TL_SC_TERMINAL] = "90", [TL_SC_FAULT] = "35", [TL_SC_SYSCALL] = "90",
 };
 
 /* Writes cells, switching colour only where it changes. */
@@ -677,6 +680,7 @@ static void print_by_task(struct timeline_ascii *t, __u32 cols, __u32 width, FIL
 	__u32 *order = malloc((t->tasks.n ? t->tasks.n : 1) * sizeof(*order));
 	__u32 n = 0;
 	char buf[64];
+	bool shown[TL_SC_MAX] = { false };
 
 	if (!used || !order) {
 		set_error(t, -ENOMEM);
@@ -709,6 +713,8 @@ static void print_by_task(struct timeline_ascii *t, __u32 cols, __u32 width, FIL
 			}
 			cell[0] = tl_state_class_char(key);
 			paint(&p, sc_color[key], cell);
+			if (key < TL_SC_MAX)
+				shown[key] = true;
 		}
 		paint_end(&p);
 		fputs("|\n", f);
@@ -718,6 +724,9 @@ static void print_by_task(struct timeline_ascii *t, __u32 cols, __u32 width, FIL
 			print_sparkline(t, q, cols, f);
 	fputc('\n', f);
 	for (int c = 0; c < TL_SC_MAX; c++) {
+		/* the wait kinds only where they appear: most maps show none of them */
+		if (c > TL_SC_OTHER && !shown[c])
+			continue;
 		snprintf(buf, sizeof(buf), "%c %s", tl_state_class_char(c), tl_state_class_name(c));
 		legend_put(&lg, buf);
 	}

@@ -243,14 +243,24 @@ enum tl_state_class tl_state_class(unsigned int s)
 	case SL_TS_QEMPTY:		return TL_SC_QEMPTY;
 	case SL_TS_LOCK:		return TL_SC_LOCK;
 	case SL_TS_SLEEP:		return TL_SC_SLEEP;
+	case SL_TS_PIPE_EMPTY:		return TL_SC_PIPE_EMPTY;
+	case SL_TS_PIPE_FULL:		return TL_SC_PIPE_FULL;
+	case SL_TS_SOCKET:		return TL_SC_SOCKET;
+	case SL_TS_CONDITION:		return TL_SC_CONDITION;
+	case SL_TS_EVENTS:		return TL_SC_EVENTS;
+	case SL_TS_CHILD:		return TL_SC_CHILD;
+	case SL_TS_TERMINAL:		return TL_SC_TERMINAL;
+	case SL_TS_FAULT:		return TL_SC_FAULT;
+	case SL_TS_SYSCALL:		return TL_SC_SYSCALL;
 	default:			return TL_SC_OTHER;
 	}
 }
 
-static const char sc_chars[TL_SC_MAX] = "RrIFELSD";
+static const char sc_chars[TL_SC_MAX + 1] = "RrIFELSDefNCVJTPY";
 static const char *const sc_names[TL_SC_MAX] = {
 	"running", "runnable", "disk I/O", "queue full", "queue empty",
-	"lock", "sleep", "other blocked",
+	"lock", "sleep", "other blocked", "pipe empty", "pipe full", "socket",
+	"condition", "events", "child", "terminal", "page fault", "syscall",
 };
 
 char tl_state_class_char(enum tl_state_class c)
@@ -275,6 +285,15 @@ const char *tl_task_state_name(unsigned int s)
 		[SL_TS_LOCK] = "lock",
 		[SL_TS_SLEEP] = "sleep",
 		[SL_TS_OTHER] = "other blocked",
+		[SL_TS_PIPE_EMPTY] = "pipe empty (waits for data)",
+		[SL_TS_PIPE_FULL] = "pipe full (waits for room)",
+		[SL_TS_SOCKET] = "socket",
+		[SL_TS_CONDITION] = "condition / semaphore",
+		[SL_TS_EVENTS] = "events (poll, signals)",
+		[SL_TS_CHILD] = "child (join)",
+		[SL_TS_TERMINAL] = "terminal",
+		[SL_TS_FAULT] = "page fault",
+		[SL_TS_SYSCALL] = "other syscall",
 	};
 
 	return s < SL_TS_MAX ? names[s] : "unknown";

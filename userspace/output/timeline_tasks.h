@@ -76,6 +76,15 @@ enum tl_state_class {
 	TL_SC_LOCK,		/* L */
 	TL_SC_SLEEP,		/* S */
 	TL_SC_OTHER,		/* D: uninterruptible without I/O, stopped */
+	TL_SC_PIPE_EMPTY,	/* e: pipe/mq, waiting for data */
+	TL_SC_PIPE_FULL,	/* f: pipe/mq, waiting for room */
+	TL_SC_SOCKET,		/* N */
+	TL_SC_CONDITION,	/* C: condition / semaphore */
+	TL_SC_EVENTS,		/* V: poll, epoll, eventfd, signals */
+	TL_SC_CHILD,		/* J: waiting for a child (join) */
+	TL_SC_TERMINAL,		/* T */
+	TL_SC_FAULT,		/* P: page fault */
+	TL_SC_SYSCALL,		/* Y: another syscall */
 	TL_SC_MAX,
 };
 

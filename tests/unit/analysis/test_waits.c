@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What blocked tasks waited on: wait and waker records on hand-built
+ * streams, through the analysis into task states and wait objects.
+ */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include "analysis/analysis_result.h"
+#include "evbuild.h"
+
+static struct evbuf eb;
+static struct sl_trace_info ti;
+static struct analysis *an;
+
+static void setup(void)
+{
+	memset(&eb, 0, sizeof(eb));
+	memset(&ti, 0, sizeof(ti));
+	an = NULL;
+}
+
+static void teardown(void)
+{
+	analysis__free(an);
+	eb_free(&eb);
+	sl_trace_info__free(&ti);
+}
+
+TestSuite(waits, .init = setup, .fini = teardown);
+
+static const struct sl_result *run(__u32 ncpu, __u64 end)
+{
+	ti_init(&ti, ncpu, 1000, end);
+	cr_assert_eq(analysis__new(ncpu, &an), 0);
+	for (size_t i = 0; i < eb.n; i++)
+		cr_assert_eq(analysis__feed(an, &eb.ev[i]), 0, "event %zu", i);
+	cr_assert_eq(analysis__finish(an, &ti), 0);
+	return analysis__result(an);
+}
+
+static const struct sl_task_row *row(const struct sl_result *r, __u32 pid)
+{
+	int i = sl_result__task_index(r, pid);
+
+	cr_assert_geq(i, 0, "no task %u", pid);
+	return &r->tasks[i];
+}
+
+#define S 1	/* TASK_INTERRUPTIBLE */
+#define D 2	/* TASK_UNINTERRUPTIBLE */
+
+/* 10 reads pipe 555 on CPU 0 and blocks at 2000; 11 writes it at 5000. */
+static void pipe_stream(bool reader_writes)
+{
+	__u8 wr = reader_writes ? SL_WD_WRITE : 0;
+
+	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
+	eb_push(&eb, ev_wt(SL_EV_WAIT, 2000, 0, 10, SL_WK_PIPE, 555, reader_writes ? 1 : 0, wr));
+	eb_push(&eb, ev_block_in(2000, 0, 10, 0, SL_R_SLEEP, reader_writes ? 1 : 0, S, false));
+	eb_push(&eb, ev_wt(SL_EV_WAKER, 5000, 1, 11, SL_WK_PIPE, 555, reader_writes ? 0 : 1,
+			   wr ^ SL_WD_WRITE));
+	eb_push(&eb, ev_wake(5000, 1, 11, 10, true));
+	eb_push(&eb, ev_switch(5500, 0, 0, 10, SL_R_NONE, false, true));
+}
+
+Test(waits, pipe_reader_waits_for_data)
+{
+	const struct sl_result *r;
+	const struct sl_task_row *t;
+	const struct sl_wait_row *w;
+
+	pipe_stream(false);
+	r = run(2, 6000);
+	t = row(r, 10);
+	cr_assert_eq(t->state_ns[SL_TS_PIPE_EMPTY], 3000);
+	cr_assert_eq(t->state_ns[SL_TS_SLEEP], 0);
+	cr_assert_eq(t->state_ns[SL_TS_RUNNABLE_WAKEUP], 500);
+	cr_assert_eq(r->nr_wait_records, 1);
+	cr_assert_eq(t->nr_waits, 1);
+	w = &r->waits[t->first_wait];
+	cr_assert_eq(w->kind, SL_WK_PIPE);
+	cr_assert_eq(w->obj, 555);
+	cr_assert_eq(w->state, SL_TS_PIPE_EMPTY);
+	cr_assert_eq(w->blocked_ns, 3000);
+	cr_assert_eq(w->blocks, 1);
+	cr_assert_eq(row(r, 11)->nr_waits, 0);
+}
+
+Test(waits, pipe_writer_waits_for_room)
+{
+	const struct sl_result *r;
+	const struct sl_task_row *t;
+
+	pipe_stream(true);
+	r = run(2, 6000);
+	t = row(r, 10);
+	cr_assert_eq(t->state_ns[SL_TS_PIPE_FULL], 3000);
+	cr_assert_eq(t->state_ns[SL_TS_PIPE_EMPTY], 0);
+	cr_assert_eq(r->waits[t->first_wait].detail & SL_WD_WRITE, SL_WD_WRITE);
+}
+
+/* One wait record serves every later block in the same call on the same object. */
+Test(waits, a_wait_record_is_reused_until_it_changes)
+{
+	const struct sl_result *r;
+	const struct sl_task_row *t;
+
+	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_wt(SL_EV_WAIT, 2000, 0, 10, SL_WK_PIPE, 7, 0, 0));
+	eb_push(&eb, ev_block_in(2000, 0, 10, 0, SL_R_SLEEP, 0, S, false));
+	eb_push(&eb, ev_wake(3000, 0, 0, 10, false));
+	eb_push(&eb, ev_switch(3000, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_block_in(4000, 0, 10, 0, SL_R_SLEEP, 0, S, false));
+	eb_push(&eb, ev_wake(6000, 0, 0, 10, false));
+	eb_push(&eb, ev_switch(6000, 0, 0, 10, SL_R_NONE, false, true));
+	/* a different call without its record (lost): not the pipe's */
+	eb_push(&eb, ev_block_in(7000, 0, 10, 0, SL_R_SLEEP, 35, S, false));
+	eb_push(&eb, ev_wake(8000, 0, 0, 10, false));
+	eb_push(&eb, ev_switch(8000, 0, 0, 10, SL_R_NONE, false, true));
+	r = run(1, 9000);
+	t = row(r, 10);
+	cr_assert_eq(t->state_ns[SL_TS_PIPE_EMPTY], 3000);
+	cr_assert_eq(t->state_ns[SL_TS_SLEEP], 1000);
+	cr_assert_eq(r->waits[t->first_wait].blocks, 2);
+}
+
+/* Futex 0x100 (shared): waiter, waker; who takes turns decides lock vs condition. */
+static void futex_round(__u64 ts, __u32 waiter, __u16 wcpu, __u32 waker, __u16 kcpu)
+{
+	eb_push(&eb, ev_wt(SL_EV_WAIT, ts, wcpu, waiter, SL_WK_FUTEX, 0x100, 202, 0));
+	eb_push(&eb, ev_block_in(ts, wcpu, waiter, 0, SL_R_SLEEP, 202, S, false));
+	eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 1000, kcpu, waker, SL_WK_FUTEX, 0x100, 202,
+			   SL_WD_FUTEX_WAKE));
+	eb_push(&eb, ev_wake(ts + 1000, kcpu, waker, waiter, true));
+	eb_push(&eb, ev_switch(ts + 1000, wcpu, 0, waiter, SL_R_NONE, false, true));
+}
+
+Test(waits, futex_taken_in_turns_is_a_lock)
+{
+	const struct sl_result *r;
+
+	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
+	futex_round(2000, 10, 0, 11, 1);
+	futex_round(4000, 11, 1, 10, 0);
+	futex_round(6000, 10, 0, 11, 1);
+	r = run(2, 9000);
+	/* the first wait, before anyone took turns, is settled as the lock too */
+	cr_assert_eq(row(r, 10)->state_ns[SL_TS_LOCK], 2000);
+	cr_assert_eq(row(r, 10)->state_ns[SL_TS_CONDITION], 0);
+	cr_assert_eq(row(r, 11)->state_ns[SL_TS_LOCK], 1000);
+	cr_assert_eq(r->waits[row(r, 10)->first_wait].state, SL_TS_LOCK);
+}
+
+Test(waits, futex_one_side_waits_the_other_signals_is_a_condition)
+{
+	const struct sl_result *r;
+
+	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
+	futex_round(2000, 10, 0, 11, 1);
+	futex_round(4000, 10, 0, 11, 1);
+	r = run(2, 6000);
+	cr_assert_eq(row(r, 10)->state_ns[SL_TS_CONDITION], 2000);
+	cr_assert_eq(row(r, 10)->state_ns[SL_TS_LOCK], 0);
+	cr_assert_eq(r->waits[row(r, 10)->first_wait].state, SL_TS_CONDITION);
+}
+
+struct kind_case {
+	__u8 kind, reason, detail;
+	__u16 nr, state;
+	__u8 want;
+};
+
+static const struct kind_case kind_cases[] = {
+	{ SL_WK_SOCKET, SL_R_SLEEP, 0, 45, S, SL_TS_SOCKET },
+	{ SL_WK_FILE, SL_R_IO, 0, 0, D, SL_TS_IO },
+	{ SL_WK_TTY, SL_R_SLEEP, 0, 0, S, SL_TS_TERMINAL },
+	{ SL_WK_POLL, SL_R_SLEEP, 0, 232, S, SL_TS_EVENTS },
+	{ SL_WK_EVENTFD, SL_R_SLEEP, 0, 0, S, SL_TS_EVENTS },
+	{ SL_WK_CHILD, SL_R_SLEEP, 0, 61, S, SL_TS_CHILD },
+	{ SL_WK_SLEEP, SL_R_SLEEP, 0, 230, S, SL_TS_SLEEP },
+	{ SL_WK_MQ, SL_R_SLEEP, SL_WD_WRITE, 242, S, SL_TS_PIPE_FULL },
+	{ SL_WK_FAULT, SL_R_DISK_WAIT, 0, SL_NO_SYSCALL, D, SL_TS_FAULT },
+	{ SL_WK_FAULT, SL_R_IO, 0, SL_NO_SYSCALL, D, SL_TS_FAULT },
+	{ SL_WK_FUTEX, SL_R_SLEEP, SL_WD_FUTEX_PI, 202, S, SL_TS_LOCK },
+	{ SL_WK_FILE_LOCK, SL_R_SLEEP, 0, 73, S, SL_TS_LOCK },
+	{ SL_WK_SYSCALL, SL_R_SLEEP, 0, 257, S, SL_TS_SYSCALL },
+	{ SL_WK_SYSCALL, SL_R_DISK_WAIT, 0, 74, D, SL_TS_IO },
+	/* a pipe read in D with iowait is still I/O: the kernel said so */
+	{ SL_WK_PIPE, SL_R_IO, 0, 0, D, SL_TS_IO },
+	/* state 0: a wakeup raced the block, no wait was described */
+	{ SL_WK_PIPE, SL_R_SLEEP, 0, 0, 0, SL_TS_SLEEP },
+};
+
+Test(waits, each_kind_counts_in_its_state)
+{
+	for (size_t i = 0; i < sizeof(kind_cases) / sizeof(kind_cases[0]); i++) {
+		const struct kind_case *k = &kind_cases[i];
+		const struct sl_result *r;
+
+		eb_free(&eb);
+		memset(&eb, 0, sizeof(eb));
+		analysis__free(an);
+		an = NULL;
+		sl_trace_info__free(&ti);
+		eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
+		eb_push(&eb, ev_wt(SL_EV_WAIT, 2000, 0, 10, k->kind, 9, k->nr, k->detail));
+		eb_push(&eb, ev_block_in(2000, 0, 10, 0, k->reason, k->nr, k->state, false));
+		eb_push(&eb, ev_wake(5000, 0, 0, 10, false));
+		eb_push(&eb, ev_switch(5000, 0, 0, 10, SL_R_NONE, false, true));
+		r = run(1, 6000);
+		cr_assert_eq(row(r, 10)->state_ns[k->want], 3000, "case %zu: kind %u -> %s", i,
+			     k->kind, sl_task_state_name(k->want));
+	}
+}
