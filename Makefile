@@ -74,7 +74,8 @@ FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(OUTPUT)/fuzz/%,$(FUZZ_SRCS))
 FUZZ_TIME  ?= 60
 # Programs the integration tests trace (not tests themselves).
-TEST_PROGS := $(OUTPUT)/tests/integration/blocker $(OUTPUT)/tests/integration/blocker-nofp
+TEST_PROGS := $(OUTPUT)/tests/integration/blocker $(OUTPUT)/tests/integration/blocker-nofp \
+	      $(OUTPUT)/tests/integration/waiters
 # Only the tracer includes the skeleton: a probe edit rebuilds it alone.
 SKEL_USERS := $(OUTPUT)/user/trace/tracer.o
 
@@ -153,6 +154,11 @@ $(OUTPUT)/tests/integration/blocker-nofp: tests/integration/progs/blocker.c
 	$(call msg,CC-PROG,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -O2 -g -fomit-frame-pointer $< -o $@
+
+$(OUTPUT)/tests/integration/waiters: tests/integration/progs/waiters.c
+	$(call msg,CC-PROG,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O1 -g -Wall -Wextra $(WERROR) -pthread $< -lrt -o $@
 
 tests: $(UNIT_BINS) $(INTEG_BINS) $(TEST_PROGS)
 

@@ -273,6 +273,9 @@ enum sl_wait_kind {
 #define SL_WD_FUTEX_PI		0x08	/* futex: priority-inheritance lock op */
 #define SL_WD_FUTEX_WAKE	0x10	/* futex: a wake/requeue/unlock op */
 #define SL_WD_SOCK_ACCEPT	0x20	/* socket: accept(4) */
+#define SL_WD_FUTEX_BITSET	0x20	/* futex: FUTEX_WAIT_BITSET (glibc's condition
+					 * variables, semaphores, joins; its
+					 * mutexes use plain FUTEX_WAIT) */
 #define SL_WD_SOCK_CONNECT	0x40	/* socket: connect */
 #define SL_WD_SOCK_STREAM	0x80	/* socket: SOCK_STREAM (else datagram-like) */
 

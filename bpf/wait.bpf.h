@@ -200,6 +200,9 @@ static __always_inline void futex_detail(struct sl_event *w, __u32 cmd, bool pri
 	case 1: case 3: case 4: case 5: case 10: /* WAKE, (CMP_)REQUEUE, WAKE_OP, WAKE_BITSET */
 		w->wt.detail |= SL_WD_FUTEX_WAKE;
 		break;
+	case 9:					/* WAIT_BITSET */
+		w->wt.detail |= SL_WD_FUTEX_BITSET;
+		break;
 	}
 	if (priv)
 		w->wt.detail |= SL_WD_FUTEX_PRIVATE;
@@ -257,8 +260,8 @@ static __noinline void wait_classify(struct sl_event *w, const struct sl_call *c
 		futex_detail(w, (__u32)c->a1 & SL_FUTEX_CMD_MASK, c->a1 & SL_FUTEX_PRIVATE);
 		kind = SL_WK_FUTEX;
 		break;
-	case 455:					/* futex_wait (v6.7) */
-		futex_detail(w, 0, c->a3 & SL_FUTEX_PRIVATE);
+	case 455:					/* futex_wait (v6.7): has a mask */
+		futex_detail(w, 9, c->a3 & SL_FUTEX_PRIVATE);
 		kind = SL_WK_FUTEX;
 		break;
 	case 454:					/* futex_wake */

@@ -131,13 +131,15 @@ struct a_obj {
 	__u64 blocks;
 	__u64 wakeups;		/* waiters woken by a task acting on it */
 	__u64 shared_wakes;	/* ... by a task that also waited on it */
+	__u64 exit_wakes;	/* ... by an exiting task (a thread join, a wait4) */
+	__u8 wait_detail;	/* OR of the SL_WD_* of its wait records */
 };
 
 /* One task on one object. */
 struct a_pair {
 	__u32 task, obj;
 	__u64 blocked_ns[2];	/* as in a_obj */
-	__u64 lock_ns, cond_ns;	/* of those, accounted as SL_TS_LOCK / SL_TS_CONDITION */
+	__u64 sync_ns[3];	/* of those, counted as lock, condition, child (futex) */
 	__u64 blocks;
 	__u64 woke;		/* wakeups it gave through the object */
 	__u64 woken;		/* wakeups it got through it */

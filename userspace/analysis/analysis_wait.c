@@ -162,6 +162,7 @@ int aw_record(struct analysis *a, struct a_task *t, const struct sl_event *e)
 	if (e->wt.cap)
 		ob->cap = e->wt.cap;
 	if (e->type == SL_EV_WAIT) {
+		ob->wait_detail |= e->wt.detail;
 		a->nr_wait_records++;
 		t->wait_obj = o;
 		t->wait_nr = e->wt.nr_syscall;
@@ -176,13 +177,33 @@ int aw_record(struct analysis *a, struct a_task *t, const struct sl_event *e)
 
 /* ---- blocking ---- */
 
-static bool obj_is_lock(const struct a_obj *o)
+/*
+ * What a futex or semaphore is, from who woke its waiters through it:
+ * a join when exiting tasks did (a thread's exit clears its tid and wakes
+ * pthread_join), a lock when the wakers also waited on it for half the
+ * wakeups or more (they take turns) or when it is waited on with plain
+ * FUTEX_WAIT (glibc's mutexes; its conditions, semaphores and joins use
+ * FUTEX_WAIT_BITSET), else a condition: some wait, others signal.
+ */
+static __u8 sync_state(const struct a_obj *o)
 {
 	if (o->kind == SL_WK_FILE_LOCK || (o->detail & SL_WD_FUTEX_PI))
-		return true;
-	/* the same tasks take turns waiting and waking: half the wakeups or more */
-	return o->wakeups && o->shared_wakes * 2 >= o->wakeups;
+		return SL_TS_LOCK;
+	if (o->exit_wakes && o->exit_wakes * 2 >= o->wakeups)
+		return SL_TS_CHILD;
+	if (o->wakeups && o->shared_wakes * 2 >= o->wakeups)
+		return SL_TS_LOCK;
+	if (o->kind == SL_WK_FUTEX && !(o->wait_detail & SL_WD_FUTEX_BITSET))
+		return SL_TS_LOCK;
+	return SL_TS_CONDITION;
 }
+
+static int sync_index(__u8 state)
+{
+	return state == SL_TS_LOCK ? 0 : state == SL_TS_CONDITION ? 1 : state == SL_TS_CHILD ? 2 : -1;
+}
+
+static const __u8 sync_states[3] = { SL_TS_LOCK, SL_TS_CONDITION, SL_TS_CHILD };
 
 /* The state a wait on object o counts in, writing (room) or reading (data). */
 static __u8 obj_state(const struct a_obj *o, bool write)
@@ -207,7 +228,7 @@ static __u8 obj_state(const struct a_obj *o, bool write)
 	case SL_WK_FUTEX:
 	case SL_WK_SYSV_SEM:
 	case SL_WK_FILE_LOCK:
-		return obj_is_lock(o) ? SL_TS_LOCK : SL_TS_CONDITION;
+		return sync_state(o);
 	case SL_WK_CHILD:
 		return SL_TS_CHILD;
 	case SL_WK_SLEEP:
@@ -280,10 +301,9 @@ void aw_account(struct analysis *a, struct a_task *t, __u8 state, __u64 dt)
 	dir = p->wrote && (t->wait_detail & SL_WD_WRITE) ? 1 : 0;
 	p->blocked_ns[dir] += dt;
 	a->objs[p->obj].blocked_ns[dir] += dt;
-	if (state == SL_TS_LOCK)
-		p->lock_ns += dt;
-	else if (state == SL_TS_CONDITION)
-		p->cond_ns += dt;
+	if (sync_index(state) >= 0 && (a->objs[p->obj].kind == SL_WK_FUTEX ||
+				       a->objs[p->obj].kind == SL_WK_SYSV_SEM))
+		p->sync_ns[sync_index(state)] += dt;
 }
 
 /* Does a waker acting on wobj wake a task waiting on wait through it? */
@@ -293,6 +313,7 @@ static bool through(const struct a_obj *wait, const struct a_obj *wobj, __u32 wi
 		return true;
 	switch (wait->kind) {
 	case SL_WK_CHILD:
+	case SL_WK_FUTEX:	/* a thread's exit wakes its joiner (CLONE_CHILD_CLEARTID) */
 		return wobj->kind == SL_WK_EXIT;
 	case SL_WK_SOCKET:
 		/* the two ends of a pair are two inodes: a send on the peer */
@@ -324,7 +345,9 @@ void aw_wakeup(struct analysis *a, struct a_task *t, __u32 waker, __u32 wobj)
 	else
 		a->pairs[kp].read = 1;
 	a->objs[obj].wakeups++;
-	if (a->pairs[kp].blocks)
+	if (a->objs[wobj].kind == SL_WK_EXIT)
+		a->objs[obj].exit_wakes++;
+	else if (a->pairs[kp].blocks)
 		a->objs[obj].shared_wakes++;
 }
 
@@ -341,21 +364,20 @@ void aw_settle(struct analysis *a)
 		struct a_pair *p = &a->pairs[i];
 		const struct a_obj *o = &a->objs[p->obj];
 		struct a_task *t = &a->tasks[p->task];
-		bool lock;
+		int to;
 
 		if (o->kind != SL_WK_FUTEX && o->kind != SL_WK_SYSV_SEM)
 			continue;
-		lock = obj_is_lock(o);
-		if (lock && p->cond_ns && t->state_ns[SL_TS_CONDITION] >= p->cond_ns) {
-			t->state_ns[SL_TS_CONDITION] -= p->cond_ns;
-			t->state_ns[SL_TS_LOCK] += p->cond_ns;
-			p->lock_ns += p->cond_ns;
-			p->cond_ns = 0;
-		} else if (!lock && p->lock_ns && t->state_ns[SL_TS_LOCK] >= p->lock_ns) {
-			t->state_ns[SL_TS_LOCK] -= p->lock_ns;
-			t->state_ns[SL_TS_CONDITION] += p->lock_ns;
-			p->cond_ns += p->lock_ns;
-			p->lock_ns = 0;
+		to = sync_index(sync_state(o));
+		for (int k = 0; k < 3; k++) {
+			__u64 ns = p->sync_ns[k];
+
+			if (k == to || !ns || t->state_ns[sync_states[k]] < ns)
+				continue;
+			t->state_ns[sync_states[k]] -= ns;
+			t->state_ns[sync_states[to]] += ns;
+			p->sync_ns[to] += ns;
+			p->sync_ns[k] = 0;
 		}
 	}
 }

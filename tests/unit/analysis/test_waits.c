@@ -128,7 +128,9 @@ Test(waits, a_wait_record_is_reused_until_it_changes)
 /* Futex 0x100 (shared): waiter, waker; who takes turns decides lock vs condition. */
 static void futex_round(__u64 ts, __u32 waiter, __u16 wcpu, __u32 waker, __u16 kcpu)
 {
-	eb_push(&eb, ev_wt(SL_EV_WAIT, ts, wcpu, waiter, SL_WK_FUTEX, 0x100, 202, 0));
+	/* FUTEX_WAIT_BITSET, as glibc's conditions and semaphores wait */
+	eb_push(&eb, ev_wt(SL_EV_WAIT, ts, wcpu, waiter, SL_WK_FUTEX, 0x100, 202,
+			   SL_WD_FUTEX_BITSET));
 	eb_push(&eb, ev_block_in(ts, wcpu, waiter, 0, SL_R_SLEEP, 202, S, false));
 	eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 1000, kcpu, waker, SL_WK_FUTEX, 0x100, 202,
 			   SL_WD_FUTEX_WAKE));
@@ -165,6 +167,41 @@ Test(waits, futex_one_side_waits_the_other_signals_is_a_condition)
 	cr_assert_eq(row(r, 10)->state_ns[SL_TS_CONDITION], 2000);
 	cr_assert_eq(row(r, 10)->state_ns[SL_TS_LOCK], 0);
 	cr_assert_eq(r->waits[row(r, 10)->first_wait].state, SL_TS_CONDITION);
+}
+
+/* A plain FUTEX_WAIT is glibc's mutex: a lock even when one side only unlocks. */
+Test(waits, plain_futex_wait_is_a_lock)
+{
+	const struct sl_result *r;
+
+	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
+	eb_push(&eb, ev_wt(SL_EV_WAIT, 2000, 0, 10, SL_WK_FUTEX, 0x200, 202, SL_WD_FUTEX_PRIVATE));
+	eb_push(&eb, ev_block_in(2000, 0, 10, 0, SL_R_SLEEP, 202, S, false));
+	eb_push(&eb, ev_wt(SL_EV_WAKER, 3000, 1, 11, SL_WK_FUTEX, 0x200, 202,
+			   SL_WD_FUTEX_PRIVATE | SL_WD_FUTEX_WAKE));
+	eb_push(&eb, ev_wake(3000, 1, 11, 10, true));
+	eb_push(&eb, ev_switch(3000, 0, 0, 10, SL_R_NONE, false, true));
+	r = run(2, 4000);
+	cr_assert_eq(row(r, 10)->state_ns[SL_TS_LOCK], 1000);
+}
+
+/* pthread_join: a futex wait the exiting thread ends is a join. */
+Test(waits, futex_ended_by_an_exit_is_a_join)
+{
+	const struct sl_result *r;
+
+	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
+	eb_push(&eb, ev_wt(SL_EV_WAIT, 2000, 0, 10, SL_WK_FUTEX, 0x300, 202, SL_WD_FUTEX_BITSET));
+	eb_push(&eb, ev_block_in(2000, 0, 10, 0, SL_R_SLEEP, 202, S, false));
+	eb_push(&eb, ev_wt(SL_EV_WAKER, 5000, 1, 11, SL_WK_EXIT, 11, 60, 0));
+	eb_push(&eb, ev_wake(5000, 1, 11, 10, true));
+	eb_push(&eb, ev_switch(5000, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(5000, 1, 11, 0, SL_R_DEAD, true, false));
+	r = run(2, 6000);
+	cr_assert_eq(row(r, 10)->state_ns[SL_TS_CHILD], 3000);
+	cr_assert_eq(row(r, 10)->state_ns[SL_TS_CONDITION], 0);
 }
 
 struct kind_case {

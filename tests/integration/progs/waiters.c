@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One task ("waiter") blocks for about HOLD_MS in one kind of wait while
+ * another releases it: `waiters MODE`.  The integration tests trace it and
+ * check what the waiter's blocked time was classified as.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <mqueue.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define HOLD_MS 300
+
+static void name(const char *n)
+{
+	prctl(PR_SET_NAME, n, 0, 0, 0);
+}
+
+static void hold(void)
+{
+	struct timespec ts = { HOLD_MS / 1000, (HOLD_MS % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts))
+		;
+}
+
+static void die(const char *what)
+{
+	perror(what);
+	exit(1);
+}
+
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+static int ready;
+
+static void *lock_waiter(void *arg)
+{
+	(void)arg;
+	name("waiter");
+	pthread_mutex_lock(&mu);
+	pthread_mutex_unlock(&mu);
+	return NULL;
+}
+
+static void *cond_waiter(void *arg)
+{
+	(void)arg;
+	name("waiter");
+	pthread_mutex_lock(&mu);
+	while (!ready)
+		pthread_cond_wait(&cv, &mu);
+	pthread_mutex_unlock(&mu);
+	return NULL;
+}
+
+static void *joined(void *arg)
+{
+	(void)arg;
+	name("joined");
+	hold();
+	return NULL;
+}
+
+static int run_threads(const char *mode)
+{
+	pthread_t t;
+
+	if (!strcmp(mode, "mutex")) {
+		pthread_mutex_lock(&mu);
+		pthread_create(&t, NULL, lock_waiter, NULL);
+		hold();
+		pthread_mutex_unlock(&mu);
+	} else if (!strcmp(mode, "cond")) {
+		pthread_create(&t, NULL, cond_waiter, NULL);
+		hold();
+		pthread_mutex_lock(&mu);
+		ready = 1;
+		pthread_cond_signal(&cv);
+		pthread_mutex_unlock(&mu);
+	} else {	/* join: the main thread waits for its thread */
+		name("waiter");
+		pthread_create(&t, NULL, joined, NULL);
+	}
+	pthread_join(t, NULL);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *mode = argc > 1 ? argv[1] : "";
+	int fd[2], status;
+	char buf[4096];
+	pid_t pid;
+
+	if (!strcmp(mode, "mutex") || !strcmp(mode, "cond") || !strcmp(mode, "join"))
+		return run_threads(mode);
+	if (!strcmp(mode, "wait4")) {
+		name("waiter");
+		pid = fork();
+		if (pid == 0) {
+			name("child");
+			hold();
+			_exit(0);
+		}
+		return waitpid(pid, &status, 0) == pid ? 0 : 1;
+	}
+	if (!strcmp(mode, "sleep")) {
+		name("waiter");
+		hold();
+		return 0;
+	}
+	if (!strcmp(mode, "socket")) {
+		if (socketpair(AF_UNIX, SOCK_STREAM, 0, fd))
+			die("socketpair");
+	} else if (!strcmp(mode, "pipe") || !strcmp(mode, "pipefull") || !strcmp(mode, "epoll")) {
+		if (pipe(fd))
+			die("pipe");
+	} else if (strcmp(mode, "mq")) {
+		fprintf(stderr, "usage: waiters pipe|pipefull|socket|mutex|cond|mq|wait4|epoll|sleep|join\n");
+		return 2;
+	}
+	if (!strcmp(mode, "mq")) {
+		struct mq_attr at = { .mq_maxmsg = 4, .mq_msgsize = 16 };
+		char qn[32];
+		mqd_t q;
+
+		snprintf(qn, sizeof(qn), "/waiters-%d", getpid());
+		q = mq_open(qn, O_CREAT | O_EXCL | O_RDWR, 0600, &at);
+		if (q == (mqd_t)-1)
+			die("mq_open");
+		mq_unlink(qn);
+		pid = fork();
+		if (pid == 0) {
+			name("waiter");
+			if (mq_receive(q, buf, sizeof(buf), NULL) < 0)
+				_exit(1);
+			_exit(0);
+		}
+		hold();
+		mq_send(q, "x", 1, 0);
+		return waitpid(pid, &status, 0) == pid && WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : 1;
+	}
+	pid = fork();
+	if (pid == 0) {
+		name("waiter");
+		if (!strcmp(mode, "pipefull")) {
+			/* more than the pipe holds: blocks once it is full */
+			static char big[256 * 1024];
+
+			close(fd[0]);
+			if (write(fd[1], big, sizeof(big)) < 0)
+				_exit(1);
+			_exit(0);
+		}
+		close(fd[1]);
+		if (!strcmp(mode, "epoll")) {
+			struct epoll_event ev = { .events = EPOLLIN }, out;
+			int ep = epoll_create1(0);
+
+			epoll_ctl(ep, EPOLL_CTL_ADD, fd[0], &ev);
+			if (epoll_wait(ep, &out, 1, -1) != 1)
+				_exit(1);
+		}
+		if (read(fd[0], buf, 1) != 1)
+			_exit(1);
+		_exit(0);
+	}
+	if (!strcmp(mode, "pipefull")) {
+		ssize_t n;
+
+		close(fd[1]);
+		hold();
+		while ((n = read(fd[0], buf, sizeof(buf))) > 0)
+			;
+	} else {
+		close(fd[0]);
+		hold();
+		if (write(fd[1], "x", 1) != 1)
+			die("write");
+	}
+	return waitpid(pid, &status, 0) == pid && WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : 1;
+}

@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What real programs wait on, classified by the real probes: `schedlab
+ * trace` runs tests/integration/progs/waiters (one task blocks ~300 ms in
+ * one kind of wait while another releases it), and the recorded trace is
+ * analysed here.  $SCHEDLAB names the binary; the program is built beside
+ * this test.
+ */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "analysis/analysis_result.h"
+#include "common.h"
+#include "format/tracefile.h"
+
+#define HOLD_NS 300000000ull
+
+static const char *env_or(const char *name, const char *def)
+{
+	const char *s = getenv(name);
+
+	return s ? s : def;
+}
+
+/* The waiters program, built beside this test binary. */
+static void waiters_path(char *buf, size_t len)
+{
+	char self[PATH_MAX / 2];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
+
+	cr_assert_gt(n, 0);
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	cr_assert_not_null(slash);
+	*slash = '\0';
+	snprintf(buf, len, "%s/waiters", self);
+}
+
+/* Runs `schedlab trace -o path -- argv...` quietly; its exit status. */
+static int trace_to(const char *path, char *const *cmd)
+{
+	char *argv[16] = { "schedlab", "trace", "-o", (char *)path, "--" };
+	int n = 5, st;
+	pid_t pid;
+
+	for (; *cmd && n < 15; cmd++)
+		argv[n++] = *cmd;
+	argv[n] = NULL;
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, 1);
+		dup2(null, 2);
+		execv(env_or("SCHEDLAB", ".output/schedlab"), argv);
+		_exit(98);
+	}
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+struct analysed {
+	struct sl_trace_info ti;
+	struct analysis *a;
+	const struct sl_result *r;
+};
+
+static void analyse(const char *path, struct analysed *x)
+{
+	struct tracefile_reader *rd;
+	struct sl_event e;
+	char err[256];
+	int ret;
+
+	memset(x, 0, sizeof(*x));
+	cr_assert_eq(tracefile__open(path, &x->ti, &rd, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(analysis__new(x->ti.ncpu, &x->a), 0);
+	analysis__set_start(x->a, x->ti.start_ts);
+	while ((ret = tracefile__next(rd, &e)) == 1)
+		cr_assert_eq(analysis__feed(x->a, &e), 0);
+	cr_assert_eq(ret, 0, "%s", tracefile__error(rd));
+	tracefile__close(rd);
+	cr_assert_eq(analysis__finish(x->a, &x->ti), 0);
+	x->r = analysis__result(x->a);
+}
+
+static void release(struct analysed *x)
+{
+	analysis__free(x->a);
+	sl_trace_info__free(&x->ti);
+}
+
+static const struct sl_task_row *by_comm(const struct sl_result *r, const char *comm)
+{
+	for (__u32 i = 0; i < r->nr_tasks; i++)
+		if (!strcmp(r->tasks[i].comm, comm))
+			return &r->tasks[i];
+	cr_assert_fail("no task named %s", comm);
+	return NULL;
+}
+
+struct wait_case {
+	char mode[12];
+	__u8 state;		/* where the waiter's ~300 ms must go */
+	__u8 kind;		/* its top wait object's kind */
+};
+
+static struct wait_case wait_cases[] = {
+	{ "pipe", SL_TS_PIPE_EMPTY, SL_WK_PIPE },
+	{ "pipefull", SL_TS_PIPE_FULL, SL_WK_PIPE },
+	{ "socket", SL_TS_SOCKET, SL_WK_SOCKET },
+	{ "mutex", SL_TS_LOCK, SL_WK_FUTEX },
+	{ "cond", SL_TS_CONDITION, SL_WK_FUTEX },
+	{ "mq", SL_TS_PIPE_EMPTY, SL_WK_MQ },
+	{ "wait4", SL_TS_CHILD, SL_WK_CHILD },
+	{ "epoll", SL_TS_EVENTS, SL_WK_POLL },
+	{ "sleep", SL_TS_SLEEP, SL_WK_SLEEP },
+	{ "join", SL_TS_CHILD, SL_WK_FUTEX },
+};
+
+ParameterizedTestParameters(waits, classified)
+{
+	return cr_make_param_array(struct wait_case, wait_cases,
+				   sizeof(wait_cases) / sizeof(wait_cases[0]));
+}
+
+ParameterizedTest(struct wait_case *c, waits, classified, .timeout = 60)
+{
+	char path[] = "/tmp/sl-waits-XXXXXX", prog[PATH_MAX];
+	const struct sl_task_row *t;
+	const struct sl_wait_row *w;
+	struct analysed x;
+	__u64 blocked = 0;
+	int fd;
+
+	require_tracing();
+	fd = mkstemp(path);
+	cr_assert_geq(fd, 0);
+	close(fd);
+	unlink(path);
+	waiters_path(prog, sizeof(prog));
+	cr_assert_eq(trace_to(path, (char *[]){ prog, c->mode, NULL }), 0, "%s: trace failed",
+		     c->mode);
+	analyse(path, &x);
+	unlink(path);
+	cr_assert_gt(x.r->nr_wait_records, 0);
+	t = by_comm(x.r, "waiter");
+	for (int s = SL_TS_IO; s < SL_TS_MAX; s++)
+		blocked += t->state_ns[s];
+	/* it waited at least as long as its releaser held it, nearly all in one state */
+	cr_assert_geq(t->state_ns[c->state], HOLD_NS * 9 / 10, "%s: %s %llu ns of %llu blocked",
+		      c->mode, sl_task_state_name(c->state),
+		      (unsigned long long)t->state_ns[c->state], (unsigned long long)blocked);
+	cr_assert_geq(t->state_ns[c->state] * 10, blocked * 9, "%s: %llu of %llu ns", c->mode,
+		      (unsigned long long)t->state_ns[c->state], (unsigned long long)blocked);
+	cr_assert_gt(t->nr_waits, 0);
+	w = &x.r->waits[t->first_wait];
+	cr_assert_eq(w->kind, c->kind, "%s: top object kind %u", c->mode, w->kind);
+	cr_assert_eq(w->state, c->state);
+	cr_assert_geq(w->blocked_ns, HOLD_NS * 9 / 10);
+	release(&x);
+}
