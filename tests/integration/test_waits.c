@@ -84,6 +84,7 @@ static void analyse(const char *path, struct analysed *x)
 	cr_assert_eq(tracefile__open(path, &x->ti, &rd, err, sizeof(err)), 0, "%s", err);
 	cr_assert_eq(analysis__new(x->ti.ncpu, &x->a), 0);
 	analysis__set_start(x->a, x->ti.start_ts);
+	analysis__set_arch(x->a, x->ti.arch);
 	while ((ret = tracefile__next(rd, &e)) == 1)
 		cr_assert_eq(analysis__feed(x->a, &e), 0);
 	cr_assert_eq(ret, 0, "%s", tracefile__error(rd));

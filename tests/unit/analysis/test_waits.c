@@ -32,6 +32,7 @@ static const struct sl_result *run(__u32 ncpu, __u64 end)
 {
 	ti_init(&ti, ncpu, 1000, end);
 	cr_assert_eq(analysis__new(ncpu, &an), 0);
+	analysis__set_arch(an, ti.arch);
 	for (size_t i = 0; i < eb.n; i++)
 		cr_assert_eq(analysis__feed(an, &eb.ev[i]), 0, "event %zu", i);
 	cr_assert_eq(analysis__finish(an, &ti), 0);
