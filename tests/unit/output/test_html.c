@@ -638,18 +638,20 @@ static int swatches(const char *dom, const char *from, const char *to, char syms
 }
 
 /*
- * 41 threads of one program: every symbol differs, neighbours never share
+ * 70 threads of one program (more than the 64 a CPU lane's stack tells
+ * apart, and than 36, where the terminal map's symbols run out): every
+ * symbol differs, neighbours never share
  * a colour, no task colour is a state colour, the state colours differ;
  * the task legend and the report start folded so the lanes are on the
  * first screen.
  */
 Test(html, many_tasks_stay_apart, .timeout = 120)
 {
-	enum { N = 41 };
+	enum { N = 70 };
 	static struct sl_task_info many[N];
 	char *path = artifact("timeline-many.html"), *png = artifact("timeline-many.png");
-	char syms[64][8], ssyms[64][8], *dom, *status;
-	unsigned int rgb[64], srgb[64];
+	char syms[128][8], ssyms[64][8], *dom, *status;
+	unsigned int rgb[128], srgb[64];
 	struct sl_trace_info ti = trace_info(N * 10 * US);
 	struct html *h;
 	FILE *f = fopen(path, "w");
@@ -683,12 +685,13 @@ Test(html, many_tasks_stay_apart, .timeout = 120)
 	free(browse(path, NULL, png));
 	dom = browse(path, NULL, NULL);
 	status = element(dom, "status");
-	cr_assert(strstr(status, "rendered 2 cpu lanes, 41 task lanes"), "%s", status);
+	cr_assert(strstr(status, "rendered 2 cpu lanes, 70 task lanes"), "%s", status);
 	cr_assert(strstr(status, "errors: 0"), "%s", status);
 	cr_assert(strstr(dom, "<details id=\"report\">"), "the report starts folded");
-	cr_assert(strstr(dom, "<details id=\"tasklegend\">"), "41 tasks: their legend starts folded");
+	cr_assert(strstr(dom, "<details id=\"tasklegend\">"), "70 tasks: their legend starts folded");
+	cr_assert(strstr(dom, "s69 sched-messaging (1069)"), "decimal symbols past s36");
 	ns = swatches(dom, "task states", "CPUs held by", ssyms, srgb, 64);
-	n = swatches(dom, "id=\"tasklegend\"", NULL, syms, rgb, 64);
+	n = swatches(dom, "id=\"tasklegend\"", NULL, syms, rgb, 128);
 	cr_assert_eq(n, N);
 	cr_assert_eq(ns, SL_TS_MAX);
 	for (int i = 0; i < n; i++) {

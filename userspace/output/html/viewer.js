@@ -154,24 +154,36 @@ function taskName(p) {
 }
 function occName(v) { return v === 0 ? 'idle' : v === -1 ? 'other (untraced) tasks' : taskName(v); }
 
-/* Categories of a lane's bins and stacks. */
-var NTASK = order.length;
-function catOfCpu(v) { return v === 0 ? 0 : v === -1 ? 1 : 2 + (taskIdx[v] !== undefined ? taskIdx[v] : 0); }
+/*
+ * Categories of a lane's bins and stacks.  A CPU lane has one per traced
+ * task up to CPU_CATS; tasks past that share one, so neither the bins nor
+ * a pixel's stack grow with thousands of short-lived tasks.
+ */
+var CPU_CATS = 64;
+var NTASK = Math.min(order.length, CPU_CATS), MORE = order.length > CPU_CATS ? 1 : 0;
+var MORE_COLOR = '#4d4d4d';
+function catOfCpu(v) {
+  if (v === 0) return 0;
+  if (v === -1) return 1;
+  var i = taskIdx[v] !== undefined ? taskIdx[v] : 0;
+  return i < NTASK ? 2 + i : 2 + NTASK;
+}
 function catOfTask(v) { return v; }
 function colorOfCat(kind, c) {
   if (kind === 2) return stateColors[c] || '#000';
-  return c === 0 ? IDLE_COLOR : c === 1 ? OTHER_COLOR : tasks[order[c - 2]].color;
+  return c === 0 ? IDLE_COLOR : c === 1 ? OTHER_COLOR : c - 2 < NTASK ? tasks[order[c - 2]].color : MORE_COLOR;
 }
 function nameOfCat(kind, c) {
   if (kind === 2) return STATES[c] || 'state ' + c;
-  return c === 0 ? 'idle' : c === 1 ? 'other tasks' : taskName(order[c - 2]);
+  return c === 0 ? 'idle' : c === 1 ? 'other tasks' : c - 2 < NTASK ? taskName(order[c - 2]) :
+    'traced tasks past the first ' + CPU_CATS;
 }
 /* stacking order, top to bottom: running first; traced tasks before others and idle */
 var taskStack = [], cpuStack = [];
 for (var s0 = 0; s0 < STATES.length; s0++) taskStack.push(s0);
-for (var q0 = 0; q0 < NTASK; q0++) cpuStack.push(2 + q0);
+for (var q0 = 0; q0 < NTASK + MORE; q0++) cpuStack.push(2 + q0);
 cpuStack.push(1, 0);
-cpuLanes.forEach(function (L) { L.K = 2 + NTASK; L.cat = catOfCpu; L.stack = cpuStack; });
+cpuLanes.forEach(function (L) { L.K = 2 + NTASK + MORE; L.cat = catOfCpu; L.stack = cpuStack; });
 Object.keys(taskLanes).forEach(function (p) {
   var L = taskLanes[p];
   L.K = STATES.length; L.cat = catOfTask; L.stack = taskStack;
@@ -184,16 +196,23 @@ cpuLanes.concat(Object.keys(taskLanes).map(function (p) { return taskLanes[p]; }
 });
 if (!(endT > 0)) endT = 1;
 var ivLanes = cpuLanes.concat(Object.keys(taskLanes).map(function (p) { return taskLanes[p]; }));
-var sumK = 0;
-ivLanes.forEach(function (L) { if (L.chunks.length) sumK += L.K; });
+/*
+ * Only a lane with more intervals than DETAIL_MAX can ever need bins: any
+ * view of a smaller one is drawn from its intervals.  The bins of all such
+ * lanes share BIN_BUDGET.
+ */
+var sumK = 0, binned = function (L) { return L.n > DETAIL_MAX; };
+ivLanes.forEach(function (L) { if (binned(L)) sumK += L.K; });
 var NBIN = 65536;
-while (NBIN > 1024 && NBIN * sumK > BIN_BUDGET) NBIN >>= 1;
+while (NBIN > 256 && NBIN * sumK > BIN_BUDGET) NBIN >>= 1;
 var binW = endT / NBIN;
-ivLanes.forEach(function (L) { if (L.chunks.length) L.bins = new Float32Array(NBIN * L.K); });
+ivLanes.forEach(function (L) { if (binned(L)) L.bins = new Float32Array(NBIN * L.K); });
 var queues = Object.keys(queueLanes).map(Number).sort(function (a, b) { return a - b; }).map(function (q) {
   var Q = queueLanes[q];
+  Q.max = 0;
+  if (!binned(Q)) return Q;
   Q.mn = new Int32Array(NBIN).fill(-1); Q.mx = new Int32Array(NBIN).fill(-1);
-  Q.last = new Int32Array(NBIN).fill(-1); Q.lastT = new Float64Array(NBIN); Q.max = 0;
+  Q.last = new Int32Array(NBIN).fill(-1); Q.lastT = new Float64Array(NBIN);
   return Q;
 });
 /* which states occur at all: the legend lists only those */
@@ -260,9 +279,10 @@ function decoded(L, ch) {
 function addToBins(L, D) {
   var j, B = L.bins, K = L.K;
   if (L.kind <= 2) {
+    if (L.kind === 2) for (j = 0; j < D.n; j++) if (D.v[j] < stateSeen.length) stateSeen[D.v[j]] = 1;
+    if (!B) return;
     for (j = 0; j < D.n; j++) {
       var s = D.s[j], e = D.e[j], c = L.cat(D.v[j]);
-      if (L.kind === 2 && c < stateSeen.length) stateSeen[c] = 1;
       var b = Math.max(0, Math.floor(s / binW)), last = Math.min(NBIN - 1, Math.floor(e / binW));
       for (; b <= last; b++) {
         var lo = Math.max(s, b * binW), hi = Math.min(e, (b + 1) * binW);
@@ -270,13 +290,14 @@ function addToBins(L, D) {
       }
     }
   } else if (L.kind === 4) {
+    for (j = 0; j < D.n; j++) if (D.d[j] > L.max) L.max = D.d[j];
+    if (!L.mn) return;
     for (j = 0; j < D.n; j++) {
       var k = Math.max(0, Math.min(NBIN - 1, Math.floor(D.t[j] / binW))), dd = D.d[j];
       if (L.mn[k] < 0 || dd < L.mn[k]) L.mn[k] = dd;
       if (dd > L.mx[k]) L.mx[k] = dd;
       /* chunks may finish inflating out of order: the latest event of the bin wins */
       if (L.last[k] < 0 || D.t[j] >= L.lastT[k]) { L.last[k] = dd; L.lastT[k] = D.t[j]; }
-      if (dd > L.max) L.max = dd;
     }
   }
 }
@@ -404,6 +425,7 @@ function buildLegend() {
   lab = document.createElement('span'); lab.className = 'lab'; lab.textContent = 'CPUs held by';
   row.appendChild(lab);
   swatch(row, IDLE_COLOR, 'idle'); swatch(row, OTHER_COLOR, 'other (untraced) tasks');
+  if (MORE) swatch(row, MORE_COLOR, 'traced tasks past the first ' + CPU_CATS + ' (zoom in: symbols)');
   var box = document.createElement('details');
   box.id = 'tasklegend';
   var sum = document.createElement('summary');
@@ -490,7 +512,7 @@ function accumulate(L, a, b, npx) {
   var res = { acc: acc, mode: 'none', labels: [] };
   if (!L.chunks.length) return res;
   var inView = countIn(L, a, b);
-  if (lodMode === 'intervals' || lodMode !== 'bins' && (inView <= DETAIL_MAX || span < 4 * binW)) {
+  if (!L.bins || lodMode === 'intervals' || lodMode !== 'bins' && (inView <= DETAIL_MAX || span < 4 * binW)) {
     res.mode = 'intervals';
     var r = chunkRange(L, a, b);
     for (var i = r[0]; i < r[1]; i++) {
@@ -635,7 +657,7 @@ function drawQueue(Q, y, h) {
     ctx.fillStyle = '#90caf9'; ctx.fillRect(LABEL + px, base - mx * sc, 1, mx * sc);
     ctx.fillStyle = '#1565c0'; ctx.fillRect(LABEL + px, base - mn * sc, 1, mn * sc);
   }
-  if (countIn(Q, v0, v1) <= DETAIL_MAX || span < 4 * binW) {
+  if (!Q.mn || countIn(Q, v0, v1) <= DETAIL_MAX || span < 4 * binW) {
     var pos = at(Q, v0), depth = pos && pos.j >= 0 ? pos.D.d[pos.j] : -1;
     pos = pos ? (pos.j >= 0 ? step(Q, pos) : { ci: pos.ci, j: 0, D: pos.D }) : first(Q);
     for (px = 0; px < W; px++) {
