@@ -130,11 +130,25 @@ Test(trace_opts, stacks_name_the_blocking_functions, .timeout = 60)
 	/* 10 naps of 20 ms: at least 200 ms off-CPU below nap_in_nanosleep */
 	cr_expect_geq(f.nap_us, 200000, "nap_in_nanosleep: %llu us", f.nap_us);
 	cr_expect_lt(f.nap_us, 5000000, "nap_in_nanosleep: %llu us", f.nap_us);
-	/* the writer's 10 x 30 ms pace the reads: most of 300 ms waiting on the pipe */
+	/* the writer's 10 x 60 ms pace the reads: about 400 ms waiting on the pipe */
 	cr_expect_gt(f.pipe_us, 30000, "wait_on_pipe: %llu us", f.pipe_us);
 	cr_expect_leq(f.nap_us + f.pipe_us, f.total_us);
 	cr_expect_eq(f.ending_in_schedule, f.lines, "a stack that does not end in __schedule");
 	unlink(folded);
+
+	/* recorded, the file gives the same stacks back, in JSON too */
+	run(&r, (uid_t)-1, SL("trace", "--stacks", "-o", "/tmp/sl-test-stacks.sltrace", "--", prog));
+	cr_assert_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+	run(&r, (uid_t)-1, SL("report", "--json", "--folded", (char *)folded,
+			      "/tmp/sl-test-stacks.sltrace"));
+	cr_assert_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+	cr_expect_eq(json_parses(r.out), 0, "%s", r.out);
+	cr_expect_neq(strstr(r.out, "\"offcpu_stacks\""), NULL);
+	cr_expect_neq(strstr(r.out, ";main;nap_in_nanosleep;"), NULL, "%s", r.out);
+	parse_folded(folded, &f);
+	cr_expect_geq(f.nap_us, 200000, "nap_in_nanosleep from the file: %llu us", f.nap_us);
+	unlink(folded);
+	unlink("/tmp/sl-test-stacks.sltrace");
 }
 
 Test(trace_opts, stacks_without_frame_pointers_are_named, .timeout = 60)

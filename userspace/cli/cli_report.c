@@ -24,11 +24,15 @@ const char cli_report_usage[] =
 "\n"
 PRESENT_OPTIONS_HELP
 COLOR_WIDTH_HELP
+"  --stacks            the off-CPU stacks of a trace recorded with trace --stacks\n"
+"  --folded FILE       also write them as folded stacks; implies --stacks\n"
 "  -v, --verbose       more diagnostics on stderr\n"
 "  -h, --help          this text\n";
 
 const struct option cli_report_options[] = {
 	{ "help", no_argument, NULL, 'h' },
+	{ "stacks", no_argument, NULL, 'S' },
+	{ "folded", required_argument, NULL, 'F' },
 	VERBOSE_LONG_OPTION,
 	PRESENT_LONG_OPTIONS,
 	{ 0 },
@@ -158,6 +162,12 @@ int cmd_report(int argc, char **argv)
 			continue;
 		if (opt == 'v') {
 			cli_verbose();
+			continue;
+		}
+		if (opt == 'S' || opt == 'F') {
+			po.stacks = true;
+			if (opt == 'F')
+				po.folded_path = optarg;
 			continue;
 		}
 		if (opt == 'h') {

@@ -146,6 +146,11 @@ __u32 sl_stacks__count(const struct sl_stacks *t)
 	return t ? t->n : 0;
 }
 
+const struct sl_stack *sl_stacks__at(const struct sl_stacks *t, __u32 i)
+{
+	return i < t->n ? &t->v[i] : NULL;
+}
+
 int sl_stacks__note_no_fp(struct sl_stacks *t, const char *exe)
 {
 	for (__u32 i = 0; i < t->nr_no_fp; i++)

@@ -49,6 +49,8 @@ int  sl_stacks__add(struct sl_stacks *t, const struct sl_stack_key *k, const cha
 		    __u32 flags);
 const struct sl_stack *sl_stacks__find(const struct sl_stacks *t, const struct sl_stack_key *k);
 __u32 sl_stacks__count(const struct sl_stacks *t);
+/* The i-th stack added, i < sl_stacks__count(). */
+const struct sl_stack *sl_stacks__at(const struct sl_stacks *t, __u32 i);
 
 /* Executables whose user frames were left out, each named once. */
 int  sl_stacks__note_no_fp(struct sl_stacks *t, const char *exe);

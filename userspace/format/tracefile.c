@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "util/outfile.h"
+#include "stacks.h"
 #include "tracefile.h"
 
 #define MAGIC		"SLTRACE"	/* 8 bytes with its NUL */
@@ -30,6 +31,9 @@
 #define BLOCK_MAGIC	0x4b4c4253u	/* "SBLK" */
 #define FOOTER_MAGIC	0x52544653u	/* "SFTR" */
 #define CGROUPS_MAGIC	0x47434653u	/* "SFCG": optional footer section */
+#define STACKS_MAGIC	0x54534653u	/* "SFST": optional footer section */
+#define MAX_STACKS	(1u << 20)
+#define MAX_NO_FP_NAMES	64
 #define MAX_CGROUPS	65536
 #define BLOCK_BYTES	(64 * 1024)
 #define MAX_EVENT_BYTES	64		/* worst case of one encoded event */
@@ -477,6 +481,29 @@ static void put_kstat(FILE *f, const struct sl_kstat *k)
 	put_u64(f, k->sum_exec_runtime_ns);
 }
 
+/* The symbolized off-CPU stacks: the frames are only known while tracing. */
+static void put_stacks(FILE *f, const struct sl_stacks *t)
+{
+	__u32 n = sl_stacks__count(t);
+
+	put_u32(f, STACKS_MAGIC);
+	put_u32(f, n);
+	for (__u32 i = 0; i < n; i++) {
+		const struct sl_stack *s = sl_stacks__at(t, i);
+
+		put_u32(f, s->key.tgid);
+		put_u32(f, (__u32)s->key.kstack);
+		put_u32(f, (__u32)s->key.ustack);
+		for (int r = 0; r < 3; r++)
+			put_u64(f, s->key.ret[r]);
+		put_u32(f, s->flags);
+		put_str(f, s->frames);
+	}
+	put_u32(f, sl_stacks__nr_no_fp(t));
+	for (__u32 i = 0; i < sl_stacks__nr_no_fp(t); i++)
+		put_str(f, sl_stacks__no_fp(t, i));
+}
+
 int tracefile__finish(struct tracefile_writer *w, const struct sl_trace_info *ti)
 {
 	long footer;
@@ -530,6 +557,8 @@ int tracefile__finish(struct tracefile_writer *w, const struct sl_trace_info *ti
 			put_str(w->f, ti->cgroups[i].path);
 		}
 	}
+	if (sl_stacks__count(ti->stacks))
+		put_stacks(w->f, ti->stacks);
 	put_u64(w->f, (__u64)footer);
 	fwrite(TRAILER_MAGIC, 1, 8, w->f);
 
@@ -636,6 +665,53 @@ static int reader_fail(char *err, size_t errlen, int code, const char *msg)
 	return code;
 }
 
+static int get_stacks(FILE *f, struct sl_trace_info *ti, long end)
+{
+	__u32 n, nfp, u;
+	int err;
+
+	if (get_u32(f, &n) || n > MAX_STACKS)
+		return -EIO;
+	if (!ti->stacks && (err = sl_stacks__new(&ti->stacks)))
+		return err;
+	for (__u32 i = 0; i < n; i++) {
+		struct sl_stack_key k = { 0 };
+		char *frames = NULL;
+		__u32 flags;
+
+		if (get_u32(f, &k.tgid) || get_u32(f, &u))
+			return -EIO;
+		k.kstack = (__s32)u;
+		if (get_u32(f, &u))
+			return -EIO;
+		k.ustack = (__s32)u;
+		if (get_u64(f, &k.ret[0]) || get_u64(f, &k.ret[1]) || get_u64(f, &k.ret[2]) ||
+		    get_u32(f, &flags) || get_str(f, end, &frames) || !frames) {
+			free(frames);
+			return -EIO;
+		}
+		err = sl_stacks__add(ti->stacks, &k, frames, flags);
+		free(frames);
+		if (err && err != -EEXIST)
+			return err;
+	}
+	if (get_u32(f, &nfp) || nfp > MAX_NO_FP_NAMES)
+		return -EIO;
+	for (__u32 i = 0; i < nfp; i++) {
+		char *exe = NULL;
+
+		if (get_str(f, end, &exe) || !exe) {
+			free(exe);
+			return -EIO;
+		}
+		err = sl_stacks__note_no_fp(ti->stacks, exe);
+		free(exe);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 /* The optional sections between the task table and the trailer at `end`. */
 static int read_sections(FILE *f, struct sl_trace_info *ti, long end)
 {
@@ -644,6 +720,13 @@ static int read_sections(FILE *f, struct sl_trace_info *ti, long end)
 	while (ftell(f) >= 0 && ftell(f) + 8 <= end) {
 		if (get_u32(f, &magic))
 			return -EIO;
+		if (magic == STACKS_MAGIC) {
+			int err = get_stacks(f, ti, end);
+
+			if (err)
+				return err;
+			continue;
+		}
 		if (magic != CGROUPS_MAGIC)
 			return 0;	/* a newer section: not ours to read */
 		if (get_u32(f, &n) || n > MAX_CGROUPS || (long)n * 12 > remaining(f, end))

@@ -234,3 +234,31 @@ int offcpu__text(FILE *f, const struct sl_stack_row *rows, __u32 n, __u64 unfini
 	free(m);
 	return ferror(f) ? -EIO : 0;
 }
+
+int offcpu__json(FILE *f, const struct sl_stack_row *rows, __u32 n, __u64 unfinished,
+		 const struct sl_trace_info *ti)
+{
+	__u32 nm;
+	struct merged *m = merge_rows(rows, n, ti, &nm);
+
+	if (!m)
+		return -ENOMEM;
+	fprintf(f, "{\"unfinished\": %llu, \"no_frame_pointers\": [", (unsigned long long)unfinished);
+	for (__u32 i = 0; i < sl_stacks__nr_no_fp(ti->stacks); i++) {
+		if (i)
+			fputs(", ", f);
+		report_json_str(f, sl_stacks__no_fp(ti->stacks, i));
+	}
+	fputs("], \"stacks\": [", f);
+	for (__u32 i = 0; i < nm; i++) {
+		fprintf(f, "%s\n    {\"pid\": %u, \"comm\": ", i ? "," : "", m[i].pid);
+		report_json_str(f, comm_of(ti, m[i].pid));
+		fprintf(f, ", \"off_cpu_ns\": %llu, \"count\": %llu, \"frames\": ",
+			(unsigned long long)m[i].off_ns, (unsigned long long)m[i].count);
+		report_json_str(f, m[i].frames);
+		fputc('}', f);
+	}
+	fputs("]}", f);
+	free(m);
+	return ferror(f) ? -EIO : 0;
+}

@@ -258,9 +258,16 @@ int presenter__finish(struct presenter *p, const struct sl_trace_info *ti, FILE 
 		err = report__text(out, r, ti, &(struct report_text_opts){
 			.color = p->o.color, .threads = p->o.threads });
 		break;
-	case PRESENT_JSON:
-		err = report__json(out, r, ti);
+	case PRESENT_JSON: {
+		struct report_json_extra x = { .stacks_asked = p->stacks != NULL };
+
+		if (p->stacks) {
+			x.stacks = offcpu_stacks__rows(p->stacks, &x.nr_stacks);
+			x.stacks_unfinished = offcpu_stacks__unfinished(p->stacks);
+		}
+		err = report__json_with(out, r, ti, &x);
 		break;
+	}
 	case PRESENT_CSV:
 		if (p->csv_table_set)
 			err = report__csv_table(out, p->csv_table, r, ti);

@@ -35,6 +35,17 @@ int report__text(FILE *f, const struct sl_result *r, const struct sl_trace_info 
 /* One JSON object, schema_version REPORT_JSON_SCHEMA_VERSION, newline-terminated. */
 int report__json(FILE *f, const struct sl_result *r, const struct sl_trace_info *ti);
 
+/* What the JSON report holds beyond sl_result: the off-CPU stacks (--stacks). */
+struct sl_stack_row;
+struct report_json_extra {
+	bool stacks_asked;
+	const struct sl_stack_row *stacks;
+	__u32 nr_stacks;
+	__u64 stacks_unfinished;
+};
+int report__json_with(FILE *f, const struct sl_result *r, const struct sl_trace_info *ti,
+		      const struct report_json_extra *x);
+
 /*
  * The per-task (thread) table as CSV, each row with its tgid (header line
  * first, times in ns).  The other

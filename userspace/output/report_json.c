@@ -10,6 +10,7 @@
 #include "analysis/analysis_hist.h"
 #include "explain.h"
 #include "format/wait.h"
+#include "offcpu_report.h"
 #include "report.h"
 #include "report_priv.h"
 
@@ -389,6 +390,12 @@ static void queue(struct jw *w, const struct sl_result *r, const struct sl_queue
 
 int report__json(FILE *f, const struct sl_result *r, const struct sl_trace_info *ti)
 {
+	return report__json_with(f, r, ti, NULL);
+}
+
+int report__json_with(FILE *f, const struct sl_result *r, const struct sl_trace_info *ti,
+		      const struct report_json_extra *x)
+{
 	struct jw w = { .f = f, .depth = 0, .first = { true } };
 	char note[EXPLAIN_LEN];
 
@@ -634,6 +641,10 @@ int report__json(FILE *f, const struct sl_result *r, const struct sl_trace_info 
 	jw_end_arr(&w);
 	jw_end_obj(&w);
 
+	if (x && x->stacks_asked) {
+		jw_sep(&w, "offcpu_stacks");
+		offcpu__json(f, x->stacks, x->nr_stacks, x->stacks_unfinished, ti);
+	}
 	fputs("\n}\n", f);
 	fflush(f);
 	return ferror(f) ? -EIO : 0;

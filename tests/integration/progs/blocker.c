@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Blocks at known places for the off-CPU stack tests: nap_in_nanosleep()
- * sleeps 20 ms, wait_on_pipe() waits for a child that writes every 30 ms.
+ * sleeps 20 ms, wait_on_pipe() waits for a child that writes every 60 ms.
  * Built twice: with frame pointers, and without (to be told so).
  */
 #include <time.h>
@@ -32,7 +32,7 @@ int main(void)
 		return 1;
 	if (fork() == 0) {
 		for (int i = 0; i < ROUNDS; i++) {
-			usleep(30000);
+			usleep(60000);
 			if (write(p[1], "x", 1) != 1)
 				_exit(1);
 		}

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "format/stacks.h"
 #include "format/tracefile.h"
 
 #define NCPU 16		/* make_events uses CPU 9: the long form */
@@ -676,4 +677,35 @@ Test(tracefile, a_newer_version_is_refused)
 	cr_assert_neq(tracefile__open(path, &back, &r, err, sizeof(err)), 0);
 	cr_assert_not_null(strstr(err, "reads versions 1 to 2"), "%s", err);
 	sl_trace_info__free(&back);
+}
+
+/* The optional stacks section of the footer comes back whole. */
+Test(tracefile, stacks_round_trip)
+{
+	struct sl_event ev[4];
+	struct sl_cpu_stats cpus[NCPU] = { 0 };
+	struct sl_trace_info ti, back;
+	struct tracefile_reader *r;
+	struct sl_stack_key k = { .tgid = 42, .kstack = 3, .ustack = -14, .ret = { 0x401000, 0, 0 } };
+	const struct sl_stack *s;
+	char err[128];
+	int n = make_events(ev, 4);
+
+	fill_info(&ti, cpus);
+	cr_assert_eq(sl_stacks__new(&ti.stacks), 0);
+	cr_assert_eq(sl_stacks__add(ti.stacks, &k, "main;wait_on_pipe;read;__schedule", SL_STACKF_NO_FP), 0);
+	cr_assert_eq(sl_stacks__note_no_fp(ti.stacks, "/usr/bin/prog"), 0);
+	write_trace(ev, n, &ti);
+	cr_assert_eq(tracefile__open(path, &back, &r, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(sl_stacks__count(back.stacks), 1);
+	s = sl_stacks__find(back.stacks, &k);
+	cr_assert_not_null(s);
+	cr_expect_str_eq(s->frames, "main;wait_on_pipe;read;__schedule");
+	cr_expect_eq(s->flags, SL_STACKF_NO_FP);
+	cr_assert_eq(sl_stacks__nr_no_fp(back.stacks), 1);
+	cr_expect_str_eq(sl_stacks__no_fp(back.stacks, 0), "/usr/bin/prog");
+	tracefile__close(r);
+	sl_trace_info__free(&back);
+	ti.cpus = NULL;
+	sl_trace_info__free(&ti);
 }
