@@ -41,7 +41,10 @@ enum sl_task_state {
 	SL_TS_MAX,
 };
 
+/* Key of a state in JSON and CSV: "runnable-wakeup", "queue-full", ... */
 const char *sl_task_state_name(enum sl_task_state s);
+/* Its label on timelines: "runnable (woken)", "queue full", ... */
+const char *sl_task_state_label(enum sl_task_state s);
 /*
  * Blocked waiting for something outside the task (another task, a timer,
  * an event): every blocked state except disk I/O, page faults and "other",

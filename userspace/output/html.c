@@ -544,7 +544,7 @@ static void write_states(FILE *f)
 	fputs(",\"states\":[", f);
 	for (unsigned int s = 0; s < SL_TS_MAX; s++) {
 		fputs(s ? "," : "", f);
-		json_str(f, tl_task_state_name(s));
+		json_str(f, sl_task_state_label(s));
 	}
 	fputc(']', f);
 }

@@ -273,32 +273,6 @@ const char *tl_state_class_name(enum tl_state_class c)
 	return c < TL_SC_MAX ? sc_names[c] : "?";
 }
 
-const char *tl_task_state_name(unsigned int s)
-{
-	static const char *const names[SL_TS_MAX] = {
-		[SL_TS_RUNNING] = "running",
-		[SL_TS_RUNNABLE_WAKEUP] = "runnable (woken)",
-		[SL_TS_RUNNABLE_PREEMPT] = "runnable (preempted)",
-		[SL_TS_IO] = "disk I/O",
-		[SL_TS_QFULL] = "queue full",
-		[SL_TS_QEMPTY] = "queue empty",
-		[SL_TS_LOCK] = "lock",
-		[SL_TS_SLEEP] = "sleep",
-		[SL_TS_OTHER] = "other blocked",
-		[SL_TS_PIPE_EMPTY] = "pipe empty (waits for data)",
-		[SL_TS_PIPE_FULL] = "pipe full (waits for room)",
-		[SL_TS_SOCKET] = "socket",
-		[SL_TS_CONDITION] = "condition / semaphore",
-		[SL_TS_EVENTS] = "events (poll, signals)",
-		[SL_TS_CHILD] = "child (join)",
-		[SL_TS_TERMINAL] = "terminal",
-		[SL_TS_FAULT] = "page fault",
-		[SL_TS_SYSCALL] = "other syscall",
-	};
-
-	return s < SL_TS_MAX ? names[s] : "unknown";
-}
-
 static int parse_cpu(const char **s, __u32 ncpu, unsigned long *out)
 {
 	char *end;

@@ -91,8 +91,6 @@ enum tl_state_class {
 enum tl_state_class tl_state_class(unsigned int sl_task_state);
 char tl_state_class_char(enum tl_state_class c);
 const char *tl_state_class_name(enum tl_state_class c);
-/* Name of an enum sl_task_state, independent of the analysis module. */
-const char *tl_task_state_name(unsigned int sl_task_state);
 
 /* Parses a CPU list "0,2-3" into mask[ncpu]; -EINVAL on bad syntax or range. */
 int tl_parse_cpu_list(const char *s, __u32 ncpu, bool *mask);
