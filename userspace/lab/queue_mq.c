@@ -10,7 +10,9 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/sdt.h>
 #include <time.h>
 #include <unistd.h>
@@ -162,9 +164,22 @@ int queue_mq__init(struct queue *q)
 	/* Per message: the payload plus ~100 bytes of kernel bookkeeping. */
 	raise_msgqueue_rlimit(((size_t)q->capacity + 1) * (q->msg_size + 128));
 
-	snprintf(name, sizeof(name), "/schedlab.%d.%u.%u", (int)getpid(), q->qid,
-		 __atomic_fetch_add(&seq, 1, __ATOMIC_RELAXED));
-	q->mq.blk = mq_open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600, &attr);
+	/*
+	 * Another user can create a queue under a name it guesses before we
+	 * do (and make ours fail, or hand us its queue): the name is random,
+	 * O_EXCL refuses one that exists, and a collision tries another.
+	 */
+	for (int tries = 0; tries < 16; tries++) {
+		unsigned long long r;
+
+		if (getrandom(&r, sizeof(r), 0) != (ssize_t)sizeof(r))
+			r = (unsigned long long)getpid() << 32 ^
+			    __atomic_fetch_add(&seq, 1, __ATOMIC_RELAXED) ^ (unsigned long long)time(NULL);
+		snprintf(name, sizeof(name), "/schedlab.%016llx", r);
+		q->mq.blk = mq_open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600, &attr);
+		if (q->mq.blk != (mqd_t)-1 || errno != EEXIST)
+			break;
+	}
 	if (q->mq.blk == (mqd_t)-1) {
 		/* EINVAL: capacity above fs/mqueue/msg_max without CAP_SYS_RESOURCE */
 		err = errno == EINVAL || errno == EMFILE ? -EPERM : -errno;
@@ -172,6 +187,14 @@ int queue_mq__init(struct queue *q)
 	}
 	q->mq.nb = mq_open(name, O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	err = q->mq.nb == (mqd_t)-1 ? -errno : 0;
+	/* the name could have been swapped in between: both must be our queue */
+	if (!err) {
+		struct stat a, b;
+
+		if (fstat((int)q->mq.blk, &a) || fstat((int)q->mq.nb, &b) ||
+		    a.st_dev != b.st_dev || a.st_ino != b.st_ino)
+			err = -EEXIST;
+	}
 	mq_unlink(name);
 	if (err)
 		goto err_free;

@@ -156,7 +156,7 @@ static int write_full(int fd, const void *buf, size_t len, off_t off)
 int work__open(struct work_ctx *ctx, const struct work_spec *w, const char *dir, const char *tag)
 {
 	char path[4096];
-	int err;
+	int dfd, err;
 
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->fd = -1;
@@ -164,12 +164,18 @@ int work__open(struct work_ctx *ctx, const struct work_spec *w, const char *dir,
 		return 0;
 	if (!dir)
 		return -EINVAL;
-	snprintf(path, sizeof(path), "%s/%s.dat", dir, tag);
+	snprintf(path, sizeof(path), "%s.dat", tag);
+	/* a new file in the directory itself: no symlink followed at either end */
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0)
+		return -errno;
 	err = posix_memalign(&ctx->buf, WORK_DIRECT_ALIGN, w->bytes);
-	if (err)
+	if (err) {
+		close(dfd);
 		return -err;
+	}
 	memset(ctx->buf, 0xa5, w->bytes);
-	ctx->fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	ctx->fd = openat(dfd, path, O_RDWR | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (ctx->fd < 0) {
 		err = -errno;
 		goto err_free;
@@ -186,12 +192,13 @@ int work__open(struct work_ctx *ctx, const struct work_spec *w, const char *dir,
 			goto err_close;
 		}
 		close(ctx->fd);
-		ctx->fd = open(path, O_RDONLY | O_DIRECT | O_CLOEXEC);
+		ctx->fd = openat(dfd, path, O_RDONLY | O_DIRECT | O_NOFOLLOW | O_CLOEXEC);
 		if (ctx->fd < 0) {
 			err = errno == EINVAL ? -EOPNOTSUPP : -errno;	/* fs without O_DIRECT */
 			goto err_free;
 		}
 	}
+	close(dfd);
 	return 0;
 
 err_close:
@@ -200,6 +207,7 @@ err_close:
 err_free:
 	free(ctx->buf);
 	ctx->buf = NULL;
+	close(dfd);
 	return err;
 }
 

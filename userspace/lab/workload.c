@@ -5,6 +5,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <sched.h>
@@ -81,6 +82,7 @@ struct workload {
 	unsigned int nprocs;
 	unsigned int nconsumers;	/* consumers, or pool workers */
 	char dir[PATH_MAX];
+	int dirfd, parentfd;	/* dir and iodir, opened once: removal follows no symlink */
 	bool released, waited, stopping;
 	uint64_t stop_mono_ns;
 	unsigned int deaths;		/* workers that died abnormally so far */
@@ -374,18 +376,28 @@ static int producer_main(void *arg)
 
 /* ---- the caller's side ------------------------------------------------- */
 
-static void remove_dir(const char *dir)
+/*
+ * Removes the I/O directory through the descriptors opened when it was
+ * made: if its path was swapped for a symlink meanwhile, nothing is
+ * followed (unlinkat removes names, never what a link points to, and
+ * AT_REMOVEDIR on a link fails).
+ */
+static void remove_dir(struct workload *w)
 {
 	struct dirent *de;
-	DIR *d = opendir(dir);
+	const char *base = strrchr(w->dir, '/');
+	int fd = w->dirfd >= 0 ? dup(w->dirfd) : -1;
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
 
-	if (!d)
-		return;
-	while ((de = readdir(d)))
-		if (de->d_name[0] != '.')
+	if (!d && fd >= 0)
+		close(fd);
+	while (d && (de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
 			unlinkat(dirfd(d), de->d_name, 0);
-	closedir(d);
-	rmdir(dir);
+	if (d)
+		closedir(d);
+	if (w->parentfd >= 0 && base)
+		unlinkat(w->parentfd, base + 1, AT_REMOVEDIR);
 }
 
 static void *shared_map(size_t len, bool noreserve)
@@ -458,6 +470,7 @@ int workload__start(const struct wl_config *c, struct workload **out)
 	w = calloc(1, sizeof(*w));
 	if (!w)
 		return -ENOMEM;
+	w->dirfd = w->parentfd = -1;
 	w->cfg = *c;
 	nworkers = c->pool ? c->pool : c->consumers;
 	w->nconsumers = nworkers;
@@ -478,6 +491,12 @@ int workload__start(const struct wl_config *c, struct workload **out)
 		if (!mkdtemp(w->dir)) {
 			err = -errno;
 			w->dir[0] = 0;
+			goto err_free;
+		}
+		w->parentfd = open(c->iodir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		w->dirfd = open(w->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (w->parentfd < 0 || w->dirfd < 0) {
+			err = -errno;
 			goto err_free;
 		}
 	}
@@ -879,7 +898,11 @@ void workload__free(struct workload *w)
 	pool__free(w->pool);	/* the same for the workers */
 	queue__free(w->q);
 	if (w->dir[0])
-		remove_dir(w->dir);
+		remove_dir(w);
+	if (w->dirfd >= 0)
+		close(w->dirfd);
+	if (w->parentfd >= 0)
+		close(w->parentfd);
 	if (w->bitmap)
 		munmap(w->bitmap, w->bitmap_len);
 	if (w->sh)

@@ -3,7 +3,10 @@
 #include <criterion/criterion.h>
 #include "procfs.h"
 #include <criterion/parameterized.h>
+#include <dirent.h>
 #include <errno.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -458,4 +461,57 @@ Test(workload, rate_and_burst, .timeout = 30)
 
 	cr_assert(steady > 0.18 && steady < 0.5, "steady %.3f s", steady);
 	cr_assert(bursty > 0.28 && bursty < 0.6, "bursty %.3f s", bursty);
+}
+
+/*
+ * The I/O directory swapped for a symlink during the run (its parent is
+ * writable by others, as /tmp): removal follows nothing, every file of
+ * what the link points to stays, and our own files are still removed.
+ */
+Test(workload, swapped_io_dir_is_not_followed, .timeout = 30)
+{
+	char base[64], victim[128], moved[128], ours[512], cmd[160];
+	struct workload *w;
+	struct wl_config c;
+	struct dirent *de;
+	DIR *d;
+	int n = 0;
+
+	strcpy(base, "/tmp/sl-iodir-XXXXXX");
+	cr_assert_not_null(mkdtemp(base));
+	snprintf(victim, sizeof(victim), "%s/victim", base);
+	snprintf(moved, sizeof(moved), "%s/moved", base);
+	cr_assert_eq(mkdir(victim, 0755), 0);
+	snprintf(ours, sizeof(ours), "%s/keep-me", victim);
+	fclose(fopen(ours, "w"));
+
+	wl_config__defaults(&c);
+	c.producers = 1;
+	c.consumers = 1;
+	c.items = 20;
+	cr_assert_eq(wl_config__set(&c, "consume", "io:fsync:4k", NULL, 0), 0);
+	cr_assert_eq(wl_config__set(&c, "iodir", base, NULL, 0), 0);
+	cr_assert_eq(workload__start(&c, &w), 0);
+	/* find schedlab.XXXXXX, move it away, plant a symlink in its place */
+	d = opendir(base);
+	while ((de = readdir(d)))
+		if (!strncmp(de->d_name, "schedlab.", 9))
+			snprintf(ours, sizeof(ours), "%s/%s", base, de->d_name);
+	closedir(d);
+	cr_assert_eq(rename(ours, moved), 0);
+	cr_assert_eq(symlink(victim, ours), 0);
+	cr_assert_eq(workload__release(w), 0);
+	cr_assert_eq(workload__wait(w, NULL, NULL, NULL), 0);
+	workload__free(w);
+
+	snprintf(cmd, sizeof(cmd), "%s/keep-me", victim);
+	cr_expect_eq(access(cmd, F_OK), 0, "a file behind the symlink was deleted");
+	d = opendir(moved);
+	while (d && (de = readdir(d)))
+		n += de->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	cr_expect_eq(n, 0, "our own files were left in the moved directory");
+	snprintf(cmd, sizeof(cmd), "rm -rf -- '%s'", base);
+	cr_assert_eq(system(cmd), 0);
 }
