@@ -281,6 +281,31 @@ static __always_inline void emit_kstat(struct task_struct *p, __u32 pid, __u64 n
 		e->kstat_rt.sum_exec_runtime = BPF_CORE_READ(p, se.sum_exec_runtime);
 		event_submit(e);
 	}
+	/*
+	 * sched_info (CONFIG_SCHED_INFO) and delays (CONFIG_TASK_DELAY_ACCT,
+	 * NULL when the task was created with delay accounting off) are
+	 * final here too: the switch-out accounting that follows changes
+	 * neither run_delay nor pcount.
+	 */
+	e = event_reserve(SL_EV_KSTAT_SCHED, pid, now);
+	if (e) {
+		if (bpf_core_field_exists(p->sched_info)) {
+			e->ksched.run_delay = BPF_CORE_READ(p, sched_info.run_delay);
+			e->ksched.pcount = (__u32)BPF_CORE_READ(p, sched_info.pcount);
+			e->flags |= SL_KSF_SCHED_INFO;
+		}
+		if (bpf_core_field_exists(p->delays)) {
+			struct task_delay_info *d = BPF_CORE_READ(p, delays);
+
+			if (d) {
+				__u64 us = BPF_CORE_READ(d, blkio_delay) / 1000;
+
+				e->ksched.blkio_delay_us = us > 0xffffffffull ? 0xffffffffu : (__u32)us;
+				e->flags |= SL_KSF_DELAY;
+			}
+		}
+		event_submit(e);
+	}
 }
 
 static __always_inline void emit_attr(struct task_struct *p, __u32 pid, __u64 now)
@@ -461,6 +486,50 @@ static __always_inline int handle_switch(void *ctx, bool preempt, struct task_st
 		emit_kstat(prev, prev_pid, now);
 		bpf_map_delete_elem(&tracked, &prev_pid);
 	}
+	return 0;
+}
+
+/*
+ * Who holds this CPU now, run by userspace on each CPU in turn
+ * (BPF_PROG_TEST_RUN with BPF_F_TEST_RUN_ON_CPU: an IPI, so current is
+ * the interrupted task, or the idle task).  args[0] == 0 at the start of a
+ * trace: record the occupant and start the CPU's kernel accounting here;
+ * 1 at the end: account the occupant up to now, so every CPU's idle,
+ * other and traced time sums to the same window.
+ */
+SEC("raw_tp")
+int cpu_occupant(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	__u64 now = bpf_ktime_get_boot_ns();
+	struct sl_cpu_stats *st = this_cpu_stats();
+	__u32 pid = BPF_CORE_READ(t, pid);
+	bool tracked = lookup_tracked(pid) != NULL;
+	struct sl_event *e;
+
+	if (!st)
+		return 0;
+	if (ctx->args[0] == 0) {
+		st->idle_ns = 0;
+		st->other_ns = 0;
+		st->traced_ns = 0;
+		e = event_reserve(SL_EV_CPU_OCC, pid, now);
+		if (e) {
+			e->flags = tracked ? SL_OCCF_TRACKED : 0;
+			bpf_get_current_comm(e->occ.comm, sizeof(e->occ.comm));
+			event_submit(e);
+		}
+	} else if (st->last_switch_ts) {
+		__u64 d = now - st->last_switch_ts;
+
+		if (!pid)
+			st->idle_ns += d;
+		else if (tracked)
+			st->traced_ns += d;
+		else
+			st->other_ns += d;
+	}
+	st->last_switch_ts = now;
 	return 0;
 }
 

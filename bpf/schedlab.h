@@ -62,6 +62,18 @@ enum sl_event_type {
 	 */
 	SL_EV_ARGV = 30,
 	/*
+	 * pid's run-queue wait, times scheduled in and block-I/O wait at its
+	 * last switch (after SL_EV_KSTAT_RT): the /proc/PID/schedstat and
+	 * taskstats figures of a task schedlab cannot read as a zombie.
+	 */
+	SL_EV_KSTAT_SCHED = 26,
+	/*
+	 * Who held `cpu` when tracing began, read on that CPU at attach: pid
+	 * (0 = idle), its comm; flags SL_OCCF_*.  The occupant until the CPU's
+	 * first switch record, so every CPU's time is known from the start.
+	 */
+	SL_EV_CPU_OCC = 27,
+	/*
 	 * 17..31 are free.  New types take explicit numbers; the trace file
 	 * keeps the type in 5 bits, and stores types it does not know raw.
 	 */
@@ -110,6 +122,13 @@ enum sl_reason {
 
 #define SL_ARGV_CHUNKS		4
 #define SL_ARGV_LEN		(SL_ARGV_CHUNKS * 16)
+
+/* SL_EV_KSTAT_SCHED flags: which halves the kernel has */
+#define SL_KSF_SCHED_INFO	0x01	/* run_delay, pcount (CONFIG_SCHED_INFO) */
+#define SL_KSF_DELAY		0x02	/* blkio_delay_us (delay accounting) */
+
+/* SL_EV_CPU_OCC flags */
+#define SL_OCCF_TRACKED		0x01	/* the occupant is a traced task */
 
 /* SL_EV_WAKING / SL_EV_WAKEUP_NEW flags */
 #define SL_WKF_WAKEE_TRACKED	0x01
@@ -172,6 +191,14 @@ struct sl_event {
 			__u64 sum_exec_runtime;	/* task->se.sum_exec_runtime, ns */
 			__u64 pad;
 		} kstat_rt;
+		struct {
+			__u64 run_delay;	/* task->sched_info.run_delay, ns */
+			__u32 pcount;		/* task->sched_info.pcount */
+			__u32 blkio_delay_us;	/* task->delays->blkio_delay / 1000, saturated */
+		} ksched;
+		struct {
+			char comm[SL_COMM_LEN];	/* the occupant's */
+		} occ;
 		struct {
 			__s32 kstack;	/* id in the stack map, <0: none (-errno) */
 			__s32 ustack;

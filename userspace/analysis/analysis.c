@@ -170,6 +170,8 @@ static inline void task_close(struct analysis *a, struct a_task *t, __u64 ts)
 		aw_account(a, t, os, dt);
 	else if (os >= SL_TS_QFULL && os <= SL_TS_LOCK)
 		aq_attribute_wait(a, t, os, dt);
+	if (os == SL_TS_IO && t->io_strict)
+		t->iowait_ns += dt;
 	if (a->iv_fn)
 		emit(a, t->since, ts, t->pid, os == SL_TS_RUNNING ? t->cpu : 0xffff, SL_IV_TASK, os);
 }
@@ -462,6 +464,8 @@ static void switch_out(struct analysis *a, __u32 idx, __u32 c, __u64 ts, __u8 fl
 
 	if (reason == SL_R_DISK_WAIT && sl_syscall_is_file_io(a->arch, nr_syscall))
 		ns = SL_TS_IO;
+	t->io_strict = (fl & SL_SWF_REASON_MASK) == SL_R_IO;
+	t->io_waits += t->io_strict;
 	t->blk_nr = nr_syscall;
 	/* what it waits on, where the probes said (they leave queue waits to USDT) */
 	ns = aw_block(a, t, reason, nr_syscall, task_state, ns);
@@ -654,6 +658,43 @@ static void cpu_switch(struct analysis *a, __u32 c, __u64 ts, __u32 pi, __u32 pr
 	cpu->occ_pid = ni != NO_IDX ? next : (next == 0 ? SL_OCC_IDLE : SL_OCC_OTHER);
 	cpu->raw_pid = next;
 	cpu->since = ts;
+	cpu->from_snap = false;
+}
+
+/*
+ * Who held a CPU when tracing began (SL_EV_CPU_OCC): its occupant until
+ * the CPU's first switch record, so no CPU is "unknown" for the trace's
+ * first stretch.  A switch record seen earlier on that CPU already said.
+ */
+static int on_cpu_occ(struct analysis *a, const struct sl_event *e, __u64 ts)
+{
+	__u32 c = e->cpu, ni = NO_IDX;
+	struct a_cpu *cpu;
+	int err;
+
+	if (c >= a->ncpu)
+		return 0;
+	cpu = &a->cpus[c];
+	if (cpu->known)
+		return 0;
+	if ((e->flags & SL_OCCF_TRACKED) && e->pid) {
+		struct a_task *t;
+
+		err = task_lookup_or_create(a, e->pid, ts, &ni);
+		if (err)
+			return err;
+		t = &a->tasks[ni];
+		if (t->state != SL_TS_RUNNING) {
+			t->cpu = (__u16)c;
+			t->exp_cpu = (__u16)c;
+			t->cpumask[c / 64] |= 1ull << (c % 64);
+			set_state(a, t, SL_TS_RUNNING, ts);
+		}
+	}
+	/* the stretch before it (stream start to here) is the same occupant's */
+	cpu_switch(a, c, ts, ni, e->pid, ni != NO_IDX, ni, e->pid);
+	cpu->from_snap = true;
+	return 0;
 }
 
 /*
@@ -715,10 +756,18 @@ static int on_switch(struct analysis *a, const struct sl_event *e, __u64 ts)
 			if (!a->t0_set && cpu && !cpu->known) {
 				from = a->stream_start;
 				backfilled = true;
+			} else if (!a->t0_set && cpu && cpu->from_snap && cpu->raw_pid == e->pid) {
+				/* it held the CPU at the start (trace -p): since then */
+				from = cpu->since;
+				backfilled = true;
 			}
 			err = task_new(a, e->pid, from, &pi);
 			if (err)
 				return err;
+			if (backfilled && cpu->known) {
+				cpu->occ = pi;
+				cpu->occ_pid = e->pid;
+			}
 		}
 		t = &a->tasks[pi];
 		/*
@@ -735,7 +784,7 @@ static int on_switch(struct analysis *a, const struct sl_event *e, __u64 ts)
 				t->cpu = (__u16)c;
 				t->exp_cpu = (__u16)c;
 			}
-			set_state(a, t, SL_TS_RUNNING, backfilled ? a->stream_start : ts);
+			set_state(a, t, SL_TS_RUNNING, backfilled ? t->first_ts : ts);
 			if (cpu)
 				t->cpumask[c / 64] |= 1ull << (c % 64);
 		}
@@ -831,6 +880,10 @@ static int on_migrate(struct analysis *a, const struct sl_event *e, __u64 ts)
 	if (err)
 		return err;
 	t = &a->tasks[idx];
+	/* moved from a CPU it was never sent to: that migration went unreported */
+	if (from < a->ncpu && t->exp_cpu < a->ncpu && t->exp_cpu != from &&
+	    t->state != SL_TS_RUNNING)
+		infer_migration(a, t, from, ts);
 	count_migration(a, t, from, to);
 	if (to < a->ncpu)
 		t->exp_cpu = (__u16)to;
@@ -991,6 +1044,20 @@ int analysis__feed(struct analysis *a, const struct sl_event *e)
 		if (idx != NO_IDX)
 			a->tasks[idx].k_rt = e->kstat_rt.sum_exec_runtime;
 		return 0;
+	case SL_EV_KSTAT_SCHED:
+		idx = pid_find(a, e->pid);
+		if (idx != NO_IDX) {
+			struct a_task *t = &a->tasks[idx];
+
+			t->k_sched_valid = e->flags & SL_KSF_SCHED_INFO;
+			t->k_run_delay = e->ksched.run_delay;
+			t->k_pcount = e->ksched.pcount;
+			t->k_delay_valid = e->flags & SL_KSF_DELAY;
+			t->k_blkio = (__u64)e->ksched.blkio_delay_us * 1000;
+		}
+		return 0;
+	case SL_EV_CPU_OCC:
+		return on_cpu_occ(a, e, ts);
 	case SL_EV_Q_PUSH:
 	case SL_EV_Q_POP:
 	case SL_EV_Q_WAIT_FULL:

@@ -61,6 +61,11 @@ struct a_task {
 	bool born;		/* its fork is in the stream */
 	bool kstat_valid;	/* KSTAT records seen in the stream */
 	__u64 k_nvcsw, k_nivcsw, k_migr, k_rt;
+	bool k_sched_valid, k_delay_valid;	/* KSTAT_SCHED halves seen */
+	__u64 k_run_delay, k_pcount, k_blkio;
+	__u64 iowait_ns;	/* time blocked with in_iowait (SL_R_IO): what blkio_delay counts */
+	bool io_strict;		/* its current SL_TS_IO came from SL_R_IO */
+	__u64 io_waits;		/* switch-outs with SL_R_IO */
 	__u64 cpumask[CPU_WORDS];
 	__u64 qprod[Q_WORDS], qcons[Q_WORDS];
 	struct sl_sched_attr attr;
@@ -76,6 +81,7 @@ struct a_task {
 
 struct a_cpu {
 	bool known;		/* its occupant is known (first switch seen) */
+	bool from_snap;		/* ... only from the occupant record at the start */
 	__u32 occ;		/* task index, or NO_IDX for idle/other */
 	__u32 occ_pid;		/* pid, SL_OCC_IDLE or SL_OCC_OTHER */
 	__u32 raw_pid;		/* the occupant's real pid (0 idle), also when untraced */

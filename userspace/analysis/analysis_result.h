@@ -48,6 +48,9 @@ enum sl_xc_counter {
 	SL_XC_INVOLUNTARY,
 	SL_XC_MIGRATIONS,
 	SL_XC_ONCPU,
+	SL_XC_RUN_DELAY,	/* runnable time vs sched_info.run_delay (schedstat) */
+	SL_XC_PCOUNT,		/* switch-ins (seen + inferred) vs sched_info.pcount */
+	SL_XC_BLKIO,		/* time blocked in iowait vs delay accounting's blkio_delay */
 	SL_XC_MAX,
 };
 
@@ -93,6 +96,9 @@ struct sl_task_row {
 	__u8 xc_source;			/* enum sl_xc_source */
 	bool xc_ok;
 	__u64 kernel[SL_XC_MAX];	/* the kernel's values (minus base for -p) */
+	__u32 xc_checked;		/* bit c: counter c was compared */
+	__u64 iowait_ns;		/* time blocked with in_iowait (what blkio_delay counts) */
+	__u64 io_waits;			/* ... that many times */
 };
 
 #define SL_TOP_WAITS	4		/* wait objects kept per task */
@@ -313,6 +319,7 @@ struct sl_crosscheck {
 	__u64 lost;			/* records dropped: exactness impossible */
 	__u64 prog_misses;		/* of lost: probe runs the kernel skipped */
 	__u64 late;			/* records clamped by the merge window */
+	__u32 counters;			/* bit c: counter c was compared for some task */
 	bool ok;			/* checked > 0, no mismatch, nothing lost */
 };
 

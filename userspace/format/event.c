@@ -29,6 +29,8 @@ static const char *const type_names[SL_EV_TYPE_MAX] = {
 	[SL_EV_ARGV] = "argv",
 	[SL_EV_WAIT] = "wait",
 	[SL_EV_WAKER] = "waker",
+	[SL_EV_KSTAT_SCHED] = "kstat_sched",
+	[SL_EV_CPU_OCC] = "cpu_occupant",
 };
 
 static const char *const reason_names[SL_R_MAX] = {
@@ -238,6 +240,17 @@ int sl_trace_info__observe(struct sl_trace_info *ti, const struct sl_event *e)
 		if (!t)
 			return -ENOMEM;
 		t->death.sum_exec_runtime_ns = e->kstat_rt.sum_exec_runtime;
+		break;
+	case SL_EV_KSTAT_SCHED:
+		t = sl_trace_info__add_task(ti, e->pid);
+		if (!t)
+			return -ENOMEM;
+		t->death.sched_info = e->flags & SL_KSF_SCHED_INFO;
+		t->death.run_delay_ns = e->ksched.run_delay;
+		t->death.pcount = e->ksched.pcount;
+		/* only where delay accounting counted the whole trace */
+		t->death.delay = (e->flags & SL_KSF_DELAY) && (ti->flags & SL_TRACEF_DELAYACCT);
+		t->death.blkio_delay_ns = (__u64)e->ksched.blkio_delay_us * 1000;
 		break;
 	}
 	return 0;

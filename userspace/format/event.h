@@ -39,13 +39,23 @@ const char *sl_reason_name(unsigned int reason);
 /* SCHED_OTHER, SCHED_FIFO, ... for a task's policy (SL_EV_TASK_ATTR). */
 const char *sl_policy_name(unsigned int policy);
 
-/* The kernel's own counters for one task, from /proc or from its last switch. */
+/*
+ * The kernel's own counters for one task, from /proc or from its last
+ * switch.  valid: nvcsw .. sum_exec_runtime_ns (/proc/PID/sched);
+ * sched_info: run_delay_ns and pcount (/proc/PID/schedstat,
+ * CONFIG_SCHED_INFO); delay: blkio_delay_ns (delay accounting, taskstats).
+ */
 struct sl_kstat {
 	bool valid;
+	bool sched_info;
+	bool delay;
 	__u64 nvcsw;
 	__u64 nivcsw;
 	__u64 nr_migrations;
 	__u64 sum_exec_runtime_ns;
+	__u64 run_delay_ns;	/* time waiting on a run queue (sched_info.run_delay) */
+	__u64 pcount;		/* times scheduled in (sched_info.pcount) */
+	__u64 blkio_delay_ns;	/* time waiting for block I/O (delays->blkio_delay) */
 };
 
 /* One task known to the trace.  pid is the kernel pid (thread id). */
@@ -60,6 +70,9 @@ struct sl_task_info {
 	struct sl_kstat death;	/* task_struct counters at its last switch (probe) */
 	struct sl_kstat base;	/* counters when tracing began (-p), else zeros */
 };
+
+/* sl_trace_info.flags */
+#define SL_TRACEF_DELAYACCT	0x1	/* delay accounting was on for the whole trace */
 
 #define SL_TASKF_EXITED		0x1	/* saw it exit */
 #define SL_TASKF_PREEXISTING	0x2	/* was running before tracing began (-p) */
@@ -85,6 +98,7 @@ struct sl_trace_info {
 	__u64 nr_events;
 	__u64 late_events;	/* arrived after the reorder window; clamped */
 	__u64 prog_misses;	/* probe runs the kernel skipped (recursion_misses) */
+	__u32 flags;		/* SL_TRACEF_* */
 	struct sl_cpu_stats *cpus;	/* [ncpu] */
 	__u32 nr_tasks;
 	struct sl_task_info *tasks;	/* [nr_tasks] */

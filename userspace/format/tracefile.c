@@ -134,7 +134,8 @@ size_t tracefile__encode(const struct sl_event *e, const struct sl_event *prev,
 		p = put_varint(p, rel_tgid(e->fork.child_tgid, e->fork.child));
 		p = put_varint(p, rel_tgid(e->fork.parent_tgid, e->pid));
 		break;
-	case SL_EV_COMM: {
+	case SL_EV_COMM:
+	case SL_EV_CPU_OCC: {
 		size_t n = strnlen(e->comm.comm, SL_COMM_LEN);
 
 		*p++ = (unsigned char)n;
@@ -153,6 +154,11 @@ size_t tracefile__encode(const struct sl_event *e, const struct sl_event *prev,
 		break;
 	case SL_EV_KSTAT_RT:
 		p = put_varint(p, e->kstat_rt.sum_exec_runtime);
+		break;
+	case SL_EV_KSTAT_SCHED:
+		p = put_varint(p, e->ksched.run_delay);
+		p = put_varint(p, e->ksched.pcount);
+		p = put_varint(p, e->ksched.blkio_delay_us);
 		break;
 	case SL_EV_Q_PUSH ... SL_EV_ITEM_DONE:
 		p = put_varint(p, e->q.item);
@@ -258,7 +264,8 @@ int tracefile__decode(const unsigned char *buf, size_t len, const struct sl_even
 		GET(v);
 		e->fork.parent_tgid = unrel_tgid(v, e->pid);
 		break;
-	case SL_EV_COMM: {
+	case SL_EV_COMM:
+	case SL_EV_CPU_OCC: {
 		size_t n;
 
 		if (p >= end || (n = *p++) >= SL_COMM_LEN || (size_t)(end - p) < n)
@@ -280,6 +287,11 @@ int tracefile__decode(const unsigned char *buf, size_t len, const struct sl_even
 		break;
 	case SL_EV_KSTAT_RT:
 		GET(e->kstat_rt.sum_exec_runtime);
+		break;
+	case SL_EV_KSTAT_SCHED:
+		GET(e->ksched.run_delay);
+		GET(e->ksched.pcount);
+		GET(e->ksched.blkio_delay_us);
 		break;
 	case SL_EV_Q_PUSH ... SL_EV_ITEM_DONE:
 		GET(e->q.item);
@@ -472,13 +484,22 @@ const char *tracefile__path(const struct tracefile_writer *w)
 	return outfile__path(w->of);
 }
 
+/* kstat validity bits (version 2; version 1 wrote 0 or 1) */
+#define KSTAT_SCHED		0x1
+#define KSTAT_SCHED_INFO	0x2
+#define KSTAT_DELAY		0x4
+
 static void put_kstat(FILE *f, const struct sl_kstat *k)
 {
-	put_u32(f, k->valid);
+	put_u32(f, (k->valid ? KSTAT_SCHED : 0) | (k->sched_info ? KSTAT_SCHED_INFO : 0) |
+		   (k->delay ? KSTAT_DELAY : 0));
 	put_u64(f, k->nvcsw);
 	put_u64(f, k->nivcsw);
 	put_u64(f, k->nr_migrations);
 	put_u64(f, k->sum_exec_runtime_ns);
+	put_u64(f, k->run_delay_ns);
+	put_u64(f, k->pcount);
+	put_u64(f, k->blkio_delay_ns);
 }
 
 /* The symbolized off-CPU stacks: the frames are only known while tracing. */
@@ -523,6 +544,7 @@ int tracefile__finish(struct tracefile_writer *w, const struct sl_trace_info *ti
 	put_u64(w->f, w->total_events);
 	put_u64(w->f, ti->late_events);
 	put_u64(w->f, ti->prog_misses);
+	put_u32(w->f, ti->flags);
 	put_u32(w->f, ti->ncpu);
 	for (__u32 i = 0; i < ti->ncpu; i++) {
 		const struct sl_cpu_stats *c = &ti->cpus[i];
@@ -648,14 +670,23 @@ static int get_count(FILE *f, __u64 *v)
 	return get_u64(f, v) || *v > MAX_COUNT ? -EINVAL : 0;
 }
 
-static int get_kstat(FILE *f, struct sl_kstat *k)
+static int get_kstat(FILE *f, __u32 version, struct sl_kstat *k)
 {
 	__u32 valid;
 
 	if (get_u32(f, &valid) || get_count(f, &k->nvcsw) || get_count(f, &k->nivcsw) ||
 	    get_count(f, &k->nr_migrations) || get_count(f, &k->sum_exec_runtime_ns))
 		return -EIO;
-	k->valid = valid != 0;
+	if (version < 3) {
+		k->valid = valid != 0;
+		return 0;
+	}
+	if (get_u64(f, &k->run_delay_ns) || get_u64(f, &k->pcount) ||
+	    get_u64(f, &k->blkio_delay_ns))
+		return -EIO;
+	k->valid = valid & KSTAT_SCHED;
+	k->sched_info = valid & KSTAT_SCHED_INFO;
+	k->delay = valid & KSTAT_DELAY;
 	return 0;
 }
 
@@ -757,7 +788,8 @@ static int read_footer(FILE *f, long size, struct sl_trace_info *ti, char *err, 
 	if (get_u32(f, &magic) || magic != FOOTER_MAGIC)
 		return reader_fail(err, errlen, -EINVAL, "corrupt trace: bad footer magic");
 	if (get_u64(f, &ti->end_ts) || get_count(f, &ti->nr_events) ||
-	    get_count(f, &ti->late_events) || get_count(f, &ti->prog_misses) || get_u32(f, &ncpu))
+	    get_count(f, &ti->late_events) || get_count(f, &ti->prog_misses) ||
+	    (ti->version >= 3 && get_u32(f, &ti->flags)) || get_u32(f, &ncpu))
 		return reader_fail(err, errlen, -EINVAL, "corrupt trace: footer counts out of range");
 	if (ti->end_ts < ti->start_ts || ti->end_ts > MAX_TS)
 		return reader_fail(err, errlen, -EINVAL, "corrupt trace: footer ends before the trace starts");
@@ -782,8 +814,8 @@ static int read_footer(FILE *f, long size, struct sl_trace_info *ti, char *err, 
 
 		if (get_u32(f, &t.pid) || get_u32(f, &t.tgid) || get_u32(f, &t.ppid) ||
 		    fread(t.comm, 1, SL_COMM_LEN, f) != SL_COMM_LEN || get_u32(f, &status) ||
-		    get_u32(f, &t.flags) || get_kstat(f, &t.proc) || get_kstat(f, &t.death) ||
-		    get_kstat(f, &t.base))
+		    get_u32(f, &t.flags) || get_kstat(f, ti->version, &t.proc) ||
+		    get_kstat(f, ti->version, &t.death) || get_kstat(f, ti->version, &t.base))
 			return reader_fail(err, errlen, -EINVAL, "corrupt trace: bad task table");
 		t.comm[SL_COMM_LEN - 1] = '\0';
 		t.exit_status = (__s32)status;

@@ -10,8 +10,12 @@
 #include <stdio.h>
 #include "event.h"
 
-/* 2 added the traced machine's architecture; version 1 files are still read. */
-#define SL_TRACE_VERSION 2
+/*
+ * 2 added the traced machine's architecture, 3 the kernel's schedstat and
+ * delay-accounting counters (and a flags word) in the footer; versions 1
+ * and 2 are still read.
+ */
+#define SL_TRACE_VERSION 3
 
 struct tracefile_writer;
 struct tracefile_reader;

@@ -177,7 +177,8 @@ const char *explain__mismatch(const struct sl_result *r, const struct sl_xc_mism
 	const struct sl_task_row *t = &r->tasks[m->task];
 	const char *comm = t->comm[0] ? t->comm : "?";
 
-	if (m->counter == SL_XC_ONCPU)
+	if (m->counter == SL_XC_ONCPU || m->counter == SL_XC_RUN_DELAY ||
+	    m->counter == SL_XC_BLKIO)
 		snprintf(buf, n, "%s (%u) %s %.3f ms vs kernel %.3f ms (%+.2f%%)", comm, t->pid,
 			 sl_xc_counter_name(m->counter), m->ours / 1e6, m->kernel / 1e6,
 			 m->kernel ? ((double)m->ours - (double)m->kernel) * 100.0 / m->kernel : 0.0);
@@ -188,13 +189,38 @@ const char *explain__mismatch(const struct sl_result *r, const struct sl_xc_mism
 	return buf;
 }
 
+/* "switches, migrations, on-cpu time, ...": the counters compared for some task. */
+static const char *xc_counters(__u32 mask, char *buf, size_t n)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (int c = 0; c < SL_XC_MAX; c++) {
+		const char *name = sl_xc_counter_name(c);
+
+		if (!(mask & (1u << c)))
+			continue;
+		/* the two switch counts read as one */
+		if (c == SL_XC_VOLUNTARY)
+			name = "switches";
+		else if (c == SL_XC_INVOLUNTARY && (mask & (1u << SL_XC_VOLUNTARY)))
+			continue;
+		if (len < n)
+			len += (size_t)snprintf(buf + len, n - len, "%s%s", len ? ", " : "", name);
+	}
+	return buf;
+}
+
 const char *explain__crosscheck(const struct sl_result *r, char *buf, size_t n)
 {
 	const struct sl_crosscheck *x = &r->xc;
-	char first[EXPLAIN_LEN];
+	char first[EXPLAIN_LEN], what[160];
 
 	if (!x->nr_checked)
 		snprintf(buf, n, "kernel cross-check: not done (no kernel counters for any task)");
+	else if (!x->nr_mismatches && x->counters)
+		snprintf(buf, n, "kernel cross-check: ok (%u tasks: %s)", x->nr_checked,
+			 xc_counters(x->counters, what, sizeof(what)));
 	else if (!x->nr_mismatches)
 		snprintf(buf, n, "kernel cross-check: ok (%u tasks)", x->nr_checked);
 	else if (x->nr_mismatches > 1)

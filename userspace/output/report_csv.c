@@ -65,7 +65,8 @@ static void tasks(FILE *f, const struct sl_result *r)
 	fputs(",voluntary,involuntary,migrations,migrations_after_wakeup,wakeups,slices,cpus_used,"
 	      "rq_count,rq_sum_ns,rq_max_ns,exited,exit_status,producer,consumer,kernel_source,"
 	      "kernel_ok,kernel_voluntary,kernel_involuntary,kernel_migrations,kernel_on_cpu_ns,"
-	      "process,rq_p50_ns,rq_p90_ns,rq_p99_ns,rq_max_at_ns\n", f);
+	      "kernel_run_delay_ns,kernel_pcount,kernel_blkio_delay_ns,process,rq_p50_ns,rq_p90_ns,"
+	      "rq_p99_ns,rq_max_at_ns\n", f);
 	for (__u32 i = 0; i < r->nr_tasks; i++) {
 		const struct sl_task_row *t = &r->tasks[i];
 
@@ -84,11 +85,12 @@ static void tasks(FILE *f, const struct sl_result *r)
 			(unsigned long long)t->rq_latency.count, (unsigned long long)t->rq_latency.sum,
 			(unsigned long long)t->rq_latency.max, t->exited, t->exit_status, t->producer,
 			t->consumer, src[t->xc_source < 4 ? t->xc_source : 0], t->xc_ok);
-		if (t->xc_source)
-			for (int c = 0; c < SL_XC_MAX; c++)
+		/* an empty field: that counter was not compared */
+		for (int c = 0; c < SL_XC_MAX; c++)
+			if (t->xc_checked & (1u << c))
 				fprintf(f, ",%llu", (unsigned long long)t->kernel[c]);
-		else
-			fputs(",,,,", f);
+			else
+				fputc(',', f);
 		fprintf(f, ",%u,%llu,%llu,%llu,%llu\n", t->proc,
 			(unsigned long long)t->rq_latency.p50, (unsigned long long)t->rq_latency.p90,
 			(unsigned long long)t->rq_latency.p99, (unsigned long long)t->rq_max_ts);
@@ -104,7 +106,8 @@ static void processes(FILE *f, const struct sl_result *r)
 	fputs(",voluntary,involuntary,migrations,wakeups,slices,cpus_used,rq_count,rq_sum_ns,"
 	      "rq_max_ns,exit_status,waited_by_row,waited,kernel_checked_threads,"
 	      "kernel_mismatched_threads,kernel_voluntary,kernel_involuntary,kernel_migrations,"
-	      "kernel_on_cpu_ns,rq_p50_ns,rq_p90_ns,rq_p99_ns,rq_max_at_ns,args\n", f);
+	      "kernel_on_cpu_ns,kernel_run_delay_ns,kernel_pcount,kernel_blkio_delay_ns,rq_p50_ns,"
+	      "rq_p90_ns,rq_p99_ns,rq_max_at_ns,args\n", f);
 	for (__u32 i = 0; i < r->nr_procs; i++) {
 		const struct sl_proc_row *p = &r->procs[i];
 

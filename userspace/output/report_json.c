@@ -157,7 +157,8 @@ static void task_ref(struct jw *w, const char *key, const struct sl_result *r, _
 
 static const char *const xc_src[] = { "none", "proc", "death", "stream" };
 static const char *const xc_keys[SL_XC_MAX] = {
-	"voluntary", "involuntary", "migrations", "on_cpu_ns",
+	"voluntary", "involuntary", "migrations", "on_cpu_ns", "run_delay_ns", "pcount",
+	"blkio_delay_ns",
 };
 
 static void wait_objects(struct jw *w, const struct sl_result *r, const struct sl_task_row *t)
@@ -253,8 +254,12 @@ static void task(struct jw *w, const struct sl_result *r, const struct sl_task_r
 		jw_obj(w, "kernel");
 		jw_str(w, "source", xc_src[t->xc_source < 4 ? t->xc_source : 0]);
 		jw_bool(w, "ok", t->xc_ok);
-		for (int c = 0; c < SL_XC_MAX; c++)
-			jw_u64(w, xc_keys[c], t->kernel[c]);
+		for (int c = 0; c < SL_XC_MAX; c++) {
+			if (t->xc_checked & (1u << c))
+				jw_u64(w, xc_keys[c], t->kernel[c]);
+			else
+				jw_null(w, xc_keys[c]);
+		}
 		jw_end_obj(w);
 	}
 	jw_end_obj(w);

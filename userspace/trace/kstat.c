@@ -88,22 +88,65 @@ int kstat__parse(const char *text, struct sl_kstat *out)
 	return 0;
 }
 
-int kstat__read(pid_t pid, pid_t tid, struct sl_kstat *out)
+int kstat__parse_schedstat(const char *text, struct sl_kstat *out)
 {
-	char path[64], buf[8192];
-	ssize_t n, total = 0;
+	unsigned long long v[3];
+	const char *p = text;
+	char *end;
+
+	for (int i = 0; i < 3; i++) {
+		while (*p == ' ')
+			p++;
+		if (*p < '0' || *p > '9')
+			return -EINVAL;
+		errno = 0;
+		v[i] = strtoull(p, &end, 10);
+		if (errno || end == p)
+			return -EINVAL;
+		p = end;
+	}
+	if (*p != '\n' && *p != '\0')
+		return -EINVAL;
+	out->run_delay_ns = v[1];
+	out->pcount = v[2];
+	out->sched_info = true;
+	return 0;
+}
+
+/* Reads a small /proc file whole, NUL-terminated and bounded by n - 1.  0 or -errno. */
+static int read_small(const char *path, char *buf, size_t n)
+{
+	ssize_t r = 0;
+	size_t total = 0;
 	int fd, err;
 
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/sched", (int)pid, (int)tid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	while ((n = read(fd, buf + total, sizeof(buf) - 1 - (size_t)total)) > 0)
-		total += n;
-	err = n < 0 ? -errno : 0;
+	while (total < n - 1 && (r = read(fd, buf + total, n - 1 - total)) > 0)
+		total += (size_t)r;
+	err = r < 0 ? -errno : 0;
 	close(fd);
+	buf[total] = '\0';
+	return err;
+}
+
+int kstat__read(pid_t pid, pid_t tid, struct sl_kstat *out)
+{
+	char path[64], buf[8192];
+	int err;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/sched", (int)pid, (int)tid);
+	err = read_small(path, buf, sizeof(buf));
 	if (err)
 		return err;
-	buf[total] = '\0';
-	return kstat__parse(buf, out);
+	err = kstat__parse(buf, out);
+	if (err)
+		return err;
+	/* without CONFIG_SCHED_INFO the file is missing or all zeros: not checked */
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/schedstat", (int)pid, (int)tid);
+	if (!read_small(path, buf, 128) && !kstat__parse_schedstat(buf, out) && !out->pcount &&
+	    out->sum_exec_runtime_ns)
+		out->sched_info = false;
+	return 0;
 }

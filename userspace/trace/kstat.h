@@ -6,9 +6,17 @@
 #include <sys/types.h>
 #include "format/event.h"
 
-/* Reads /proc/<pid>/task/<tid>/sched (works for a zombie).  0 or -errno. */
+/*
+ * Reads /proc/<pid>/task/<tid>/sched and, where the kernel has it, .../schedstat
+ * (both work for a zombie).  0 or -errno (of the sched file).
+ */
 int kstat__read(pid_t pid, pid_t tid, struct sl_kstat *out);
 /* Parses the text of a sched file; exposed for tests.  0 or -EINVAL. */
 int kstat__parse(const char *text, struct sl_kstat *out);
+/*
+ * Parses a schedstat file ("run_ns run_delay_ns pcount\n") into run_delay_ns
+ * and pcount and sets sched_info; exposed for tests.  0 or -EINVAL.
+ */
+int kstat__parse_schedstat(const char *text, struct sl_kstat *out);
 
 #endif

@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include "cgroup.h"
 #include "kstat.h"
+#include "taskstats.h"
 #include "util/log.h"
 #include "session.h"
 #include "qmarks.h"
@@ -127,14 +128,28 @@ int session__open(const struct session_opts *o, struct session **out)
 	err = tracer__open(&to, &s->tracer);
 	if (err)
 		goto err_free;
-	s->ti.version = 1;
+	s->ti.version = SL_TRACE_VERSION;
 	s->ti.ncpu = tracer__ncpu(s->tracer);
 	s->ti.cpus = calloc(s->ti.ncpu, sizeof(*s->ti.cpus));
 	if (!s->ti.cpus) {
 		err = -ENOMEM;
 		goto err_free;
 	}
+	/*
+	 * Delay accounting on for the whole trace, so that the kernel's
+	 * block-I/O wait of every task born in it can be checked (and put back
+	 * as it was at the end).
+	 */
+	if (!delayacct__enable(&s->delayacct_was_on)) {
+		s->delayacct_set = true;
+		if (!taskstats__open(&s->taskstats))
+			s->ti.flags |= SL_TRACEF_DELAYACCT;
+	}
 	s->ti.start_ts = sl_now_ns();
+	/* who holds each CPU now: the first stretch of every CPU is known */
+	err = tracer__snapshot_cpus(s->tracer, false);
+	if (err)
+		pr_debug("no occupant snapshot of the CPUs: %s", strerror(-err));
 	clock_gettime(CLOCK_REALTIME, &rt);
 	s->ti.start_realtime_ns = (__u64)rt.tv_sec * 1000000000ull + (__u64)rt.tv_nsec;
 	if (uname(&u) == 0) {
@@ -229,6 +244,9 @@ int session__capture_exit(struct session *s, pid_t pid, int timeout_ms)
 	err = kstat__read(pid, pid, &k);
 	if (err)
 		return err;
+	if ((s->ti.flags & SL_TRACEF_DELAYACCT) && !taskstats__blkio(s->taskstats, pid,
+								   &k.blkio_delay_ns))
+		k.delay = true;
 	t = sl_trace_info__add_task(&s->ti, (__u32)pid);
 	if (!t)
 		return -ENOMEM;
@@ -242,7 +260,12 @@ int session__close(struct session *s)
 
 	if (!err)
 		err = tracer__flush(s->tracer, dispatch, s);
+	/* each CPU's occupant accounted up to here: per-CPU totals span the trace */
+	tracer__snapshot_cpus(s->tracer, true);
 	s->ti.end_ts = sl_now_ns();
+	/* another tracer may have turned it off meanwhile: then nothing is checked */
+	if (!delayacct__is_on())
+		s->ti.flags &= ~SL_TRACEF_DELAYACCT;
 	s->ti.late_events = tracer__late(s->tracer);
 	s->ti.prog_misses = tracer__prog_misses(s->tracer);
 	if (tracer__cpu_stats(s->tracer, s->ti.cpus) && !err)
@@ -270,6 +293,9 @@ void session__free(struct session *s)
 	stack_symbols__free(s->stacks);
 	tracer__destroy(s->tracer);
 	qmarks__free(s->marks);
+	taskstats__close(s->taskstats);
+	if (s->delayacct_set)
+		delayacct__restore(s->delayacct_was_on);
 	sl_trace_info__free(&s->ti);
 	free(s);
 }

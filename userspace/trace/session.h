@@ -36,6 +36,9 @@ struct session {
 	bool progress;
 	__u64 last_progress;
 	__u64 last_flush;
+	struct taskstats_conn *taskstats;	/* block-I/O wait of exited children, or NULL */
+	bool delayacct_set;		/* we turned kernel.task_delayacct on */
+	bool delayacct_was_on;
 	int err;
 	int write_err;			/* the trace file failed (said once); the run stops */
 	int sink_err;			/* a sink failed (it said why); the run stops */

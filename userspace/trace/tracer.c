@@ -338,6 +338,24 @@ int tracer__flush(struct tracer *t, sl_event_fn fn, void *ctx)
 	return merge__flush(t->merge, fn, ctx);
 }
 
+int tracer__snapshot_cpus(struct tracer *t, bool end)
+{
+	__u64 args[1] = { end };
+	int fd = bpf_program__fd(t->skel->progs.cpu_occupant), done = 0, err = 0;
+
+	for (__u32 c = 0; c < t->ncpu; c++) {
+		LIBBPF_OPTS(bpf_test_run_opts, o, .ctx_in = args, .ctx_size_in = sizeof(args),
+			    .flags = BPF_F_TEST_RUN_ON_CPU, .cpu = c);
+
+		/* an offline CPU (-ENXIO) has no occupant and accounts nothing */
+		if (bpf_prog_test_run_opts(fd, &o) == 0)
+			done++;
+		else if (errno != ENXIO)
+			err = -errno;
+	}
+	return done ? 0 : err ? err : -ENXIO;
+}
+
 int tracer__cpu_stats(struct tracer *t, struct sl_cpu_stats *cpus)
 {
 	__u32 zero = 0;

@@ -65,6 +65,13 @@ bool tracer__has_died(struct tracer *t, pid_t pid);
 /* Drains the rings and emits everything: call after the workload ended. */
 int  tracer__flush(struct tracer *t, sl_event_fn fn, void *ctx);
 
+/*
+ * Runs the occupant probe on every online CPU: at the start (end = false)
+ * it records who holds each CPU (SL_EV_CPU_OCC) and starts the per-CPU
+ * kernel accounting there; at the end it accounts each occupant up to now.
+ * 0, or -errno when it ran on no CPU.
+ */
+int  tracer__snapshot_cpus(struct tracer *t, bool end);
 /* Per-CPU kernel counters (lost, idle, other, traced) into cpus[ncpu]. */
 int  tracer__cpu_stats(struct tracer *t, struct sl_cpu_stats *cpus);
 __u64 tracer__late(const struct tracer *t);

@@ -634,8 +634,10 @@ Test(analysis, crosscheck_tolerates_one_percent_and_uses_proc_minus_base)
 	ti_init(&ti, 1, 500, 20000);
 	ti_death(&ti, 10, "worker-0", 99, 99, 99, 99);	/* ignored: proc wins */
 	t = sl_trace_info__task(&ti, 10);
-	t->proc = (struct sl_kstat){ true, 11, 21, 5, 1000000 + 6060 };
-	t->base = (struct sl_kstat){ true, 10, 20, 5, 1000000 };
+	t->proc = (struct sl_kstat){ .valid = true, .nvcsw = 11, .nivcsw = 21, .nr_migrations = 5,
+				     .sum_exec_runtime_ns = 1000000 + 6060 };
+	t->base = (struct sl_kstat){ .valid = true, .nvcsw = 10, .nivcsw = 20, .nr_migrations = 5,
+				     .sum_exec_runtime_ns = 1000000 };
 	ti_death(&ti, 11, "worker-1", 1, 1, 0, 5941);	/* ours is within 1% of both */
 	r = run(1);
 	cr_assert(r->xc.ok);

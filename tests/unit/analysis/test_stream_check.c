@@ -237,3 +237,140 @@ Test(stream_check, consistent_stream_needs_nothing)
 	cr_assert_eq(rlog.rp[0].ev.ts, 900, "after sched_wakeup_new placed it");
 	cr_assert_eq(row(r, 10)->migrations, 2);
 }
+
+/* A migrate record from a CPU it was never sent to: the one before went unreported. */
+Test(stream_check, migration_from_an_unexpected_cpu)
+{
+	const struct sl_result *r;
+
+	eb_push(&eb, ev_switch(1000, 1, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(2000, 1, 10, 70, SL_R_PREEMPTED, true, false));
+	/* unreported: 1 -> 0; reported: 0 -> 1 */
+	eb_push(&eb, ev_migrate(2500, 1, 10, 0, 1));
+	eb_push(&eb, ev_switch(2600, 1, 70, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(3000, 1, 10, 0, SL_R_DEAD, true, false));
+	ti_init(&ti, 2, 1000, 4000);
+	r = run(2);
+	cr_assert_eq(r->inferred_migrations, 1);
+	cr_assert_eq(r->inferred_switch_ins, 0);
+	cr_assert_eq(row(r, 10)->migrations, 2);
+	cr_assert_eq(r->mig_matrix[1 * 2 + 0], 1);
+	cr_assert_eq(r->mig_matrix[0 * 2 + 1], 1);
+	cr_assert_eq(rlog.rp[0].ev.ts, 2000);
+}
+
+static struct sl_event ev_occ(__u64 ts, __u16 cpu, __u32 pid, bool tracked)
+{
+	struct sl_event e = { .ts = ts, .type = SL_EV_CPU_OCC, .cpu = cpu, .pid = pid };
+
+	e.flags = tracked ? SL_OCCF_TRACKED : 0;
+	memcpy(e.occ.comm, "hog", 4);
+	return e;
+}
+
+/*
+ * CPU 0 is held by an untraced hog for the whole trace and never switches
+ * (no record at all), CPU 1 is idle at the start: the occupant records
+ * make both known from the first instant.
+ */
+Test(stream_check, occupant_records_make_every_cpu_known)
+{
+	const struct sl_result *r;
+
+	eb_push(&eb, ev_occ(1000, 0, 4321, false));
+	eb_push(&eb, ev_occ(1000, 1, 0, false));
+	eb_push(&eb, ev_switch(2000, 1, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(5000, 1, 10, 0, SL_R_DEAD, true, false));
+	ti_init(&ti, 2, 1000, 5000);
+	r = run(2);
+	/* W = 2000..5000 */
+	cr_assert_eq(r->wall_ns, 3000);
+	cr_assert_eq(r->cpus[0].other_ns, 3000);
+	cr_assert_eq(r->cpus[0].unknown_ns, 0);
+	cr_assert_eq(r->cpus[1].traced_ns, 3000);
+	cr_assert_eq(r->cpu_unknown_ns, 0);
+	cr_assert_eq(r->cpu_traced_ns + r->cpu_other_ns + r->cpu_idle_ns, 2 * r->wall_ns);
+}
+
+/* trace -p: the task holding a CPU at the start is running from then on. */
+Test(stream_check, occupant_that_is_traced_later)
+{
+	const struct sl_result *r;
+
+	eb_push(&eb, ev_occ(1000, 0, 10, false));
+	eb_push(&eb, with_rt(ev_switch(4000, 0, 10, 0, SL_R_SLEEP, true, false), 9000));
+	eb_push(&eb, ev_switch(5000, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, with_rt(ev_switch(6000, 0, 10, 0, SL_R_DEAD, true, false), 10000));
+	ti_init(&ti, 1, 1000, 6000);
+	r = run(1);
+	cr_assert_eq(r->inferred_switch_ins, 0);
+	cr_assert_eq(row(r, 10)->first_ts, 1000);
+	cr_assert_eq(r->cpus[0].traced_ns, 4000, "1000..4000 and 5000..6000");
+	cr_assert_eq(r->cpus[0].idle_ns, 1000);
+}
+
+/*
+ * The kernel's run-queue wait, switch-ins and block-I/O wait against the
+ * stream: 10 is woken at 2000 and runs at 2500 (runnable 500), blocks for
+ * I/O 3000..3400, is woken and runs at once; 2 switch-ins.
+ */
+Test(stream_check, schedstat_and_delay_counters)
+{
+	const struct sl_result *r;
+	struct sl_task_info *t;
+
+	eb_push(&eb, ev_fork(900, 0, 5, 10));
+	eb_push(&eb, ev_wake_new(2000, 0, 5, 10, false));
+	eb_push(&eb, ev_switch(2500, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, with_rt(ev_switch(3000, 0, 10, 0, SL_R_IO, true, false), 500));
+	eb_push(&eb, ev_wake(3400, 0, 0, 10, false));
+	eb_push(&eb, ev_switch(3400, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, with_rt(ev_switch(4000, 0, 10, 0, SL_R_DEAD, true, false), 1100));
+	ti_init(&ti, 1, 800, 5000);
+	t = sl_trace_info__add_task(&ti, 10);
+	t->proc = (struct sl_kstat){ .valid = true, .nvcsw = 2, .nivcsw = 0, .nr_migrations = 0,
+				     .sum_exec_runtime_ns = 1100, .sched_info = true,
+				     .run_delay_ns = 500, .pcount = 2, .delay = true,
+				     .blkio_delay_ns = 400 };
+	r = run(1);
+	cr_assert(r->xc.ok);
+	cr_assert_eq(r->xc.counters, (1u << SL_XC_MAX) - 1, "every counter compared");
+	cr_assert_eq(row(r, 10)->iowait_ns, 400);
+	cr_assert_eq(row(r, 10)->kernel[SL_XC_PCOUNT], 2);
+
+	/* one switch-in more in the kernel: the count must be exact */
+	analysis__free(an);
+	an = NULL;
+	t->proc.pcount = 3;
+	r = run(1);
+	cr_assert(!r->xc.ok);
+	cr_assert_eq(r->xc.nr_mismatches, 1);
+	cr_assert_eq(r->xc.mismatch[0].counter, SL_XC_PCOUNT);
+
+	/*
+	 * run-queue wait: 5% + 20 us per stretch (2 wakeups + 1) = 60025 ns
+	 * of 500 ns; 70 us more in the kernel is beyond it
+	 */
+	analysis__free(an);
+	an = NULL;
+	t->proc.pcount = 2;
+	t->proc.run_delay_ns = 500 + 60000;
+	r = run(1);
+	cr_assert(r->xc.ok, "within the tolerance");
+	analysis__free(an);
+	an = NULL;
+	t->proc.run_delay_ns = 500 + 70000;
+	r = run(1);
+	cr_assert_eq(r->xc.nr_mismatches, 1);
+	cr_assert_eq(r->xc.mismatch[0].counter, SL_XC_RUN_DELAY);
+
+	/* without delay accounting, block-I/O wait is not compared at all */
+	analysis__free(an);
+	an = NULL;
+	t->proc.run_delay_ns = 500;
+	t->proc.delay = false;
+	t->proc.blkio_delay_ns = 999999999;
+	r = run(1);
+	cr_assert(r->xc.ok);
+	cr_assert_eq(r->xc.counters & (1u << SL_XC_BLKIO), 0);
+}

@@ -55,6 +55,7 @@ static int make_events(struct sl_event *ev, int max)
 			e->sw.prev_runtime = 123456789012345ull;
 			break;
 		case SL_EV_COMM:
+		case SL_EV_CPU_OCC:
 			memcpy(e->comm.comm, "consumer-15xyz", 14);
 			break;
 		case SL_EV_ARGV:
@@ -113,7 +114,13 @@ static void fill_info(struct sl_trace_info *ti, struct sl_cpu_stats *cpus)
 	t->proc.valid = true;
 	t->proc.nvcsw = 17;
 	t->proc.sum_exec_runtime_ns = 99;
+	t->proc.sched_info = true;
+	t->proc.run_delay_ns = 123456789;
+	t->proc.pcount = 18;
+	t->death.delay = true;
+	t->death.blkio_delay_ns = 4242;
 	t->exit_status = 9;
+	ti->flags = SL_TRACEF_DELAYACCT;
 }
 
 Test(tracefile, every_event_type_round_trips)
@@ -150,6 +157,14 @@ Test(tracefile, every_event_type_round_trips)
 	cr_assert_str_eq(back.tasks[0].comm, "producer-0");
 	cr_assert(back.tasks[0].proc.valid);
 	cr_assert_eq(back.tasks[0].proc.nvcsw, 17);
+	cr_assert(back.tasks[0].proc.sched_info);
+	cr_assert_eq(back.tasks[0].proc.run_delay_ns, 123456789);
+	cr_assert_eq(back.tasks[0].proc.pcount, 18);
+	cr_assert(!back.tasks[0].proc.delay);
+	cr_assert(back.tasks[0].death.delay);
+	cr_assert(!back.tasks[0].death.valid);
+	cr_assert_eq(back.tasks[0].death.blkio_delay_ns, 4242);
+	cr_assert_eq(back.flags, SL_TRACEF_DELAYACCT);
 	cr_assert_eq(back.tasks[0].exit_status, 9);
 	tracefile__close(r);
 	sl_trace_info__free(&back);

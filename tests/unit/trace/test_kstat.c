@@ -46,3 +46,33 @@ Test(kstat, reads_live_task)
 	cr_assert_eq(kstat__read(getpid(), getpid(), &b), 0);
 	cr_assert_gt(b.nvcsw, a.nvcsw, "a sleep is a voluntary switch");
 }
+
+Test(kstat, parses_schedstat)
+{
+	struct sl_kstat k = { 0 };
+
+	cr_assert_eq(kstat__parse_schedstat("12000345 987654321 42\n", &k), 0);
+	cr_assert(k.sched_info);
+	cr_assert_eq(k.run_delay_ns, 987654321);
+	cr_assert_eq(k.pcount, 42);
+	k.sched_info = false;
+	cr_assert_eq(kstat__parse_schedstat("12 34\n", &k), -EINVAL, "two fields");
+	cr_assert_eq(kstat__parse_schedstat("12 x 3\n", &k), -EINVAL);
+	cr_assert_eq(kstat__parse_schedstat("1 2 3 4\n", &k), -EINVAL, "four fields");
+	cr_assert(!k.sched_info);
+}
+
+/* Each time we are scheduled in counts in pcount, and /proc's file says so. */
+Test(kstat, reads_schedstat_of_a_live_task)
+{
+	struct sl_kstat a, b;
+
+	cr_assert_eq(kstat__read(getpid(), getpid(), &a), 0);
+	if (!a.sched_info)
+		cr_skip_test("no /proc/PID/schedstat (CONFIG_SCHED_INFO off)");
+	usleep(2000);
+	cr_assert_eq(kstat__read(getpid(), getpid(), &b), 0);
+	cr_assert_gt(b.pcount, a.pcount, "a sleep ends with a switch-in");
+	cr_assert_eq(b.pcount - a.pcount, b.nvcsw + b.nivcsw - a.nvcsw - a.nivcsw,
+		     "every switch-in between two reads is followed by a switch-out");
+}
