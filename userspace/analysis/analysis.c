@@ -589,6 +589,16 @@ static void switch_in(struct analysis *a, __u32 idx, __u32 c, __u64 ts, __u64 se
 		resolve_pending(a, idx, ts);
 	else
 		t->pending_wake = 0;
+	/*
+	 * Switched in straight from a blocked state: its wakeup was not
+	 * reported (a timer or I/O interrupt that hit while an unreported
+	 * task was current).  When it became runnable is unknown, so it is
+	 * only counted; its run-queue wait cannot be checked.
+	 */
+	if (t->state >= SL_TS_IO && t->state < SL_TS_MAX) {
+		t->inf_wake++;
+		a->unreported_wakeups++;
+	}
 	if (t->state == SL_TS_RUNNABLE_WAKEUP) {
 		__u64 lat = ts - t->wake_ts;
 

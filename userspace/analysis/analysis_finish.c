@@ -135,6 +135,7 @@ static int build_tasks(struct analysis *a, const struct sl_trace_info *ti, struc
 		row->migrations_inferred = t->inf_migr;
 		row->switch_ins = t->switch_ins;
 		row->switch_ins_inferred = t->inf_in;
+		row->wakeups_unreported = t->inf_wake;
 		row->iowait_ns = t->iowait_ns;
 		row->io_waits = t->io_waits;
 		row->wakeups = t->wakeups;
@@ -311,6 +312,7 @@ static int build_wakeups(struct analysis *a, struct sl_result *r)
 	r->migrations_wakeup = a->migrations_wakeup;
 	r->inferred_switch_ins = a->inferred_switch_ins;
 	r->inferred_migrations = a->inferred_migrations;
+	r->unreported_wakeups = a->unreported_wakeups;
 	for (__u32 i = 0; i < a->nr_edges; i++) {
 		r->wake_edges[i].waker = a->edges[i].waker;
 		r->wake_edges[i].wakee = a->edges[i].wakee;
@@ -444,6 +446,9 @@ static int crosscheck(struct analysis *a, const struct sl_trace_info *ti, struct
 			row->xc_checked = 0;
 			continue;
 		}
+		/* an unreported wakeup hides when its run-queue wait began */
+		if (row->wakeups_unreported)
+			row->xc_checked &= ~(1u << SL_XC_RUN_DELAY);
 		ours[SL_XC_VOLUNTARY] = row->vol_switches;
 		ours[SL_XC_INVOLUNTARY] = row->invol_switches;
 		ours[SL_XC_MIGRATIONS] = row->migrations;

@@ -39,6 +39,7 @@ struct a_task {
 	__u64 vol, invol, migr, migr_wake, wakeups, slices;
 	__u64 switch_ins;	/* switched in, seen in the stream */
 	__u64 inf_in, inf_migr;	/* switch-ins and migrations inferred (stream_repair) */
+	__u64 inf_wake;		/* switched in from a blocked state: wakeup unreported */
 	__u64 rq_n, rq_sum, rq_min, rq_max;
 	__u64 first_ts, last_ts;
 	__u64 item_ts;
@@ -220,6 +221,7 @@ struct analysis {
 
 	/* the stream's invariants: what was inferred where they broke */
 	__u64 inferred_switch_ins, inferred_migrations;
+	__u64 unreported_wakeups;
 	sl_repair_fn repair_fn;
 	void *repair_ctx;
 

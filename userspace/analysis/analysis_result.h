@@ -82,6 +82,7 @@ struct sl_task_row {
 	__u64 migrations_inferred;	/* of those: not reported, inferred */
 	__u64 switch_ins;		/* times switched in, seen in the stream */
 	__u64 switch_ins_inferred;	/* ... not reported, inferred (stream check) */
+	__u64 wakeups_unreported;	/* switched in from a blocked state: run-queue wait unknown */
 	__u64 wakeups;			/* effective wakeups received (blocked -> runnable) */
 	__u64 slices;			/* on-CPU stretches */
 	__u32 cpus_used;		/* distinct CPUs it ran on */
@@ -382,6 +383,7 @@ struct sl_result {
 	 * are included in the per-task counts (switch-ins, migrations).
 	 */
 	__u64 inferred_switch_ins, inferred_migrations;
+	__u64 unreported_wakeups;	/* switch-ins straight from a blocked state */
 	__u64 wakeups;
 	__u64 migrations, migrations_wakeup;
 	__u64 *mig_matrix;		/* [ncpu * ncpu]: [from * ncpu + to] */

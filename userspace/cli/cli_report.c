@@ -297,6 +297,16 @@ static int dump_event(const struct sl_event *e, void *ctx)
 	case SL_EV_KSTAT_RT:
 		printf(" sum_exec_runtime=%lluns", (unsigned long long)e->kstat_rt.sum_exec_runtime);
 		break;
+	case SL_EV_KSTAT_SCHED:
+		if (e->flags & SL_KSF_SCHED_INFO)
+			printf(" run_delay=%lluns pcount=%u", (unsigned long long)e->ksched.run_delay,
+			       e->ksched.pcount);
+		if (e->flags & SL_KSF_DELAY)
+			printf(" blkio_delay=%uus", e->ksched.blkio_delay_us);
+		break;
+	case SL_EV_CPU_OCC:
+		printf(" comm=%.16s%s", e->occ.comm, e->flags & SL_OCCF_TRACKED ? " traced" : "");
+		break;
 	default:
 		if (e->type >= SL_EV_Q_PUSH && e->type <= SL_EV_ITEM_DONE)
 			printf(" queue=%u item=%u depth=%u delay=%lluns", e->flags, e->q.item,

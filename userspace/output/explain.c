@@ -5,6 +5,7 @@
  * so a reading changes in one place for text, JSON and CSV alike.
  */
 #include <stdio.h>
+#include <string.h>
 #include "explain.h"
 
 static const char UNSEEN[] = "no traced task was seen";
@@ -257,10 +258,15 @@ const char *explain__lost(const struct sl_result *r, char *buf, size_t n)
 const char *explain__stream(const struct sl_result *r, char *buf, size_t n)
 {
 	__u64 in = r->inferred_switch_ins, mig = r->inferred_migrations;
+	size_t len;
 
-	if (!in && !mig)
+	if (!in && !mig && !r->unreported_wakeups) {
 		snprintf(buf, n, "stream check: ok (every switch-out follows its switch-in, every "
 			 "change of CPU a migrate record)");
+		return buf;
+	}
+	if (!in && !mig)
+		snprintf(buf, n, "stream check: nothing inferred");
 	else if (in && mig)
 		snprintf(buf, n, "stream check: %llu switch-in%s and %llu migration%s the kernel did "
 			 "not report, inferred", (unsigned long long)in, in == 1 ? "" : "s",
@@ -269,5 +275,12 @@ const char *explain__stream(const struct sl_result *r, char *buf, size_t n)
 		snprintf(buf, n, "stream check: %llu %s%s the kernel did not report, inferred",
 			 (unsigned long long)(in ? in : mig), in ? "switch-in" : "migration",
 			 (in ? in : mig) == 1 ? "" : "s");
+	/* a wakeup cannot be placed in time: only counted */
+	len = strlen(buf);
+	if (r->unreported_wakeups && len < n)
+		snprintf(buf + len, n - len, "; %llu wakeup%s not reported (run-queue wait of %s "
+			 "not checked)", (unsigned long long)r->unreported_wakeups,
+			 r->unreported_wakeups == 1 ? "" : "s",
+			 r->unreported_wakeups == 1 ? "that task" : "those tasks");
 	return buf;
 }

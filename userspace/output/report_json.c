@@ -238,6 +238,7 @@ static void task(struct jw *w, const struct sl_result *r, const struct sl_task_r
 	jw_u64(w, "migrations_inferred", t->migrations_inferred);
 	jw_u64(w, "switch_ins", t->switch_ins);
 	jw_u64(w, "switch_ins_inferred", t->switch_ins_inferred);
+	jw_u64(w, "wakeups_unreported", t->wakeups_unreported);
 	jw_u64(w, "wakeups", t->wakeups);
 	jw_u64(w, "slices", t->slices);
 	jw_u64(w, "cpus_used", t->cpus_used);
@@ -616,6 +617,7 @@ int report__json_with(FILE *f, const struct sl_result *r, const struct sl_trace_
 	jw_bool(&w, "ok", !r->inferred_switch_ins && !r->inferred_migrations);
 	jw_u64(&w, "inferred_switch_ins", r->inferred_switch_ins);
 	jw_u64(&w, "inferred_migrations", r->inferred_migrations);
+	jw_u64(&w, "unreported_wakeups", r->unreported_wakeups);
 	{
 		char line[160];
 

@@ -374,3 +374,30 @@ Test(stream_check, schedstat_and_delay_counters)
 	cr_assert(r->xc.ok);
 	cr_assert_eq(r->xc.counters & (1u << SL_XC_BLKIO), 0);
 }
+
+/*
+ * Switched in straight from sleep: the wakeup went unreported.  It is
+ * counted, and the task's run-queue wait is not compared (when it became
+ * runnable is unknown); its switch-ins still are.
+ */
+Test(stream_check, unreported_wakeup_is_counted_not_placed)
+{
+	const struct sl_result *r;
+	struct sl_task_info *t;
+
+	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(2000, 0, 10, 0, SL_R_SLEEP, true, false));
+	eb_push(&eb, ev_switch(3000, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(4000, 0, 10, 0, SL_R_DEAD, true, false));
+	ti_init(&ti, 1, 1000, 5000);
+	t = sl_trace_info__add_task(&ti, 10);
+	t->proc = (struct sl_kstat){ .valid = true, .nvcsw = 2, .sum_exec_runtime_ns = 2000,
+				     .sched_info = true, .run_delay_ns = 400000, .pcount = 2 };
+	r = run(1);
+	cr_assert_eq(r->unreported_wakeups, 1);
+	cr_assert_eq(row(r, 10)->wakeups_unreported, 1);
+	cr_assert_eq(row(r, 10)->state_ns[SL_TS_SLEEP], 1000);
+	cr_assert(r->xc.ok, "run-queue wait not compared, the rest agrees");
+	cr_assert_eq(row(r, 10)->xc_checked & (1u << SL_XC_RUN_DELAY), 0);
+	cr_assert(row(r, 10)->xc_checked & (1u << SL_XC_PCOUNT));
+}

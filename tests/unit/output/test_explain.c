@@ -229,6 +229,15 @@ Test(explain, stream_check)
 	r.inferred_migrations = 2;
 	cr_assert_str_eq(explain__stream(&r, buf, sizeof(buf)),
 			 "stream check: 2 migrations the kernel did not report, inferred");
+	r.unreported_wakeups = 1;
+	cr_assert_str_eq(explain__stream(&r, buf, sizeof(buf)),
+			 "stream check: 2 migrations the kernel did not report, inferred; 1 wakeup not "
+			 "reported (run-queue wait of that task not checked)");
+	r.inferred_migrations = 0;
+	r.unreported_wakeups = 3;
+	cr_assert_str_eq(explain__stream(&r, buf, sizeof(buf)),
+			 "stream check: nothing inferred; 3 wakeups not reported (run-queue wait of "
+			 "those tasks not checked)");
 }
 
 Test(explain, bounded_by_the_buffer)
