@@ -681,8 +681,8 @@ static int get_kstat(FILE *f, __u32 version, struct sl_kstat *k)
 		k->valid = valid != 0;
 		return 0;
 	}
-	if (get_u64(f, &k->run_delay_ns) || get_u64(f, &k->pcount) ||
-	    get_u64(f, &k->blkio_delay_ns))
+	if (get_count(f, &k->run_delay_ns) || get_count(f, &k->pcount) ||
+	    get_count(f, &k->blkio_delay_ns))
 		return -EIO;
 	k->valid = valid & KSTAT_SCHED;
 	k->sched_info = valid & KSTAT_SCHED_INFO;

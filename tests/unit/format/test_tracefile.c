@@ -391,15 +391,16 @@ struct crafted {
 	char error[48];
 };
 
+/* footer: magic, end, events, late, misses, flags (version 2), ncpu, per CPU 40 bytes */
 static struct crafted crafted[] = {
 	{ "257 CPUs", 0, 12, { 0x01, 0x01, 0, 0 }, 4, "corrupt trace: the header says 257" },
 	{ "65536 CPUs", 0, 12, { 0, 0, 1, 0 }, 4, "corrupt trace: the header says 65536" },
 	{ "no CPU", 0, 12, { 0, 0, 0, 0 }, 4, "corrupt trace" },
-	{ "lost 2^64-1", 1, 40, { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff }, 8, "corrupt trace: per-CPU" },
+	{ "lost 2^64-1", 1, 44, { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff }, 8, "corrupt trace: per-CPU" },
 	{ "misses 2^63", 1, 28, { 0, 0, 0, 0, 0, 0, 0, 0x80 }, 8, "corrupt trace: footer counts" },
 	{ "event count off", 1, 12, { 1, 0, 0, 0, 0, 0, 0, 0 }, 8, "corrupt trace: the footer counts 1 events" },
-	{ "task count 2^22", 1, 40 + NCPU * 40, { 0, 0, 0x40, 0 }, 4, "corrupt trace: bad task count" },
-	{ "footer ncpu", 1, 36, { 3, 0, 0, 0 }, 4, "corrupt trace: footer and header" },
+	{ "task count 2^22", 1, 44 + NCPU * 40, { 0, 0, 0x40, 0 }, 4, "corrupt trace: bad task count" },
+	{ "footer ncpu", 1, 40, { 3, 0, 0, 0 }, 4, "corrupt trace: footer and header" },
 	{ "end before start", 1, 4, { 0, 0, 0, 0, 0, 0, 0, 0 }, 8, "corrupt trace: footer ends" },
 };
 
