@@ -484,7 +484,7 @@ const char *tracefile__path(const struct tracefile_writer *w)
 	return outfile__path(w->of);
 }
 
-/* kstat validity bits (version 2; version 1 wrote 0 or 1) */
+/* kstat validity bits (version 3; before, 0 or 1) */
 #define KSTAT_SCHED		0x1
 #define KSTAT_SCHED_INFO	0x2
 #define KSTAT_DELAY		0x4

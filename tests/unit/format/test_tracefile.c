@@ -391,7 +391,7 @@ struct crafted {
 	char error[48];
 };
 
-/* footer: magic, end, events, late, misses, flags (version 2), ncpu, per CPU 40 bytes */
+/* footer: magic, end, events, late, misses, flags (version 3), ncpu, per CPU 40 bytes */
 static struct crafted crafted[] = {
 	{ "257 CPUs", 0, 12, { 0x01, 0x01, 0, 0 }, 4, "corrupt trace: the header says 257" },
 	{ "65536 CPUs", 0, 12, { 0, 0, 1, 0 }, 4, "corrupt trace: the header says 65536" },
@@ -625,51 +625,103 @@ Test(tracefile, the_architecture_round_trips)
  * A version 1 file (no architecture in its header) is still read, as
  * x86_64's: made here from a version 2 file by taking the field out.
  */
-Test(tracefile, version_1_is_still_read)
+/*
+ * Rewrites the trace at path as an older version wrote it: version 2 has
+ * no footer flags word and no schedstat/delay counters (3 x 24 bytes a
+ * task), version 1 neither the header's arch field.  fill_info's trace
+ * has one task.
+ */
+static void downgrade(__u32 to)
+{
+	const long arch_at = 8 + 4 + 4 + 8 + 8 + 65 + 16;
+	char *in, *out;
+	__u64 footer, nf;
+	long size, o = 0, i;
+	FILE *f;
+
+	f = fopen(path, "rb");
+	fseek(f, 0, SEEK_END);
+	size = ftell(f);
+	in = malloc((size_t)size);
+	out = malloc((size_t)size);
+	fseek(f, 0, SEEK_SET);
+	cr_assert_eq(fread(in, 1, (size_t)size, f), (size_t)size);
+	fclose(f);
+	memcpy(&footer, in + size - 16, 8);
+	/* header and events, without the arch field for version 1 */
+	memcpy(out, in, (size_t)arch_at);
+	o = arch_at;
+	i = to == 1 ? arch_at + 4 : arch_at;
+	memcpy(out + o, in + i, (size_t)((long)footer - i));
+	o += (long)footer - i;
+	memcpy(out + 8, &to, 4);
+	nf = (__u64)o;
+	/* footer: counts, then no flags word */
+	i = (long)footer;
+	memcpy(out + o, in + i, 36);
+	o += 36;
+	i += 40;
+	/* ncpu, the CPUs, the task count, the task's ids, name, status and flags */
+	memcpy(out + o, in + i, 4 + NCPU * 40 + 4 + 36);
+	o += 4 + NCPU * 40 + 4 + 36;
+	i += 4 + NCPU * 40 + 4 + 36;
+	for (int k = 0; k < 3; k++) {	/* proc, death, base: valid + four u64 only */
+		memcpy(out + o, in + i, 36);
+		o += 36;
+		i += 36 + 24;
+	}
+	memcpy(out + o, in + i, (size_t)(size - 16 - i));
+	o += size - 16 - i;
+	memcpy(out + o, &nf, 8);
+	memcpy(out + o + 8, in + size - 8, 8);
+	o += 16;
+	f = fopen(path, "wb");
+	cr_assert_eq(fwrite(out, 1, (size_t)o, f), (size_t)o);
+	fclose(f);
+	free(in);
+	free(out);
+}
+
+static void read_old_version(__u32 version)
 {
 	struct sl_cpu_stats cpus[NCPU] = { 0 };
 	struct sl_trace_info ti, back;
 	struct tracefile_reader *r;
 	struct sl_event ev[32], got;
-	const long arch_at = 8 + 4 + 4 + 8 + 8 + 65 + 16;
-	char err[128], *buf;
+	char err[128];
 	int n = make_events(ev, 32), i = 0;
-	__u64 footer;
-	__u32 one = 1;
-	long size;
-	FILE *f;
 
 	fill_info(&ti, cpus);
 	write_trace(ev, n, &ti);
 	ti.cpus = NULL;
 	sl_trace_info__free(&ti);
-	f = fopen(path, "rb");
-	fseek(f, 0, SEEK_END);
-	size = ftell(f);
-	buf = malloc((size_t)size);
-	fseek(f, 0, SEEK_SET);
-	cr_assert_eq(fread(buf, 1, (size_t)size, f), (size_t)size);
-	fclose(f);
-	memcpy(buf + 8, &one, 4);
-	memmove(buf + arch_at, buf + arch_at + 4, (size_t)(size - arch_at - 4));
-	size -= 4;
-	memcpy(&footer, buf + size - 16, 8);	/* the trailer's footer offset moved too */
-	footer -= 4;
-	memcpy(buf + size - 16, &footer, 8);
-	f = fopen(path, "wb");
-	cr_assert_eq(fwrite(buf, 1, (size_t)size, f), (size_t)size);
-	fclose(f);
-	free(buf);
+	downgrade(version);
 
 	cr_assert_eq(tracefile__open(path, &back, &r, err, sizeof(err)), 0, "%s", err);
-	cr_assert_eq(back.version, 1);
-	cr_assert_eq(back.arch, SL_ARCH_X86_64);
+	cr_assert_eq(back.version, version);
+	if (version == 1)
+		cr_assert_eq(back.arch, SL_ARCH_X86_64, "version 1 probes read x86 syscalls only");
 	cr_assert_str_eq(back.cmdline, "perf bench sched pipe");
+	cr_assert_eq(back.flags, 0);
+	cr_assert_eq(back.nr_tasks, 1);
+	cr_assert(back.tasks[0].proc.valid);
+	cr_assert_eq(back.tasks[0].proc.nvcsw, 17);
+	cr_assert(!back.tasks[0].proc.sched_info, "no schedstat before version 3");
 	while (tracefile__next(r, &got) > 0)
 		cr_assert_eq(memcmp(&got, &ev[i++], sizeof(got)), 0, "event %d", i - 1);
 	cr_assert_eq(i, n);
 	tracefile__close(r);
 	sl_trace_info__free(&back);
+}
+
+Test(tracefile, version_1_is_still_read)
+{
+	read_old_version(1);
+}
+
+Test(tracefile, version_2_is_still_read)
+{
+	read_old_version(2);
 }
 
 Test(tracefile, a_newer_version_is_refused)
@@ -691,7 +743,12 @@ Test(tracefile, a_newer_version_is_refused)
 	fwrite(&next, 4, 1, f);
 	fclose(f);
 	cr_assert_neq(tracefile__open(path, &back, &r, err, sizeof(err)), 0);
-	cr_assert_not_null(strstr(err, "reads versions 1 to 2"), "%s", err);
+	{
+		char want[48];
+
+		snprintf(want, sizeof(want), "reads versions 1 to %u", SL_TRACE_VERSION);
+		cr_assert_not_null(strstr(err, want), "%s", err);
+	}
 	sl_trace_info__free(&back);
 }
 
