@@ -14,6 +14,21 @@
 #define SL_NO_SYSCALL 0xffff
 
 /*
+ * Queue events (SL_EV_Q_*, SL_EV_ITEM_*) carry the queue id in flags: at
+ * most SL_MAX_QUEUES queues.  q.item SL_ITEM_PILL is a stop message, not
+ * an item.  The workload fires the same events as USDT probes for other
+ * tools (sys/sdt.h; DTRACE_PROBEn takes the provider as a bare word, so
+ * the sites spell it out), in this argument order:
+ *   q_push(qid, depth, item)          q_pop(qid, depth, item, enqueue_ns)
+ *   q_wait_full(qid, depth)           q_wait_empty(qid, 0)
+ *   q_lock_wait(qid)                  item_start(qid, item)
+ *   item_done(qid, item)
+ */
+#define SL_USDT_PROVIDER "schedlab"
+#define SL_MAX_QUEUES 256
+#define SL_ITEM_PILL 0xffffffffu
+
+/*
  * The traced machine's architecture, recorded in the trace: sw.nr_syscall
  * is a number of its syscall table, whatever machine analyses the trace.
  */

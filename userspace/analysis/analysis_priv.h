@@ -13,7 +13,6 @@
 #define TS_UNKNOWN	SL_TS_MAX	/* created, state not known yet */
 #define TS_DEAD		(SL_TS_MAX + 1)	/* final switch seen */
 
-#define SL_MAX_QUEUES	256		/* queue id is the 8-bit flags field */
 #define CPU_WORDS	(SL_MAX_CPUS / 64)
 #define Q_WORDS		(SL_MAX_QUEUES / 64)
 #define NO_IDX		IDMAP_NONE

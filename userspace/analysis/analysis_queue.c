@@ -11,7 +11,6 @@
 #include <string.h>
 #include "analysis_priv.h"
 
-#define QUEUE_ID_PILL	0xffffffffu	/* a stop message, see queue.h */
 
 static struct a_queue *aq_get(struct analysis *a, __u32 qid)
 {
@@ -110,7 +109,7 @@ int aq_event(struct analysis *a, struct a_task *t, const struct sl_event *e, __u
 	case SL_EV_Q_POP:
 		t->qcons[w] |= bit;
 		q->pops++;
-		if (e->q.item == QUEUE_ID_PILL)
+		if (e->q.item == SL_ITEM_PILL)
 			q->pills++;
 		else
 			sl_hdr_add(&q->delay, e->q.delay);

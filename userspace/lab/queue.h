@@ -18,6 +18,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <linux/types.h>
+#include "schedlab.h"
 
 enum queue_kind {
 	QUEUE_SHM = 0,
@@ -27,8 +29,8 @@ enum queue_kind {
 
 #define QUEUE_MAX_CAPACITY	(1u << 20)
 #define QUEUE_MAX_PAYLOAD	64u
-/* An item id that is not an item: a "stop" message for a consumer. */
-#define QUEUE_ID_PILL		UINT32_MAX
+/* An item id that is not an item: a "stop" message for a consumer (the probes' SL_ITEM_PILL). */
+#define QUEUE_ID_PILL		SL_ITEM_PILL
 
 /* What travels through the queue; an optional payload follows it. */
 struct queue_item {

@@ -49,7 +49,7 @@
 /* Raw bytes per chunk: big enough for deflate to find the rhythm, small
  * enough that decoding one on demand is instant. */
 #define CHUNK_RAW	131072
-#define MAX_QUEUES	256	/* queue ids are a byte */
+#define MAX_QUEUES	SL_MAX_QUEUES
 /* zlib level 4: on a pipe storm 5% larger than the default 6, in a third of the time */
 #define ZLEVEL		4
 

@@ -63,7 +63,7 @@ struct timeline_ascii {
 	struct tl_tasks tasks;	/* task lanes: tasks.v[i].lane indexes tl[] */
 	struct lane *tl;
 	__u32 ntl, tlcap;
-	struct qlane *q[256];	/* by queue id (the event's flags byte) */
+	struct qlane *q[SL_MAX_QUEUES];	/* by queue id (the event's flags byte) */
 	__u32 capacity;		/* from the workload config, 0 = unknown */
 	__u64 last_ts;		/* latest time seen, closes an open-ended window */
 	int err;
