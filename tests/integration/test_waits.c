@@ -169,3 +169,88 @@ ParameterizedTest(struct wait_case *c, waits, classified, .timeout = 60)
 	cr_assert_geq(w->blocked_ns, HOLD_NS * 9 / 10);
 	release(&x);
 }
+
+static void temp_path(char *path)
+{
+	int fd = mkstemp(path);
+
+	cr_assert_geq(fd, 0);
+	close(fd);
+	unlink(path);
+}
+
+/* cat | gzip -1 | sha256sum: gzip is busy while cat waits for room and sha256sum for data. */
+Test(waits, shell_pipeline_names_gzip_the_limiting_stage, .timeout = 120)
+{
+	char trace[] = "/tmp/sl-pipe-XXXXXX", data[] = "/tmp/sl-big-XXXXXX", cmd[128];
+	const struct sl_pipeline *pl;
+	struct analysed x;
+	FILE *f;
+
+	require_tracing();
+	temp_path(trace);
+	cr_assert_geq(mkstemp(data), 0);
+	f = fopen(data, "w");
+	cr_assert_not_null(f);
+	/* incompressible bytes: gzip has work on every one */
+	for (unsigned int i = 0, s = 12345; i < 24u << 20; i++) {
+		s = s * 1103515245u + 12345u;
+		fputc((int)(s >> 16) & 0xff, f);
+	}
+	cr_assert_eq(fclose(f), 0);
+	snprintf(cmd, sizeof(cmd), "cat %s | gzip -1 | sha256sum >/dev/null", data);
+	cr_assert_eq(trace_to(trace, (char *[]){ "/bin/sh", "-c", cmd, NULL }), 0);
+	unlink(data);
+	analyse(trace, &x);
+	unlink(trace);
+	pl = &x.r->pipeline;
+	cr_assert_gt(pl->stage_tgid, 0, "no pipeline found among %u channels", x.r->nr_channels);
+	cr_assert_str_eq(x.r->tasks[pl->stage_task].comm, "gzip");
+	cr_assert_geq(pl->nr_channels, 2);
+	release(&x);
+}
+
+/* A bounded multiprocessing.Queue and a consumer ten times slower than the producer. */
+Test(waits, python_queue_with_a_slow_consumer_is_consumer_bound, .timeout = 120)
+{
+	static const char script[] =
+		"import multiprocessing as mp, time\n"
+		"def consumer(q):\n"
+		"    while q.get() is not None:\n"
+		"        time.sleep(0.01)\n"
+		"if __name__ == '__main__':\n"
+		"    q = mp.Queue(maxsize=10)\n"
+		"    c = mp.Process(target=consumer, args=(q,))\n"
+		"    c.start()\n"
+		"    for i in range(150):\n"
+		"        time.sleep(0.001)\n"
+		"        q.put(i)\n"
+		"    q.put(None)\n"
+		"    c.join()\n";
+	char trace[] = "/tmp/sl-pyq-XXXXXX", py[] = "/tmp/sl-pyq-XXXXXX.py";
+	const struct sl_channel_row *ch = NULL;
+	struct analysed x;
+	int fd;
+
+	require_tracing();
+	if (access("/usr/bin/python3", X_OK))
+		cr_skip_test("no /usr/bin/python3");
+	temp_path(trace);
+	fd = mkstemps(py, 3);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(write(fd, script, sizeof(script) - 1), (ssize_t)sizeof(script) - 1);
+	close(fd);
+	cr_assert_eq(trace_to(trace, (char *[]){ "/usr/bin/python3", py, NULL }), 0);
+	unlink(py);
+	analyse(trace, &x);
+	unlink(trace);
+	/* the queue's pipe, with its bounded semaphore folded in */
+	for (__u32 i = 0; i < x.r->nr_channels && !ch; i++)
+		if (x.r->channels[i].kind == SL_WK_PIPE && x.r->channels[i].folded)
+			ch = &x.r->channels[i];
+	cr_assert_not_null(ch, "no pipe channel with its semaphore among %u", x.r->nr_channels);
+	cr_assert_eq(ch->q.verdict, SL_V_CONSUMER_BOUND, "verdict %s",
+		     sl_verdict_name(ch->q.verdict));
+	cr_assert_gt(ch->q.prod_blocked_ns, ch->q.cons_blocked_ns);
+	release(&x);
+}

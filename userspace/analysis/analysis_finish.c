@@ -57,6 +57,8 @@ void analysis_free_result(struct sl_result *r)
 	free(r->queues);
 	free(r->xc.mismatch);
 	free(r->waits);
+	free(r->channels);
+	free(r->chan_tasks);
 	free(r);
 }
 
@@ -507,6 +509,8 @@ int analysis_build_result(struct analysis *a, const struct sl_trace_info *ti)
 		err = build_wakeups(a, r);
 	if (!err)
 		err = aq_finish(a, ti, r);
+	if (!err)
+		err = aw_channels(a, r);
 	if (!err)
 		err = crosscheck(a, ti, r);
 	if (!err)

@@ -266,6 +266,15 @@ void aq_attribute_wait(struct analysis *a, struct a_task *t, __u8 state, __u64 d
 /* The queue rows of r, their sides and verdicts, and the run's verdict. */
 int  aq_finish(struct analysis *a, const struct sl_trace_info *ti, struct sl_result *r);
 void aq_free(struct analysis *a);
+#define AQ_PRODUCER	0x1
+#define AQ_CONSUMER	0x2
+/*
+ * Fills q's sides from the tasks side[] marks (AQ_PRODUCER, AQ_CONSUMER;
+ * one per task index) and judges it by the queue verdict rules; q's
+ * blocked times, full/empty shares and lock wait must be set.
+ */
+void aq_judge(struct analysis *a, const struct sl_result *r, struct sl_queue_row *q,
+	      const __u8 *side);
 
 /* analysis_wait.c: what blocked tasks waited on, aw_* (called by analysis.c and analysis_finish.c) */
 /* A wait or waker record of task t. */
@@ -279,6 +288,8 @@ void aw_wakeup(struct analysis *a, struct a_task *t, __u32 waker, __u32 wobj);
 /* Before the result is built: settle lock vs. condition per object. */
 void aw_settle(struct analysis *a);
 int  aw_finish(struct analysis *a, struct sl_result *r);
+/* Channels and the pipeline, after the CPU rows (the verdict needs them). */
+int  aw_channels(struct analysis *a, struct sl_result *r);
 void aw_free(struct analysis *a);
 
 /* analysis_finish.c */

@@ -313,6 +313,44 @@ static double other_share(const struct sl_result *r, const __u64 *mask)
 	return n && r->wall_ns ? (double)other / ((double)n * (double)r->wall_ns) : 0.0;
 }
 
+void aq_judge(struct analysis *a, const struct sl_result *r, struct sl_queue_row *q,
+	      const __u8 *side)
+{
+	__u64 cpus[2][CPU_WORDS] = { { 0 } }, all[CPU_WORDS];
+
+	for (__u32 t = 0; t < a->nr_tasks; t++) {
+		struct a_task *at = &a->tasks[t];
+		struct sl_queue_side *s[2] = {
+			(side[t] & AQ_PRODUCER) ? &q->prod : NULL,
+			(side[t] & AQ_CONSUMER) ? &q->cons : NULL,
+		};
+
+		q->both.nr_tasks += s[0] || s[1];
+		for (int k = 0; k < 2; k++) {
+			if (!s[k])
+				continue;
+			s[k]->nr_tasks++;
+			for (int w = 0; w < CPU_WORDS; w++)
+				cpus[k][w] |= at->cpumask[w];
+			for (int st = 0; st < SL_TS_MAX; st++) {
+				s[k]->state_ns[st] += at->state_ns[st];
+				s[k]->alive_ns += at->state_ns[st];
+			}
+		}
+	}
+	for (int w = 0; w < CPU_WORDS; w++) {
+		q->prod.cpus_used += (__u32)__builtin_popcountll(cpus[0][w]);
+		q->cons.cpus_used += (__u32)__builtin_popcountll(cpus[1][w]);
+		all[w] = cpus[0][w] | cpus[1][w];
+	}
+	q->prod.other_frac = other_share(r, cpus[0]);
+	q->cons.other_frac = other_share(r, cpus[1]);
+	side_finish(&q->prod, q->prod_blocked_ns);
+	side_finish(&q->cons, q->cons_blocked_ns);
+	both_finish(q, other_share(r, all));
+	aq_verdict(q);
+}
+
 int aq_finish(struct analysis *a, const struct sl_trace_info *ti, struct sl_result *r)
 {
 	__u32 cfg_cap = ti ? sl_trace_info__queue_capacity(ti) : 0, n = 0, best = 0;
@@ -331,7 +369,7 @@ int aq_finish(struct analysis *a, const struct sl_trace_info *ti, struct sl_resu
 	for (int i = 0; i < SL_MAX_QUEUES; i++) {
 		struct a_queue *aq = a->queues[i];
 		struct sl_queue_row *q;
-		double area = 0, both_other = 0;
+		double area = 0;
 
 		if (!aq)
 			continue;
@@ -371,46 +409,18 @@ int aq_finish(struct analysis *a, const struct sl_trace_info *ti, struct sl_resu
 		/* the delay runs from the push call: blocked producers hold items too */
 		q->little_blocked = frac(q->prod_blocked_ns, q->window_ns);
 		/* Sides: every task that pushed (or waited full) / popped (or waited empty). */
-		__u64 cpus[2][CPU_WORDS] = { { 0 } };
-
-		for (__u32 t = 0; t < a->nr_tasks; t++) {
-			struct a_task *at = &a->tasks[t];
-			__u64 bit = 1ull << (aq->qid % 64);
-			struct sl_queue_side *s[2] = {
-				(at->qprod[aq->qid / 64] & bit) ? &q->prod : NULL,
-				(at->qcons[aq->qid / 64] & bit) ? &q->cons : NULL,
-			};
-
-			q->both.nr_tasks += s[0] || s[1];
-			for (int k = 0; k < 2; k++) {
-				if (!s[k])
-					continue;
-				s[k]->nr_tasks++;
-				for (int w = 0; w < CPU_WORDS; w++)
-					cpus[k][w] |= at->cpumask[w];
-				for (int st = 0; st < SL_TS_MAX; st++) {
-					s[k]->state_ns[st] += at->state_ns[st];
-					s[k]->alive_ns += at->state_ns[st];
-				}
-			}
-		}
-		for (int w = 0; w < CPU_WORDS; w++) {
-			q->prod.cpus_used += (__u32)__builtin_popcountll(cpus[0][w]);
-			q->cons.cpus_used += (__u32)__builtin_popcountll(cpus[1][w]);
-		}
-		q->prod.other_frac = other_share(r, cpus[0]);
-		q->cons.other_frac = other_share(r, cpus[1]);
 		{
-			__u64 all[CPU_WORDS];
+			__u64 bit = 1ull << (aq->qid % 64);
+			__u8 *side = calloc(a->nr_tasks ? a->nr_tasks : 1, 1);
 
-			for (int w = 0; w < CPU_WORDS; w++)
-				all[w] = cpus[0][w] | cpus[1][w];
-			both_other = other_share(r, all);
+			if (!side)
+				return -ENOMEM;
+			for (__u32 t = 0; t < a->nr_tasks; t++)
+				side[t] = ((a->tasks[t].qprod[aq->qid / 64] & bit) ? AQ_PRODUCER : 0) |
+					  ((a->tasks[t].qcons[aq->qid / 64] & bit) ? AQ_CONSUMER : 0);
+			aq_judge(a, r, q, side);
+			free(side);
 		}
-		side_finish(&q->prod, q->prod_blocked_ns);
-		side_finish(&q->cons, q->cons_blocked_ns);
-		both_finish(q, both_other);
-		aq_verdict(q);
 		if (q->pops > r->queues[best].pops)
 			best = r->nr_queues - 1;
 	}

@@ -306,6 +306,52 @@ static inline const struct sl_queue_side *sl_queue_row__judged(const struct sl_q
 	       q->verdict_who == SL_VW_CONSUMERS ? &q->cons : &q->both;
 }
 
+/*
+ * A channel: an object some tasks wait on and others wake them through --
+ * a pipe, socket, message queue, or a futex/semaphore used as a condition
+ * (docs/metrics.md, "Channels").  Its producers write (or signal), its
+ * consumers read (or wait for the signal).  A condition between the same
+ * processes as a data channel is folded into it: producers waiting on it
+ * wait for room, consumers for data.  `q` holds the queue figures that
+ * apply (blocked times, shares, the two sides) and the verdict by the
+ * queue rules; pushes/pops and the item figures stay 0.
+ */
+struct sl_channel_row {
+	__u8 kind;			/* enum sl_wait_kind of the object */
+	__u8 detail;			/* SL_WD_* seen on it */
+	__u8 sub;			/* socket family */
+	__u8 condition;			/* a futex/semaphore channel of its own */
+	__u64 obj;
+	__u32 scope;
+	__u32 folded;			/* conditions folded into it */
+	__u64 wakeups;			/* wakeups through it (and its folded conditions) */
+	__u16 fill_max, cap;		/* pipe: buffers in use when a writer blocked / size */
+	__u32 first_task, nr_tasks;	/* chan_tasks[first_task ..] */
+	struct sl_queue_row q;
+};
+
+/* A task on a channel. */
+struct sl_channel_task {
+	__u32 task;			/* index into tasks */
+	bool producer, consumer;
+	__u64 blocked_ns;		/* blocked on it (and its folded conditions) */
+	__u64 woke;			/* wakeups it gave through it */
+};
+
+/*
+ * Channels chained through processes (one's consumer process is the next
+ * one's producer) form a pipeline; the limiting stage is the process
+ * that is busy while its upstream waits for room and its downstream waits
+ * for data.
+ */
+struct sl_pipeline {
+	__u32 nr_channels;		/* channels in the chain, 0: no pipeline */
+	__u32 stage_tgid;		/* the limiting stage's process, 0 if none */
+	__u32 stage_task;		/* a task of it (index into tasks) */
+	__s32 upstream, downstream;	/* channel indices around it, -1 at an end */
+	double stage_busy_frac;		/* its busy share (queue side figures) */
+};
+
 struct sl_xc_mismatch {
 	__u32 task;			/* index into tasks */
 	__u8 counter;			/* enum sl_xc_counter */
@@ -429,6 +475,11 @@ struct sl_result {
 	__u32 nr_waits;
 	struct sl_wait_row *waits;	/* per task, by blocked time (tasks[].first_wait) */
 	__u64 nr_wait_records;		/* SL_EV_WAIT records: 0 for a trace without */
+	__u32 nr_channels;
+	struct sl_channel_row *channels;	/* by blocked time, descending */
+	__u32 nr_chan_tasks;
+	struct sl_channel_task *chan_tasks;
+	struct sl_pipeline pipeline;
 };
 
 /* Index of the row with this pid (its latest task), or -1. */

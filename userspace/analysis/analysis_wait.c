@@ -446,3 +446,306 @@ int aw_finish(struct analysis *a, struct sl_result *r)
 	r->nr_waits = out;
 	return 0;
 }
+
+/* ---- channels and the pipeline ---- */
+
+#define MAX_CHANNELS 32
+
+static bool data_kind(__u8 kind)
+{
+	return kind == SL_WK_PIPE || kind == SL_WK_MQ || kind == SL_WK_SYSV_MSG ||
+	       kind == SL_WK_SOCKET;
+}
+
+static bool cond_obj(const struct a_obj *o)
+{
+	return (o->kind == SL_WK_FUTEX || o->kind == SL_WK_SYSV_SEM) &&
+	       sync_state(o) == SL_TS_CONDITION;
+}
+
+struct chan_build {
+	__u32 obj;
+	__u8 *side;		/* [nr_tasks]: AQ_PRODUCER | AQ_CONSUMER */
+	__u64 *blocked;		/* [nr_tasks] */
+	__u64 *woke;		/* [nr_tasks] */
+	__u64 prod_blocked, cons_blocked, full, empty, wakeups;
+	__u32 folded;
+	bool condition;
+};
+
+/* Every task of this side in one of the processes of the other mask's side. */
+static bool side_in_procs(const struct analysis *a, const __u8 *side, __u8 which,
+			  const __u8 *other, __u8 other_which)
+{
+	bool any = false;
+
+	for (__u32 t = 0; t < a->nr_tasks; t++) {
+		bool found = false;
+
+		if (!(side[t] & which))
+			continue;
+		any = true;
+		for (__u32 u = 0; u < a->nr_tasks && !found; u++)
+			found = (other[u] & other_which) && a->tasks[u].tgid == a->tasks[t].tgid;
+		if (!found)
+			return false;
+	}
+	return any;
+}
+
+static int chan_cmp(const void *x, const void *y)
+{
+	const struct sl_channel_row *p = x, *q = y;
+	__u64 a = p->q.prod_blocked_ns + p->q.cons_blocked_ns;
+
+	/* data channels first: a condition beside none is a program's own signalling */
+	if (p->condition != q->condition)
+		return p->condition ? 1 : -1;
+	__u64 b = q->q.prod_blocked_ns + q->q.cons_blocked_ns;
+
+	return a != b ? (a > b ? -1 : 1) : (p->obj < q->obj ? -1 : p->obj > q->obj);
+}
+
+static void chan_free(struct chan_build *cb, __u32 n)
+{
+	for (__u32 i = 0; i < n; i++) {
+		free(cb[i].side);
+		free(cb[i].blocked);
+		free(cb[i].woke);
+	}
+	free(cb);
+}
+
+/* Producers (upstream waits for room) and consumers (downstream waits for data) meet in a stage. */
+static void find_pipeline(const struct analysis *a, struct sl_result *r)
+{
+	struct sl_pipeline *pl = &r->pipeline;
+	double best = 0;
+	__u32 linked = 0;
+
+	pl->upstream = pl->downstream = -1;
+	for (__u32 i = 0; i < r->nr_channels; i++) {
+		bool link = false;
+
+		for (__u32 j = 0; j < r->nr_channels; j++) {
+			const struct sl_channel_row *up = &r->channels[i], *down = &r->channels[j];
+
+			if (i == j)
+				continue;
+			/* a process consuming `up` and producing into `down` */
+			for (__u32 k = 0; k < up->nr_tasks; k++) {
+				const struct sl_channel_task *ct = &r->chan_tasks[up->first_task + k];
+				__u32 tgid = a->tasks[ct->task].tgid;
+				double score;
+				bool prod = false;
+
+				if (!ct->consumer)
+					continue;
+				for (__u32 m = 0; m < down->nr_tasks && !prod; m++) {
+					const struct sl_channel_task *dt = &r->chan_tasks[down->first_task + m];
+
+					prod = dt->producer && a->tasks[dt->task].tgid == tgid;
+				}
+				if (!prod)
+					continue;
+				link = true;
+				score = up->q.prod.wait_frac + down->q.cons.wait_frac;
+				if (score > best) {
+					best = score;
+					pl->stage_tgid = tgid;
+					pl->stage_task = ct->task;
+					pl->upstream = (__s32)i;
+					pl->downstream = (__s32)j;
+					pl->stage_busy_frac = up->q.cons.busy_frac;
+				}
+			}
+		}
+		linked += link;
+	}
+	if (pl->stage_tgid)
+		pl->nr_channels = linked + 1;
+}
+
+int aw_channels(struct analysis *a, struct sl_result *r)
+{
+	__u32 n = 0, nt = a->nr_tasks ? a->nr_tasks : 1, ntasks = 0;
+	struct chan_build *cb;
+	int err = -ENOMEM;
+
+	cb = calloc(a->nr_objs ? a->nr_objs : 1, sizeof(*cb));
+	if (!cb)
+		return -ENOMEM;
+	/* one candidate per object something woke waiters through */
+	for (__u32 o = 0; o < a->nr_objs; o++) {
+		const struct a_obj *ob = &a->objs[o];
+
+		if (!ob->wakeups || (!data_kind(ob->kind) && !cond_obj(ob)))
+			continue;
+		cb[n].obj = o;
+		cb[n].condition = !data_kind(ob->kind);
+		cb[n].side = calloc(nt, 1);
+		cb[n].blocked = calloc(nt, sizeof(__u64));
+		cb[n].woke = calloc(nt, sizeof(__u64));
+		if (!cb[n].side || !cb[n].blocked || !cb[n].woke) {
+			n++;
+			goto out;
+		}
+		cb[n].wakeups = ob->wakeups;
+		n++;
+	}
+	for (__u32 i = 0; i < a->nr_pairs; i++) {
+		const struct a_pair *p = &a->pairs[i];
+
+		for (__u32 k = 0; k < n; k++) {
+			struct chan_build *c = &cb[k];
+
+			if (c->obj != p->obj)
+				continue;
+			if (c->condition) {
+				/* signallers produce, waiters consume */
+				if (p->woke)
+					c->side[p->task] |= AQ_PRODUCER;
+				if (p->woken || p->blocks)
+					c->side[p->task] |= AQ_CONSUMER;
+				c->cons_blocked += p->blocked_ns[0] + p->blocked_ns[1];
+				if (p->blocked_ns[0] + p->blocked_ns[1] > c->empty)
+					c->empty = p->blocked_ns[0] + p->blocked_ns[1];
+			} else {
+				if (p->wrote)
+					c->side[p->task] |= AQ_PRODUCER;
+				if (p->read)
+					c->side[p->task] |= AQ_CONSUMER;
+				c->prod_blocked += p->blocked_ns[1];
+				c->cons_blocked += p->blocked_ns[0];
+				if (p->blocked_ns[1] > c->full)
+					c->full = p->blocked_ns[1];
+				if (p->blocked_ns[0] > c->empty)
+					c->empty = p->blocked_ns[0];
+			}
+			c->blocked[p->task] += p->blocked_ns[0] + p->blocked_ns[1];
+			c->woke[p->task] += p->woke;
+		}
+	}
+	/*
+	 * A condition whose waiters are a data channel's producer processes
+	 * and whose signallers its consumers' is that channel's "room"
+	 * (a bounded queue's semaphore); the mirror case its "data".
+	 */
+	for (__u32 k = 0; k < n; k++) {
+		struct chan_build *c = &cb[k];
+
+		if (!c->condition)
+			continue;
+		for (__u32 d = 0; d < n; d++) {
+			struct chan_build *dc = &cb[d];
+			bool room, data;
+
+			if (dc->condition || !dc->side)
+				continue;
+			room = side_in_procs(a, c->side, AQ_CONSUMER, dc->side, AQ_PRODUCER) &&
+			       side_in_procs(a, c->side, AQ_PRODUCER, dc->side, AQ_CONSUMER);
+			data = !room &&
+			       side_in_procs(a, c->side, AQ_CONSUMER, dc->side, AQ_CONSUMER) &&
+			       side_in_procs(a, c->side, AQ_PRODUCER, dc->side, AQ_PRODUCER);
+			if (!room && !data)
+				continue;
+			for (__u32 t = 0; t < a->nr_tasks; t++) {
+				if (c->side[t] & AQ_CONSUMER)
+					dc->side[t] |= room ? AQ_PRODUCER : AQ_CONSUMER;
+				if (c->side[t] & AQ_PRODUCER)
+					dc->side[t] |= room ? AQ_CONSUMER : AQ_PRODUCER;
+				dc->blocked[t] += c->blocked[t];
+				dc->woke[t] += c->woke[t];
+			}
+			if (room) {
+				dc->prod_blocked += c->cons_blocked;
+				if (c->empty > dc->full)
+					dc->full = c->empty;
+			} else {
+				dc->cons_blocked += c->cons_blocked;
+				if (c->empty > dc->empty)
+					dc->empty = c->empty;
+			}
+			dc->wakeups += c->wakeups;
+			dc->folded++;
+			c->folded = ~0u;	/* folded away */
+			break;
+		}
+	}
+	{
+		__u32 rows = 0;
+
+		for (__u32 k = 0; k < n; k++)
+			if (cb[k].folded != ~0u)
+				rows++;
+		if (!rows) {
+			err = 0;
+			goto out;
+		}
+		r->channels = calloc(rows, sizeof(*r->channels));
+		if (!r->channels)
+			goto out;
+		for (__u32 k = 0; k < n; k++) {
+			struct chan_build *c = &cb[k];
+			const struct a_obj *ob = &a->objs[c->obj];
+			struct sl_channel_row *ch;
+
+			if (c->folded == ~0u)
+				continue;
+			ch = &r->channels[r->nr_channels++];
+			ch->kind = ob->kind;
+			ch->detail = ob->detail;
+			ch->sub = ob->sub;
+			ch->obj = ob->obj;
+			ch->scope = ob->scope;
+			ch->condition = c->condition;
+			ch->folded = c->folded;
+			ch->wakeups = c->wakeups;
+			ch->fill_max = ob->fill_max;
+			ch->cap = ob->cap;
+			ch->q.qid = k;	/* which candidate: matched below */
+			ch->q.pushes = c->wakeups;	/* the verdict's "traffic" */
+			ch->q.window_ns = r->wall_ns;
+			ch->q.prod_blocked_ns = c->prod_blocked;
+			ch->q.cons_blocked_ns = c->cons_blocked;
+			ch->q.full_ns = c->full;
+			ch->q.empty_ns = c->empty;
+			ch->q.full_frac = r->wall_ns ? (double)c->full / (double)r->wall_ns : 0;
+			ch->q.empty_frac = r->wall_ns ? (double)c->empty / (double)r->wall_ns : 0;
+			aq_judge(a, r, &ch->q, c->side);
+			for (__u32 t = 0; t < a->nr_tasks; t++)
+				ntasks += c->side[t] != 0;
+		}
+		qsort(r->channels, r->nr_channels, sizeof(*r->channels), chan_cmp);
+		if (r->nr_channels > MAX_CHANNELS)
+			r->nr_channels = MAX_CHANNELS;
+		r->chan_tasks = calloc(ntasks ? ntasks : 1, sizeof(*r->chan_tasks));
+		if (!r->chan_tasks)
+			goto out;
+		for (__u32 i = 0; i < r->nr_channels; i++) {
+			struct sl_channel_row *ch = &r->channels[i];
+			struct chan_build *c = &cb[ch->q.qid];
+
+			ch->q.qid = i;
+			ch->first_task = r->nr_chan_tasks;
+			for (__u32 t = 0; t < a->nr_tasks; t++) {
+				struct sl_channel_task *ct;
+
+				if (!c->side[t])
+					continue;
+				ct = &r->chan_tasks[r->nr_chan_tasks++];
+				ct->task = t;
+				ct->producer = c->side[t] & AQ_PRODUCER;
+				ct->consumer = c->side[t] & AQ_CONSUMER;
+				ct->blocked_ns = c->blocked[t];
+				ct->woke = c->woke[t];
+				ch->nr_tasks++;
+			}
+		}
+	}
+	find_pipeline(a, r);
+	err = 0;
+out:
+	chan_free(cb, n);
+	return err;
+}

@@ -394,6 +394,73 @@ static void queue(struct jw *w, const struct sl_result *r, const struct sl_queue
 	jw_end_obj(w);
 }
 
+static void channel(struct jw *w, const struct sl_result *r, const struct sl_channel_row *ch)
+{
+	const struct sl_queue_row *q = &ch->q;
+	struct sl_wait_row wr = { .kind = ch->kind, .detail = (__u8)(ch->detail & ~SL_WD_WRITE),
+				  .sub = ch->sub, .obj = ch->obj, .scope = ch->scope };
+	char why[EXPLAIN_LEN], label[96];
+
+	jw_obj(w, NULL);
+	jw_str(w, "kind", sl_wait_kind_name(ch->kind));
+	jw_str(w, "object", report_wait_object(label, sizeof(label), &wr));
+	jw_u64(w, "id", ch->obj);
+	jw_u64(w, "scope_tgid", ch->scope);
+	jw_bool(w, "condition", ch->condition);
+	jw_u64(w, "conditions_folded", ch->folded);
+	jw_u64(w, "wakeups", ch->wakeups);
+	jw_u64(w, "producers_blocked_room_ns", q->prod_blocked_ns);
+	jw_u64(w, "consumers_blocked_data_ns", q->cons_blocked_ns);
+	jw_u64(w, "full_at_least_ns", q->full_ns);
+	jw_u64(w, "empty_at_least_ns", q->empty_ns);
+	if (ch->cap) {
+		jw_u64(w, "fill_max", ch->fill_max);
+		jw_u64(w, "capacity", ch->cap);
+	}
+	jw_arr(w, "tasks");
+	for (__u32 i = 0; i < ch->nr_tasks; i++) {
+		const struct sl_channel_task *ct = &r->chan_tasks[ch->first_task + i];
+
+		jw_obj(w, NULL);
+		jw_u64(w, "pid", r->tasks[ct->task].pid);
+		jw_u64(w, "tgid", r->tasks[ct->task].tgid);
+		jw_str(w, "comm", r->tasks[ct->task].comm);
+		jw_bool(w, "producer", ct->producer);
+		jw_bool(w, "consumer", ct->consumer);
+		jw_u64(w, "blocked_ns", ct->blocked_ns);
+		jw_u64(w, "wakeups_given", ct->woke);
+		jw_end_obj(w);
+	}
+	jw_end_arr(w);
+	side(w, "producers", &q->prod);
+	side(w, "consumers", &q->cons);
+	jw_str(w, "verdict", sl_verdict_name(q->verdict));
+	jw_str(w, "reason", explain__verdict(r, q, why, sizeof(why)));
+	jw_str(w, "advice", explain__advice(q, why, sizeof(why)));
+	jw_end_obj(w);
+}
+
+static void pipeline(struct jw *w, const struct sl_result *r)
+{
+	const struct sl_pipeline *pl = &r->pipeline;
+
+	if (!pl->stage_tgid) {
+		jw_null(w, "pipeline");
+		return;
+	}
+	jw_obj(w, "pipeline");
+	jw_u64(w, "channels", pl->nr_channels);
+	jw_u64(w, "limiting_tgid", pl->stage_tgid);
+	jw_str(w, "limiting_comm", r->tasks[pl->stage_task].comm);
+	jw_u64(w, "upstream_channel", (__u64)pl->upstream);
+	jw_u64(w, "downstream_channel", (__u64)pl->downstream);
+	jw_num(w, "upstream_producers_blocked_share", r->channels[pl->upstream].q.prod.wait_frac);
+	jw_num(w, "downstream_consumers_blocked_share",
+	       r->channels[pl->downstream].q.cons.wait_frac);
+	jw_num(w, "stage_busy_share", pl->stage_busy_frac);
+	jw_end_obj(w);
+}
+
 int report__json(FILE *f, const struct sl_result *r, const struct sl_trace_info *ti)
 {
 	return report__json_with(f, r, ti, NULL);
@@ -597,6 +664,11 @@ int report__json_with(FILE *f, const struct sl_result *r, const struct sl_trace_
 	for (__u32 i = 0; i < r->nr_queues; i++)
 		queue(&w, r, &r->queues[i]);
 	jw_end_arr(&w);
+	jw_arr(&w, "channels");
+	for (__u32 i = 0; i < r->nr_channels; i++)
+		channel(&w, r, &r->channels[i]);
+	jw_end_arr(&w);
+	pipeline(&w, r);
 
 	jw_obj(&w, "verdict");
 	jw_str(&w, "verdict", sl_verdict_name(r->verdict));

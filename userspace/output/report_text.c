@@ -875,6 +875,96 @@ static void crosscheck(const struct out *o, const struct sl_result *r)
 	}
 }
 
+#define CHANNELS_SHOWN 4
+
+/* "cat (123), gzip (124)": the tasks of one side of a channel, cut to fit. */
+static const char *chan_side(const struct sl_result *r, const struct sl_channel_row *ch,
+			     bool producers, char *buf, size_t n)
+{
+	size_t len = 0;
+	__u32 k = 0;
+
+	buf[0] = '\0';
+	for (__u32 i = 0; i < ch->nr_tasks && len + 32 < n; i++) {
+		const struct sl_channel_task *ct = &r->chan_tasks[ch->first_task + i];
+		const struct sl_task_row *t = &r->tasks[ct->task];
+
+		if (producers ? !ct->producer : !ct->consumer)
+			continue;
+		len += (size_t)snprintf(buf + len, n - len, "%s%.15s (%u)", k++ ? ", " : "",
+					t->comm[0] ? t->comm : "?", t->pid);
+	}
+	if (!k)
+		snprintf(buf, n, "none seen");
+	return buf;
+}
+
+static void channels(const struct out *o, const struct sl_result *r)
+{
+	char a[16], b[16], c[16], d[16], obj[96], line[224], vname[24], why[EXPLAIN_LEN];
+	char prod[256], cons[256];
+
+	for (__u32 i = 0; i < r->nr_channels && i < CHANNELS_SHOWN; i++) {
+		const struct sl_channel_row *ch = &r->channels[i];
+		const struct sl_queue_row *q = &ch->q;
+		struct sl_wait_row w = {
+			.kind = ch->kind, .detail = (__u8)(ch->detail & ~SL_WD_WRITE), .sub = ch->sub,
+			.obj = ch->obj, .scope = ch->scope,
+		};
+
+		report_wait_object(obj, sizeof(obj), &w);
+		/* the direction words are the label's last part: drop them */
+		if (ch->kind == SL_WK_PIPE || ch->kind == SL_WK_MQ || ch->kind == SL_WK_SYSV_MSG) {
+			char *sp = strchr(obj, ' ');
+
+			if (sp)
+				*sp = '\0';
+		}
+		snprintf(line, sizeof(line), "CHANNEL %s%s%s", obj,
+			 ch->condition ? " (a condition: signallers produce, waiters consume)" : "",
+			 ch->folded ? " with the condition beside it" : "");
+		heading(o, line);
+		para(o, 15, "  producers    %s", chan_side(r, ch, true, prod, sizeof(prod)));
+		para(o, 15, "  consumers    %s", chan_side(r, ch, false, cons, sizeof(cons)));
+		para(o, 15, "  blocked      producers waiting for room %s (%s of their time), "
+		     "consumers waiting for data %s (%s); %llu wakeups through it",
+		     report_dur(a, sizeof(a), q->prod_blocked_ns), report_pct(b, sizeof(b), q->prod.wait_frac),
+		     report_dur(c, sizeof(c), q->cons_blocked_ns), report_pct(d, sizeof(d), q->cons.wait_frac),
+		     (unsigned long long)ch->wakeups);
+		if (ch->cap)
+			para(o, 15, "  fill         %u of %u buffers in use when a writer blocked",
+			     ch->fill_max, ch->cap);
+		side_line(o, "producers", &q->prod);
+		side_line(o, "consumers", &q->cons);
+		upper(vname, sl_verdict_name(q->verdict), sizeof(vname));
+		snprintf(line, sizeof(line), "  %sverdict      %s%s%s: ", BOLD(o),
+			 verdict_color(o, q->verdict), vname, RESET(o));
+		report_wrap_cols(o->f, line, 15 + (int)strlen(vname) + 2, 15,
+				 explain__verdict(r, q, why, sizeof(why)), W);
+		report_wrap(o->f, "  change       ", 15, explain__advice(q, why, sizeof(why)), W);
+	}
+	if (r->nr_channels > CHANNELS_SHOWN)
+		fprintf(o->f, "\n  ... %u more channels (JSON has all)\n",
+			r->nr_channels - CHANNELS_SHOWN);
+	if (r->pipeline.stage_tgid) {
+		const struct sl_pipeline *pl = &r->pipeline;
+		const struct sl_channel_row *up = &r->channels[pl->upstream];
+		const struct sl_channel_row *down = &r->channels[pl->downstream];
+		const struct sl_task_row *t = &r->tasks[pl->stage_task];
+
+		heading(o, "PIPELINE");
+		para(o, 4, "  %u channels in a chain; the limiting stage is %.15s (%u): its upstream "
+		     "producers wait for room %s of their time, its downstream consumers wait for "
+		     "data %s; it is busy %s of its time", pl->nr_channels,
+		     t->comm[0] ? t->comm : "?", pl->stage_tgid,
+		     report_pct(a, sizeof(a), up->q.prod.wait_frac),
+		     report_pct(b, sizeof(b), down->q.cons.wait_frac),
+		     report_pct(c, sizeof(c), pl->stage_busy_frac));
+		para(o, 4, "  make %.15s faster or run more of it in parallel; the other stages wait "
+		     "for it", t->comm[0] ? t->comm : "?");
+	}
+}
+
 int report__text(FILE *f, const struct sl_result *r, const struct sl_trace_info *ti,
 		 const struct report_text_opts *opts)
 {
@@ -896,6 +986,8 @@ int report__text(FILE *f, const struct sl_result *r, const struct sl_trace_info 
 		threads(&o, r);
 	if (r->nr_wait_records)
 		waits(&o, r);
+	if (r->nr_channels)
+		channels(&o, r);
 	wakeups(&o, r);
 	slow_wakeups(&o, r);
 	for (__u32 i = 0; i < r->nr_queues; i++)

@@ -253,3 +253,68 @@ Test(waits, each_kind_counts_in_its_state)
 			     k->kind, sl_task_state_name(k->want));
 	}
 }
+
+/*
+ * A pipe whose writer (10) blocks for room most of the time and whose
+ * reader (11) reads it, never waiting: a channel, consumer-bound.
+ */
+Test(waits, a_pipe_with_a_blocked_writer_is_a_consumer_bound_channel)
+{
+	const struct sl_result *r;
+	const struct sl_channel_row *ch;
+	__u64 ts = 2000;
+
+	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
+	eb_push(&eb, ev_wt(SL_EV_WAIT, ts, 0, 10, SL_WK_PIPE, 42, 1, SL_WD_WRITE));
+	eb_push(&eb, ev_wt(SL_EV_WAKER, ts, 1, 11, SL_WK_PIPE, 42, 0, 0));
+	for (int i = 0; i < 5; i++, ts += 10000) {
+		eb_push(&eb, ev_block_in(ts, 0, 10, 0, SL_R_SLEEP, 1, S, false));
+		eb_push(&eb, ev_wake(ts + 9000, 1, 11, 10, true));
+		eb_push(&eb, ev_switch(ts + 9000, 0, 0, 10, SL_R_NONE, false, true));
+	}
+	r = run(2, ts);
+	cr_assert_eq(r->nr_channels, 1);
+	ch = &r->channels[0];
+	cr_assert_eq(ch->kind, SL_WK_PIPE);
+	cr_assert_eq(ch->obj, 42);
+	cr_assert_eq(ch->wakeups, 5);
+	cr_assert_eq(ch->q.prod_blocked_ns, 5 * 9000);
+	cr_assert_eq(ch->q.cons_blocked_ns, 0);
+	cr_assert_eq(ch->nr_tasks, 2);
+	cr_assert(r->chan_tasks[ch->first_task].producer);	/* task 10 */
+	cr_assert(r->chan_tasks[ch->first_task + 1].consumer);	/* task 11 */
+	cr_assert_eq(ch->q.verdict, SL_V_CONSUMER_BOUND, "verdict %s", sl_verdict_name(ch->q.verdict));
+	cr_assert_eq(r->pipeline.stage_tgid, 0, "one channel is no pipeline");
+}
+
+/* cat (10) -> pipe 1 -> gzip (11) -> pipe 2 -> sha (12): gzip limits the pipeline. */
+Test(waits, the_stage_between_a_full_and_an_empty_pipe_limits_the_pipeline)
+{
+	const struct sl_result *r;
+	__u64 ts = 2000;
+
+	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 2, 0, 12, SL_R_NONE, false, true));
+	eb_push(&eb, ev_wt(SL_EV_WAIT, ts, 0, 10, SL_WK_PIPE, 1, 1, SL_WD_WRITE));
+	eb_push(&eb, ev_wt(SL_EV_WAIT, ts, 2, 12, SL_WK_PIPE, 2, 0, 0));
+	for (int i = 0; i < 4; i++, ts += 10000) {
+		/* cat blocks writing pipe 1, sha blocks reading pipe 2 */
+		eb_push(&eb, ev_block_in(ts, 0, 10, 0, SL_R_SLEEP, 1, S, false));
+		eb_push(&eb, ev_block_in(ts, 2, 12, 0, SL_R_SLEEP, 0, S, false));
+		/* gzip reads pipe 1 (wakes cat), then writes pipe 2 (wakes sha) */
+		eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 8000, 1, 11, SL_WK_PIPE, 1, 0, 0));
+		eb_push(&eb, ev_wake(ts + 8000, 1, 11, 10, true));
+		eb_push(&eb, ev_switch(ts + 8000, 0, 0, 10, SL_R_NONE, false, true));
+		eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 8500, 1, 11, SL_WK_PIPE, 2, 1, SL_WD_WRITE));
+		eb_push(&eb, ev_wake(ts + 8500, 1, 11, 12, true));
+		eb_push(&eb, ev_switch(ts + 8500, 2, 0, 12, SL_R_NONE, false, true));
+	}
+	r = run(3, ts);
+	cr_assert_eq(r->nr_channels, 2);
+	cr_assert_eq(r->pipeline.stage_tgid, 11, "stage %u", r->pipeline.stage_tgid);
+	cr_assert_eq(r->pipeline.nr_channels, 2);
+	cr_assert_eq(r->channels[r->pipeline.upstream].obj, 1);
+	cr_assert_eq(r->channels[r->pipeline.downstream].obj, 2);
+}
