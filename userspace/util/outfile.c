@@ -145,41 +145,65 @@ static int locate(struct outfile *of, const char *path)
 }
 
 /*
+ * The descriptor a path names when it is one of ours: /dev/stdout,
+ * /dev/stderr, /dev/fd/N, /proc/self/fd/N — whatever the shell connected
+ * it to (a file it truncated, a pipe, a terminal).  -1 for any other path.
+ */
+static int own_descriptor(const char *path)
+{
+	static const char *const dirs[] = { "/dev/fd/", "/proc/self/fd/" };
+	unsigned long n;
+	char *end;
+
+	if (!strcmp(path, "/dev/stdout"))
+		return 1;
+	if (!strcmp(path, "/dev/stderr"))
+		return 2;
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		size_t len = strlen(dirs[i]);
+
+		if (strncmp(path, dirs[i], len) || path[len] < '0' || path[len] > '9')
+			continue;
+		errno = 0;
+		n = strtoul(path + len, &end, 10);
+		if (errno || *end || n > 1024 || fcntl((int)n, F_GETFD) < 0)
+			return -1;
+		return (int)n;
+	}
+	return -1;
+}
+
+/*
  * Which file to write: 0 with of->fd open for a device or a FIFO (written
  * in place: /dev/null, /dev/stdout, a pipe), 1 to create a new file and
- * rename it over of->base, or a negative errno.  A symlink is followed only
- * in a trusted directory; anywhere else it is replaced.
+ * rename it over of->base, or a negative errno.  A symlink is never
+ * followed to a file: whoever planted it, the link itself is replaced and
+ * what it points to stays as it was.  Only a link in a trusted directory
+ * that leads to a device or a FIFO (/dev/stdout) is written through.
  */
-static int choose_target(struct outfile *of, const char *path, int depth)
+static int choose_target(struct outfile *of, const char *path)
 {
 	struct stat st, to;
 	bool trusted;
-	int err = locate(of, path);
+	int fd = own_descriptor(path), err;
 
+	if (fd >= 0) {
+		of->fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+		return of->fd < 0 ? -errno : 0;
+	}
+	err = locate(of, path);
 	if (err)
 		return err;
 	if (fstatat(of->dirfd, of->base, &st, AT_SYMLINK_NOFOLLOW))
 		return errno == ENOENT ? 1 : -errno;
 	trusted = dir_trusted(of->dirfd);
 	if (S_ISLNK(st.st_mode)) {
-		if (!trusted || fstatat(of->dirfd, of->base, &to, 0))
-			return 1;	/* replaced, not followed */
-		if (S_ISDIR(to.st_mode))
-			return -EISDIR;
-		if (S_ISCHR(to.st_mode) || S_ISFIFO(to.st_mode)) {
+		if (trusted && !fstatat(of->dirfd, of->base, &to, 0) &&
+		    (S_ISCHR(to.st_mode) || S_ISFIFO(to.st_mode))) {
 			of->fd = openat(of->dirfd, of->base, O_WRONLY | O_NOCTTY | O_CLOEXEC);
 			return of->fd < 0 ? -errno : 0;
 		}
-		if (S_ISREG(to.st_mode) && depth == 0) {
-			char *real = realpath(path, NULL);
-
-			if (!real)
-				return -errno;
-			err = choose_target(of, real, 1);
-			free(real);
-			return err;
-		}
-		return 1;
+		return 1;	/* replaced, not followed */
 	}
 	if (S_ISDIR(st.st_mode))
 		return -EISDIR;
@@ -208,7 +232,7 @@ int outfile__create(const char *path, unsigned int mode, struct outfile **out)
 	of->fd = -1;
 	of->dirfd = -1;
 	of->path = strdup(path);
-	err = of->path ? choose_target(of, path, 0) : -ENOMEM;
+	err = of->path ? choose_target(of, path) : -ENOMEM;
 	if (err < 0)
 		goto fail;
 	of->in_place = err == 0;

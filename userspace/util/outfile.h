@@ -6,9 +6,10 @@
  * symlink planted at the target is replaced, never followed; a file
  * created there in advance is replaced, never written into.  Until the
  * rename nothing is at the target, so a failed write leaves no half file.
- * A character device (/dev/null) is written in place, as are a FIFO and
- * what a symlink points to where the directory is one only root (or we)
- * can write (/dev/stdout): who put those there is trusted.
+ * A character device (/dev/null) is written in place, and so are a FIFO
+ * and a symlink to a device or FIFO where the directory is one only root
+ * (or we) can write (/dev/stdout).  A symlink to a file is never followed,
+ * wherever it is.
  */
 #ifndef SL_OUTFILE_H
 #define SL_OUTFILE_H

@@ -113,25 +113,69 @@ Test(outfile, planted_symlink_is_not_followed)
 	cr_assert_str_eq(buf, "report\n");
 }
 
-/* In a directory only we can write, a symlink is ours: it is followed, safely. */
-Test(outfile, symlink_in_a_trusted_directory_is_followed)
+/*
+ * Even in a directory only root can write (what mktemp -d makes), a
+ * symlink to a file is replaced and its target keeps its content.
+ */
+Test(outfile, symlink_in_a_private_directory_is_not_followed)
 {
 	struct outfile *of;
-	struct stat st, before;
+	struct stat st;
 	char buf[64];
 
-	write_file(victim, "old\n", 0644);
-	cr_assert_eq(stat(victim, &before), 0);
-	cr_assert_eq(symlink("victim", target), 0);
+	cr_assert_eq(chmod(dir, 0700), 0);
+	write_file(victim, "secret\n", 0600);
+	cr_assert_eq(symlink(victim, target), 0);
 	cr_assert_eq(outfile__create(target, 0644, &of), 0);
 	fputs("new\n", outfile__file(of));
 	cr_assert_eq(outfile__commit(of), 0);
 	cr_assert_eq(lstat(target, &st), 0);
-	cr_assert(S_ISLNK(st.st_mode), "the link is kept");
+	cr_assert(S_ISREG(st.st_mode), "the link is replaced by the new file");
 	slurp(victim, buf, sizeof(buf));
+	cr_assert_str_eq(buf, "secret\n");
+	slurp(target, buf, sizeof(buf));
 	cr_assert_str_eq(buf, "new\n");
-	cr_assert_eq(stat(victim, &st), 0);
-	cr_assert_neq(st.st_ino, before.st_ino, "replaced by rename, not written into");
+}
+
+/* /dev/stdout is the descriptor the shell gave us, even when that is a file. */
+Test(outfile, dev_stdout_is_our_descriptor)
+{
+	struct outfile *of;
+	struct stat st;
+	char buf[64];
+	int saved = dup(1), fd;
+
+	cr_assert_geq(saved, 0);
+	fd = open(victim, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(dup2(fd, 1), 1);
+	close(fd);
+	cr_assert_eq(outfile__create("/dev/stdout", 0644, &of), 0);
+	fputs("to stdout\n", outfile__file(of));
+	cr_assert_eq(outfile__commit(of), 0);
+	cr_assert_eq(dup2(saved, 1), 1);
+	close(saved);
+	slurp(victim, buf, sizeof(buf));
+	cr_assert_str_eq(buf, "to stdout\n");
+	cr_assert_eq(lstat("/dev/stdout", &st), 0);
+	cr_assert(S_ISLNK(st.st_mode), "/dev/stdout is still a link");
+}
+
+/* A symlink to a device in a trusted directory is written through, not replaced. */
+Test(outfile, symlink_to_a_device_in_a_trusted_directory_is_written_through)
+{
+	struct outfile *of;
+	struct stat st;
+
+	cr_assert_eq(chmod(dir, 0755), 0);
+	cr_assert_eq(symlink("/dev/null", target), 0);
+	cr_assert_eq(outfile__create(target, 0644, &of), 0);
+	fputs("nothing\n", outfile__file(of));
+	cr_assert_eq(outfile__commit(of), 0);
+	cr_assert_eq(lstat(target, &st), 0);
+	cr_assert(S_ISLNK(st.st_mode), "the link is kept");
+	cr_assert_eq(stat("/dev/null", &st), 0);
+	cr_assert(S_ISCHR(st.st_mode));
 }
 
 /* Devices and our own FIFOs are written in place: /dev/null stays a device. */
