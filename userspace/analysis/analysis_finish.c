@@ -348,8 +348,18 @@ static void readings(struct sl_result *r)
 	r->par_kind = r->max_parallelism <= 1 ? SL_PAR_SERIAL : SL_PAR_PARALLEL;
 	if (waiting >= N_WAITING && r->runnable_idle >= N_IDLE_SHARE * waiting)
 		r->con_kind = SL_CON_WAKEUP_LATENCY;
+	/*
+	 * Foreign load: the workload never had more tasks runnable than CPUs
+	 * on average, and other programs' CPU time would have run every
+	 * waiting task.
+	 */
+	else if (waiting >= N_WAITING && r->concurrency <= (double)r->ncpu &&
+		 r->util_other * r->ncpu >= waiting)
+		r->con_kind = SL_CON_FOREIGN;
 	else if (waiting >= N_WAITING)
 		r->con_kind = SL_CON_MULTIPLEXED;
+	else if (r->multiprogramming > 0 && r->parallelism >= 0.9 * r->multiprogramming)
+		r->con_kind = SL_CON_CPU_BOUND;
 	else
 		r->con_kind = SL_CON_BLOCKING;
 }

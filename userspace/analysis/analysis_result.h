@@ -383,6 +383,10 @@ enum sl_con_kind {
 	SL_CON_WAKEUP_LATENCY,		/* >= 0.05 waiting, at least half while a CPU was idle */
 	SL_CON_MULTIPLEXED,		/* >= 0.05 waiting for busy CPUs: time multiplexing */
 	SL_CON_BLOCKING,		/* < 0.05: progress limited by blocking */
+	SL_CON_FOREIGN,			/* >= 0.05 waiting, concurrency <= CPUs, other
+					 * programs' CPU time covers the wait */
+	SL_CON_CPU_BOUND,		/* < 0.05 waiting, tasks on a CPU >= 90% of
+					 * their resident time */
 };
 
 struct sl_result {

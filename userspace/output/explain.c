@@ -40,6 +40,17 @@ const char *explain__concurrency(const struct sl_result *r, char *buf, size_t n)
 		snprintf(buf, n, "%.2f tasks on average were runnable but waited for a CPU: the "
 			 "CPUs were time-multiplexed among them", r->runnable_waiting);
 		break;
+	case SL_CON_FOREIGN:
+		snprintf(buf, n, "%.2f tasks on average were runnable but waited for a CPU while "
+			 "other programs held %.0f%% of the CPUs: foreign load, not the workload's "
+			 "own tasks, kept them waiting", r->runnable_waiting, r->util_other * 100.0);
+		break;
+	case SL_CON_CPU_BOUND:
+		snprintf(buf, n, "tasks hardly waited for a CPU (%.2f runnable but not running on "
+			 "average) and were on a CPU %.0f%% of the time they were resident: "
+			 "CPU-bound", r->runnable_waiting,
+			 r->multiprogramming > 0 ? r->parallelism * 100.0 / r->multiprogramming : 0.0);
+		break;
 	case SL_CON_BLOCKING:
 		snprintf(buf, n, "tasks hardly waited for a CPU (%.2f runnable but not running on "
 			 "average): progress was limited by blocking, not by CPUs",

@@ -401,3 +401,15 @@ Test(stream_check, unreported_wakeup_is_counted_not_placed)
 	cr_assert_eq(row(r, 10)->xc_checked & (1u << SL_XC_RUN_DELAY), 0);
 	cr_assert(row(r, 10)->xc_checked & (1u << SL_XC_PCOUNT));
 }
+
+/* One CPU-bound task that never blocks: not "limited by blocking". */
+Test(stream_check, one_cpu_bound_task_is_cpu_bound)
+{
+	const struct sl_result *r;
+
+	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(9000, 0, 10, 0, SL_R_DEAD, true, false));
+	ti_init(&ti, 2, 1000, 9000);
+	r = run(2);
+	cr_assert_eq(r->con_kind, SL_CON_CPU_BOUND);
+}

@@ -170,6 +170,20 @@ Test(explain, summary_readings)
 	cr_assert_str_eq(explain__concurrency(&r, buf, sizeof(buf)),
 			 "tasks hardly waited for a CPU (0.01 runnable but not running on "
 			 "average): progress was limited by blocking, not by CPUs");
+	r.con_kind = SL_CON_FOREIGN;
+	r.runnable_waiting = 0.45;
+	r.util_other = 0.49;
+	cr_assert_str_eq(explain__concurrency(&r, buf, sizeof(buf)),
+			 "0.45 tasks on average were runnable but waited for a CPU while other "
+			 "programs held 49% of the CPUs: foreign load, not the workload's own "
+			 "tasks, kept them waiting");
+	r.con_kind = SL_CON_CPU_BOUND;
+	r.runnable_waiting = 0.0;
+	r.parallelism = 0.97;
+	r.multiprogramming = 1.0;
+	cr_assert_str_eq(explain__concurrency(&r, buf, sizeof(buf)),
+			 "tasks hardly waited for a CPU (0.00 runnable but not running on "
+			 "average) and were on a CPU 97% of the time they were resident: CPU-bound");
 }
 
 Test(explain, crosscheck_outcomes)
