@@ -19,28 +19,10 @@ struct procs_ctx {
 	__u32 *leader;		/* [nr_procs]: its main thread, or its first task */
 	__u64 *cpumask;		/* [nr_procs * CPU_WORDS] */
 	bool *has_children;	/* [nr_procs] */
-	/* tgid -> latest process row, open addressing */
-	__u32 *keys, *vals, mask;
+	struct idmap by_tgid;	/* tgid -> latest process row */
 };
 
-static __u32 tgid_find(const struct procs_ctx *c, __u32 tgid)
-{
-	for (__u32 h = (tgid * 0x9e3779b1u) >> 7 & c->mask; c->keys[h]; h = (h + 1) & c->mask)
-		if (c->keys[h] == tgid)
-			return c->vals[h];
-	return NO_IDX;
-}
-
-static void tgid_put(struct procs_ctx *c, __u32 tgid, __u32 p)
-{
-	__u32 h = (tgid * 0x9e3779b1u) >> 7 & c->mask;
-
-	while (c->keys[h] && c->keys[h] != tgid)
-		h = (h + 1) & c->mask;
-	c->keys[h] = tgid;
-	c->vals[h] = p;
-}
-
+/* A new process row for tgid, or NO_IDX when memory ran out. */
 static __u32 proc_new(struct procs_ctx *c, __u32 tgid)
 {
 	struct sl_proc_row *p = &c->r->procs[c->r->nr_procs];
@@ -54,7 +36,8 @@ static __u32 proc_new(struct procs_ctx *c, __u32 tgid)
 	p->nr_procs = 1;
 	p->exit_status = -1;
 	c->leader[c->r->nr_procs] = NO_IDX;
-	tgid_put(c, tgid, c->r->nr_procs);
+	if (idmap__put(&c->by_tgid, tgid, c->r->nr_procs))
+		return NO_IDX;
 	return c->r->nr_procs++;
 }
 
@@ -107,18 +90,20 @@ void procs_name(const char *comm, const char *args, char *name, size_t n)
 }
 
 /* Which process each task belongs to: threads join the latest process of their tgid. */
-static void assign(struct procs_ctx *c)
+static int assign(struct procs_ctx *c)
 {
 	struct sl_result *r = c->r;
 
 	for (__u32 i = 0; i < r->nr_tasks; i++) {
 		const struct sl_task_row *t = &r->tasks[i];
-		__u32 tgid = t->tgid ? t->tgid : t->pid, p = tgid_find(c, tgid);
+		__u32 tgid = t->tgid ? t->tgid : t->pid, p = idmap__get(&c->by_tgid, tgid);
 
 		/* a second leader of one tgid: the pid was recycled */
 		if (p == NO_IDX || (t->pid == tgid && c->leader[p] != NO_IDX &&
 				    r->tasks[c->leader[p]].pid == tgid))
 			p = proc_new(c, tgid);
+		if (p == NO_IDX)
+			return -ENOMEM;
 		if (c->leader[p] == NO_IDX || t->pid == tgid)
 			c->leader[p] = i;
 		c->task_proc[i] = p;
@@ -127,6 +112,7 @@ static void assign(struct procs_ctx *c)
 			snprintf(r->tasks[i].args, sizeof(r->tasks[i].args), "%s",
 				 c->a->argv_pool[c->a->tasks[i].argv]);
 	}
+	return 0;
 }
 
 static void dist_add(struct sl_dist *d, const struct sl_dist *s)
@@ -486,24 +472,20 @@ static int wake_rows(struct procs_ctx *c)
 int procs_build(struct analysis *a, struct sl_result *r)
 {
 	/* every group has more than SL_PROC_GROUP_MIN members */
-	__u32 cap = r->nr_tasks + r->nr_tasks / (SL_PROC_GROUP_MIN + 1) + 1, size = 16;
+	__u32 cap = r->nr_tasks + r->nr_tasks / (SL_PROC_GROUP_MIN + 1) + 1;
 	struct procs_ctx c = { .a = a, .r = r };
 	int err = -ENOMEM;
 
-	while (size < cap * 2)
-		size *= 2;
 	r->procs = calloc(cap, sizeof(*r->procs));
 	c.task_proc = malloc(cap * sizeof(__u32));
 	c.leader = malloc(cap * sizeof(__u32));
 	c.cpumask = calloc((size_t)cap * CPU_WORDS, sizeof(__u64));
 	c.has_children = calloc(cap, sizeof(bool));
-	c.keys = calloc(size, sizeof(__u32));
-	c.vals = calloc(size, sizeof(__u32));
-	c.mask = size - 1;
-	if (!r->procs || !c.task_proc || !c.leader || !c.cpumask || !c.has_children || !c.keys ||
-	    !c.vals)
+	if (!r->procs || !c.task_proc || !c.leader || !c.cpumask || !c.has_children)
 		goto out;
-	assign(&c);
+	err = assign(&c);
+	if (err)
+		goto out;
 	sum_threads(&c);
 	link_tree(&c);
 	err = thread_lists(&c);
@@ -518,7 +500,6 @@ out:
 	free(c.leader);
 	free(c.cpumask);
 	free(c.has_children);
-	free(c.keys);
-	free(c.vals);
+	idmap__free(&c.by_tgid);
 	return err;
 }
