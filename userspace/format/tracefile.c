@@ -48,6 +48,8 @@
  * wrap.  Timestamps (BOOTTIME ns) stay below 2^62 (146 years of uptime).
  */
 #define MAX_COUNT	(1ull << 54)
+/* The lab's queues hold at most 2^20 items (lab/queue.h QUEUE_MAX_CAPACITY). */
+#define MAX_QUEUE_DEPTH	(1u << 20)
 #define MAX_TS		(1ull << 62)
 
 /* ---- little-endian scalars and varints ---- */
@@ -854,6 +856,11 @@ static const char *bad_event(const struct tracefile_reader *r, const struct sl_e
 	case SL_EV_MIGRATE:
 		if (e->mig.orig_cpu >= r->ncpu || e->mig.dest_cpu >= r->ncpu)
 			return "migration to or from a CPU beyond the CPU count";
+		break;
+	case SL_EV_Q_PUSH:
+	case SL_EV_Q_POP:
+		if (e->q.depth > MAX_QUEUE_DEPTH)
+			return "queue depth beyond any queue's capacity";
 		break;
 	}
 	return NULL;

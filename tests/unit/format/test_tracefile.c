@@ -431,6 +431,7 @@ Test(tracefile, refuses_impossible_events)
 		{ "migrate to", 2, NCPU + 5, "migration to or from" },
 		{ "reason", 3, 15, "unknown switch reason" },
 		{ "wake target", 4, 70000, "wakeup onto a CPU" },
+		{ "queue depth", 5, 1u << 31, "queue depth beyond" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -457,6 +458,10 @@ Test(tracefile, refuses_impossible_events)
 		case 4:
 			ev[1].type = SL_EV_WAKING;
 			ev[1].wk.target_cpu = (__u32)cases[i].v;
+			break;
+		case 5:
+			ev[1].type = SL_EV_Q_PUSH;
+			ev[1].q.depth = (__u32)cases[i].v;
 			break;
 		}
 		fill_info(&ti, cpus);
