@@ -63,6 +63,7 @@ enum report_csv_table {
 	REPORT_CSV_MIGRATIONS,	/* from -> to matrix */
 	REPORT_CSV_PROCESSES,	/* processes and groups of processes */
 	REPORT_CSV_SLOW,	/* "slow-wakeups": the --slower-than list */
+	REPORT_CSV_WAITS,	/* each task's top wait objects */
 	REPORT_CSV_INTERVALS,	/* streamed while the analysis runs, see below */
 	REPORT_CSV_MAX,
 };

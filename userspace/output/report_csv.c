@@ -8,6 +8,7 @@
 #include <string.h>
 #include "analysis/analysis_hist.h"
 #include "explain.h"
+#include "format/wait.h"
 #include "report.h"
 #include "report_priv.h"
 
@@ -21,6 +22,7 @@ static const char *const table_names[REPORT_CSV_MAX] = {
 	[REPORT_CSV_MIGRATIONS] = "migrations",
 	[REPORT_CSV_PROCESSES] = "processes",
 	[REPORT_CSV_SLOW] = "slow-wakeups",
+	[REPORT_CSV_WAITS] = "waits",
 	[REPORT_CSV_INTERVALS] = "intervals",
 };
 
@@ -286,6 +288,29 @@ static void migrations(FILE *f, const struct sl_result *r)
 					(unsigned long long)r->mig_matrix[a * r->ncpu + b]);
 }
 
+static void waits(FILE *f, const struct sl_result *r)
+{
+	char label[96];
+
+	fputs("pid,tgid,comm,kind,object,id,scope_tgid,syscall,writing,state,blocked_ns,blocks\n", f);
+	for (__u32 i = 0; i < r->nr_tasks; i++) {
+		const struct sl_task_row *t = &r->tasks[i];
+
+		for (__u32 k = 0; k < t->nr_waits; k++) {
+			const struct sl_wait_row *w = &r->waits[t->first_wait + k];
+			const char *sc = w->kind == SL_WK_SYSCALL ? sl_syscall_name(w->nr_syscall) : NULL;
+
+			fprintf(f, "%u,%u,", t->pid, t->tgid);
+			report_csv_str(f, t->comm);
+			fprintf(f, ",%s,", sl_wait_kind_name(w->kind));
+			report_csv_str(f, report_wait_object(label, sizeof(label), w));
+			fprintf(f, ",%llu,%u,%s,%d,%s,%llu,%llu\n", (unsigned long long)w->obj, w->scope,
+				sc ? sc : "", !!(w->detail & SL_WD_WRITE), sl_task_state_name(w->state),
+				(unsigned long long)w->blocked_ns, (unsigned long long)w->blocks);
+		}
+	}
+}
+
 int report__csv_table(FILE *f, enum report_csv_table t, const struct sl_result *r,
 		      const struct sl_trace_info *ti)
 {
@@ -319,6 +344,9 @@ int report__csv_table(FILE *f, enum report_csv_table t, const struct sl_result *
 		break;
 	case REPORT_CSV_SLOW:
 		slow(f, r);
+		break;
+	case REPORT_CSV_WAITS:
+		waits(f, r);
 		break;
 	default:
 		return -EINVAL;	/* REPORT_CSV_INTERVALS is streamed, not a table of r */

@@ -412,7 +412,7 @@ static void waits(const struct out *o, const struct sl_result *r)
 		}
 	}
 	if (more)
-		fprintf(o->f, "  ... %u more tasks waited (--json or --csv-table waits lists all)\n",
+		fprintf(o->f, "  ... %u more tasks waited (--json or --csv-table waits lists them)\n",
 			more);
 }
 
