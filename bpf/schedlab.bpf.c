@@ -19,7 +19,11 @@ char LICENSE[] SEC("license") = "GPL";
 /* What the kernel knows about a traced task beyond its pid. */
 struct sl_tracked {
 	__u32 tgid;
-	__u32 pad;
+	/*
+	 * Low 32 bits of the boot clock at its latest sched_waking, 0 once its
+	 * sched_wakeup has been seen: how late the enqueue came (gaps < 4 s).
+	 */
+	__u32 waking_lo;
 };
 
 struct {
@@ -567,6 +571,8 @@ static __always_inline int handle_wakeup(__u8 type, struct task_struct *p, bool 
 		current_call(&call);
 		wait_note(&call, 0, waker, now, true);
 	}
+	if (type == SL_EV_WAKING)
+		t->waking_lo = (__u32)now | 1;
 	e = event_reserve(type, waker, now);
 	if (!e)
 		return 0;
@@ -588,6 +594,42 @@ SEC("raw_tp/sched_waking")
 int BPF_PROG(raw_tp_sched_waking, struct task_struct *p)
 {
 	return handle_wakeup(SL_EV_WAKING, p, false);
+}
+
+/*
+ * The wakee is on a run queue now.  Where the waker could not enqueue it
+ * itself (an idle target CPU gets an IPI and enqueues it there), this comes
+ * late, and the kernel's run_delay starts only here: say when.
+ */
+static __always_inline int handle_enqueued(struct task_struct *p, bool btf)
+{
+	__u32 pid = SL_RD(btf, p, pid);
+	struct sl_tracked *t = lookup_tracked(pid);
+	struct sl_event *e;
+	__u64 now;
+
+	if (!t || !t->waking_lo)
+		return 0;
+	now = bpf_ktime_get_boot_ns();
+	if ((__u32)now - t->waking_lo >= SL_ENQ_LATE_NS) {
+		e = event_reserve(SL_EV_ENQUEUED, pid, now);
+		if (e)
+			event_submit(e);
+	}
+	t->waking_lo = 0;
+	return 0;
+}
+
+SEC("tp_btf/sched_wakeup")
+int BPF_PROG(tp_btf_sched_wakeup, struct task_struct *p)
+{
+	return handle_enqueued(p, true);
+}
+
+SEC("raw_tp/sched_wakeup")
+int BPF_PROG(raw_tp_sched_wakeup, struct task_struct *p)
+{
+	return handle_enqueued(p, false);
 }
 
 SEC("tp_btf/sched_wakeup_new")

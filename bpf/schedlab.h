@@ -98,6 +98,12 @@ enum sl_event_type {
 	SL_EV_WAKER = 18,	/* the object pid's syscall acts on when it wakes
 				 * someone (wt, kind in flags); sent only when it
 				 * differs from pid's previous one */
+	/*
+	 * pid, woken by the SL_EV_WAKING before, was put on a run queue only
+	 * now, SL_ENQ_LATE_NS or more after it (the target CPU enqueued it on
+	 * an IPI).  No payload.  Without one, the enqueue came with the waking.
+	 */
+	SL_EV_ENQUEUED = 19,
 	SL_EV_TYPE_MAX = 32,
 };
 
@@ -144,6 +150,9 @@ enum sl_reason {
 
 /* SL_EV_CPU_OCC flags */
 #define SL_OCCF_TRACKED		0x01	/* the occupant is a traced task */
+
+/* An enqueue this late after its waking gets a SL_EV_ENQUEUED record. */
+#define SL_ENQ_LATE_NS		2000u
 
 /* SL_EV_WAKING / SL_EV_WAKEUP_NEW flags */
 #define SL_WKF_WAKEE_TRACKED	0x01

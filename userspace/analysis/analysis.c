@@ -602,6 +602,16 @@ static void switch_in(struct analysis *a, __u32 idx, __u32 c, __u64 ts, __u64 se
 	if (t->state == SL_TS_RUNNABLE_WAKEUP) {
 		__u64 lat = ts - t->wake_ts;
 
+		if (t->enq_ts > t->wake_ts && t->enq_ts <= ts) {
+			__u64 late = t->enq_ts - t->wake_ts;
+
+			t->late_n++;
+			t->late_sum += late;
+			if (late > t->late_max)
+				t->late_max = late;
+			lat = ts - t->enq_ts;
+		}
+
 		sl_hdr_add(&a->rq, lat);
 		if (lat_sample(a, idx, lat, ts, (__u16)c))
 			a->lat_err = -ENOMEM;
@@ -615,6 +625,7 @@ static void switch_in(struct analysis *a, __u32 idx, __u32 c, __u64 ts, __u64 se
 			a->edges[t->wake_edge].delay_ns += lat;
 		t->wake_edge = NO_IDX;
 	}
+	t->enq_ts = 0;
 	if (c < a->ncpu) {
 		t->cpu = (__u16)c;
 		t->exp_cpu = (__u16)c;
@@ -875,9 +886,26 @@ static int on_wakeup(struct analysis *a, const struct sl_event *e, __u64 ts, boo
 		a->tasks[waker].reaper = wi;
 	if (t->pending_wake)
 		drop_pending(a, wi);	/* this block is a real one: woken now */
+	t->enq_ts = 0;
 	set_state(a, t, SL_TS_RUNNABLE_WAKEUP, ts);
 	record_wakeup(a, t, waker, ts, is_new ? NO_IDX : wobj);
 	return 0;
+}
+
+/*
+ * pid's wakeup reached a run queue only now.  Kept for its switch-in:
+ * from here on it waits for a CPU; before, the wakeup was in flight.
+ */
+static void on_enqueued(struct analysis *a, const struct sl_event *e, __u64 ts)
+{
+	__u32 idx = pid_find(a, e->pid);
+	struct a_task *t;
+
+	if (idx == NO_IDX)
+		return;
+	t = &a->tasks[idx];
+	if (t->state == SL_TS_RUNNABLE_WAKEUP || t->pending_wake == 2)
+		t->enq_ts = ts;
 }
 
 static int on_migrate(struct analysis *a, const struct sl_event *e, __u64 ts)
@@ -1005,6 +1033,9 @@ int analysis__feed(struct analysis *a, const struct sl_event *e)
 		return on_wakeup(a, e, ts, false);
 	case SL_EV_WAKEUP_NEW:
 		return on_wakeup(a, e, ts, true);
+	case SL_EV_ENQUEUED:
+		on_enqueued(a, e, ts);
+		return 0;
 	case SL_EV_MIGRATE:
 		return on_migrate(a, e, ts);
 	case SL_EV_FORK:

@@ -138,6 +138,13 @@ static int build_tasks(struct analysis *a, const struct sl_trace_info *ti, struc
 		row->switch_ins = t->switch_ins;
 		row->switch_ins_inferred = t->inf_in;
 		row->wakeups_unreported = t->inf_wake;
+		row->late_enqueues = t->late_n;
+		row->late_enqueue_ns = t->late_sum;
+		row->late_enqueue_max = t->late_max;
+		r->late_enqueues += t->late_n;
+		r->late_enqueue_ns += t->late_sum;
+		if (t->late_max > r->late_enqueue_max)
+			r->late_enqueue_max = t->late_max;
 		row->iowait_ns = t->iowait_ns;
 		row->io_waits = t->io_waits;
 		row->wakeups = t->wakeups;
@@ -470,8 +477,11 @@ static int crosscheck(struct analysis *a, const struct sl_trace_info *ti, struct
 		ours[SL_XC_INVOLUNTARY] = row->invol_switches;
 		ours[SL_XC_MIGRATIONS] = row->migrations;
 		ours[SL_XC_ONCPU] = row->on_cpu_ns;
+		/* run_delay starts at the enqueue: a late one is not in it */
 		ours[SL_XC_RUN_DELAY] = row->state_ns[SL_TS_RUNNABLE_WAKEUP] +
 					row->state_ns[SL_TS_RUNNABLE_PREEMPT];
+		ours[SL_XC_RUN_DELAY] -= row->late_enqueue_ns < ours[SL_XC_RUN_DELAY] ?
+						 row->late_enqueue_ns : ours[SL_XC_RUN_DELAY];
 		ours[SL_XC_PCOUNT] = row->switch_ins + row->switch_ins_inferred;
 		ours[SL_XC_BLKIO] = row->iowait_ns;
 		x->nr_checked++;

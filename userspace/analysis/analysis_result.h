@@ -86,7 +86,17 @@ struct sl_task_row {
 	__u64 wakeups;			/* effective wakeups received (blocked -> runnable) */
 	__u64 slices;			/* on-CPU stretches */
 	__u32 cpus_used;		/* distinct CPUs it ran on */
-	struct sl_dist rq_latency;	/* its wakeup -> running delays */
+	/*
+	 * its run-queue delays: from the enqueue (the kernel's run_delay
+	 * starts there, runqlat measures from there) to running
+	 */
+	struct sl_dist rq_latency;
+	/*
+	 * Wakeups whose enqueue came late, on an IPI to the target CPU:
+	 * sched_waking -> sched_wakeup.  Runnable (woken) time includes them;
+	 * the kernel's run_delay does not.
+	 */
+	__u64 late_enqueues, late_enqueue_ns, late_enqueue_max;
 	struct sl_sched_attr attr;
 	__u64 rq_max_ts;		/* when the wakeup of the largest was (BOOTTIME ns) */
 	bool exited;			/* its final switch was seen */
@@ -434,6 +444,7 @@ struct sl_result {
 	 */
 	__u64 inferred_switch_ins, inferred_migrations;
 	__u64 unreported_wakeups;	/* switch-ins straight from a blocked state */
+	__u64 late_enqueues, late_enqueue_ns, late_enqueue_max;	/* Σ of the tasks' */
 	__u64 wakeups;
 	__u64 migrations, migrations_wakeup;
 	__u64 *mig_matrix;		/* [ncpu * ncpu]: [from * ncpu + to] */

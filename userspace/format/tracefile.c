@@ -191,6 +191,8 @@ size_t tracefile__encode(const struct sl_event *e, const struct sl_event *prev,
 		p = put_varint(p, zigzag(e->attr.nice));
 		p = put_varint(p, e->attr.rt_priority);
 		break;
+	case SL_EV_ENQUEUED:
+		break;	/* no payload */
 	case SL_EV_WAIT:
 	case SL_EV_WAKER:
 		p = put_varint(p, e->wt.obj);
@@ -326,6 +328,8 @@ int tracefile__decode(const unsigned char *buf, size_t len, const struct sl_even
 		GET(v);
 		e->attr.nice = (__s16)unzigzag(v);
 		GET(e->attr.rt_priority);
+		break;
+	case SL_EV_ENQUEUED:
 		break;
 	case SL_EV_WAIT:
 	case SL_EV_WAKER:

@@ -244,6 +244,11 @@ static void task(struct jw *w, const struct sl_result *r, const struct sl_task_r
 	jw_u64(w, "cpus_used", t->cpus_used);
 	dist(w, "run_queue_latency", &t->rq_latency);
 	jw_u64(w, "run_queue_latency_max_at_ns", t->rq_max_ts);
+	jw_obj(w, "late_enqueues");	/* waking -> enqueue on an IPI, not in the latency */
+	jw_u64(w, "count", t->late_enqueues);
+	jw_u64(w, "sum_ns", t->late_enqueue_ns);
+	jw_u64(w, "max_ns", t->late_enqueue_max);
+	jw_end_obj(w);
 	jw_bool(w, "exited", t->exited);
 	jw_i64(w, "exit_status", t->exit_status);
 	jw_bool(w, "producer", t->producer);
@@ -555,6 +560,11 @@ int report__json_with(FILE *f, const struct sl_result *r, const struct sl_trace_
 	jw_obj(&w, "wakeups");
 	jw_u64(&w, "count", r->wakeups);
 	dist(&w, "run_queue_latency", &r->rq_latency);
+	jw_obj(&w, "late_enqueues");
+	jw_u64(&w, "count", r->late_enqueues);
+	jw_u64(&w, "sum_ns", r->late_enqueue_ns);
+	jw_u64(&w, "max_ns", r->late_enqueue_max);
+	jw_end_obj(&w);
 	jw_arr(&w, "histogram");	/* non-empty HDR buckets: [low_ns, high_ns, count] */
 	for (__u32 i = 0; i < r->nr_rq_buckets; i++) {
 		if (!r->rq_hist[i])

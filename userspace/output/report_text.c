@@ -658,12 +658,19 @@ static void wakeups(const struct out *o, const struct sl_result *r)
 	char a[16], b[16], c[16], d[16], line[W + 1];
 
 	heading(o, "WAKEUPS AND MIGRATIONS");
-	para(o, 6, "  wakeups %llu; run-queue latency (wakeup to running) p50 %s, "
+	para(o, 6, "  wakeups %llu; run-queue latency (enqueued to running) p50 %s, "
 		 "p90 %s, p99 %s, max %s", (unsigned long long)r->wakeups,
 		 report_dur(a, sizeof(a), q->p50), report_dur(b, sizeof(b), q->p90),
 		 report_dur(c, sizeof(c), q->p99), report_dur(d, sizeof(d), q->max));
 	fprintf(o->f, "    (%llu samples, mean %s; percentiles from HDR buckets at most 3.1%% wide)\n",
 		(unsigned long long)q->count, report_dur(a, sizeof(a), (__u64)sl_dist_mean(q)));
+	if (r->late_enqueues)
+		para(o, 6, "  %llu wakeup%s reached a run queue late, on an IPI to the target "
+			 "CPU: %s in all, mean %s, max %s (runnable, not in the latency above)",
+			 (unsigned long long)r->late_enqueues, r->late_enqueues == 1 ? "" : "s",
+			 report_dur(a, sizeof(a), r->late_enqueue_ns),
+			 report_dur(b, sizeof(b), r->late_enqueue_ns / r->late_enqueues),
+			 report_dur(c, sizeof(c), r->late_enqueue_max));
 	latency_histogram(o, r);
 	latency_table(o, r);
 	if (o->threads)

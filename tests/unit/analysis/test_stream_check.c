@@ -377,6 +377,75 @@ Test(stream_check, schedstat_and_delay_counters)
 	cr_assert_eq(r->xc.counters & (1u << SL_XC_BLKIO), 0);
 }
 
+static struct sl_event ev_enq(__u64 ts, __u16 cpu, __u32 pid)
+{
+	struct sl_event e = { .ts = ts, .type = SL_EV_ENQUEUED, .cpu = cpu, .pid = pid };
+
+	return e;
+}
+
+/*
+ * Woken at 2000 on CPU 0 and enqueued only at 2300 by CPU 1 (an IPI): it
+ * runs at 2500.  Runnable (woken) 500 ns, of which 300 in flight; its
+ * run-queue latency is 200, the kernel's run_delay 200 too.  Then woken at
+ * 4000 and enqueued with the waking (no record): latency 100.
+ */
+Test(stream_check, late_enqueue_is_not_run_queue_wait)
+{
+	const struct sl_result *r;
+	struct sl_task_info *t;
+
+	eb_push(&eb, ev_occ(1000, 0, 0, false));
+	eb_push(&eb, ev_occ(1000, 1, 10, true));
+	eb_push(&eb, with_rt(ev_switch(1500, 1, 10, 0, SL_R_SLEEP, true, false), 500));
+	eb_push(&eb, ev_wake(2000, 0, 0, 10, false));
+	eb_push(&eb, ev_enq(2300, 1, 10));
+	eb_push(&eb, ev_switch(2500, 1, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, with_rt(ev_switch(3000, 1, 10, 0, SL_R_SLEEP, true, false), 1000));
+	eb_push(&eb, ev_wake(4000, 0, 0, 10, false));
+	eb_push(&eb, ev_switch(4100, 1, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, with_rt(ev_switch(4600, 1, 10, 0, SL_R_DEAD, true, false), 1500));
+	ti_init(&ti, 2, 1000, 5000);
+	t = sl_trace_info__add_task(&ti, 10);
+	t->proc = (struct sl_kstat){ .valid = true, .nvcsw = 3, .sum_exec_runtime_ns = 1500,
+				     .sched_info = true, .run_delay_ns = 300, .pcount = 2 };
+	r = run(2);
+	cr_assert_eq(row(r, 10)->state_ns[SL_TS_RUNNABLE_WAKEUP], 600);
+	cr_assert_eq(row(r, 10)->late_enqueues, 1);
+	cr_assert_eq(row(r, 10)->late_enqueue_ns, 300);
+	cr_assert_eq(row(r, 10)->rq_latency.count, 2);
+	cr_assert_eq(row(r, 10)->rq_latency.sum, 300, "200 from the enqueue + 100");
+	cr_assert_eq(row(r, 10)->rq_latency.max, 200);
+	cr_assert_eq(r->late_enqueues, 1);
+	cr_assert_eq(r->late_enqueue_max, 300);
+	cr_assert(r->xc.ok);
+	cr_assert(row(r, 10)->xc_checked & (1u << SL_XC_RUN_DELAY));
+
+	/* the tolerance is the same: 300 ns in flight would not break it either,
+	 * but a run_delay off by 70 us still does */
+	analysis__free(an);
+	an = NULL;
+	t->proc.run_delay_ns = 300 + 70000;
+	r = run(2);
+	cr_assert_eq(r->xc.nr_mismatches, 1);
+	cr_assert_eq(r->xc.mismatch[0].ours, 300, "ours: 600 runnable - 300 in flight");
+}
+
+/* An enqueue record with no wakeup before it changes nothing. */
+Test(stream_check, stray_enqueue_is_ignored)
+{
+	const struct sl_result *r;
+
+	eb_push(&eb, ev_occ(1000, 0, 10, true));
+	eb_push(&eb, ev_enq(1200, 0, 10));
+	eb_push(&eb, ev_enq(1300, 0, 99));
+	eb_push(&eb, with_rt(ev_switch(2000, 0, 10, 0, SL_R_DEAD, true, false), 1000));
+	ti_init(&ti, 1, 1000, 3000);
+	r = run(1);
+	cr_assert_eq(row(r, 10)->late_enqueues, 0);
+	cr_assert_eq(r->late_enqueues, 0);
+}
+
 /*
  * Switched in straight from sleep: the wakeup went unreported.  It is
  * counted, and the task's run-queue wait is not compared (when it became

@@ -69,6 +69,8 @@ static int make_events(struct sl_event *ev, int max)
 			e->mig.orig_cpu = 11;
 			e->mig.dest_cpu = 1;
 			break;
+		case SL_EV_ENQUEUED:
+			break;	/* no payload: none is kept */
 		case SL_EV_KSTAT:
 			e->kstat.nvcsw = 0xffffffffu;
 			e->kstat.nr_migrations = 1ull << 40;
