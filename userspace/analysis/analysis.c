@@ -572,7 +572,7 @@ static void infer_migration(struct analysis *a, struct a_task *t, __u32 c, __u64
 
 /* Switched in on c at ts: seen at that time, or inferred from the event at seen_ts. */
 static void switch_in(struct analysis *a, __u32 idx, __u32 c, __u64 ts, __u64 seen_ts,
-		      bool inferred)
+		      bool inferred, bool from_idle)
 {
 	struct a_task *t = &a->tasks[idx];
 
@@ -611,6 +611,14 @@ static void switch_in(struct analysis *a, __u32 idx, __u32 c, __u64 ts, __u64 se
 				t->late_max = late;
 			lat = ts - t->enq_ts;
 		}
+		/*
+		 * Onto an idle CPU, the kernel skips the rq clock update of
+		 * the switch that follows the wakeup (rq_clock_skip_update in
+		 * wakeup_preempt: the idle task counts as queued), so its
+		 * run_delay may leave out some or all of this wait.
+		 */
+		if (from_idle)
+			t->idle_in_ns += lat;
 
 		sl_hdr_add(&a->rq, lat);
 		if (lat_sample(a, idx, lat, ts, (__u16)c))
@@ -748,7 +756,7 @@ static void infer_switch_in(struct analysis *a, __u32 pi, __u32 c, __u64 ts, __u
 	if (cpu->known && cpu->occ != NO_IDX)
 		ev.flags |= SL_SWF_PREV_TRACKED;
 	cpu_switch(a, c, at, NO_IDX, cpu->known ? cpu->raw_pid : SL_OCC_OTHER, false, pi, t->pid);
-	switch_in(a, pi, c, at, ts, true);
+	switch_in(a, pi, c, at, ts, true, false);
 	t->inf_in++;
 	a->inferred_switch_ins++;
 	report_repair(a, &ev, ts);
@@ -815,7 +823,7 @@ static int on_switch(struct analysis *a, const struct sl_event *e, __u64 ts)
 		err = task_lookup_or_create(a, next, ts, &ni);
 		if (err)
 			return err;
-		switch_in(a, ni, c, ts, ts, false);
+		switch_in(a, ni, c, ts, ts, false, e->pid == 0);
 	}
 	if (cpu)
 		cpu_switch(a, c, ts, pi, e->pid, backfilled, ni, next);

@@ -141,6 +141,7 @@ static int build_tasks(struct analysis *a, const struct sl_trace_info *ti, struc
 		row->late_enqueues = t->late_n;
 		row->late_enqueue_ns = t->late_sum;
 		row->late_enqueue_max = t->late_max;
+		row->idle_in_ns = t->idle_in_ns;
 		r->late_enqueues += t->late_n;
 		r->late_enqueue_ns += t->late_sum;
 		if (t->late_max > r->late_enqueue_max)
@@ -488,6 +489,10 @@ static int crosscheck(struct analysis *a, const struct sl_trace_info *ti, struct
 		x->counters |= row->xc_checked;
 		for (int c = 0; c < SL_XC_MAX; c++) {
 			__u64 kv = row->kernel[c], d = ours[c] > kv ? ours[c] - kv : kv - ours[c];
+
+			/* run_delay lies between ours less the idle CPUs' part and ours */
+			if (c == SL_XC_RUN_DELAY && ours[c] > kv)
+				d -= d < row->idle_in_ns ? d : row->idle_in_ns;
 
 			if (!(row->xc_checked & (1u << c)) || xc_within(c, d, kv, row))
 				continue;

@@ -36,6 +36,7 @@ struct a_task {
 	__u64 wake_ts;		/* became runnable after a wakeup */
 	__u64 enq_ts;		/* SL_EV_ENQUEUED since that wakeup, 0 none */
 	__u64 late_n, late_sum, late_max;	/* wakeups enqueued late: waking -> enqueue */
+	__u64 idle_in_ns;	/* Σ run-queue latency of wakeups that ran on an idle CPU */
 	__u64 state_ns[SL_TS_MAX];
 	__u64 vol, invol, migr, migr_wake, wakeups, slices;
 	__u64 switch_ins;	/* switched in, seen in the stream */

@@ -97,6 +97,12 @@ struct sl_task_row {
 	 * the kernel's run_delay does not.
 	 */
 	__u64 late_enqueues, late_enqueue_ns, late_enqueue_max;
+	/*
+	 * Of its run-queue latency, the part spent by wakeups that were
+	 * switched in by an idle CPU: the kernel's run_delay may leave it out
+	 * (the rq clock is not updated for that switch).
+	 */
+	__u64 idle_in_ns;
 	struct sl_sched_attr attr;
 	__u64 rq_max_ts;		/* when the wakeup of the largest was (BOOTTIME ns) */
 	bool exited;			/* its final switch was seen */

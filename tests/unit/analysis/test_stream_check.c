@@ -431,6 +431,50 @@ Test(stream_check, late_enqueue_is_not_run_queue_wait)
 	cr_assert_eq(r->xc.mismatch[0].ours, 300, "ours: 600 runnable - 300 in flight");
 }
 
+/*
+ * Both wakeups above ran on an idle CPU (switched in from pid 0): the
+ * kernel may not count those 300 ns at all, so a run_delay of 0 agrees,
+ * while one 70 us below ours does not when the wakee was switched in from
+ * a busy CPU.
+ */
+Test(stream_check, idle_cpu_handover_may_be_missing_from_run_delay)
+{
+	const struct sl_result *r;
+	struct sl_task_info *t;
+
+	eb_push(&eb, ev_occ(1000, 0, 0, false));
+	eb_push(&eb, ev_occ(1000, 1, 10, true));
+	eb_push(&eb, with_rt(ev_switch(1500, 1, 10, 0, SL_R_SLEEP, true, false), 500));
+	eb_push(&eb, ev_wake(2000, 0, 0, 10, false));
+	eb_push(&eb, ev_switch(2500, 1, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, with_rt(ev_switch(3000, 1, 10, 0, SL_R_DEAD, true, false), 1000));
+	ti_init(&ti, 2, 1000, 5000);
+	t = sl_trace_info__add_task(&ti, 10);
+	t->proc = (struct sl_kstat){ .valid = true, .nvcsw = 2, .sum_exec_runtime_ns = 1000,
+				     .sched_info = true, .run_delay_ns = 0, .pcount = 1 };
+	r = run(2);
+	cr_assert_eq(row(r, 10)->idle_in_ns, 500);
+	cr_assert(r->xc.ok);
+
+	/* the same wait behind a busy task (pid 70): the kernel counts all of it */
+	analysis__free(an);
+	an = NULL;
+	eb_free(&eb);
+	memset(&eb, 0, sizeof(eb));
+	eb_push(&eb, ev_occ(1000, 0, 0, false));
+	eb_push(&eb, ev_occ(1000, 1, 10, true));
+	eb_push(&eb, with_rt(ev_switch(1500, 1, 10, 70, SL_R_SLEEP, true, false), 500));
+	eb_push(&eb, ev_wake(2000, 0, 0, 10, false));
+	eb_push(&eb, ev_switch(92000, 1, 70, 10, SL_R_NONE, false, true));
+	eb_push(&eb, with_rt(ev_switch(93000, 1, 10, 0, SL_R_DEAD, true, false), 1500));
+	t->proc.pcount = 1;
+	t->proc.sum_exec_runtime_ns = 1500;
+	r = run(2);
+	cr_assert_eq(row(r, 10)->idle_in_ns, 0);
+	cr_assert(!r->xc.ok, "90 us runnable vs 0 in the kernel");
+	cr_assert_eq(r->xc.mismatch[0].counter, SL_XC_RUN_DELAY);
+}
+
 /* An enqueue record with no wakeup before it changes nothing. */
 Test(stream_check, stray_enqueue_is_ignored)
 {
