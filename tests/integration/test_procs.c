@@ -153,7 +153,8 @@ Test(procs, shell_pipeline_is_a_tree, .timeout = 60)
 		 "if s['threshold_ns'] != 1000: fail('threshold')\n"
 		 "if s['count'] < len(s['wakeups']) or not s['wakeups']: fail('slow %d' % s['count'])\n"
 		 "if any(w['latency_ns'] <= 1000 for w in s['wakeups']): fail('not slow')\n"
-		 "if any(w['running_ns'] - w['woken_ns'] != w['latency_ns'] for w in s['wakeups']):\n"
+		 "if any(w['running_ns'] - w['enqueued_ns'] != w['latency_ns'] or\n"
+		 "       w['enqueued_ns'] < w['woken_ns'] for w in s['wakeups']):\n"
 		 "    fail('latency')\n"
 		 "if sum(d['wakeups']['histogram_log2_us']) != d['wakeups']['run_queue_latency']['count']:\n"
 		 "    fail('histogram')\n");

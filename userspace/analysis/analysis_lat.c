@@ -61,7 +61,8 @@ int lat_add(struct analysis *a, __u32 idx, __u64 lat, __u64 run_ts, __u16 cpu)
 				a->slow_cap = cap;
 			}
 			a->slow[a->nr_slow++] = (struct sl_slow_wakeup){
-				.wake_ts = t->wake_ts, .run_ts = run_ts, .latency_ns = lat,
+				.wake_ts = t->wake_ts, .enq_ts = run_ts - lat, .run_ts = run_ts,
+				.latency_ns = lat,
 				.task = idx, .waker = t->waker, .cpu = cpu,
 			};
 		}

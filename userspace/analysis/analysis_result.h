@@ -202,8 +202,8 @@ struct sl_proc_row {
 #define SL_SLOW_MAX	10000		/* listed at most; all are counted */
 
 struct sl_slow_wakeup {
-	__u64 wake_ts, run_ts;		/* woken, then on a CPU (BOOTTIME ns) */
-	__u64 latency_ns;		/* run_ts - wake_ts */
+	__u64 wake_ts, enq_ts, run_ts;	/* woken, on a run queue, on a CPU (BOOTTIME ns) */
+	__u64 latency_ns;		/* run_ts - enq_ts */
 	__u32 task;			/* task index of the wakee */
 	__u32 waker;			/* task index, SL_NO_TASK = untraced */
 	__u16 cpu;			/* the CPU it then ran on */

@@ -152,13 +152,13 @@ static void processes(FILE *f, const struct sl_result *r)
 /* --slower-than: every listed wakeup (empty without the option). */
 static void slow(FILE *f, const struct sl_result *r)
 {
-	fputs("woken_ns,running_ns,latency_ns,pid,tgid,comm,cpu,waker_pid,waker_comm\n", f);
+	fputs("woken_ns,enqueued_ns,running_ns,latency_ns,pid,tgid,comm,cpu,waker_pid,waker_comm\n", f);
 	for (__u32 i = 0; i < r->nr_slow; i++) {
 		const struct sl_slow_wakeup *s = &r->slow[i];
 		const struct sl_task_row *t = &r->tasks[s->task];
 
-		fprintf(f, "%llu,%llu,%llu,%u,%u,", (unsigned long long)s->wake_ts,
-			(unsigned long long)s->run_ts, (unsigned long long)s->latency_ns, t->pid,
+		fprintf(f, "%llu,%llu,%llu,%llu,%u,%u,", (unsigned long long)s->wake_ts,
+			(unsigned long long)s->enq_ts, (unsigned long long)s->run_ts, (unsigned long long)s->latency_ns, t->pid,
 			t->tgid);
 		report_csv_str(f, t->comm);
 		fprintf(f, ",%u,", s->cpu);

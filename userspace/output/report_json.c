@@ -249,6 +249,7 @@ static void task(struct jw *w, const struct sl_result *r, const struct sl_task_r
 	jw_u64(w, "sum_ns", t->late_enqueue_ns);
 	jw_u64(w, "max_ns", t->late_enqueue_max);
 	jw_end_obj(w);
+	jw_u64(w, "idle_in_ns", t->idle_in_ns);
 	jw_bool(w, "exited", t->exited);
 	jw_i64(w, "exit_status", t->exit_status);
 	jw_bool(w, "producer", t->producer);
@@ -658,6 +659,7 @@ int report__json_with(FILE *f, const struct sl_result *r, const struct sl_trace_
 
 			jw_obj(&w, NULL);
 			jw_u64(&w, "woken_ns", s->wake_ts);
+			jw_u64(&w, "enqueued_ns", s->enq_ts);
 			jw_u64(&w, "running_ns", s->run_ts);
 			jw_u64(&w, "latency_ns", s->latency_ns);
 			task_ref(&w, "task", r, s->task);
