@@ -77,6 +77,38 @@ static __u64 role_off_cpu(const struct sl_result *r, const char *role)
 	return 0;
 }
 
+/*
+ * The queue with the most pops names the side `who` as its bottleneck:
+ * verdict `v`, or, when other programs held the CPUs (the machine is
+ * shared), cpu-starved by them with that same side judged.
+ */
+static void expect_side(const char *name, const struct sl_result *r, enum sl_verdict v,
+			enum sl_verdict_who who)
+{
+	const struct sl_queue_row *q = NULL;
+
+	for (__u32 i = 0; i < r->nr_queues; i++)
+		if (!q || r->queues[i].pops > q->pops)
+			q = &r->queues[i];
+	cr_assert_not_null(q, "%s: no queue", name);
+	if (q->verdict == SL_V_CPU_STARVED && q->verdict_rule == SL_VR_CPU_OTHER) {
+		cr_expect_eq(q->verdict_who, who, "%s: starved by other tasks, judged side %d",
+			     name, q->verdict_who);
+		return;
+	}
+	cr_expect_eq(q->verdict, v, "%s: verdict %s", name, sl_verdict_name(q->verdict));
+}
+
+/* CPUs the workload could have had within W: all but what other tasks held. */
+static double cpus_free_of_others(const struct sl_result *r)
+{
+	double other = 0;
+
+	for (__u32 c = 0; c < r->ncpu; c++)
+		other += (double)r->cpus[c].other_ns;
+	return (double)r->ncpu - other / (double)r->wall_ns;
+}
+
 Test(profiles, balanced, .timeout = 60)
 {
 	struct profile_run pr;
@@ -125,8 +157,7 @@ Test(profiles, slow_consumer_is_consumer_bound, .timeout = 60)
 
 	run_profile("slow-consumer", NULL, &pr);
 	assert_truthful("slow-consumer", &pr);
-	cr_expect_eq(pr.r->verdict, SL_V_CONSUMER_BOUND, "verdict %s",
-		     sl_verdict_name(pr.r->verdict));
+	expect_side("slow-consumer", pr.r, SL_V_CONSUMER_BOUND, SL_VW_CONSUMERS);
 	cr_expect_gt(role_state(pr.r, "producer", SL_TS_QFULL), 0);
 	free_run(&pr);
 }
@@ -137,8 +168,7 @@ Test(profiles, slow_producer_is_producer_bound, .timeout = 60)
 
 	run_profile("slow-producer", NULL, &pr);
 	assert_truthful("slow-producer", &pr);
-	cr_expect_eq(pr.r->verdict, SL_V_PRODUCER_BOUND, "verdict %s",
-		     sl_verdict_name(pr.r->verdict));
+	expect_side("slow-producer", pr.r, SL_V_PRODUCER_BOUND, SL_VW_PRODUCERS);
 	cr_expect_gt(role_state(pr.r, "consumer", SL_TS_QEMPTY), 0);
 	free_run(&pr);
 }
@@ -146,14 +176,17 @@ Test(profiles, slow_producer_is_producer_bound, .timeout = 60)
 Test(profiles, io_bound_consumers_wait_on_disk, .timeout = 90)
 {
 	struct profile_run pr;
-	__u64 io, off;
+	__u64 io, blocked;
 
 	run_profile("io-bound", NULL, &pr);
 	assert_truthful("io-bound", &pr);
+	/* of the time they were blocked (not waiting for a CPU), mostly on disk */
 	io = role_state(pr.r, "consumer", SL_TS_IO);
-	off = role_off_cpu(pr.r, "consumer");
-	cr_expect_gt(io * 2, off, "consumers' disk I/O %llu of %llu ns off-CPU",
-		     (unsigned long long)io, (unsigned long long)off);
+	blocked = role_off_cpu(pr.r, "consumer") -
+		  role_state(pr.r, "consumer", SL_TS_RUNNABLE_WAKEUP) -
+		  role_state(pr.r, "consumer", SL_TS_RUNNABLE_PREEMPT);
+	cr_expect_gt(io * 2, blocked, "consumers' disk I/O %llu of %llu ns blocked",
+		     (unsigned long long)io, (unsigned long long)blocked);
 	free_run(&pr);
 }
 
@@ -176,8 +209,10 @@ Test(profiles, pool_sync_runs_one_task_at_a_time, .timeout = 60)
 	run_profile("pool-async", NULL, &async);
 	assert_truthful("pool-async", &async);
 	cr_expect_leq(sync.r->parallelism, 1.15, "pool-sync parallelism %.2f", sync.r->parallelism);
-	cr_expect_geq(async.r->parallelism, 0.75 * async.r->ncpu, "pool-async parallelism %.2f",
-		      async.r->parallelism);
+	/* as parallel as the CPUs other programs left it allow */
+	cr_expect_geq(async.r->parallelism, 0.75 * cpus_free_of_others(async.r),
+		      "pool-async parallelism %.2f of %.2f CPUs free of other tasks",
+		      async.r->parallelism, cpus_free_of_others(async.r));
 	free_run(&sync);
 	free_run(&async);
 }

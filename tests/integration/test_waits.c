@@ -222,6 +222,9 @@ Test(waits, python_queue_with_a_slow_consumer_is_consumer_bound, .timeout = 120)
 		"    q = mp.Queue(maxsize=10)\n"
 		"    c = mp.Process(target=consumer, args=(q,))\n"
 		"    c.start()\n"
+		/* the consumer must block on the empty pipe once: a pipe nobody
+		 * waits on makes no record (docs/metrics.md, channels) */
+		"    time.sleep(0.2)\n"
 		"    for i in range(150):\n"
 		"        time.sleep(0.001)\n"
 		"        q.put(i)\n"
