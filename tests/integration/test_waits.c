@@ -257,3 +257,114 @@ Test(waits, python_queue_with_a_slow_consumer_is_consumer_bound, .timeout = 120)
 	cr_assert_gt(ch->q.prod_blocked_ns, ch->q.cons_blocked_ns);
 	release(&x);
 }
+
+/*
+ * multiprocessing.Pool(2), eight 100 ms tasks: `apply` hands them out one
+ * at a time (the parent waits for each result), `apply_async` all at
+ * once.  Found either way: the pipe the tasks travel through, fed by a
+ * thread of the parent, read by the workers.
+ */
+static const struct sl_channel_row *pool_task_pipe(const struct sl_result *r, __u32 parent)
+{
+	for (__u32 i = 0; i < r->nr_channels; i++) {
+		const struct sl_channel_row *ch = &r->channels[i];
+		__u32 prod = 0, cons = 0, workers = 0;
+
+		if (ch->kind != SL_WK_PIPE)
+			continue;
+		for (__u32 k = 0; k < ch->nr_tasks; k++) {
+			const struct sl_channel_task *ct = &r->chan_tasks[ch->first_task + k];
+			const struct sl_task_row *t = &r->tasks[ct->task];
+
+			prod += ct->producer && t->tgid == parent;
+			cons += ct->consumer;
+			workers += ct->consumer && t->tgid != parent && t->ppid == parent;
+		}
+		/* a worker that always found data (or waited on the pipe's
+		 * lock instead) never shows as its reader */
+		if (prod && cons && workers == cons)
+			return ch;
+	}
+	return NULL;
+}
+
+static void pool_run(const char *mode, struct analysed *x, const struct sl_channel_row **ch)
+{
+	static const char script[] =
+		"import multiprocessing as mp, sys, time\n"
+		"def work(n):\n"
+		"    t = time.time()\n"
+		"    while time.time() - t < 0.1: pass\n"
+		"    return n\n"
+		"if __name__ == '__main__':\n"
+		"    mp.set_start_method('fork')\n"
+		"    with mp.Pool(2) as pool:\n"
+		"        if sys.argv[1] == 'sync':\n"
+		"            r = [pool.apply(work, (i,)) for i in range(8)]\n"
+		"        else:\n"
+		"            r = [a.get() for a in [pool.apply_async(work, (i,)) for i in range(8)]]\n";
+	char trace[] = "/tmp/sl-pool-XXXXXX", py[] = "/tmp/sl-pool-XXXXXX.py";
+	__u32 parent = 0;
+	int fd;
+
+	require_tracing();
+	if (access("/usr/bin/python3", X_OK))
+		cr_skip_test("no /usr/bin/python3");
+	temp_path(trace);
+	fd = mkstemps(py, 3);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(write(fd, script, sizeof(script) - 1), (ssize_t)sizeof(script) - 1);
+	close(fd);
+	cr_assert_eq(trace_to(trace, (char *[]){ "/usr/bin/python3", py, (char *)mode, NULL }), 0);
+	unlink(py);
+	analyse(trace, x);
+	unlink(trace);
+	/* the process the trace started: the one whose parent is not traced */
+	for (__u32 i = 0; i < x->r->nr_tasks && !parent; i++)
+		if (x->r->tasks[i].pid == x->r->tasks[i].tgid && sl_result__task_index(x->r, x->r->tasks[i].ppid) < 0)
+			parent = x->r->tasks[i].tgid;
+	cr_assert_gt(parent, 0);
+	*ch = pool_task_pipe(x->r, parent);
+	cr_assert_not_null(*ch, "%s: no pipe from the parent to the workers among %u channels",
+			   mode, x->r->nr_channels);
+}
+
+/* CPUs the traced program could have had within W: all but what other tasks held. */
+static double cpus_free_of_others(const struct sl_result *r)
+{
+	double other = 0;
+
+	for (__u32 c = 0; c < r->ncpu; c++)
+		other += (double)r->cpus[c].other_ns;
+	return (double)r->ncpu - other / (double)r->wall_ns;
+}
+
+Test(waits, python_pool_apply_is_producer_bound_by_its_own_waits, .timeout = 120)
+{
+	const struct sl_channel_row *ch;
+	struct analysed x;
+
+	pool_run("sync", &x, &ch);
+	/* the feeding side sleeps outside the pipe: a synchronous call */
+	cr_assert_eq(ch->q.verdict, SL_V_PRODUCER_BOUND, "verdict %s",
+		     sl_verdict_name(ch->q.verdict));
+	cr_assert_eq(ch->q.verdict_rule, SL_VR_SLEEP);
+	/* the workers wait for data on it most of the time */
+	cr_assert_gt(ch->q.cons_blocked_ns, ch->q.prod_blocked_ns);
+	cr_assert_leq(x.r->parallelism, 1.15, "one task at a time: parallelism %.2f",
+		      x.r->parallelism);
+	release(&x);
+}
+
+Test(waits, python_pool_apply_async_keeps_both_workers_busy, .timeout = 120)
+{
+	const struct sl_channel_row *ch;
+	struct analysed x;
+
+	pool_run("async", &x, &ch);
+	cr_assert_neq(ch->q.verdict_rule, SL_VR_SLEEP, "not limited by a synchronous call");
+	cr_assert_geq(x.r->parallelism, 0.75 * cpus_free_of_others(x.r),
+		      "parallelism %.2f of %.2f CPUs free of other tasks", x.r->parallelism,
+		      cpus_free_of_others(x.r));
+	release(&x);
+}

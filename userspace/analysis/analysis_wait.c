@@ -493,6 +493,20 @@ static bool side_in_procs(const struct analysis *a, const __u8 *side, __u8 which
 	return any;
 }
 
+/* Does some task of side `which` share a process with one of side `other_which`? */
+static bool sides_share_a_proc(const struct analysis *a, const __u8 *side, __u8 which,
+			       __u8 other_which)
+{
+	for (__u32 t = 0; t < a->nr_tasks; t++) {
+		if (!(side[t] & which))
+			continue;
+		for (__u32 u = 0; u < a->nr_tasks; u++)
+			if ((side[u] & other_which) && a->tasks[u].tgid == a->tasks[t].tgid)
+				return true;
+	}
+	return false;
+}
+
 static int chan_cmp(const void *x, const void *y)
 {
 	const struct sl_channel_row *p = x, *q = y;
@@ -635,6 +649,13 @@ int aw_channels(struct analysis *a, struct sl_result *r)
 		struct chan_build *c = &cb[k];
 
 		if (!c->condition)
+			continue;
+		/*
+		 * It must go between processes, as the channel does: a
+		 * process's own signalling (Pool's result events, signalled
+		 * and awaited inside the parent) is no channel's room or data.
+		 */
+		if (sides_share_a_proc(a, c->side, AQ_CONSUMER, AQ_PRODUCER))
 			continue;
 		for (__u32 d = 0; d < n; d++) {
 			struct chan_build *dc = &cb[d];

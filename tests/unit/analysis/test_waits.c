@@ -318,3 +318,65 @@ Test(waits, the_stage_between_a_full_and_an_empty_pipe_limits_the_pipeline)
 	cr_assert_eq(r->channels[r->pipeline.upstream].obj, 1);
 	cr_assert_eq(r->channels[r->pipeline.downstream].obj, 2);
 }
+
+/*
+ * Writer 10 blocks for room in pipe 42 that 11 (another process) reads;
+ * 12, a thread of 10, reads it once too (as Pool's parent both writes and
+ * reads its pipes), so 10's process is on both sides.  10 also waits on
+ * futex 0x100 signalled by `signaller`: by 11, the futex is the pipe's
+ * room (a bounded queue's semaphore) and folds into it; by 12, it is 10's
+ * process's own signalling and stays a channel apart.
+ */
+static const struct sl_result *pipe_and_condition(__u32 signaller)
+{
+	struct sl_event th = ev_fork(500, 0, 10, 12);
+	__u64 ts = 2000;
+
+	th.fork.child_tgid = 10;	/* a thread of 10 */
+	th.fork.parent_tgid = 10;
+	eb_push(&eb, th);
+	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 2, 0, 12, SL_R_NONE, false, true));
+	eb_push(&eb, ev_wt(SL_EV_WAIT, 1500, 2, 12, SL_WK_PIPE, 42, 0, 0));
+	eb_push(&eb, ev_block_in(1500, 2, 12, 0, SL_R_SLEEP, 0, S, false));
+	eb_push(&eb, ev_wt(SL_EV_WAKER, 1800, 0, 10, SL_WK_PIPE, 42, 1, SL_WD_WRITE));
+	eb_push(&eb, ev_wake(1800, 0, 10, 12, true));
+	eb_push(&eb, ev_switch(1800, 2, 0, 12, SL_R_NONE, false, true));
+	for (int i = 0; i < 3; i++, ts += 20000) {
+		eb_push(&eb, ev_wt(SL_EV_WAIT, ts, 0, 10, SL_WK_PIPE, 42, 1, SL_WD_WRITE));
+		eb_push(&eb, ev_block_in(ts, 0, 10, 0, SL_R_SLEEP, 1, S, false));
+		eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 5000, 1, 11, SL_WK_PIPE, 42, 0, 0));
+		eb_push(&eb, ev_wake(ts + 5000, 1, 11, 10, true));
+		eb_push(&eb, ev_switch(ts + 5000, 0, 0, 10, SL_R_NONE, false, true));
+		eb_push(&eb, ev_wt(SL_EV_WAIT, ts + 6000, 0, 10, SL_WK_FUTEX, 0x100, 202,
+				   SL_WD_FUTEX_BITSET));
+		eb_push(&eb, ev_block_in(ts + 6000, 0, 10, 0, SL_R_SLEEP, 202, S, false));
+		eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 9000, signaller == 11 ? 1 : 2, signaller,
+				   SL_WK_FUTEX, 0x100, 202, SL_WD_FUTEX_WAKE));
+		eb_push(&eb, ev_wake(ts + 9000, signaller == 11 ? 1 : 2, signaller, 10, true));
+		eb_push(&eb, ev_switch(ts + 9000, 0, 0, 10, SL_R_NONE, false, true));
+	}
+	return run(3, ts);
+}
+
+Test(waits, a_condition_between_the_pipes_processes_is_its_room)
+{
+	const struct sl_result *r = pipe_and_condition(11);
+
+	cr_assert_eq(r->nr_channels, 1);
+	cr_assert_eq(r->channels[0].kind, SL_WK_PIPE);
+	cr_assert_eq(r->channels[0].folded, 1);
+	cr_assert_eq(r->channels[0].q.prod_blocked_ns, 3 * (5000 + 3000), "room: pipe + futex");
+}
+
+Test(waits, a_condition_inside_one_process_is_not_a_pipes_room)
+{
+	const struct sl_result *r = pipe_and_condition(12);
+
+	cr_assert_eq(r->nr_channels, 2);
+	cr_assert_eq(r->channels[0].kind, SL_WK_PIPE);
+	cr_assert_eq(r->channels[0].folded, 0);
+	cr_assert_eq(r->channels[0].q.prod_blocked_ns, 3 * 5000);
+	cr_assert(r->channels[1].condition);
+}
