@@ -7,8 +7,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "qlog.h"
-#include "queue.h"
 
 #define CACHE_LINE	64
 
@@ -150,7 +150,7 @@ void qlog__emit(__u8 type, uint32_t qid, uint32_t depth, uint32_t item, uint64_t
 		count_lost(l, cpu);
 		return;
 	}
-	now = queue__now_ns();
+	now = lab_clock_ns();
 	e = &s->rec[h & (l->slot_records - 1)];
 	e->ts = now;
 	e->type = type;

@@ -6,6 +6,7 @@
 #include <sys/sdt.h>
 #include <time.h>
 
+#include "clock.h"
 #include "qlog.h"
 #include "queue_priv.h"
 
@@ -31,14 +32,6 @@ const char *queue__kind_name(enum queue_kind kind)
 	if ((unsigned)kind >= sizeof(kind_names) / sizeof(kind_names[0]))
 		return "?";
 	return kind_names[kind];
-}
-
-uint64_t queue__now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_BOOTTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 int queue__new(enum queue_kind kind, uint32_t qid, uint32_t capacity,
@@ -98,7 +91,7 @@ int queue__push(struct queue *q, struct queue_item *it, const void *payload, int
 	uint32_t depth = 0, id;
 	int err;
 
-	it->enqueue_ns = queue__now_ns();
+	it->enqueue_ns = lab_clock_ns();
 	memcpy(msg, it, sizeof(*it));
 	if (q->msg_size > sizeof(*it)) {
 		if (payload)

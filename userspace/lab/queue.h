@@ -99,7 +99,4 @@ enum queue_kind queue__kind(const struct queue *q);
 /* Times a lock owner's death was recovered (shm only; 0 for the others). */
 uint64_t queue__recoveries(const struct queue *q);
 
-/* CLOCK_BOOTTIME now, ns: the clock of the kernel-side trace events. */
-uint64_t queue__now_ns(void);
-
 #endif /* SCHEDLAB_QUEUE_H */

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "futex.h"
 #include "pool.h"
 #include "proc.h"
@@ -572,7 +573,7 @@ int workload__release(struct workload *w)
 		return -EALREADY;
 	w->sh->release_mono_ns = now;
 	w->sh->deadline_mono_ns = w->cfg.duration_ns ? now + w->cfg.duration_ns : 0;
-	w->sum.release_ns = queue__now_ns();
+	w->sum.release_ns = lab_clock_ns();
 	w->released = true;
 	__atomic_store_n(&w->sh->go, 1, __ATOMIC_RELEASE);
 	futex__wake(&w->sh->go, INT_MAX);
@@ -825,7 +826,7 @@ int workload__wait(struct workload *w, const volatile sig_atomic_t *stop,
 			if (wp->reaped || proc__wait_exit(wp->p, 0))
 				continue;
 			/* the exit is seen now: before_reap's time is not the run's */
-			w->sum.end_ns = queue__now_ns();
+			w->sum.end_ns = lab_clock_ns();
 			if (before_reap)
 				before_reap(proc__pid(wp->p), proc__name(wp->p), ctx);
 			proc__join(wp->p, 0);
@@ -877,7 +878,7 @@ int workload__summary(const struct workload *w, struct wl_summary *out)
 	out->queued = queue__depth(w->pool ? pool__queue(w->pool) : w->q);
 	out->release_ns = w->sum.release_ns;
 	if (w->released) {
-		out->elapsed_s = (double)(queue__now_ns() - w->sum.release_ns) / 1e9;
+		out->elapsed_s = (double)(lab_clock_ns() - w->sum.release_ns) / 1e9;
 		out->throughput = out->elapsed_s > 0 ? (double)out->consumed / out->elapsed_s : 0;
 	}
 	return 0;
