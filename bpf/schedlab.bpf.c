@@ -96,6 +96,13 @@ struct sl_cur {
 	__u8 valid;
 	__u8 tracked;
 	__u8 pad[2];
+	/*
+	 * The traced task this CPU last sent a waking for, and when: its
+	 * sched_wakeup, when it comes here (the waker enqueued it itself),
+	 * needs no lookup of the tracked map.
+	 */
+	__u32 wk_pid;
+	__u64 wk_ts;
 };
 
 struct {
@@ -571,8 +578,13 @@ static __always_inline int handle_wakeup(__u8 type, struct task_struct *p, bool 
 		current_call(&call);
 		wait_note(&call, 0, waker, now, true);
 	}
-	if (type == SL_EV_WAKING)
+	if (type == SL_EV_WAKING) {
 		t->waking_lo = (__u32)now | 1;
+		if (cur) {
+			cur->wk_pid = pid;
+			cur->wk_ts = now;
+		}
+	}
 	e = event_reserve(type, waker, now);
 	if (!e)
 		return 0;
@@ -604,19 +616,31 @@ int BPF_PROG(raw_tp_sched_waking, struct task_struct *p)
 static __always_inline int handle_enqueued(struct task_struct *p, bool btf)
 {
 	__u32 pid = SL_RD(btf, p, pid);
-	struct sl_tracked *t = lookup_tracked(pid);
+	struct sl_cur *cur = this_cpu_cur();
+	struct sl_tracked *t;
 	struct sl_event *e;
 	__u64 now;
+	bool late;
 
-	if (!t || !t->waking_lo)
-		return 0;
-	now = bpf_ktime_get_boot_ns();
-	if ((__u32)now - t->waking_lo >= SL_ENQ_LATE_NS) {
+	if (cur && cur->wk_pid == pid && pid) {
+		/* enqueued by the CPU that sent the waking: no lookup */
+		now = bpf_ktime_get_boot_ns();
+		late = now - cur->wk_ts >= SL_ENQ_LATE_NS;
+		cur->wk_pid = 0;
+		/* its waking_lo stays: stale, it only ever makes a later gap look longer */
+	} else {
+		t = lookup_tracked(pid);
+		if (!t || !t->waking_lo)
+			return 0;
+		now = bpf_ktime_get_boot_ns();
+		late = (__u32)now - t->waking_lo >= SL_ENQ_LATE_NS;
+		t->waking_lo = 0;
+	}
+	if (late) {
 		e = event_reserve(SL_EV_ENQUEUED, pid, now);
 		if (e)
 			event_submit(e);
 	}
-	t->waking_lo = 0;
 	return 0;
 }
 
