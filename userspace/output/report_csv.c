@@ -68,7 +68,8 @@ static void tasks(FILE *f, const struct sl_result *r)
 	      "rq_count,rq_sum_ns,rq_max_ns,exited,exit_status,producer,consumer,kernel_source,"
 	      "kernel_ok,kernel_voluntary,kernel_involuntary,kernel_migrations,kernel_on_cpu_ns,"
 	      "kernel_run_delay_ns,kernel_pcount,kernel_blkio_delay_ns,process,rq_p50_ns,rq_p90_ns,"
-	      "rq_p99_ns,rq_max_at_ns\n", f);
+	      "rq_p99_ns,rq_max_at_ns,policy,nice,rt_priority,cgroup_id,late_enqueues,"
+	      "late_enqueue_ns\n", f);
 	for (__u32 i = 0; i < r->nr_tasks; i++) {
 		const struct sl_task_row *t = &r->tasks[i];
 
@@ -93,9 +94,19 @@ static void tasks(FILE *f, const struct sl_result *r)
 				fprintf(f, ",%llu", (unsigned long long)t->kernel[c]);
 			else
 				fputc(',', f);
-		fprintf(f, ",%u,%llu,%llu,%llu,%llu\n", t->proc,
+		fprintf(f, ",%u,%llu,%llu,%llu,%llu,", t->proc,
 			(unsigned long long)t->rq_latency.p50, (unsigned long long)t->rq_latency.p90,
 			(unsigned long long)t->rq_latency.p99, (unsigned long long)t->rq_max_ts);
+		/* scheduling class: empty where never seen */
+		if (t->attr.known)
+			fprintf(f, "%s,%d,%u,", sl_policy_name(t->attr.policy), t->attr.nice,
+				t->attr.rt_priority);
+		else
+			fputs(",,,", f);
+		if (t->attr.cgroup_id)
+			fprintf(f, "%llu", (unsigned long long)t->attr.cgroup_id);
+		fprintf(f, ",%llu,%llu\n", (unsigned long long)t->late_enqueues,
+			(unsigned long long)t->late_enqueue_ns);
 	}
 }
 

@@ -459,7 +459,7 @@ static void joins(const struct out *o, const struct sl_result *r)
 
 static void threads(const struct out *o, const struct sl_result *r)
 {
-	char on[16], v[16], iv[16], m[16], wk[16];
+	char on[16], v[16], iv[16], m[16], wk[16], sched[96];
 
 	heading(o, "THREADS (by process)");
 	fprintf(o->f, "%7s %7s %-15s %6s %6s %6s %5s %6s %6s %6s %6s %6s %6s\n", "tid", "pid",
@@ -480,6 +480,8 @@ static void threads(const struct out *o, const struct sl_result *r)
 				report_count(m, sizeof(m), t->migrations),
 				report_count(wk, sizeof(wk), t->wakeups));
 			off_cpu_cols(o, t->state_ns);
+			if (sched_text(&t->attr, false, sched, sizeof(sched)))
+				para(o, 18, "%16s^ %s", "", sched);
 		}
 	}
 }

@@ -454,6 +454,29 @@ Test(report, csv_tasks_have_the_same_numbers)
 	cr_assert_eq(report__csv_table_parse("nope", &tbl), -EINVAL);
 }
 
+/* The scheduling class of each task, empty where it was never seen. */
+Test(report, csv_tasks_have_their_scheduling_class)
+{
+	struct sl_result *r = (struct sl_result *)scenario(2, 1, 2);
+	char *csv = NULL, *out;
+	size_t len = 0;
+	FILE *f = open_memstream(&csv, &len);
+
+	r->tasks[0].attr = (struct sl_sched_attr){ 0 };
+	r->tasks[1].attr = (struct sl_sched_attr){ .known = true, .policy = 1, .rt_priority = 10,
+						   .cgroup_id = 77 };
+	r->tasks[2].attr = (struct sl_sched_attr){ .known = true, .nice = -5 };
+	cr_assert_eq(report__csv(f, r, &ti), 0);
+	fclose(f);
+	out = python_on(csv, "import csv,sys\n"
+			     "rows = list(csv.DictReader(open(sys.argv[1])))\n"
+			     "for r in rows[:3]: print(r[\"policy\"], r[\"nice\"], r[\"rt_priority\"], "
+			     "r[\"cgroup_id\"], end=\"|\")\n");
+	cr_assert_str_eq(out, "   |SCHED_FIFO 0 10 77|SCHED_OTHER -5 0 |");
+	free(out);
+	free(csv);
+}
+
 Test(report, csv_intervals_stream)
 {
 	char *csv = NULL;
