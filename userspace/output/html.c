@@ -87,6 +87,8 @@ struct html {
 	__u8 *zbuf;		/* compressBound(CHUNK_RAW + slack) */
 	uLong zcap;
 	const char *page;	/* the rest of page.html, after "@data@" */
+	const struct sl_stack_row *stacks;	/* html__set_stacks, or NULL */
+	__u32 nr_stacks;
 	int err;
 };
 
@@ -561,6 +563,49 @@ static void write_cpu_stats(struct html *h)
 	fputc(']', h->f);
 }
 
+void html__set_stacks(struct html *h, const struct sl_stack_row *rows, __u32 n)
+{
+	if (!h)
+		return;
+	h->stacks = rows;
+	h->nr_stacks = n;
+}
+
+/*
+ * "stacks": [[pid, off_ns, blocks, "root;...;leaf"], ...], each task's
+ * HTML_STACKS heaviest (the rows come heaviest first).
+ */
+#define HTML_STACKS 3
+
+static void write_stacks(struct html *h, const struct sl_trace_info *ti)
+{
+	__u8 *shown = calloc(h->tasks.n ? h->tasks.n : 1, 1);
+	bool first = true;
+
+	if (!shown) {
+		set_error(h, -ENOMEM);
+		return;
+	}
+	fputs(",\"stacks\":[", h->f);
+	for (__u32 i = 0; i < h->nr_stacks; i++) {
+		const struct sl_stack_row *r = &h->stacks[i];
+		const struct sl_stack *s = ti && ti->stacks ? sl_stacks__find(ti->stacks, &r->key) : NULL;
+		int t = tl_tasks__find(&h->tasks, r->pid);
+
+		if (t < 0 || !s || shown[t] >= HTML_STACKS)
+			continue;
+		/* rows are by (pid, stack): a task's rows need not be adjacent */
+		fprintf(h->f, "%s[%u,%llu,%llu,", first ? "" : ",", r->pid,
+			(unsigned long long)r->off_ns, (unsigned long long)r->count);
+		json_str(h->f, s->frames);
+		fputc(']', h->f);
+		shown[t]++;
+		first = false;
+	}
+	fputc(']', h->f);
+	free(shown);
+}
+
 int html__close(struct html *h, const struct sl_trace_info *ti, const char *summary)
 {
 	FILE *f;
@@ -617,7 +662,10 @@ int html__close(struct html *h, const struct sl_trace_info *ti, const char *summ
 	} else {
 		set_error(h, -ENOMEM);
 	}
-	fputs("]}</script>\n", f);
+	fputc(']', f);
+	if (h->stacks)
+		write_stacks(h, ti);
+	fputs("}</script>\n", f);
 	write_page(f, &h->page);
 	if (fflush(f) || ferror(f))
 		set_error(h, -EIO);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include "format/event.h"
 #include "analysis/analysis.h"
+#include "analysis/offcpu_stacks.h"
 
 struct html;
 
@@ -28,6 +29,11 @@ int html__open(FILE *f, const struct sl_trace_info *ti, const char *summary, str
 int html__add_interval(struct html *h, const struct sl_interval *iv);
 /* Names (COMM, FORK), wakeups (WAKING, WAKEUP_NEW), queue depth (Q_PUSH, Q_POP). */
 int html__add_event(struct html *h, const struct sl_event *e);
+/*
+ * The off-CPU stacks (trace --stacks) whose heaviest, per task, the task
+ * lanes' tooltips show; rows must stay valid until html__close.
+ */
+void html__set_stacks(struct html *h, const struct sl_stack_row *rows, __u32 n);
 /*
  * Finishes the page: task names (ti may be NULL), trace end, the summary
  * (this one wins over html__open's when not NULL) and the viewer, then

@@ -296,6 +296,13 @@ int presenter__finish(struct presenter *p, const struct sl_trace_info *ti, FILE 
 	}
 	if (p->html) {
 		char *summary = summary_text(r, ti);
+
+		if (p->stacks) {
+			__u32 n;
+			const struct sl_stack_row *rows = offcpu_stacks__rows(p->stacks, &n);
+
+			html__set_stacks(p->html, rows, n);
+		}
 		int e = html__close(p->html, ti, summary);
 
 		free(summary);

@@ -168,8 +168,12 @@ static struct sl_event ev_queue(__u64 t, __u8 type, __u32 pid, __u32 depth)
 	return e;
 }
 
-/* The small trace of test_timeline.c, with two wakeups: 100 us, 2 CPUs. */
-static void small_trace(const char *path, const char *summary)
+/*
+ * The small trace of test_timeline.c, with two wakeups: 100 us, 2 CPUs;
+ * off-CPU stacks when rows is not NULL (their frames in stk).
+ */
+static void small_trace_with(const char *path, const char *summary, struct sl_stacks *stk,
+			     const struct sl_stack_row *rows, __u32 nrows)
 {
 	static const struct sl_interval ivs[] = {
 		{ T0 + 0 * US, T0 + 10 * US, 300, 1, SL_IV_CPU, 0 },
@@ -200,6 +204,8 @@ static void small_trace(const char *path, const char *summary)
 	FILE *f = fopen(path, "w");
 	size_t ie = 0;
 
+	ti.stacks = stk;
+
 	for (size_t i = 0; i < sizeof(ev) / sizeof(ev[0]); i++)
 		if (ev[i].type != SL_EV_WAKING)
 			ev[i].ts = T0 + (ev[i].ts - T0) * US;	/* queue times were in us */
@@ -210,8 +216,15 @@ static void small_trace(const char *path, const char *summary)
 			cr_assert_eq(html__add_event(h, &ev[ie++]), 0);
 		cr_assert_eq(html__add_interval(h, &ivs[i]), 0);
 	}
+	if (rows)
+		html__set_stacks(h, rows, nrows);
 	cr_assert_eq(html__close(h, &ti, summary), 0);
 	cr_assert_eq(fclose(f), 0);
+}
+
+static void small_trace(const char *path, const char *summary)
+{
+	small_trace_with(path, summary, NULL, NULL, 0);
 }
 
 Test(html, renders_lanes_without_errors, .timeout = 120)
@@ -235,6 +248,40 @@ Test(html, renders_lanes_without_errors, .timeout = 120)
 	free(status);
 	free(dom);
 	free(path);
+}
+
+/* --stacks: a blocked interval's tooltip says where its task blocked most, leaf first. */
+Test(html, tooltips_show_the_tasks_heaviest_stacks, .timeout = 120)
+{
+	char *path = artifact("timeline-stacks.html"), *dom, *probe;
+	struct sl_stack_key k1 = { .tgid = 101, .kstack = 1, .ustack = 2 };
+	struct sl_stack_key k2 = { .tgid = 101, .kstack = 3, .ustack = 4 };
+	struct sl_stack_row rows[] = {
+		{ .pid = 101, .tgid = 101, .key = k1, .off_ns = 68000, .count = 3 },
+		{ .pid = 101, .tgid = 101, .key = k2, .off_ns = 2000, .count = 1 },
+	};
+	struct sl_stacks *stk;
+
+	chromium();
+	cr_assert_eq(sl_stacks__new(&stk), 0);
+	cr_assert_eq(sl_stacks__add(stk, &k1, "[libc.so.6];main;produce;queue_push;syscall;"
+				    "entry_SYSCALL_64_after_hwframe;do_syscall_64;futex_wait;schedule;"
+				    "__schedule", 0), 0);
+	cr_assert_eq(sl_stacks__add(stk, &k2, "main;write;__schedule", 0), 0);
+	small_trace_with(path, NULL, stk, rows, 2);
+	dom = browse(path, "probe=task,101,50000;task,102,35000", NULL);
+	probe = element(dom, "probe");
+	cr_assert_str_eq(probe,
+		"P0 producer-0 (pid 101)\nstate: queue full\nstart 32 us\nduration 68 us\n"
+		"reason: blocked, queue full\nwhere it blocked most (whole trace):\n"
+		"  68 us in 3x: produce &gt; queue_push &gt; syscall | kernel: futex_wait\n"
+		"  2 us in 1x: main &gt; write\n--\n"
+		"C0 consumer-0 (pid 102)\nstate: runnable (woken)\nstart 30 us\nduration 10 us\n"
+		"reason: waiting for a CPU");
+	free(probe);
+	free(dom);
+	free(path);
+	sl_stacks__free(stk);
 }
 
 Test(html, zoom_wakeups_and_tooltips, .timeout = 120)

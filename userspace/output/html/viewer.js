@@ -91,7 +91,7 @@ STATES.forEach(function (name, j) {
 /* ---- tasks and symbols ---- */
 var tasks = {}, order = [];
 tail.tasks.forEach(function (r) {
-  tasks[r[0]] = { pid: r[0], tgid: r[1], comm: r[2], sym: r[3], role: r[4] };
+  tasks[r[0]] = { pid: r[0], tgid: r[1], comm: r[2], sym: r[3], role: r[4], stacks: [] };
   order.push(r[0]);
 });
 
@@ -820,6 +820,27 @@ window.addEventListener('resize', function () { resize(); schedule(); });
 
 var tip = document.getElementById('tip');
 function hideTip() { tip.style.display = 'none'; }
+/*
+ * --stacks: where this task blocked most (whole trace).  A folded stack is
+ * root first; shown are its last user frames (before the kernel entry) and
+ * the kernel frame it slept in, past the scheduler's own.
+ */
+(tail.stacks || []).forEach(function (s) { if (tasks[s[0]]) tasks[s[0]].stacks.push(s); });
+function stackText(folded) {
+  var fr = folded.split(';'), k = fr.length, user, kern;
+  for (var i = 0; i < fr.length; i++) if (/^(entry_SYSCALL|asm_|ret_from_fork)/.test(fr[i])) { k = i; break; }
+  user = fr.slice(0, k).filter(function (f) { return f.charAt(0) !== '[' && !/^(__)?schedule/.test(f); });
+  kern = fr.slice(k).filter(function (f) { return !/^(__)?schedule|^do_syscall_64$|^entry_|^asm_/.test(f); });
+  return (user.length ? user.slice(-3).join(' > ') : '?') +
+    (kern.length ? ' | kernel: ' + kern[kern.length - 1] : '');
+}
+function stackLines(pid) {
+  var tk = tasks[pid], out = [];
+  if (!tk || !tk.stacks || !tk.stacks.length) return out;
+  out.push('where it blocked most (whole trace):');
+  tk.stacks.forEach(function (s) { out.push('  ' + fmt(s[1]) + ' in ' + s[2] + 'x: ' + stackText(s[3])); });
+  return out;
+}
 /* Why pid left the CPU at time tt: the state its task lane enters then. */
 function leftBecause(pid, tt) {
   var L = taskLanes[pid], I = L ? hit(L, tt, 0) : null;
@@ -853,7 +874,10 @@ function describe(r, tt, slack) {
     lines = [taskName(r.id), 'state: ' + STATES[v] + (v === 0 && I.x >= 0 ? ' on cpu' + I.x : ''),
       'start ' + fmtRes(s, 1), 'duration ' + fmt(e - s)];
     if (STATES[v] && STATES[v].indexOf('runnable') === 0) lines.push('reason: waiting for a CPU');
-    else if (v > 0) lines.push('reason: blocked, ' + STATES[v]);
+    else if (v > 0) {
+      lines.push('reason: blocked, ' + STATES[v]);
+      stackLines(r.id).forEach(function (l) { lines.push(l); });
+    }
   }
   return lines.join('\n');
 }
