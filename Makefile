@@ -40,7 +40,7 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 WERROR  := $(if $(CI),$(if $(filter 1,$(FUZZ)),,-Werror),)
-CFLAGS  ?= -g -O2
+CFLAGS  ?= -g -O2 -fno-omit-frame-pointer
 CFLAGS  += -Wall -Wextra $(WERROR) -MMD -MP -D_GNU_SOURCE $(SANFLAGS) \
 	   -I$(OUTPUT) -Ibpf -Iuserspace
 LDLIBS  := -lbpf -lelf -lz -lrt -lpthread -lm

@@ -151,6 +151,38 @@ Test(trace_opts, stacks_name_the_blocking_functions, .timeout = 60)
 	unlink("/tmp/sl-test-stacks.sltrace");
 }
 
+/* run --stacks: the lab's producers block inside the queue's push (schedlab has frame pointers). */
+Test(trace_opts, run_stacks_name_the_queue_functions, .timeout = 60)
+{
+	const char *folded = "/tmp/sl-test-run-stacks.folded";
+	unsigned long long push_us = 0, total_us = 0;
+	char line[8192];
+	struct output r;
+	FILE *in;
+
+	need_root();
+	unlink(folded);
+	run(&r, (uid_t)-1, SL("run", "slow-consumer", "--items", "300", "--folded", (char *)folded));
+	cr_assert_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+	cr_expect_eq(strstr(r.out, "without frame pointers"), NULL, "%s", r.out);
+	in = fopen(folded, "r");
+	cr_assert_not_null(in);
+	while (fgets(line, sizeof(line), in)) {
+		char *sp = strrchr(line, ' ');
+		unsigned long long v;
+
+		cr_assert_not_null(sp);
+		v = strtoull(sp + 1, NULL, 10);
+		total_us += v;
+		if (!strncmp(line, "producer-", 9) && strstr(line, ";producer_main;queue__push;"))
+			push_us += v;
+	}
+	fclose(in);
+	/* slow consumers: nearly all off-CPU time is the producers' in a full queue's push */
+	cr_expect_geq(push_us * 10, total_us * 8, "queue__push %llu of %llu us", push_us, total_us);
+	unlink(folded);
+}
+
 Test(trace_opts, stacks_without_frame_pointers_are_named, .timeout = 60)
 {
 	const char *folded = "/tmp/sl-test-stacks-nofp.folded";

@@ -37,6 +37,9 @@ const char cli_run_usage[] =
 "  -f, --file FILE     load the profile from an INI file\n"
 "  -o, --output TRACE  record the trace to TRACE (for report/timeline)\n"
 PRESENT_OPTIONS_HELP
+"  --stacks            kernel and user stacks where tasks blocked, with the\n"
+"                      off-CPU time of each\n"
+"  --folded FILE       also write them as folded stacks; implies --stacks\n"
 "  --raw-tp            use raw_tp probes even where tp_btf works\n"
 "  --no-trace          run the workload alone, untraced (the overhead baseline)\n"
 "  --no-queue-probes   scheduler probes only: no queue events, no queue section\n"
@@ -95,6 +98,8 @@ const struct option cli_run_options[] = {
 	RUN_COMMON_OPTIONS,
 	{ "output", required_argument, NULL, 'o' },
 	{ "no-trace", no_argument, NULL, 'U' },
+	{ "stacks", no_argument, NULL, 'k' },
+	{ "folded", required_argument, NULL, 'F' },
 	PRESENT_LONG_OPTIONS,
 	{ 0 },
 };
@@ -252,6 +257,13 @@ static int parse_run_args(const char *cmd, const char *usage, const struct optio
 			break;
 		case 'S':
 			a->svg = val;
+			break;
+		case 'k':
+			a->present.stacks = true;
+			break;
+		case 'F':
+			a->present.stacks = true;
+			a->present.folded_path = val;
 			break;
 		}
 	}

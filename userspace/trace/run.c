@@ -89,7 +89,7 @@ static int open_qlog(const struct wl_config *c, struct session *s, struct qlog *
 int run__profile(const struct wl_config *c, enum tracer_mode mode, const char *trace_path,
 		 const struct present_opts *po, FILE *out, struct run_result *rr)
 {
-	struct session_opts so = { .trace_path = trace_path, .mode = mode };
+	struct session_opts so = { .trace_path = trace_path, .mode = mode, .stacks = po->stacks };
 	struct poller p = { .lock = PTHREAD_MUTEX_INITIALIZER };
 	struct presenter *pr = NULL;
 	struct workload *w = NULL;
