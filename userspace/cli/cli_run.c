@@ -59,6 +59,7 @@ const char cli_record_usage[] =
 "  -f, --file FILE     load the profile from an INI file\n"
 "  --perfetto FILE     also write a Perfetto trace\n"
 "  --html FILE         also write an HTML timeline\n"
+"  --stacks            record the off-CPU stacks too (report --stacks shows them)\n"
 "  --raw-tp            use raw_tp probes even where tp_btf works\n"
 "  --no-queue-probes   scheduler probes only: no queue events\n"
 "  -v, --verbose       more diagnostics on stderr (twice: libbpf's too)\n"
@@ -110,6 +111,7 @@ const struct option cli_record_options[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "perfetto", required_argument, NULL, 'P' },
 	{ "html", required_argument, NULL, 'H' },
+	{ "stacks", no_argument, NULL, 'k' },
 	{ 0 },
 };
 const char cli_record_short[] = "f:o:hv";
