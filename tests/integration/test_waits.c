@@ -255,6 +255,9 @@ Test(waits, python_queue_with_a_slow_consumer_is_consumer_bound, .timeout = 120)
 	cr_assert_eq(ch->q.verdict, SL_V_CONSUMER_BOUND, "verdict %s",
 		     sl_verdict_name(ch->q.verdict));
 	cr_assert_gt(ch->q.prod_blocked_ns, ch->q.cons_blocked_ns);
+	/* no queue of the lab's: that channel speaks for the run */
+	cr_assert_eq(x.r->verdict_channel, (__s32)(ch - x.r->channels));
+	cr_assert_eq(x.r->verdict, SL_V_CONSUMER_BOUND);
 	release(&x);
 }
 

@@ -509,6 +509,16 @@ static int crosscheck(struct analysis *a, const struct sl_trace_info *ti, struct
 	return 0;
 }
 
+/* A program without the lab's queues: its first channel speaks for the run. */
+static void run_verdict(struct sl_result *r)
+{
+	r->verdict_channel = -1;
+	if (r->verdict_queue >= 0 || !r->nr_channels)
+		return;
+	r->verdict_channel = 0;	/* channels are listed data first, most blocked first */
+	r->verdict = r->channels[0].q.verdict;
+}
+
 int analysis_build_result(struct analysis *a, const struct sl_trace_info *ti)
 {
 	struct sl_result *r = calloc(1, sizeof(*r));
@@ -541,6 +551,8 @@ int analysis_build_result(struct analysis *a, const struct sl_trace_info *ti)
 		err = aq_finish(a, ti, r);
 	if (!err)
 		err = aw_channels(a, r);
+	if (!err)
+		run_verdict(r);
 	if (!err)
 		err = crosscheck(a, ti, r);
 	if (!err)

@@ -488,8 +488,14 @@ struct sl_result {
 
 	__u32 nr_queues;
 	struct sl_queue_row *queues;	/* by qid */
-	enum sl_verdict verdict;	/* of the busiest queue (most pops) */
+	/*
+	 * The run's verdict: of the busiest queue (most pops); without one,
+	 * of the channel first listed (a data channel with the most blocked
+	 * time, else the condition with the most).
+	 */
+	enum sl_verdict verdict;
 	__s32 verdict_queue;		/* its index in queues, -1 if none */
+	__s32 verdict_channel;		/* its index in channels, -1 if none (or a queue's) */
 
 	struct sl_crosscheck xc;
 

@@ -296,6 +296,7 @@ int presenter__finish(struct presenter *p, const struct sl_trace_info *ti, FILE 
 	}
 	if (p->html) {
 		char *summary = summary_text(r, ti);
+		int e;
 
 		if (p->stacks) {
 			__u32 n;
@@ -303,7 +304,7 @@ int presenter__finish(struct presenter *p, const struct sl_trace_info *ti, FILE 
 
 			html__set_stacks(p->html, rows, n);
 		}
-		int e = html__close(p->html, ti, summary);
+		e = html__close(p->html, ti, summary);
 
 		free(summary);
 		p->html = NULL;

@@ -684,16 +684,26 @@ int report__json_with(FILE *f, const struct sl_result *r, const struct sl_trace_
 
 	jw_obj(&w, "verdict");
 	jw_str(&w, "verdict", sl_verdict_name(r->verdict));
-	if (r->verdict_queue >= 0) {
-		const struct sl_queue_row *q = &r->queues[r->verdict_queue];
+	{
+		const struct sl_queue_row *q = r->verdict_queue >= 0 ? &r->queues[r->verdict_queue] :
+					       r->verdict_channel >= 0 ?
+					       &r->channels[r->verdict_channel].q : NULL;
 
-		jw_u64(&w, "qid", q->qid);
-		jw_str(&w, "reason", explain__verdict(r, q, note, sizeof(note)));
-		jw_str(&w, "advice", explain__advice(q, note, sizeof(note)));
-	} else {
-		jw_null(&w, "qid");
-		jw_null(&w, "reason");
-		jw_null(&w, "advice");
+		if (r->verdict_queue >= 0)
+			jw_u64(&w, "qid", q->qid);
+		else
+			jw_null(&w, "qid");
+		if (r->verdict_channel >= 0)
+			jw_u64(&w, "channel", (__u64)r->verdict_channel);
+		else
+			jw_null(&w, "channel");
+		if (q) {
+			jw_str(&w, "reason", explain__verdict(r, q, note, sizeof(note)));
+			jw_str(&w, "advice", explain__advice(q, note, sizeof(note)));
+		} else {
+			jw_null(&w, "reason");
+			jw_null(&w, "advice");
+		}
 	}
 	jw_end_obj(&w);
 

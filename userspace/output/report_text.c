@@ -929,9 +929,11 @@ static void channels(const struct out *o, const struct sl_result *r)
 			if (sp)
 				*sp = '\0';
 		}
-		snprintf(line, sizeof(line), "CHANNEL %s%s%s", obj,
+		snprintf(line, sizeof(line), "CHANNEL %s%s%s%s", obj,
 			 ch->condition ? " (a condition: signallers produce, waiters consume)" : "",
-			 ch->folded ? " with the condition beside it" : "");
+			 ch->folded ? " with the condition beside it" : "",
+			 (__s32)i == r->verdict_channel && r->nr_channels > 1 ?
+			 " (its verdict is the run's)" : "");
 		heading(o, line);
 		para(o, 15, "  producers    %s", chan_side(r, ch, true, prod, sizeof(prod)));
 		para(o, 15, "  consumers    %s", chan_side(r, ch, false, cons, sizeof(cons)));

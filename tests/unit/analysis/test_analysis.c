@@ -447,6 +447,7 @@ Test(analysis, producer_blocks_on_full_woken_by_consumer)
 	cr_assert_eq(q->verdict, SL_V_BALANCED);
 	cr_assert_eq(r->verdict, SL_V_BALANCED);
 	cr_assert_eq(r->verdict_queue, 0);
+	cr_assert_eq(r->verdict_channel, -1, "a queue of the lab's decides");
 }
 
 Test(analysis, capacity_defaults_to_max_depth)

@@ -285,6 +285,10 @@ Test(waits, a_pipe_with_a_blocked_writer_is_a_consumer_bound_channel)
 	cr_assert(r->chan_tasks[ch->first_task].producer);	/* task 10 */
 	cr_assert(r->chan_tasks[ch->first_task + 1].consumer);	/* task 11 */
 	cr_assert_eq(ch->q.verdict, SL_V_CONSUMER_BOUND, "verdict %s", sl_verdict_name(ch->q.verdict));
+	/* no queue of the lab's: the channel's verdict is the run's */
+	cr_assert_eq(r->verdict_queue, -1);
+	cr_assert_eq(r->verdict_channel, 0);
+	cr_assert_eq(r->verdict, SL_V_CONSUMER_BOUND);
 	cr_assert_eq(r->pipeline.stage_tgid, 0, "one channel is no pipeline");
 }
 
