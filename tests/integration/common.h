@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include "analysis/analysis_result.h"
 #include "trace/check.h"
 #include "trace/kstat.h"
 #include "trace/session.h"
@@ -155,6 +156,19 @@ static inline void assert_matches_kernel(struct session *s, struct raw_counts *c
 		cr_expect_gt(r->oncpu_ns, 0);
 		cr_expect_leq(r->oncpu_ns, t->proc.sum_exec_runtime_ns * 2);
 	}
+}
+
+/*
+ * CPUs the traced tasks could have had within W: all but what other tasks
+ * held (the machine is shared; foreign load is part of every run).
+ */
+static inline double cpus_free_of_others(const struct sl_result *r)
+{
+	double other = 0;
+
+	for (__u32 c = 0; c < r->ncpu; c++)
+		other += (double)r->cpus[c].other_ns;
+	return (double)r->ncpu - other / (double)r->wall_ns;
 }
 
 #endif

@@ -99,16 +99,6 @@ static void expect_side(const char *name, const struct sl_result *r, enum sl_ver
 	cr_expect_eq(q->verdict, v, "%s: verdict %s", name, sl_verdict_name(q->verdict));
 }
 
-/* CPUs the workload could have had within W: all but what other tasks held. */
-static double cpus_free_of_others(const struct sl_result *r)
-{
-	double other = 0;
-
-	for (__u32 c = 0; c < r->ncpu; c++)
-		other += (double)r->cpus[c].other_ns;
-	return (double)r->ncpu - other / (double)r->wall_ns;
-}
-
 Test(profiles, balanced, .timeout = 60)
 {
 	struct profile_run pr;

@@ -179,6 +179,30 @@ static void temp_path(char *path)
 	unlink(path);
 }
 
+/*
+ * Traces /usr/bin/python3 running script (with one argument, or none) into
+ * a fresh trace and analyses it; skips where Debian's python3 is missing.
+ */
+static void trace_python(const char *script, const char *arg, struct analysed *x)
+{
+	char trace[] = "/tmp/sl-py-XXXXXX", py[] = "/tmp/sl-py-XXXXXX.py";
+	size_t n = strlen(script);
+	int fd;
+
+	require_tracing();
+	if (access("/usr/bin/python3", X_OK))
+		cr_skip_test("no /usr/bin/python3");
+	temp_path(trace);
+	fd = mkstemps(py, 3);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(write(fd, script, n), (ssize_t)n);
+	close(fd);
+	cr_assert_eq(trace_to(trace, (char *[]){ "/usr/bin/python3", py, (char *)arg, NULL }), 0);
+	unlink(py);
+	analyse(trace, x);
+	unlink(trace);
+}
+
 /* cat | gzip -1 | sha256sum: gzip is busy while cat waits for room and sha256sum for data. */
 Test(waits, shell_pipeline_names_gzip_the_limiting_stage, .timeout = 120)
 {
@@ -230,23 +254,10 @@ Test(waits, python_queue_with_a_slow_consumer_is_consumer_bound, .timeout = 120)
 		"        q.put(i)\n"
 		"    q.put(None)\n"
 		"    c.join()\n";
-	char trace[] = "/tmp/sl-pyq-XXXXXX", py[] = "/tmp/sl-pyq-XXXXXX.py";
 	const struct sl_channel_row *ch = NULL;
 	struct analysed x;
-	int fd;
 
-	require_tracing();
-	if (access("/usr/bin/python3", X_OK))
-		cr_skip_test("no /usr/bin/python3");
-	temp_path(trace);
-	fd = mkstemps(py, 3);
-	cr_assert_geq(fd, 0);
-	cr_assert_eq(write(fd, script, sizeof(script) - 1), (ssize_t)sizeof(script) - 1);
-	close(fd);
-	cr_assert_eq(trace_to(trace, (char *[]){ "/usr/bin/python3", py, NULL }), 0);
-	unlink(py);
-	analyse(trace, &x);
-	unlink(trace);
+	trace_python(script, NULL, &x);
 	/* the queue's pipe, with its bounded semaphore folded in */
 	for (__u32 i = 0; i < x.r->nr_channels && !ch; i++)
 		if (x.r->channels[i].kind == SL_WK_PIPE && x.r->channels[i].folded)
@@ -306,22 +317,9 @@ static void pool_run(const char *mode, struct analysed *x, const struct sl_chann
 		"            r = [pool.apply(work, (i,)) for i in range(8)]\n"
 		"        else:\n"
 		"            r = [a.get() for a in [pool.apply_async(work, (i,)) for i in range(8)]]\n";
-	char trace[] = "/tmp/sl-pool-XXXXXX", py[] = "/tmp/sl-pool-XXXXXX.py";
 	__u32 parent = 0;
-	int fd;
 
-	require_tracing();
-	if (access("/usr/bin/python3", X_OK))
-		cr_skip_test("no /usr/bin/python3");
-	temp_path(trace);
-	fd = mkstemps(py, 3);
-	cr_assert_geq(fd, 0);
-	cr_assert_eq(write(fd, script, sizeof(script) - 1), (ssize_t)sizeof(script) - 1);
-	close(fd);
-	cr_assert_eq(trace_to(trace, (char *[]){ "/usr/bin/python3", py, (char *)mode, NULL }), 0);
-	unlink(py);
-	analyse(trace, x);
-	unlink(trace);
+	trace_python(script, mode, x);
 	/* the process the trace started: the one whose parent is not traced */
 	for (__u32 i = 0; i < x->r->nr_tasks && !parent; i++)
 		if (x->r->tasks[i].pid == x->r->tasks[i].tgid && sl_result__task_index(x->r, x->r->tasks[i].ppid) < 0)
@@ -330,16 +328,6 @@ static void pool_run(const char *mode, struct analysed *x, const struct sl_chann
 	*ch = pool_task_pipe(x->r, parent);
 	cr_assert_not_null(*ch, "%s: no pipe from the parent to the workers among %u channels",
 			   mode, x->r->nr_channels);
-}
-
-/* CPUs the traced program could have had within W: all but what other tasks held. */
-static double cpus_free_of_others(const struct sl_result *r)
-{
-	double other = 0;
-
-	for (__u32 c = 0; c < r->ncpu; c++)
-		other += (double)r->cpus[c].other_ns;
-	return (double)r->ncpu - other / (double)r->wall_ns;
 }
 
 Test(waits, python_pool_apply_is_producer_bound_by_its_own_waits, .timeout = 120)
