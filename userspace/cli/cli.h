@@ -78,6 +78,10 @@ int present_option(const char *cmd, int opt, const char *arg, struct present_opt
 "                      always or never\n"					\
 "  --width N           columns of the terminal timeline (default: the\n"	\
 "                      terminal's width, else 100)\n"
+/* --stacks, --folded FILE: present_option takes them (each command says what they do). */
+#define STACKS_LONG_OPTIONS						\
+	{ "stacks", no_argument, NULL, 'k' },				\
+	{ "folded", required_argument, NULL, 'F' }
 #define PRESENT_LONG_OPTIONS						\
 	{ "json", no_argument, NULL, 'J' },				\
 	{ "csv", no_argument, NULL, 'C' },				\

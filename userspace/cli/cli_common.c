@@ -124,6 +124,13 @@ int present_option(const char *cmd, int opt, const char *arg, struct present_opt
 	case 'N':
 		o->threads = true;
 		return 1;
+	case 'k':	/* --stacks */
+		o->stacks = true;
+		return 1;
+	case 'F':	/* --folded FILE: implies --stacks */
+		o->stacks = true;
+		o->folded_path = arg;
+		return 1;
 	}
 	return 0;
 bad_color:

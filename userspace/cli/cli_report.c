@@ -31,8 +31,7 @@ COLOR_WIDTH_HELP
 
 const struct option cli_report_options[] = {
 	{ "help", no_argument, NULL, 'h' },
-	{ "stacks", no_argument, NULL, 'S' },
-	{ "folded", required_argument, NULL, 'F' },
+	STACKS_LONG_OPTIONS,
 	VERBOSE_LONG_OPTION,
 	PRESENT_LONG_OPTIONS,
 	{ 0 },
@@ -162,12 +161,6 @@ int cmd_report(int argc, char **argv)
 			continue;
 		if (opt == 'v') {
 			cli_verbose();
-			continue;
-		}
-		if (opt == 'S' || opt == 'F') {
-			po.stacks = true;
-			if (opt == 'F')
-				po.folded_path = optarg;
 			continue;
 		}
 		if (opt == 'h') {

@@ -99,8 +99,7 @@ const struct option cli_run_options[] = {
 	RUN_COMMON_OPTIONS,
 	{ "output", required_argument, NULL, 'o' },
 	{ "no-trace", no_argument, NULL, 'U' },
-	{ "stacks", no_argument, NULL, 'k' },
-	{ "folded", required_argument, NULL, 'F' },
+	STACKS_LONG_OPTIONS,
 	PRESENT_LONG_OPTIONS,
 	{ 0 },
 };
@@ -259,13 +258,6 @@ static int parse_run_args(const char *cmd, const char *usage, const struct optio
 			break;
 		case 'S':
 			a->svg = val;
-			break;
-		case 'k':
-			a->present.stacks = true;
-			break;
-		case 'F':
-			a->present.stacks = true;
-			a->present.folded_path = val;
 			break;
 		}
 	}

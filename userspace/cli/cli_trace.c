@@ -63,8 +63,7 @@ const struct option cli_trace_options[] = {
 	{ "duration", required_argument, NULL, 'd' },
 	{ "cgroup", required_argument, NULL, 'G' },
 	{ "raw-tp", no_argument, NULL, 'R' },
-	{ "stacks", no_argument, NULL, 'S' },
-	{ "folded", required_argument, NULL, 'F' },
+	STACKS_LONG_OPTIONS,
 	{ "help", no_argument, NULL, 'h' },
 	VERBOSE_LONG_OPTION,
 	PRESENT_LONG_OPTIONS,
@@ -108,13 +107,6 @@ static int parse_trace_args(int argc, char **argv, struct trace_args *a)
 			break;
 		case 'R':
 			a->tracer.mode = TRACER_RAW_TP;
-			break;
-		case 'S':
-			a->present.stacks = true;
-			break;
-		case 'F':
-			a->present.stacks = true;
-			a->present.folded_path = optarg;
 			break;
 		case 'h':
 			fputs(cli_trace_usage, stdout);
