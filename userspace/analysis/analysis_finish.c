@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "analysis_priv.h"
+#include "analysis_state.h"
 
 static const char *const xc_names[SL_XC_MAX] = {
 	[SL_XC_VOLUNTARY] = "voluntary switches",

@@ -13,7 +13,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include "analysis_priv.h"
+#include "analysis_state.h"
 
 static int lat_spill(struct lat_store *s)
 {

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "analysis_priv.h"
+#include "analysis_state.h"
 
 struct procs_ctx {
 	struct analysis *a;

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "analysis_priv.h"
+#include "analysis_state.h"
 
 
 static struct a_queue *aq_get(struct analysis *a, __u32 qid)

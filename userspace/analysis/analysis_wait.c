@@ -12,7 +12,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include "analysis_priv.h"
+#include "analysis_state.h"
 #include "analysis_syscalls.h"
 #include "util/idmap.h"
 

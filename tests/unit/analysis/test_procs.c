@@ -10,7 +10,7 @@
 
 #include "analysis/analysis.h"
 #include "analysis/analysis_hist.h"
-#include "analysis/analysis_priv.h"
+#include "analysis/analysis_state.h"
 #include "analysis/analysis_result.h"
 #include "evbuild.h"
 

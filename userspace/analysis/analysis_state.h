@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Internals shared by the files of the analysis stage. */
-#ifndef SL_ANALYSIS_PRIV_H
-#define SL_ANALYSIS_PRIV_H
+/* The streaming pass's state (tasks, CPUs, queues, edges), shared by the files of the analysis stage. */
+#ifndef SL_ANALYSIS_STATE_H
+#define SL_ANALYSIS_STATE_H
 
 #include "analysis.h"
 #include "analysis_hist.h"
