@@ -76,16 +76,20 @@ enum {	/* SystemInfo, Utsname */
 	F_SI_UTSNAME = 1, F_SI_NUM_CPUS = 8,
 	F_UTS_SYSNAME = 1, F_UTS_RELEASE = 3, F_UTS_MACHINE = 4,
 };
-enum {	/* TrackDescriptor, CounterDescriptor, TrackEvent */
-	F_TD_UUID = 1, F_TD_NAME = 2, F_TD_COUNTER = 8,
+enum {	/* TrackDescriptor, ThreadDescriptor, CounterDescriptor, TrackEvent, DebugAnnotation */
+	F_TD_UUID = 1, F_TD_NAME = 2, F_TD_THREAD = 4, F_TD_COUNTER = 8,
+	F_THD_PID = 1, F_THD_TID = 2,
 	F_CD_UNIT = 3,
-	F_TE_TYPE = 9, F_TE_TRACK_UUID = 11, F_TE_COUNTER_VALUE = 30,
+	F_TE_DEBUG = 4, F_TE_TYPE = 9, F_TE_TRACK_UUID = 11, F_TE_NAME = 23,
+	F_TE_COUNTER_VALUE = 30,
+	F_DA_UINT = 3, F_DA_STRING = 6, F_DA_NAME = 10,
 };
 
 #define CLOCK_REALTIME_ID	1	/* BuiltinClock */
 #define CLOCK_BOOTTIME_ID	6
 #define CLOCK_RQ_DELTA_ID	64	/* sequence-scoped: BOOTTIME ns since the last packet */
 #define SEQ_INCREMENTAL_STATE_CLEARED 1
+#define TRACK_EVENT_INSTANT	3	/* TrackEvent.Type TYPE_INSTANT */
 #define TRACK_EVENT_COUNTER	4	/* TrackEvent.Type TYPE_COUNTER */
 #define UNIT_COUNT		2	/* CounterDescriptor.Unit */
 #define SEQ_ID			1
@@ -104,6 +108,8 @@ enum {	/* TrackDescriptor, CounterDescriptor, TrackEvent */
 #define UUID_QUEUE(q)	(0x736c0000ull + (q))		/* "sl" + queue id */
 #define UUID_RQ(cpu)	(0x736c1000ull + (cpu))
 #define UUID_SYNTH(cpu)	(0x736c2000ull + (cpu))
+#define UUID_STACKS(tid) (0x736c3ull << 32 | (tid))	/* a thread's off-CPU stacks */
+#define STACKS_PER_TASK	3
 
 enum { TL_RQ_UNKNOWN = 0, TL_RQ_RUNNING, TL_RQ_QUEUED, TL_RQ_BLOCKED };
 
@@ -156,6 +162,8 @@ struct perfetto {
 	__u32 nr_rq_dirty;
 	__u64 rq_dirty_ts;
 	__s64 q_depth[256];		/* last depth written, -1 = none (track not described) */
+	const struct sl_stack_row *stacks;	/* perfetto__set_stacks, or NULL */
+	__u32 nr_stacks;
 	int err;
 };
 
@@ -999,6 +1007,88 @@ err_free:
 	return err;
 }
 
+void perfetto__set_stacks(struct perfetto *p, const struct sl_stack_row *rows, __u32 n)
+{
+	if (!p)
+		return;
+	p->stacks = rows;
+	p->nr_stacks = n;
+}
+
+static void pb_annotation(struct pb *b, const char *name, const char *s, __u64 v)
+{
+	size_t da = pb_begin(b, F_TE_DEBUG);
+
+	pb_str(b, F_DA_NAME, name);
+	if (s)
+		pb_str(b, F_DA_STRING, s);
+	else
+		pb_uint(b, F_DA_UINT, v);
+	pb_end(b, da);
+}
+
+/*
+ * Each thread's heaviest off-CPU stacks (--stacks), as instants at the
+ * trace's end on a track of that thread: name "off-CPU 1.55 s in 493
+ * blocks", arguments the frames (root first) and the figures.  The
+ * stacks are totals over the trace, not events of one moment.
+ */
+static void write_stacks(struct perfetto *p, const struct sl_trace_info *ti, __u64 at)
+{
+	__u8 *shown = calloc(p->tasks.n ? p->tasks.n : 1, 1);
+	struct pb *b = &p->scratch;
+
+	if (!shown) {
+		set_error(p, -ENOMEM);
+		return;
+	}
+	for (__u32 i = 0; i < p->nr_stacks && !p->err; i++) {
+		const struct sl_stack_row *r = &p->stacks[i];
+		const struct sl_stack *s = ti && ti->stacks ? sl_stacks__find(ti->stacks, &r->key) : NULL;
+		int t = tl_tasks__find(&p->tasks, r->pid);
+		char name[64], *frames;
+		size_t td, thd, te;
+
+		if (t < 0 || !s || shown[t] >= STACKS_PER_TASK)
+			continue;
+		if (!shown[t]++) {
+			seq_packet(p, 0);
+			td = pb_begin(b, F_PKT_TRACK_DESCRIPTOR);
+			pb_uint(b, F_TD_UUID, UUID_STACKS(r->pid));
+			pb_str(b, F_TD_NAME, "off-CPU stacks");
+			thd = pb_begin(b, F_TD_THREAD);
+			pb_uint(b, F_THD_PID, r->tgid ? r->tgid : r->pid);
+			pb_uint(b, F_THD_TID, r->pid);
+			pb_end(b, thd);
+			pb_end(b, td);
+			flush_packet(p);
+		}
+		/* a long stack is cut to what one packet holds */
+		frames = strndup(s->frames, SCRATCH_CAP / 2);
+		if (!frames) {
+			set_error(p, -ENOMEM);
+			break;
+		}
+		for (char *c = frames; *c; c++)
+			if (*c == ';')
+				*c = '\n';
+		snprintf(name, sizeof(name), "off-CPU %.3f s in %llu blocks", (double)r->off_ns / 1e9,
+			 (unsigned long long)r->count);
+		seq_packet(p, at);
+		te = pb_begin(b, F_PKT_TRACK_EVENT);
+		pb_uint(b, F_TE_TYPE, TRACK_EVENT_INSTANT);
+		pb_uint(b, F_TE_TRACK_UUID, UUID_STACKS(r->pid));
+		pb_str(b, F_TE_NAME, name);
+		pb_annotation(b, "frames", frames, 0);
+		pb_annotation(b, "off_cpu_ns", NULL, r->off_ns);
+		pb_annotation(b, "blocks", NULL, r->count);
+		pb_end(b, te);
+		flush_packet(p);
+		free(frames);
+	}
+	free(shown);
+}
+
 int perfetto__close(struct perfetto *p, const struct sl_trace_info *ti)
 {
 	int err;
@@ -1012,6 +1102,8 @@ int perfetto__close(struct perfetto *p, const struct sl_trace_info *ti)
 	if (err)
 		set_error(p, err);
 	write_process_tree(p);
+	if (p->stacks)
+		write_stacks(p, ti, ti && ti->end_ts ? ti->end_ts : p->start_ts);
 	if (fflush(p->f) || ferror(p->f))
 		set_error(p, -EIO);
 	err = p->err;

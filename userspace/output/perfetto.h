@@ -17,6 +17,7 @@
 
 #include <stdio.h>
 #include "format/event.h"
+#include "analysis/offcpu_stacks.h"
 
 struct perfetto;
 
@@ -27,6 +28,12 @@ struct perfetto;
 int perfetto__open(FILE *f, const struct sl_trace_info *ti, struct perfetto **out);
 /* Feed every event in stream order.  0, or -EIO when writing failed. */
 int perfetto__add_event(struct perfetto *p, const struct sl_event *e);
+/*
+ * The off-CPU stacks (trace --stacks): each thread's heaviest are written
+ * at close as instants on a track of that thread.  rows must stay valid
+ * until perfetto__close.
+ */
+void perfetto__set_stacks(struct perfetto *p, const struct sl_stack_row *rows, __u32 n);
 /*
  * Flushes the per-CPU bundles, writes the process tree (tasks of the
  * final ti, may be NULL, plus those seen in the stream) and frees p.

@@ -287,7 +287,15 @@ int presenter__finish(struct presenter *p, const struct sl_trace_info *ti, FILE 
 		err = timeline_ascii__print(p->tl[i], ti, out);
 	}
 	if (p->pf) {
-		int e = perfetto__close(p->pf, ti);
+		int e;
+
+		if (p->stacks) {
+			__u32 n;
+			const struct sl_stack_row *rows = offcpu_stacks__rows(p->stacks, &n);
+
+			perfetto__set_stacks(p->pf, rows, n);
+		}
+		e = perfetto__close(p->pf, ti);
 
 		p->pf = NULL;
 		e = close_output(p, p->pf_file, e, p->o.perfetto_path);

@@ -195,6 +195,10 @@ static size_t count_between(const char *from, const char *to, const char *needle
 	return n;
 }
 
+/* Off-CPU stacks for the next write_trace, or none. */
+static const struct sl_stack_row *next_stacks;
+static __u32 next_nr_stacks;
+
 static void write_trace(const char *path, const struct sl_event *ev, size_t n,
 			const struct sl_trace_info *ti)
 {
@@ -205,6 +209,8 @@ static void write_trace(const char *path, const struct sl_event *ev, size_t n,
 	cr_assert_eq(perfetto__open(f, ti, &p), 0);
 	for (size_t i = 0; i < n; i++)
 		cr_assert_eq(perfetto__add_event(p, &ev[i]), 0);
+	if (next_stacks)
+		perfetto__set_stacks(p, next_stacks, next_nr_stacks);
 	cr_assert_eq(perfetto__close(p, ti), 0);
 	cr_assert_eq(fclose(f), 0);
 }
@@ -712,4 +718,50 @@ Test(perfetto, priorities_from_task_attributes)
 			"switch_next_prio: 125 switch_next_prio: 89 switch_next_prio: 120");
 	assert_has(txt, "waking_pid: 102 waking_target_cpu: 0 waking_prio: 89");
 	free(txt);
+}
+
+/*
+ * --stacks: each thread's heaviest off-CPU stacks, at most 3, as instants
+ * at the trace's end on a track of that thread, frames as an argument.
+ */
+Test(perfetto, off_cpu_stacks_as_thread_instants)
+{
+	struct sl_trace_info ti = trace_info();
+	struct sl_stack_key k[4] = {
+		{ .tgid = 101, .kstack = 1 }, { .tgid = 101, .kstack = 2 },
+		{ .tgid = 101, .kstack = 3 }, { .tgid = 101, .kstack = 4 },
+	};
+	struct sl_stack_row rows[5] = {
+		{ .pid = 101, .tgid = 101, .key = k[0], .off_ns = 5000000, .count = 7 },
+		{ .pid = 101, .tgid = 101, .key = k[1], .off_ns = 4000, .count = 2 },
+		{ .pid = 101, .tgid = 101, .key = k[2], .off_ns = 3000, .count = 1 },
+		{ .pid = 101, .tgid = 101, .key = k[3], .off_ns = 2000, .count = 1 },
+		{ .pid = 999, .tgid = 999, .key = k[0], .off_ns = 1000, .count = 1 },	/* not in the trace */
+	};
+	struct sl_event ev[2];
+	struct sl_stacks *stk;
+	char *txt;
+
+	cr_assert_eq(sl_stacks__new(&stk), 0);
+	cr_assert_eq(sl_stacks__add(stk, &k[0], "main;produce;futex_wait;__schedule", 0), 0);
+	cr_assert_eq(sl_stacks__add(stk, &k[1], "main;b", 0), 0);
+	cr_assert_eq(sl_stacks__add(stk, &k[2], "main;c", 0), 0);
+	cr_assert_eq(sl_stacks__add(stk, &k[3], "main;d", 0), 0);
+	ti.stacks = stk;
+	ev[0] = ev_switch(1000, 0, 0, 101, SL_SWF_NEXT_TRACKED, 0);
+	ev[1] = ev_switch(2000, 0, 101, 0, TR | SL_SWF_VOLUNTARY | SL_R_SLEEP, 1);
+	next_stacks = rows;
+	next_nr_stacks = 5;
+	txt = write_and_decode(ev, 2, &ti, NULL);
+	next_stacks = NULL;
+	assert_has(txt, "name: \"off-CPU stacks\" thread { pid: 101 tid: 101 }");
+	cr_assert_eq(count(txt, "name: \"off-CPU stacks\""), 1, "one track for the thread");
+	assert_has(txt, "type: TYPE_INSTANT");
+	cr_assert_eq(count(txt, "type: TYPE_INSTANT"), 3, "its three heaviest, not the fourth");
+	assert_has(txt, "string_value: \"main\\nproduce\\nfutex_wait\\n__schedule\" name: \"frames\"");
+	assert_has(txt, "uint_value: 5000000 name: \"off_cpu_ns\"");
+	assert_has(txt, "name: \"off-CPU 0.005 s in 7 blocks\"");
+	cr_assert_null(strstr(txt, "main\\nd\""), "the fourth stack is left out");
+	free(txt);
+	sl_stacks__free(stk);
 }
