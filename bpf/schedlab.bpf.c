@@ -112,6 +112,14 @@ struct {
 	__type(value, struct sl_cur);
 } cpu_cur SEC(".maps");
 
+/* Untraced tasks' CPU time (struct sl_foreign). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, SL_FOREIGN_SLOTS);
+	__type(key, __u32);			/* pid (thread id) */
+	__type(value, struct sl_foreign);
+} foreign SEC(".maps");
+
 /* Kernel and user stacks at blocking switch-outs (--stacks). */
 struct {
 	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
@@ -416,6 +424,21 @@ static __always_inline void emit_stack(void *ctx, __u32 pid, __u64 now)
 	event_submit(e);
 }
 
+/* An untraced task held this CPU for d ns, until now. */
+static __always_inline void foreign_add(struct task_struct *p, __u32 pid, __u64 d, bool btf)
+{
+	struct sl_foreign *f = bpf_map_lookup_elem(&foreign, &pid), v = {};
+
+	if (f) {
+		__sync_fetch_and_add(&f->ns, d);
+		return;
+	}
+	v.ns = d;
+	v.tgid = SL_RD(btf, p, tgid);
+	bpf_probe_read_kernel_str(v.comm, sizeof(v.comm), &p->comm);
+	bpf_map_update_elem(&foreign, &pid, &v, BPF_NOEXIST);
+}
+
 static __always_inline int handle_switch(void *ctx, bool preempt, struct task_struct *prev,
 					 struct task_struct *next, bool btf)
 {
@@ -451,7 +474,7 @@ static __always_inline int handle_switch(void *ctx, bool preempt, struct task_st
 			else if (pt)
 				st->traced_ns += d;
 			else
-				st->other_ns += d;
+				foreign_add(prev, prev_pid, d, btf), st->other_ns += d;
 		}
 		st->last_switch_ts = now;
 	}
@@ -538,7 +561,7 @@ int cpu_occupant(struct bpf_raw_tracepoint_args *ctx)
 		else if (tracked)
 			st->traced_ns += d;
 		else
-			st->other_ns += d;
+			foreign_add(t, pid, d, false), st->other_ns += d;
 	}
 	st->last_switch_ts = now;
 	return 0;

@@ -260,6 +260,21 @@ struct sl_event {
 };
 
 /*
+ * CPU time of an untraced task (not idle), summed at its switch-outs in
+ * the kernel: who the "other tasks" of the CPU accounting were.  Keyed by
+ * pid in an LRU map of SL_FOREIGN_SLOTS; the tracer reads the heaviest
+ * SL_FOREIGN_MAX at the end into the trace.
+ */
+#define SL_FOREIGN_SLOTS	4096
+#define SL_FOREIGN_MAX		8
+struct sl_foreign {
+	__u64 ns;
+	__u32 tgid;
+	__u32 pad;
+	char comm[SL_COMM_LEN];	/* as at its first counted switch-out */
+};
+
+/*
  * Per-CPU counters kept in the kernel for everything that does not become
  * a record, so that nothing is lost silently and idle/other time is known
  * even where no traced task ran.

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "common.h"
@@ -33,6 +34,7 @@ static void start_hog(void)
 		CPU_SET(0, &set);
 		if (sched_setaffinity(0, sizeof(set), &set))
 			_exit(1);
+		prctl(PR_SET_NAME, "sl-hog");	/* the name the report must give it */
 		for (;;)
 			n++;
 	}
@@ -146,4 +148,53 @@ Test(foreign, traced_program_matches_kernel, .timeout = 120)
 	cr_expect_not_null(strstr(r.out, "kernel cross-check: ok ("), "%s", r.out);
 	cr_expect_not_null(strstr(r.out, "switch-ins"), "%s", r.out);
 	cr_expect_float_eq(line_sum(r.out, "  workload ", "", "other tasks", "idle"), 100.0, 0.2);
+}
+
+/* Runs a python3 script on the JSON on its stdin: its exit status. */
+static int json_check(const char *json, const char *script)
+{
+	char path[] = "/tmp/sl-foreign-XXXXXX", cmd[64];
+	int fd = mkstemp(path), st;
+	FILE *p;
+
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(write(fd, script, strlen(script)), (ssize_t)strlen(script));
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "/usr/bin/python3 %s", path);
+	p = popen(cmd, "w");
+	cr_assert_not_null(p);
+	fputs(json, p);
+	st = pclose(p);
+	unlink(path);
+	return st;
+}
+
+/*
+ * A CPU-bound program sharing CPU 0 with the hog: the summary blames
+ * foreign load and names the hog, whose CPU time the JSON gives.
+ */
+Test(foreign, the_foreign_program_is_named, .timeout = 120)
+{
+	struct output r, j;
+	char needle[64];
+
+	need_two_cpus();
+	start_hog();
+	run(&r, (uid_t)-1, SL("trace", "-o", TRACE_FILE, "--", "taskset", "-c", "0", "sh", "-c",
+			      "i=0; while [ $i -lt 100000 ]; do i=$((i+1)); done"));
+	cr_assert_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+	snprintf(needle, sizeof(needle), "sl-hog (%d) ", (int)hog);
+	cr_expect_not_null(strstr(r.out, "the most: "), "%s", r.out);
+	cr_expect_not_null(strstr(r.out, needle), "the hog is not named: %s", r.out);
+	run(&j, (uid_t)-1, SL("report", "--json", TRACE_FILE));
+	cr_assert_eq(j.status, 0, "%s", j.err);
+	/* the hog held CPU 0 for about half the run: at least a quarter of it is its own */
+	cr_expect_eq(json_check(j.out,
+		"import json,sys\n"
+		"d = json.load(sys.stdin)\n"
+		"f = [x for x in d['foreign'] if x['comm'] == 'sl-hog']\n"
+		"w = d['window']['wall_ns']\n"
+		"sys.exit(0 if f and f[0]['cpu_ns'] * 4 >= w and f[0]['cpu_ns'] <= d['trace']['end_ns'] - d['trace']['start_ns'] else 1)\n"),
+		0, "%s", j.out);
+	unlink(TRACE_FILE);
 }

@@ -535,6 +535,10 @@ int analysis_build_result(struct analysis *a, const struct sl_trace_info *ti)
 	}
 	r->trace_start = a->stream_start;
 	r->trace_end = a->now;
+	if (ti && ti->nr_foreign <= SL_FOREIGN_MAX) {
+		r->nr_foreign = ti->nr_foreign;
+		memcpy(r->foreign, ti->foreign, sizeof(r->foreign));
+	}
 	r->nr_events = a->nr_events;
 
 	aw_settle(a);

@@ -451,6 +451,9 @@ struct sl_result {
 	__u64 inferred_switch_ins, inferred_migrations;
 	__u64 unreported_wakeups;	/* switch-ins straight from a blocked state */
 	__u64 late_enqueues, late_enqueue_ns, late_enqueue_max;	/* Σ of the tasks' */
+	/* the untraced tasks that held CPUs most (the trace's), heaviest first */
+	__u32 nr_foreign;
+	struct sl_foreign_task foreign[SL_FOREIGN_MAX];
 	__u64 wakeups;
 	__u64 migrations, migrations_wakeup;
 	__u64 *mig_matrix;		/* [ncpu * ncpu]: [from * ncpu + to] */

@@ -77,6 +77,13 @@ struct sl_task_info {
 #define SL_TASKF_EXITED		0x1	/* saw it exit */
 #define SL_TASKF_PREEXISTING	0x2	/* was running before tracing began (-p) */
 
+/* An untraced task that held CPUs during the trace (the probes' foreign map). */
+struct sl_foreign_task {
+	__u32 pid, tgid;
+	char comm[SL_COMM_LEN];
+	__u64 ns;		/* its CPU time within the trace, from switch timestamps */
+};
+
 /* A cgroup (v2) by its id, the inode of its directory, and its path. */
 struct sl_cgroup {
 	__u64 id;
@@ -106,6 +113,8 @@ struct sl_trace_info {
 	struct sl_stacks *stacks;	/* symbolized off-CPU stacks (format/stacks.h), or NULL */
 	__u32 nr_cgroups;
 	struct sl_cgroup *cgroups;	/* cgroups of the traced tasks (SL_EV_TASK_ATTR) */
+	__u32 nr_foreign;		/* <= SL_FOREIGN_MAX */
+	struct sl_foreign_task foreign[SL_FOREIGN_MAX];	/* heaviest first */
 	struct idmap task_index;	/* private: pid -> newest task's index */
 };
 

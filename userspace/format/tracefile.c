@@ -32,6 +32,7 @@
 #define FOOTER_MAGIC	0x52544653u	/* "SFTR" */
 #define CGROUPS_MAGIC	0x47434653u	/* "SFCG": optional footer section */
 #define STACKS_MAGIC	0x54534653u	/* "SFST": optional footer section */
+#define FOREIGN_MAGIC	0x4f464653u	/* "SFFO": optional footer section */
 #define MAX_STACKS	(1u << 20)
 #define MAX_NO_FP_NAMES	64
 #define MAX_CGROUPS	65536
@@ -587,6 +588,16 @@ int tracefile__finish(struct tracefile_writer *w, const struct sl_trace_info *ti
 	}
 	if (sl_stacks__count(ti->stacks))
 		put_stacks(w->f, ti->stacks);
+	if (ti->nr_foreign) {
+		put_u32(w->f, FOREIGN_MAGIC);
+		put_u32(w->f, ti->nr_foreign);
+		for (__u32 i = 0; i < ti->nr_foreign && i < SL_FOREIGN_MAX; i++) {
+			put_u32(w->f, ti->foreign[i].pid);
+			put_u32(w->f, ti->foreign[i].tgid);
+			fwrite(ti->foreign[i].comm, 1, SL_COMM_LEN, w->f);
+			put_u64(w->f, ti->foreign[i].ns);
+		}
+	}
 	put_u64(w->f, (__u64)footer);
 	fwrite(TRAILER_MAGIC, 1, 8, w->f);
 
@@ -762,6 +773,23 @@ static int read_sections(FILE *f, struct sl_trace_info *ti, long end)
 
 			if (err)
 				return err;
+			continue;
+		}
+		if (magic == FOREIGN_MAGIC) {
+			if (get_u32(f, &n) || n > SL_FOREIGN_MAX || (long)n * 32 > remaining(f, end))
+				return -EIO;
+			for (__u32 i = 0; i < n; i++) {
+				struct sl_foreign_task *ft = &ti->foreign[i];
+
+				if (get_u32(f, &ft->pid) || get_u32(f, &ft->tgid) ||
+				    fread(ft->comm, 1, SL_COMM_LEN, f) != SL_COMM_LEN ||
+				    get_u64(f, &ft->ns))
+					return -EIO;
+				ft->comm[SL_COMM_LEN - 1] = '\0';
+				if (ft->ns > MAX_TS)
+					return -EIO;
+			}
+			ti->nr_foreign = n;
 			continue;
 		}
 		if (magic != CGROUPS_MAGIC)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "explain.h"
+#include "util/units.h"
 
 static const char UNSEEN[] = "no traced task was seen";
 
@@ -28,8 +29,27 @@ const char *explain__parallelism(const struct sl_result *r, char *buf, size_t n)
 	return buf;
 }
 
+/* "; the most: stress-ng-cpu (1234) 1.95s, kworker/0:1 (12) 3.1ms" (at most 3), or "". */
+static const char *foreign_names(const struct sl_result *r, char *buf, size_t n)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (__u32 i = 0; i < r->nr_foreign && i < 3 && len < n; i++) {
+		char d[32];
+
+		len += (size_t)snprintf(buf + len, n - len, "%s%.15s (%u) %s", i ? ", " : "; the most: ",
+					r->foreign[i].comm[0] ? r->foreign[i].comm : "?",
+					r->foreign[i].pid,
+					format_duration_short(r->foreign[i].ns, d, sizeof(d)));
+	}
+	return buf;
+}
+
 const char *explain__concurrency(const struct sl_result *r, char *buf, size_t n)
 {
+	char names[160];
+
 	switch (r->con_kind) {
 	case SL_CON_WAKEUP_LATENCY:
 		snprintf(buf, n, "%.2f tasks on average were runnable but not running, %.2f of "
@@ -42,8 +62,9 @@ const char *explain__concurrency(const struct sl_result *r, char *buf, size_t n)
 		break;
 	case SL_CON_FOREIGN:
 		snprintf(buf, n, "%.2f tasks on average were runnable but waited for a CPU while "
-			 "other programs held %.0f%% of the CPUs: foreign load, not the workload's "
-			 "own tasks, kept them waiting", r->runnable_waiting, r->util_other * 100.0);
+			 "other programs held %.0f%% of the CPUs%s: foreign load, not the workload's "
+			 "own tasks, kept them waiting", r->runnable_waiting, r->util_other * 100.0,
+			 foreign_names(r, names, sizeof(names)));
 		break;
 	case SL_CON_CPU_BOUND:
 		snprintf(buf, n, "tasks hardly waited for a CPU (%.2f runnable but not running on "

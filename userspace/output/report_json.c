@@ -682,6 +682,18 @@ int report__json_with(FILE *f, const struct sl_result *r, const struct sl_trace_
 	jw_end_arr(&w);
 	pipeline(&w, r);
 
+	/* the untraced tasks that held CPUs most (whole trace) */
+	jw_arr(&w, "foreign");
+	for (__u32 i = 0; i < r->nr_foreign; i++) {
+		jw_obj(&w, NULL);
+		jw_u64(&w, "pid", r->foreign[i].pid);
+		jw_u64(&w, "tgid", r->foreign[i].tgid);
+		jw_str(&w, "comm", r->foreign[i].comm);
+		jw_u64(&w, "cpu_ns", r->foreign[i].ns);
+		jw_end_obj(&w);
+	}
+	jw_end_arr(&w);
+
 	jw_obj(&w, "verdict");
 	jw_str(&w, "verdict", sl_verdict_name(r->verdict));
 	{

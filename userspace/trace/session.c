@@ -270,6 +270,7 @@ int session__close(struct session *s)
 	s->ti.prog_misses = tracer__prog_misses(s->tracer);
 	if (tracer__cpu_stats(s->tracer, s->ti.cpus) && !err)
 		err = -errno;
+	tracer__foreign(s->tracer, s->ti.foreign, SL_FOREIGN_MAX, &s->ti.nr_foreign);
 	show_progress(s, true);
 	if (s->writer) {
 		char *path = strdup(tracefile__path(s->writer));

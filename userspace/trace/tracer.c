@@ -343,6 +343,16 @@ int tracer__snapshot_cpus(struct tracer *t, bool end)
 	__u64 args[1] = { end };
 	int fd = bpf_program__fd(t->skel->progs.cpu_occupant), done = 0, err = 0;
 
+	if (!end) {
+		/* untraced tasks' time counts from here, as the CPUs' does */
+		int ffd = bpf_map__fd(t->skel->maps.foreign);
+		__u32 key;
+
+		while (bpf_map_get_next_key(ffd, NULL, &key) == 0 &&
+		       bpf_map_delete_elem(ffd, &key) == 0)
+			;
+	}
+
 	for (__u32 c = 0; c < t->ncpu; c++) {
 		LIBBPF_OPTS(bpf_test_run_opts, o, .ctx_in = args, .ctx_size_in = sizeof(args),
 			    .flags = BPF_F_TEST_RUN_ON_CPU, .cpu = c);
@@ -354,6 +364,37 @@ int tracer__snapshot_cpus(struct tracer *t, bool end)
 			err = -errno;
 	}
 	return done ? 0 : err ? err : -ENXIO;
+}
+
+int tracer__foreign(struct tracer *t, struct sl_foreign_task *out, __u32 max, __u32 *n)
+{
+	int fd = bpf_map__fd(t->skel->maps.foreign);
+	__u32 key, next, k = 0;
+	bool first = true;
+
+	*n = 0;
+	/* an LRU map of SL_FOREIGN_SLOTS: one pass, keeping the max heaviest */
+	while (bpf_map_get_next_key(fd, first ? NULL : &key, &next) == 0) {
+		struct sl_foreign v;
+		__u32 at;
+
+		first = false;
+		key = next;
+		if (bpf_map_lookup_elem(fd, &key, &v) || !key)
+			continue;
+		if (k == max && v.ns <= out[k - 1].ns)
+			continue;
+		at = k < max ? k++ : k - 1;
+		while (at > 0 && out[at - 1].ns < v.ns) {
+			out[at] = out[at - 1];
+			at--;
+		}
+		out[at] = (struct sl_foreign_task){ .pid = key, .tgid = v.tgid, .ns = v.ns };
+		memcpy(out[at].comm, v.comm, SL_COMM_LEN);
+		out[at].comm[SL_COMM_LEN - 1] = '\0';
+	}
+	*n = k;
+	return 0;
 }
 
 int tracer__cpu_stats(struct tracer *t, struct sl_cpu_stats *cpus)

@@ -74,6 +74,11 @@ int  tracer__flush(struct tracer *t, sl_event_fn fn, void *ctx);
 int  tracer__snapshot_cpus(struct tracer *t, bool end);
 /* Per-CPU kernel counters (lost, idle, other, traced) into cpus[ncpu]. */
 int  tracer__cpu_stats(struct tracer *t, struct sl_cpu_stats *cpus);
+/*
+ * The untraced tasks that held CPUs, heaviest first: at most max of them
+ * into out; *n how many.  0 or -errno.
+ */
+int  tracer__foreign(struct tracer *t, struct sl_foreign_task *out, __u32 max, __u32 *n);
 __u64 tracer__late(const struct tracer *t);
 /*
  * Runs of our programs the kernel skipped because one was already running

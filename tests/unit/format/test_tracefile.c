@@ -123,6 +123,11 @@ static void fill_info(struct sl_trace_info *ti, struct sl_cpu_stats *cpus)
 	t->death.blkio_delay_ns = 4242;
 	t->exit_status = 9;
 	ti->flags = SL_TRACEF_DELAYACCT;
+	ti->nr_foreign = 2;
+	ti->foreign[0] = (struct sl_foreign_task){ .pid = 70, .tgid = 1, .comm = "agent-worker",
+						   .ns = 123456789 };
+	ti->foreign[1] = (struct sl_foreign_task){ .pid = 9999, .tgid = 9999, .comm = "sl-hog",
+						   .ns = 42 };
 }
 
 Test(tracefile, every_event_type_round_trips)
@@ -168,6 +173,13 @@ Test(tracefile, every_event_type_round_trips)
 	cr_assert_eq(back.tasks[0].death.blkio_delay_ns, 4242);
 	cr_assert_eq(back.flags, SL_TRACEF_DELAYACCT);
 	cr_assert_eq(back.tasks[0].exit_status, 9);
+	/* the untraced programs that held CPUs */
+	cr_assert_eq(back.nr_foreign, 2);
+	cr_assert_eq(back.foreign[0].pid, 70);
+	cr_assert_eq(back.foreign[0].tgid, 1);
+	cr_assert_str_eq(back.foreign[0].comm, "agent-worker");
+	cr_assert_eq(back.foreign[0].ns, 123456789);
+	cr_assert_str_eq(back.foreign[1].comm, "sl-hog");
 	tracefile__close(r);
 	sl_trace_info__free(&back);
 	ti.cpus = NULL;

@@ -177,6 +177,18 @@ Test(explain, summary_readings)
 			 "0.45 tasks on average were runnable but waited for a CPU while other "
 			 "programs held 49% of the CPUs: foreign load, not the workload's own "
 			 "tasks, kept them waiting");
+	/* and which programs, the three that held CPUs most */
+	r.nr_foreign = 4;
+	r.foreign[0] = (struct sl_foreign_task){ .pid = 900, .comm = "stress-ng-cpu", .ns = 1950000000 };
+	r.foreign[1] = (struct sl_foreign_task){ .pid = 12, .comm = "kworker/0:1", .ns = 3100000 };
+	r.foreign[2] = (struct sl_foreign_task){ .pid = 1, .comm = "", .ns = 20000 };
+	r.foreign[3] = (struct sl_foreign_task){ .pid = 77, .comm = "fourth", .ns = 10 };
+	cr_assert_str_eq(explain__concurrency(&r, buf, sizeof(buf)),
+			 "0.45 tasks on average were runnable but waited for a CPU while other "
+			 "programs held 49% of the CPUs; the most: stress-ng-cpu (900) 1.95s, "
+			 "kworker/0:1 (12) 3.10ms, ? (1) 20.0us: foreign load, not the workload's "
+			 "own tasks, kept them waiting");
+	r.nr_foreign = 0;
 	r.con_kind = SL_CON_CPU_BOUND;
 	r.runnable_waiting = 0.0;
 	r.parallelism = 0.97;
