@@ -19,34 +19,45 @@
 
 #define TRACE_FILE "/tmp/sl-foreign-test.sltrace"
 
-static pid_t hog = -1;
+static pid_t hog = -1, hog2 = -1;
 
-/* A process of its own, pinned to CPU 0, spinning until we kill it. */
-static void start_hog(void)
+/* A process of its own, pinned to cpu, spinning until we kill it. */
+static pid_t spin_on(int cpu)
 {
-	hog = fork();
-	cr_assert_geq(hog, 0);
-	if (hog == 0) {
+	pid_t pid = fork();
+
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
 		cpu_set_t set;
 		volatile unsigned long n = 0;
 
 		CPU_ZERO(&set);
-		CPU_SET(0, &set);
+		CPU_SET(cpu, &set);
 		if (sched_setaffinity(0, sizeof(set), &set))
 			_exit(1);
 		prctl(PR_SET_NAME, "sl-hog");	/* the name the report must give it */
 		for (;;)
 			n++;
 	}
+	return pid;
+}
+
+static void start_hog(void)
+{
+	hog = spin_on(0);
 }
 
 static void stop_hog(void)
 {
-	if (hog > 0) {
-		kill(hog, SIGKILL);
-		waitpid(hog, NULL, 0);
+	pid_t *h[] = { &hog, &hog2 };
+
+	for (int i = 0; i < 2; i++) {
+		if (*h[i] > 0) {
+			kill(*h[i], SIGKILL);
+			waitpid(*h[i], NULL, 0);
+		}
+		*h[i] = -1;
 	}
-	hog = -1;
 }
 
 TestSuite(foreign, .fini = stop_hog);
@@ -170,8 +181,10 @@ static int json_check(const char *json, const char *script)
 }
 
 /*
- * A CPU-bound program sharing CPU 0 with the hog: the summary blames
- * foreign load and names the hog, whose CPU time the JSON gives.
+ * A CPU-bound program sharing CPU 0 with the hog, and a second hog on CPU
+ * 1 (an idle CPU would make the waits read as wakeup latency): the
+ * summary blames foreign load and names the hogs, whose CPU time the
+ * JSON gives.
  */
 Test(foreign, the_foreign_program_is_named, .timeout = 120)
 {
@@ -180,6 +193,7 @@ Test(foreign, the_foreign_program_is_named, .timeout = 120)
 
 	need_two_cpus();
 	start_hog();
+	hog2 = spin_on(1);
 	run(&r, (uid_t)-1, SL("trace", "-o", TRACE_FILE, "--", "taskset", "-c", "0", "sh", "-c",
 			      "i=0; while [ $i -lt 100000 ]; do i=$((i+1)); done"));
 	cr_assert_eq(r.status, 0, "exit %d: %s", r.status, r.err);

@@ -667,9 +667,9 @@ static void wakeups(const struct out *o, const struct sl_result *r)
 	fprintf(o->f, "    (%llu samples, mean %s; percentiles from HDR buckets at most 3.1%% wide)\n",
 		(unsigned long long)q->count, report_dur(a, sizeof(a), (__u64)sl_dist_mean(q)));
 	if (r->late_enqueues)
-		para(o, 6, "  %llu wakeup%s reached a run queue late, on an IPI to the target "
-			 "CPU: %s in all, mean %s, max %s (runnable, not in the latency above)",
-			 (unsigned long long)r->late_enqueues, r->late_enqueues == 1 ? "" : "s",
+		para(o, 6, "  late enqueues (by an IPI to the target CPU): %llu, %s in all, "
+			 "mean %s, max %s",
+			 (unsigned long long)r->late_enqueues,
 			 report_dur(a, sizeof(a), r->late_enqueue_ns),
 			 report_dur(b, sizeof(b), r->late_enqueue_ns / r->late_enqueues),
 			 report_dur(c, sizeof(c), r->late_enqueue_max));
