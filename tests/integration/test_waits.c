@@ -273,9 +273,9 @@ Test(waits, python_queue_with_a_slow_consumer_is_consumer_bound, .timeout = 120)
 }
 
 /*
- * multiprocessing.Pool(2), eight 100 ms tasks: `apply` hands them out one
- * at a time (the parent waits for each result), `apply_async` all at
- * once.  Found either way: the pipe the tasks travel through, fed by a
+ * multiprocessing.Pool(2), eight 250 ms tasks (long beside the parent's
+ * own serial start and end): `apply` hands them out one at a time (the
+ * parent waits for each result), `apply_async` all at once.  Found either way: the pipe the tasks travel through, fed by a
  * thread of the parent, read by the workers.
  */
 static const struct sl_channel_row *pool_task_pipe(const struct sl_result *r, __u32 parent)
@@ -308,7 +308,7 @@ static void pool_run(const char *mode, struct analysed *x, const struct sl_chann
 		"import multiprocessing as mp, sys, time\n"
 		"def work(n):\n"
 		"    t = time.time()\n"
-		"    while time.time() - t < 0.1: pass\n"
+		"    while time.time() - t < 0.25: pass\n"
 		"    return n\n"
 		"if __name__ == '__main__':\n"
 		"    mp.set_start_method('fork')\n"
