@@ -14,48 +14,16 @@
 #include "analysis/analysis_hist.h"
 #include "analysis/analysis_state.h"
 #include "analysis/analysis_result.h"
-#include "evbuild.h"
+#include "harness.h"
 
 #define EPS 1e-9
 
-static struct evbuf eb;
-static struct sl_trace_info ti;
-static struct analysis *an;
-
-static void setup(void)
-{
-	memset(&eb, 0, sizeof(eb));
-	memset(&ti, 0, sizeof(ti));
-	an = NULL;
-}
-
-static void teardown(void)
-{
-	analysis__free(an);
-	sl_trace_info__free(&ti);
-	eb_free(&eb);
-}
-
-TestSuite(analysis, .init = setup, .fini = teardown);
+TestSuite(analysis, .init = harness_setup, .fini = harness_teardown);
 
 /* Runs eb through a fresh analysis; ti must be set up. */
 static const struct sl_result *run(__u32 ncpu)
 {
-	cr_assert_eq(analysis__new(ncpu, &an), 0);
-	analysis__set_arch(an, ti.arch);
-	for (size_t i = 0; i < eb.n; i++)
-		cr_assert_eq(analysis__feed(an, &eb.ev[i]), 0, "event %zu", i);
-	cr_assert_eq(analysis__finish(an, &ti), 0);
-	cr_assert_not_null(analysis__result(an));
-	return analysis__result(an);
-}
-
-static const struct sl_task_row *row(const struct sl_result *r, __u32 pid)
-{
-	int i = sl_result__task_index(r, pid);
-
-	cr_assert_geq(i, 0, "no row for pid %u", pid);
-	return &r->tasks[i];
+	return harness_feed(ncpu, NULL, NULL);
 }
 
 static const struct sl_wake_edge *edge(const struct sl_result *r, __u32 waker, __u32 wakee)

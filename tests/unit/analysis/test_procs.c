@@ -12,38 +12,15 @@
 #include "analysis/analysis_hist.h"
 #include "analysis/analysis_state.h"
 #include "analysis/analysis_result.h"
-#include "evbuild.h"
+#include "harness.h"
 
-static struct evbuf eb;
-static struct sl_trace_info ti;
-static struct analysis *an;
-
-static void setup(void)
-{
-	memset(&eb, 0, sizeof(eb));
-	memset(&ti, 0, sizeof(ti));
-	an = NULL;
-}
-
-static void teardown(void)
-{
-	analysis__free(an);
-	sl_trace_info__free(&ti);
-	eb_free(&eb);
-}
-
-TestSuite(procs, .init = setup, .fini = teardown);
+TestSuite(procs, .init = harness_setup, .fini = harness_teardown);
 
 static const struct sl_result *run(__u32 ncpu)
 {
 	eb_sort(&eb);
 	ti_init(&ti, ncpu, 0, eb.n ? eb.ev[eb.n - 1].ts + 1000 : 1000);
-	cr_assert_eq(analysis__new(ncpu, &an), 0);
-	analysis__set_arch(an, ti.arch);
-	for (size_t i = 0; i < eb.n; i++)
-		cr_assert_eq(analysis__feed(an, &eb.ev[i]), 0, "event %zu", i);
-	cr_assert_eq(analysis__finish(an, &ti), 0);
-	return analysis__result(an);
+	return harness_feed(ncpu, NULL, NULL);
 }
 
 /* A thread (clone in the parent's thread group). */
@@ -95,10 +72,7 @@ static void child(__u32 parent, __u32 pid, const char *comm, __u64 t, __u64 run)
 
 static const struct sl_proc_row *proc_of(const struct sl_result *r, __u32 pid)
 {
-	int i = sl_result__task_index(r, pid);
-
-	cr_assert_geq(i, 0, "no task %u", pid);
-	return &r->procs[r->tasks[i].proc];
+	return &r->procs[row(r, pid)->proc];
 }
 
 /*

@@ -11,11 +11,7 @@
 
 #include "analysis/analysis.h"
 #include "analysis/analysis_result.h"
-#include "evbuild.h"
-
-static struct evbuf eb;
-static struct sl_trace_info ti;
-static struct analysis *an;
+#include "harness.h"
 
 struct replog {
 	struct sl_repair rp[8];
@@ -26,20 +22,11 @@ static struct replog rlog;
 
 static void setup(void)
 {
-	memset(&eb, 0, sizeof(eb));
-	memset(&ti, 0, sizeof(ti));
+	harness_setup();
 	memset(&rlog, 0, sizeof(rlog));
-	an = NULL;
 }
 
-static void teardown(void)
-{
-	analysis__free(an);
-	sl_trace_info__free(&ti);
-	eb_free(&eb);
-}
-
-TestSuite(stream_check, .init = setup, .fini = teardown);
+TestSuite(stream_check, .init = setup, .fini = harness_teardown);
 
 static void log_repair(const struct sl_repair *rp, void *ctx)
 {
@@ -51,21 +38,7 @@ static void log_repair(const struct sl_repair *rp, void *ctx)
 
 static const struct sl_result *run(__u32 ncpu)
 {
-	cr_assert_eq(analysis__new(ncpu, &an), 0);
-	analysis__set_arch(an, ti.arch);
-	analysis__on_repair(an, log_repair, &rlog);
-	for (size_t i = 0; i < eb.n; i++)
-		cr_assert_eq(analysis__feed(an, &eb.ev[i]), 0, "event %zu", i);
-	cr_assert_eq(analysis__finish(an, &ti), 0);
-	return analysis__result(an);
-}
-
-static const struct sl_task_row *row(const struct sl_result *r, __u32 pid)
-{
-	int i = sl_result__task_index(r, pid);
-
-	cr_assert_geq(i, 0, "no row for pid %u", pid);
-	return &r->tasks[i];
+	return harness_feed(ncpu, log_repair, &rlog);
 }
 
 static struct sl_event with_rt(struct sl_event e, __u64 rt)

@@ -6,45 +6,14 @@
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include "analysis/analysis_result.h"
-#include "evbuild.h"
+#include "harness.h"
 
-static struct evbuf eb;
-static struct sl_trace_info ti;
-static struct analysis *an;
-
-static void setup(void)
-{
-	memset(&eb, 0, sizeof(eb));
-	memset(&ti, 0, sizeof(ti));
-	an = NULL;
-}
-
-static void teardown(void)
-{
-	analysis__free(an);
-	eb_free(&eb);
-	sl_trace_info__free(&ti);
-}
-
-TestSuite(waits, .init = setup, .fini = teardown);
+TestSuite(waits, .init = harness_setup, .fini = harness_teardown);
 
 static const struct sl_result *run(__u32 ncpu, __u64 end)
 {
 	ti_init(&ti, ncpu, 1000, end);
-	cr_assert_eq(analysis__new(ncpu, &an), 0);
-	analysis__set_arch(an, ti.arch);
-	for (size_t i = 0; i < eb.n; i++)
-		cr_assert_eq(analysis__feed(an, &eb.ev[i]), 0, "event %zu", i);
-	cr_assert_eq(analysis__finish(an, &ti), 0);
-	return analysis__result(an);
-}
-
-static const struct sl_task_row *row(const struct sl_result *r, __u32 pid)
-{
-	int i = sl_result__task_index(r, pid);
-
-	cr_assert_geq(i, 0, "no task %u", pid);
-	return &r->tasks[i];
+	return harness_feed(ncpu, NULL, NULL);
 }
 
 #define S 1	/* TASK_INTERRUPTIBLE */
