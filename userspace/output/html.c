@@ -44,6 +44,7 @@
 #include <zlib.h>
 #include "html.h"
 #include "html_assets.h"
+#include "offcpu_report.h"
 #include "timeline_tasks.h"
 
 /* Raw bytes per chunk: big enough for deflate to find the rhythm, small
@@ -573,37 +574,40 @@ void html__set_stacks(struct html *h, const struct sl_stack_row *rows, __u32 n)
 
 /*
  * "stacks": [[pid, off_ns, blocks, "root;...;leaf"], ...], each task's
- * HTML_STACKS heaviest (the rows come heaviest first).
+ * HTML_STACKS heaviest.
  */
 #define HTML_STACKS 3
 
+struct stacks_out {
+	struct html *h;
+	bool first;
+};
+
+static int put_stack(const struct sl_stack_row *r, const char *frames, __u32 rank, void *ctx)
+{
+	struct stacks_out *o = ctx;
+
+	(void)rank;
+	if (tl_tasks__find(&o->h->tasks, r->pid) < 0)
+		return 0;	/* not a task of the page */
+	fprintf(o->h->f, "%s[%u,%llu,%llu,", o->first ? "" : ",", r->pid,
+		(unsigned long long)r->off_ns, (unsigned long long)r->count);
+	json_str(o->h->f, frames);
+	fputc(']', o->h->f);
+	o->first = false;
+	return 1;
+}
+
 static void write_stacks(struct html *h, const struct sl_trace_info *ti)
 {
-	__u8 *shown = calloc(h->tasks.n ? h->tasks.n : 1, 1);
-	bool first = true;
+	struct stacks_out o = { .h = h, .first = true };
+	int err;
 
-	if (!shown) {
-		set_error(h, -ENOMEM);
-		return;
-	}
 	fputs(",\"stacks\":[", h->f);
-	for (__u32 i = 0; i < h->nr_stacks; i++) {
-		const struct sl_stack_row *r = &h->stacks[i];
-		const struct sl_stack *s = ti && ti->stacks ? sl_stacks__find(ti->stacks, &r->key) : NULL;
-		int t = tl_tasks__find(&h->tasks, r->pid);
-
-		if (t < 0 || !s || shown[t] >= HTML_STACKS)
-			continue;
-		/* rows are by (pid, stack): a task's rows need not be adjacent */
-		fprintf(h->f, "%s[%u,%llu,%llu,", first ? "" : ",", r->pid,
-			(unsigned long long)r->off_ns, (unsigned long long)r->count);
-		json_str(h->f, s->frames);
-		fputc(']', h->f);
-		shown[t]++;
-		first = false;
-	}
+	err = offcpu__each_top(h->stacks, h->nr_stacks, ti, HTML_STACKS, put_stack, &o);
+	if (err)
+		set_error(h, err);
 	fputc(']', h->f);
-	free(shown);
 }
 
 int html__close(struct html *h, const struct sl_trace_info *ti, const char *summary)

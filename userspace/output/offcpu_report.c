@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "format/stacks.h"
+#include "util/idmap.h"
 #include "offcpu_report.h"
 #include "report_priv.h"
 
@@ -261,4 +262,30 @@ int offcpu__json(FILE *f, const struct sl_stack_row *rows, __u32 n, __u64 unfini
 	fputs("]}", f);
 	free(m);
 	return ferror(f) ? -EIO : 0;
+}
+
+int offcpu__each_top(const struct sl_stack_row *rows, __u32 n, const struct sl_trace_info *ti,
+		     __u32 per_task, offcpu_top_fn fn, void *ctx)
+{
+	struct idmap shown = { 0 };	/* pid -> stacks used so far */
+	int err = 0;
+
+	for (__u32 i = 0; i < n && !err; i++) {
+		const struct sl_stack *s = ti && ti->stacks ? sl_stacks__find(ti->stacks, &rows[i].key)
+							   : NULL;
+		__u32 k = idmap__get(&shown, rows[i].pid);
+		int used;
+
+		if (k == IDMAP_NONE)
+			k = 0;
+		if (!s || k >= per_task)
+			continue;
+		used = fn(&rows[i], s->frames, k, ctx);
+		if (used < 0)
+			err = used;
+		else if (used)
+			err = idmap__put(&shown, rows[i].pid, k + 1);
+	}
+	idmap__free(&shown);
+	return err;
 }

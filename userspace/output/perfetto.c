@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include "offcpu_report.h"
 #include "perfetto.h"
 #include "timeline_tasks.h"
 
@@ -1033,60 +1034,63 @@ static void pb_annotation(struct pb *b, const char *name, const char *s, __u64 v
  * blocks", arguments the frames (root first) and the figures.  The
  * stacks are totals over the trace, not events of one moment.
  */
+struct stacks_out {
+	struct perfetto *p;
+	__u64 at;
+};
+
+static int put_stack(const struct sl_stack_row *r, const char *folded, __u32 rank, void *ctx)
+{
+	struct stacks_out *o = ctx;
+	struct perfetto *p = o->p;
+	struct pb *b = &p->scratch;
+	char name[64], *frames;
+	size_t td, thd, te;
+
+	if (tl_tasks__find(&p->tasks, r->pid) < 0)
+		return 0;	/* not a task of the trace */
+	if (!rank) {
+		seq_packet(p, 0);
+		td = pb_begin(b, F_PKT_TRACK_DESCRIPTOR);
+		pb_uint(b, F_TD_UUID, UUID_STACKS(r->pid));
+		pb_str(b, F_TD_NAME, "off-CPU stacks");
+		thd = pb_begin(b, F_TD_THREAD);
+		pb_uint(b, F_THD_PID, r->tgid ? r->tgid : r->pid);
+		pb_uint(b, F_THD_TID, r->pid);
+		pb_end(b, thd);
+		pb_end(b, td);
+		flush_packet(p);
+	}
+	/* a long stack is cut to what one packet holds */
+	frames = strndup(folded, SCRATCH_CAP / 2);
+	if (!frames)
+		return -ENOMEM;
+	for (char *c = frames; *c; c++)
+		if (*c == ';')
+			*c = '\n';
+	snprintf(name, sizeof(name), "off-CPU %.3f s in %llu blocks", (double)r->off_ns / 1e9,
+		 (unsigned long long)r->count);
+	seq_packet(p, o->at);
+	te = pb_begin(b, F_PKT_TRACK_EVENT);
+	pb_uint(b, F_TE_TYPE, TRACK_EVENT_INSTANT);
+	pb_uint(b, F_TE_TRACK_UUID, UUID_STACKS(r->pid));
+	pb_str(b, F_TE_NAME, name);
+	pb_annotation(b, "frames", frames, 0);
+	pb_annotation(b, "off_cpu_ns", NULL, r->off_ns);
+	pb_annotation(b, "blocks", NULL, r->count);
+	pb_end(b, te);
+	flush_packet(p);
+	free(frames);
+	return p->err ? p->err : 1;
+}
+
 static void write_stacks(struct perfetto *p, const struct sl_trace_info *ti, __u64 at)
 {
-	__u8 *shown = calloc(p->tasks.n ? p->tasks.n : 1, 1);
-	struct pb *b = &p->scratch;
+	struct stacks_out o = { .p = p, .at = at };
+	int err = offcpu__each_top(p->stacks, p->nr_stacks, ti, STACKS_PER_TASK, put_stack, &o);
 
-	if (!shown) {
-		set_error(p, -ENOMEM);
-		return;
-	}
-	for (__u32 i = 0; i < p->nr_stacks && !p->err; i++) {
-		const struct sl_stack_row *r = &p->stacks[i];
-		const struct sl_stack *s = ti && ti->stacks ? sl_stacks__find(ti->stacks, &r->key) : NULL;
-		int t = tl_tasks__find(&p->tasks, r->pid);
-		char name[64], *frames;
-		size_t td, thd, te;
-
-		if (t < 0 || !s || shown[t] >= STACKS_PER_TASK)
-			continue;
-		if (!shown[t]++) {
-			seq_packet(p, 0);
-			td = pb_begin(b, F_PKT_TRACK_DESCRIPTOR);
-			pb_uint(b, F_TD_UUID, UUID_STACKS(r->pid));
-			pb_str(b, F_TD_NAME, "off-CPU stacks");
-			thd = pb_begin(b, F_TD_THREAD);
-			pb_uint(b, F_THD_PID, r->tgid ? r->tgid : r->pid);
-			pb_uint(b, F_THD_TID, r->pid);
-			pb_end(b, thd);
-			pb_end(b, td);
-			flush_packet(p);
-		}
-		/* a long stack is cut to what one packet holds */
-		frames = strndup(s->frames, SCRATCH_CAP / 2);
-		if (!frames) {
-			set_error(p, -ENOMEM);
-			break;
-		}
-		for (char *c = frames; *c; c++)
-			if (*c == ';')
-				*c = '\n';
-		snprintf(name, sizeof(name), "off-CPU %.3f s in %llu blocks", (double)r->off_ns / 1e9,
-			 (unsigned long long)r->count);
-		seq_packet(p, at);
-		te = pb_begin(b, F_PKT_TRACK_EVENT);
-		pb_uint(b, F_TE_TYPE, TRACK_EVENT_INSTANT);
-		pb_uint(b, F_TE_TRACK_UUID, UUID_STACKS(r->pid));
-		pb_str(b, F_TE_NAME, name);
-		pb_annotation(b, "frames", frames, 0);
-		pb_annotation(b, "off_cpu_ns", NULL, r->off_ns);
-		pb_annotation(b, "blocks", NULL, r->count);
-		pb_end(b, te);
-		flush_packet(p);
-		free(frames);
-	}
-	free(shown);
+	if (err)
+		set_error(p, err);
 }
 
 int perfetto__close(struct perfetto *p, const struct sl_trace_info *ti)

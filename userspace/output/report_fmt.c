@@ -170,3 +170,12 @@ const char *report_wait_object(char *buf, size_t n, const struct sl_wait_row *w)
 	}
 	return buf;
 }
+
+const char *report_channel_object(char *buf, size_t n, const struct sl_channel_row *ch)
+{
+	/* the direction seen on it is the channel's sides, not a write of its own */
+	struct sl_wait_row w = { .kind = ch->kind, .detail = (__u8)(ch->detail & ~SL_WD_WRITE),
+				 .sub = ch->sub, .obj = ch->obj, .scope = ch->scope };
+
+	return report_wait_object(buf, n, &w);
+}

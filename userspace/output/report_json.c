@@ -360,9 +360,18 @@ static void side(struct jw *w, const char *key, const struct sl_queue_side *s)
 	jw_end_obj(w);
 }
 
-static void queue(struct jw *w, const struct sl_result *r, const struct sl_queue_row *q)
+/* A queue's or channel's verdict, and the reason and advice explain.c words. */
+static void verdict_fields(struct jw *w, const struct sl_result *r, const struct sl_queue_row *q)
 {
 	char why[EXPLAIN_LEN];
+
+	jw_str(w, "verdict", sl_verdict_name(q->verdict));
+	jw_str(w, "reason", explain__verdict(r, q, why, sizeof(why)));
+	jw_str(w, "advice", explain__advice(q, why, sizeof(why)));
+}
+
+static void queue(struct jw *w, const struct sl_result *r, const struct sl_queue_row *q)
+{
 	jw_obj(w, NULL);
 	jw_u64(w, "qid", q->qid);
 	jw_u64(w, "capacity", q->capacity);
@@ -394,22 +403,18 @@ static void queue(struct jw *w, const struct sl_result *r, const struct sl_queue
 	jw_end_obj(w);
 	side(w, "producers", &q->prod);
 	side(w, "consumers", &q->cons);
-	jw_str(w, "verdict", sl_verdict_name(q->verdict));
-	jw_str(w, "reason", explain__verdict(r, q, why, sizeof(why)));
-	jw_str(w, "advice", explain__advice(q, why, sizeof(why)));
+	verdict_fields(w, r, q);
 	jw_end_obj(w);
 }
 
 static void channel(struct jw *w, const struct sl_result *r, const struct sl_channel_row *ch)
 {
 	const struct sl_queue_row *q = &ch->q;
-	struct sl_wait_row wr = { .kind = ch->kind, .detail = (__u8)(ch->detail & ~SL_WD_WRITE),
-				  .sub = ch->sub, .obj = ch->obj, .scope = ch->scope };
-	char why[EXPLAIN_LEN], label[96];
+	char label[96];
 
 	jw_obj(w, NULL);
 	jw_str(w, "kind", sl_wait_kind_name(ch->kind));
-	jw_str(w, "object", report_wait_object(label, sizeof(label), &wr));
+	jw_str(w, "object", report_channel_object(label, sizeof(label), ch));
 	jw_u64(w, "id", ch->obj);
 	jw_u64(w, "scope_tgid", ch->scope);
 	jw_bool(w, "condition", ch->condition);
@@ -440,9 +445,7 @@ static void channel(struct jw *w, const struct sl_result *r, const struct sl_cha
 	jw_end_arr(w);
 	side(w, "producers", &q->prod);
 	side(w, "consumers", &q->cons);
-	jw_str(w, "verdict", sl_verdict_name(q->verdict));
-	jw_str(w, "reason", explain__verdict(r, q, why, sizeof(why)));
-	jw_str(w, "advice", explain__advice(q, why, sizeof(why)));
+	verdict_fields(w, r, q);
 	jw_end_obj(w);
 }
 

@@ -25,6 +25,9 @@ void report_wrap_cols(FILE *f, const char *first_prefix, int prefix_cols, int in
 struct sl_wait_row;
 /* What a task waited on: "pipe:[12345] write, full", "futex:0x7f.. private". */
 const char *report_wait_object(char *buf, size_t n, const struct sl_wait_row *w);
+struct sl_channel_row;
+/* A channel's object the same way: "pipe:[12345] read, empty". */
+const char *report_channel_object(char *buf, size_t n, const struct sl_channel_row *ch);
 /* Writes s as a CSV field (quoted when it has a comma, quote or newline). */
 void report_csv_str(FILE *f, const char *s);
 /* Writes s as a JSON string, quotes included. */

@@ -916,12 +916,8 @@ static void channels(const struct out *o, const struct sl_result *r)
 	for (__u32 i = 0; i < r->nr_channels && i < CHANNELS_SHOWN; i++) {
 		const struct sl_channel_row *ch = &r->channels[i];
 		const struct sl_queue_row *q = &ch->q;
-		struct sl_wait_row w = {
-			.kind = ch->kind, .detail = (__u8)(ch->detail & ~SL_WD_WRITE), .sub = ch->sub,
-			.obj = ch->obj, .scope = ch->scope,
-		};
 
-		report_wait_object(obj, sizeof(obj), &w);
+		report_channel_object(obj, sizeof(obj), ch);
 		/* the direction words are the label's last part: drop them */
 		if (ch->kind == SL_WK_PIPE || ch->kind == SL_WK_MQ || ch->kind == SL_WK_SYSV_MSG) {
 			char *sp = strchr(obj, ' ');
