@@ -12,26 +12,11 @@
 #include <bpf/bpf_core_read.h>
 #include "schedlab.h"
 #include "task_state.bpf.h"
+#include "ring.bpf.h"
+#include "task_cache.bpf.h"
 #include "wait.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
-
-/* What the kernel knows about a traced task beyond its pid. */
-struct sl_tracked {
-	__u32 tgid;
-	/*
-	 * Low 32 bits of the boot clock at its latest sched_waking, 0 once its
-	 * sched_wakeup has been seen: how late the enqueue came (gaps < 4 s).
-	 */
-	__u32 waking_lo;
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 65536);
-	__type(key, __u32);			/* pid (thread id) */
-	__type(value, struct sl_tracked);
-} tracked SEC(".maps");
 
 /* Processes whose children are traced from birth (schedlab itself). */
 struct {
@@ -40,77 +25,6 @@ struct {
 	__type(key, __u32);			/* tgid */
 	__type(value, __u32);
 } follow_parents SEC(".maps");
-
-/* One ring per CPU; userspace creates the inner maps and sizes the array. */
-struct sl_ring {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 1 << 22);
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
-	__uint(max_entries, SL_MAX_CPUS);
-	__type(key, __u32);
-	__array(values, struct sl_ring);
-} rings SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct sl_cpu_stats);
-} cpu_stats SEC(".maps");
-
-/*
- * What a traced task's last SL_EV_WAIT and SL_EV_WAKER described, as the
- * call that produced them: a task that blocks in the same call on the same
- * fd or futex again (a read loop, a lock) sends no new record, and its
- * file is not looked up again.  The cost is that an fd closed and reused
- * for another file in between keeps the old description.
- */
-struct sl_wait_cache {
-	__u64 wait_a0, wait_a1;
-	__u64 wake_a0, wake_a1;
-	__u16 wait_nr, wake_nr;
-	__u8 wait_valid, wake_valid;
-	__u8 pad[2];
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, struct sl_wait_cache);
-} wait_cache SEC(".maps");
-
-/*
- * Who is on this CPU now, as the last switch saw it, and whether it is
- * traced.  At the next switch that task is prev, so the
- * switch needs one hash lookup (next) instead of two, and a wakeup none
- * for its waker (current).  track_gen invalidates every CPU's entry when
- * userspace adds tasks itself (trace -p), which no switch would show.
- */
-struct sl_cur {
-	__u32 pid;
-	__u32 gen;
-	__u8 valid;
-	__u8 tracked;
-	__u8 pad[2];
-	/*
-	 * The traced task this CPU last sent a waking for, and when: its
-	 * sched_wakeup, when it comes here (the waker enqueued it itself),
-	 * needs no lookup of the tracked map.
-	 */
-	__u32 wk_pid;
-	__u64 wk_ts;
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct sl_cur);
-} cpu_cur SEC(".maps");
 
 /* Untraced tasks' CPU time (struct sl_foreign). */
 struct {
@@ -129,73 +43,6 @@ struct {
 } stacks SEC(".maps");
 
 const volatile bool want_stacks;
-
-volatile __u32 track_gen;	/* bumped by userspace after tracer__track() */
-
-static __always_inline struct sl_cur *this_cpu_cur(void)
-{
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&cpu_cur, &zero);
-}
-
-static __always_inline bool cur_knows(const struct sl_cur *c, __u32 pid)
-{
-	return c && c->valid && c->pid == pid && c->gen == track_gen;
-}
-
-static __always_inline struct sl_cpu_stats *this_cpu_stats(void)
-{
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&cpu_stats, &zero);
-}
-
-/*
- * Reserve a record on this CPU's ring.  A full ring is counted, never
- * silent: the footer of every trace carries these counts.
- */
-static __always_inline struct sl_event *event_reserve(__u8 type, __u32 pid, __u64 now)
-{
-	__u32 cpu = bpf_get_smp_processor_id();
-	struct sl_cpu_stats *st = this_cpu_stats();
-	struct sl_event *e;
-	void *ring;
-
-	ring = bpf_map_lookup_elem(&rings, &cpu);
-	if (!ring) {
-		if (st)
-			st->lost++;
-		return NULL;
-	}
-	e = bpf_ringbuf_reserve(ring, sizeof(*e), 0);
-	if (!e) {
-		if (st)
-			st->lost++;
-		return NULL;
-	}
-	if (st)
-		st->records++;
-	e->ts = now;
-	e->type = type;
-	e->flags = 0;
-	e->cpu = cpu;
-	e->pid = pid;
-	__builtin_memset(&e->sw, 0, sizeof(e->sw));
-	return e;
-}
-
-static __always_inline void event_submit(struct sl_event *e)
-{
-	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
-}
-
-static __always_inline struct sl_tracked *lookup_tracked(__u32 pid)
-{
-	if (!pid)
-		return NULL;
-	return bpf_map_lookup_elem(&tracked, &pid);
-}
 
 /* Why prev left the CPU; see enum sl_reason. */
 /*
@@ -240,43 +87,32 @@ static __always_inline __u8 switch_reason(bool preempt, struct task_struct *prev
 /*
  * Sends what current waits on (waker false, at its blocking switch-out) or
  * acts on (waker true, when it wakes a traced task), unless it is what the
- * previous record of that side said.
+ * previous record of that side said (task_cache.bpf.h): a task that
+ * blocks in the same call on the same fd or futex again (a read loop, a
+ * lock) sends no new record, and its file is not looked up again.  The
+ * cost is that an fd closed and reused for another file in between keeps
+ * the old description.
  */
-static __always_inline void wait_note(const struct sl_call *c, __u32 blocked, __u32 pid,
-				      __u64 now, bool waker)
+static __always_inline void wait_note(struct sl_seen *seen, struct task_struct *me,
+				      const struct sl_call *c, __u32 blocked, __u32 pid, __u64 now,
+				      bool waker)
 {
-	struct sl_wait_cache *wc;
-	struct sl_event *e;
+	struct sl_call_key *k;
+	struct sl_event rec, *e;
 	__u64 a1 = c->nr == 202 /* futex: the op matters */ ? c->a1 : 0;
+	__u64 mig = me->se.nr_migrations;
 
-	wc = bpf_task_storage_get(&wait_cache, bpf_get_current_task_btf(), 0,
-				  BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!wc)
+	if (!seen)
 		return;
-	if (waker) {
-		if (wc->wake_valid && wc->wake_nr == c->nr && wc->wake_a0 == c->a0 &&
-		    wc->wake_a1 == a1)
-			return;
-	} else if (wc->wait_valid && wc->wait_nr == c->nr && wc->wait_a0 == c->a0 &&
-		   wc->wait_a1 == a1) {
+	k = waker ? &seen->wake : &seen->wait;
+	if (call_key_is(k, c->nr, c->a0, a1, mig))
 		return;
-	}
-	e = event_reserve(waker ? SL_EV_WAKER : SL_EV_WAIT, pid, now);
+	e = event_reserve(&rec, waker ? SL_EV_WAKER : SL_EV_WAIT, pid, now);
 	if (!e)
 		return;
 	wait_classify(e, c, blocked);
 	event_submit(e);
-	if (waker) {
-		wc->wake_nr = c->nr;
-		wc->wake_a0 = c->a0;
-		wc->wake_a1 = a1;
-		wc->wake_valid = 1;
-	} else {
-		wc->wait_nr = c->nr;
-		wc->wait_a0 = c->a0;
-		wc->wait_a1 = a1;
-		wc->wait_valid = 1;
-	}
+	call_key_set(k, c->nr, c->a0, a1, mig);
 }
 
 /*
@@ -286,16 +122,16 @@ static __always_inline void wait_note(const struct sl_call *c, __u32 blocked, __
  */
 static __always_inline void emit_kstat(struct task_struct *p, __u32 pid, __u64 now)
 {
-	struct sl_event *e;
+	struct sl_event rec, *e;
 
-	e = event_reserve(SL_EV_KSTAT, pid, now);
+	e = event_reserve(&rec, SL_EV_KSTAT, pid, now);
 	if (e) {
 		e->kstat.nvcsw = BPF_CORE_READ(p, nvcsw);
 		e->kstat.nivcsw = BPF_CORE_READ(p, nivcsw);
 		e->kstat.nr_migrations = BPF_CORE_READ(p, se.nr_migrations);
 		event_submit(e);
 	}
-	e = event_reserve(SL_EV_KSTAT_RT, pid, now);
+	e = event_reserve(&rec, SL_EV_KSTAT_RT, pid, now);
 	if (e) {
 		e->kstat_rt.sum_exec_runtime = BPF_CORE_READ(p, se.sum_exec_runtime);
 		event_submit(e);
@@ -306,7 +142,7 @@ static __always_inline void emit_kstat(struct task_struct *p, __u32 pid, __u64 n
 	 * final here too: the switch-out accounting that follows changes
 	 * neither run_delay nor pcount.
 	 */
-	e = event_reserve(SL_EV_KSTAT_SCHED, pid, now);
+	e = event_reserve(&rec, SL_EV_KSTAT_SCHED, pid, now);
 	if (e) {
 		if (bpf_core_field_exists(p->sched_info)) {
 			e->ksched.run_delay = BPF_CORE_READ(p, sched_info.run_delay);
@@ -329,7 +165,8 @@ static __always_inline void emit_kstat(struct task_struct *p, __u32 pid, __u64 n
 
 static __always_inline void emit_attr(struct task_struct *p, __u32 pid, __u64 now)
 {
-	struct sl_event *e = event_reserve(SL_EV_TASK_ATTR, pid, now);
+	struct sl_event rec;
+	struct sl_event *e = event_reserve(&rec, SL_EV_TASK_ATTR, pid, now);
 
 	if (!e)
 		return;
@@ -377,7 +214,7 @@ static __always_inline void emit_stack(void *ctx, __u32 pid, __u64 now)
 	struct task_struct *t = bpf_get_current_task_btf();
 	__u64 rets[3] = {}, sp = 0, bp = 0, w;
 	struct pt_regs *regs;
-	struct sl_event *e;
+	struct sl_event rec, *e;
 	int n = 0;
 
 	if (t->flags & 0x00200000 /* PF_KTHREAD */)
@@ -408,14 +245,14 @@ static __always_inline void emit_stack(void *ctx, __u32 pid, __u64 now)
 			break;
 	}
 	if (n > 1) {
-		e = event_reserve(SL_EV_STACK_RET, pid, now);
+		e = event_reserve(&rec, SL_EV_STACK_RET, pid, now);
 		if (e) {
 			e->stk_ret.ret[0] = rets[1];
 			e->stk_ret.ret[1] = rets[2];
 			event_submit(e);
 		}
 	}
-	e = event_reserve(SL_EV_STACK, pid, now);
+	e = event_reserve(&rec, SL_EV_STACK, pid, now);
 	if (!e)
 		return;
 	e->stk.kstack = bpf_get_stackid(ctx, &stacks, 0);
@@ -447,10 +284,9 @@ static __always_inline int handle_switch(void *ctx, bool preempt, struct task_st
 	__u32 next_pid = SL_RD(btf, next, pid);
 	struct sl_cpu_stats *st = this_cpu_stats();
 	struct sl_cur *cur = this_cpu_cur();
-	struct sl_tracked *nt = lookup_tracked(next_pid);
-	bool voluntary = false, pt;
+	bool voluntary = false, pt, nt;
 	__u32 state = 0;
-	struct sl_event *e;
+	struct sl_event rec, *e;
 	struct sl_call call = { .nr = SL_NO_SYSCALL };
 	__u8 reason = SL_R_NONE;
 
@@ -458,11 +294,12 @@ static __always_inline int handle_switch(void *ctx, bool preempt, struct task_st
 		pt = cur->tracked;
 	else
 		pt = lookup_tracked(prev_pid) != NULL;
+	seen_task(cur, next, next_pid, btf, &nt);
 	if (cur) {
 		cur->pid = next_pid;
 		cur->gen = track_gen;
 		cur->valid = 1;
-		cur->tracked = nt != NULL;
+		cur->tracked = nt;
 	}
 
 	if (st) {
@@ -488,10 +325,13 @@ static __always_inline int handle_switch(void *ctx, bool preempt, struct task_st
 		return 0;
 
 	if (pt) {
+		/* prev is current: tp_btf's pointer saves a helper call */
+		struct task_struct *me = btf ? prev : bpf_get_current_task_btf();
+
 		state = task_state_of(prev, btf);
 		reason = switch_reason(preempt, prev, state, &voluntary, btf);
 		if (voluntary)
-			current_call(&call);
+			current_call(&call, me, btf);
 		/*
 		 * What it blocks on.  Sent before the switch, on the same CPU
 		 * and clock, so the reader has it at the switch; the workload's
@@ -499,10 +339,11 @@ static __always_inline int handle_switch(void *ctx, bool preempt, struct task_st
 		 */
 		if (voluntary && reason != SL_R_DEAD &&
 		    (state & (TASK_INTERRUPTIBLE_STATE | TASK_UNINTERRUPTIBLE_STATE)))
-			wait_note(&call, state, prev_pid, now, false);
+			wait_note(seen_current(cur, me, prev_pid), me, &call, state, prev_pid, now,
+				  false);
 	}
 
-	e = event_reserve(SL_EV_SWITCH, prev_pid, now);
+	e = event_reserve(&rec, SL_EV_SWITCH, prev_pid, now);
 	if (e) {
 		e->flags = reason | (pt ? SL_SWF_PREV_TRACKED : 0) |
 			   (nt ? SL_SWF_NEXT_TRACKED : 0) |
@@ -539,7 +380,7 @@ int cpu_occupant(struct bpf_raw_tracepoint_args *ctx)
 	struct sl_cpu_stats *st = this_cpu_stats();
 	__u32 pid = BPF_CORE_READ(t, pid);
 	bool tracked = lookup_tracked(pid) != NULL;
-	struct sl_event *e;
+	struct sl_event rec, *e;
 
 	if (!st)
 		return 0;
@@ -547,7 +388,7 @@ int cpu_occupant(struct bpf_raw_tracepoint_args *ctx)
 		st->idle_ns = 0;
 		st->other_ns = 0;
 		st->traced_ns = 0;
-		e = event_reserve(SL_EV_CPU_OCC, pid, now);
+		e = event_reserve(&rec, SL_EV_CPU_OCC, pid, now);
 		if (e) {
 			e->flags = tracked ? SL_OCCF_TRACKED : 0;
 			bpf_get_current_comm(e->occ.comm, sizeof(e->occ.comm));
@@ -584,37 +425,42 @@ int BPF_PROG(raw_tp_sched_switch, bool preempt, struct task_struct *prev,
 static __always_inline int handle_wakeup(__u8 type, struct task_struct *p, bool btf)
 {
 	__u32 pid = SL_RD(btf, p, pid);
-	struct sl_tracked *t = lookup_tracked(pid);
-	__u32 waker = (__u32)bpf_get_current_pid_tgid();
+	struct task_struct *me = bpf_get_current_task_btf();
+	__u32 waker = me->pid;
 	struct sl_cur *cur = this_cpu_cur();
-	struct sl_event *e;
-	bool waker_tracked;
+	struct sl_wake_slot *ws;
+	struct sl_event rec, *e;
+	bool tracked, waker_tracked;
 	__u64 now;
 
-	if (!t)
+	if (!pid)
+		return 0;
+	seen_task(cur, p, pid, btf, &tracked);
+	if (!tracked)
 		return 0;
 	waker_tracked = cur_knows(cur, waker) ? cur->tracked : lookup_tracked(waker) != NULL;
 	now = bpf_ktime_get_boot_ns();
 	if (waker_tracked && type == SL_EV_WAKING) {
 		struct sl_call call;
 
-		current_call(&call);
-		wait_note(&call, 0, waker, now, true);
+		current_call(&call, me, btf);
+		wait_note(seen_current(cur, me, waker), me, &call, 0, waker, now, true);
 	}
-	if (type == SL_EV_WAKING) {
-		t->waking_lo = (__u32)now | 1;
+	if (type == SL_EV_WAKING && (ws = wake_slot(pid))) {
+		ws->pid = pid;
+		ws->lo = (__u32)now | 1;
 		if (cur) {
 			cur->wk_pid = pid;
-			cur->wk_ts = now;
+			cur->wk_lo = ws->lo;
 		}
 	}
-	e = event_reserve(type, waker, now);
+	e = event_reserve(&rec, type, waker, now);
 	if (!e)
 		return 0;
 	e->flags = SL_WKF_WAKEE_TRACKED | (waker_tracked ? SL_WKF_WAKER_TRACKED : 0);
 	e->wk.wakee = pid;
 	e->wk.target_cpu = task_cpu_of(p, btf);
-	e->wk.wakee_tgid = t->tgid;
+	e->wk.wakee_tgid = SL_RD(btf, p, tgid);
 	event_submit(e);
 	return 0;
 }
@@ -634,36 +480,34 @@ int BPF_PROG(raw_tp_sched_waking, struct task_struct *p)
 /*
  * The wakee is on a run queue now.  Where the waker could not enqueue it
  * itself (an idle target CPU gets an IPI and enqueues it there), this comes
- * late, and the kernel's run_delay starts only here: say when.
+ * late, and the kernel's run_delay starts only here: say when.  The waker
+ * enqueuing it in the same call, on the CPU that sent its latest waking,
+ * is never late: that needs no clock read, the dearest part of a probe.
  */
 static __always_inline int handle_enqueued(struct task_struct *p, bool btf)
 {
 	__u32 pid = SL_RD(btf, p, pid);
-	struct sl_cur *cur = this_cpu_cur();
-	struct sl_tracked *t;
-	struct sl_event *e;
+	struct sl_wake_slot *ws = wake_slot(pid);
+	struct sl_cur *cur;
+	struct sl_event rec, *e;
+	__u32 lo;
 	__u64 now;
-	bool late;
 
-	if (cur && cur->wk_pid == pid && pid) {
-		/* enqueued by the CPU that sent the waking: no lookup */
-		now = bpf_ktime_get_boot_ns();
-		late = now - cur->wk_ts >= SL_ENQ_LATE_NS;
+	if (!ws || ws->pid != pid || !pid || !ws->lo)
+		return 0;
+	lo = ws->lo;
+	ws->lo = 0;
+	cur = this_cpu_cur();
+	if (cur && cur->wk_pid == pid && cur->wk_lo == lo) {
 		cur->wk_pid = 0;
-		/* its waking_lo stays: stale, it only ever makes a later gap look longer */
-	} else {
-		t = lookup_tracked(pid);
-		if (!t || !t->waking_lo)
-			return 0;
-		now = bpf_ktime_get_boot_ns();
-		late = (__u32)now - t->waking_lo >= SL_ENQ_LATE_NS;
-		t->waking_lo = 0;
+		return 0;
 	}
-	if (late) {
-		e = event_reserve(SL_EV_ENQUEUED, pid, now);
-		if (e)
-			event_submit(e);
-	}
+	now = bpf_ktime_get_boot_ns();
+	if ((__u32)now - lo < SL_ENQ_LATE_NS)
+		return 0;
+	e = event_reserve(&rec, SL_EV_ENQUEUED, pid, now);
+	if (e)
+		event_submit(e);
 	return 0;
 }
 
@@ -699,11 +543,15 @@ static __always_inline int handle_migrate(struct task_struct *p, int dest_cpu, b
 {
 	__u32 pid = SL_RD(btf, p, pid);
 	__u32 orig = task_cpu_of(p, btf);
-	struct sl_event *e;
+	struct sl_event rec, *e;
+	bool tracked;
 
-	if (orig == (__u32)dest_cpu || !lookup_tracked(pid))
+	if (orig == (__u32)dest_cpu)
 		return 0;
-	e = event_reserve(SL_EV_MIGRATE, pid, bpf_ktime_get_boot_ns());
+	seen_task(this_cpu_cur(), p, pid, btf, &tracked);
+	if (!tracked)
+		return 0;
+	e = event_reserve(&rec, SL_EV_MIGRATE, pid, bpf_ktime_get_boot_ns());
 	if (!e)
 		return 0;
 	e->mig.orig_cpu = orig;
@@ -726,7 +574,8 @@ int BPF_PROG(raw_tp_sched_migrate_task, struct task_struct *p, int dest_cpu)
 
 static __always_inline void emit_comm(__u32 pid, const char *comm, bool kernel_ptr, __u8 flags)
 {
-	struct sl_event *e = event_reserve(SL_EV_COMM, pid, bpf_ktime_get_boot_ns());
+	struct sl_event rec;
+	struct sl_event *e = event_reserve(&rec, SL_EV_COMM, pid, bpf_ktime_get_boot_ns());
 
 	if (!e)
 		return;
@@ -745,7 +594,7 @@ static __always_inline int handle_fork(struct task_struct *parent, struct task_s
 	__u32 ptgid = BPF_CORE_READ(parent, tgid);
 	struct sl_tracked t = {};
 	__u32 cpid = BPF_CORE_READ(child, pid);
-	struct sl_event *e;
+	struct sl_event rec, *e;
 	char comm[SL_COMM_LEN];
 
 	if (!lookup_tracked(ppid) && !bpf_map_lookup_elem(&follow_parents, &ptgid))
@@ -753,7 +602,7 @@ static __always_inline int handle_fork(struct task_struct *parent, struct task_s
 	t.tgid = BPF_CORE_READ(child, tgid);
 	bpf_map_update_elem(&tracked, &cpid, &t, BPF_ANY);
 
-	e = event_reserve(SL_EV_FORK, ppid, bpf_ktime_get_boot_ns());
+	e = event_reserve(&rec, SL_EV_FORK, ppid, bpf_ktime_get_boot_ns());
 	if (e) {
 		e->fork.child = cpid;
 		e->fork.child_tgid = t.tgid;
@@ -830,11 +679,11 @@ static __always_inline int handle_exit(struct task_struct *p)
 {
 	__u32 pid = BPF_CORE_READ(p, pid);
 	struct sl_tracked *t = lookup_tracked(pid);
-	struct sl_event *e;
+	struct sl_event rec, *e;
 
 	if (!t)
 		return 0;
-	e = event_reserve(SL_EV_EXIT, pid, bpf_ktime_get_boot_ns());
+	e = event_reserve(&rec, SL_EV_EXIT, pid, bpf_ktime_get_boot_ns());
 	if (!e)
 		return 0;
 	e->exit.tgid = t->tgid;

@@ -288,6 +288,23 @@ struct sl_cpu_stats {
 	__u64 records;		/* records submitted */
 };
 
+/*
+ * The record rings (bpf/ring.bpf.h): per CPU, a power-of-two array of
+ * records in the map ring_recs (CPU c's at c << ring_shift) and this
+ * control block in ring_ctl, both mapped by the reader.  The probes write
+ * a record, then publish it by raising head; the reader consumes up to
+ * head and gives the slots back by raising tail.  Each on its own cache
+ * line: the probes write head on every record, the reader tail once per
+ * drain.
+ */
+struct sl_ring_ctl {
+	__u64 head;		/* records published (written by the probes) */
+	__u32 busy;		/* a probe is writing (nested ones go elsewhere) */
+	__u32 pad0[13];
+	__u64 tail;		/* records consumed (written by the reader) */
+	__u64 pad1[7];
+};
+
 /* Queue-wait marks: set by the queue log's wait events, applied in time order (trace/qmarks.c). */
 enum sl_wait_mark {
 	SL_WAIT_NONE = 0,

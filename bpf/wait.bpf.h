@@ -5,9 +5,9 @@
  * descriptor, the file behind it (enum sl_wait_kind in schedlab.h).
  *
  * Only called on current (at sched_switch prev == current; at
- * sched_waking the waker is current), so every task pointer is the BTF one
- * from bpf_get_current_task_btf() and both tp_btf and raw_tp programs may
- * load its fields directly.  What hangs off a file is read with
+ * sched_waking the waker is current), so every task pointer is a BTF one
+ * (tp_btf's prev, or bpf_get_current_task_btf(), once per probe) and both
+ * tp_btf and raw_tp programs may load its fields directly.  What hangs off a file is read with
  * BPF_CORE_READ: the fd table yields a plain pointer.
  *
  * The syscall table and argument registers are x86_64's; on other
@@ -39,6 +39,35 @@ struct sl_call {
 	__u64 a0, a1, a3;
 };
 
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+
+/*
+ * Where a task's saved user registers sit above its stack base (THREAD_SIZE
+ * and the stack-top padding vary with the kernel's configuration): learnt
+ * from bpf_task_pt_regs() once, then found with plain arithmetic -- a
+ * helper call less per blocking switch and per wakeup.  calib_regs only
+ * turns the helper's pointer into a number.
+ */
+volatile __u64 regs_off;
+volatile __u64 calib_regs;
+
+static __always_inline struct pt_regs *current_regs(struct task_struct *t, bool btf)
+{
+	__u64 stack = (__u64)t->stack, off = regs_off;
+	struct pt_regs *regs;
+
+	if (btf && off && &bpf_rdonly_cast)
+		return bpf_rdonly_cast((void *)(stack + off), bpf_core_type_id_kernel(struct pt_regs));
+	regs = (struct pt_regs *)bpf_task_pt_regs(t);
+	if (btf && regs && !off) {
+		calib_regs = (__u64)regs;
+		off = calib_regs - stack;
+		if (off && off < (1u << 20) && !(off & 7))
+			regs_off = off;
+	}
+	return regs;
+}
+
 /*
  * Reads current's syscall.  While a task is inside a syscall, x86_64 keeps
  * -ENOSYS in regs->ax (entry_SYSCALL_64 pushes it; the return value
@@ -47,16 +76,15 @@ struct sl_call {
  * apart, where orig_ax alone would read a page fault's error code 6 as
  * syscall 6.
  */
-static __always_inline void current_call(struct sl_call *c)
+static __always_inline void current_call(struct sl_call *c, struct task_struct *t, bool btf)
 {
-	struct task_struct *t = bpf_get_current_task_btf();
 	struct pt_regs *regs;
 
 	c->nr = SL_NO_SYSCALL;
 	c->a0 = c->a1 = c->a3 = 0;
 	if (t->flags & SL_PF_KTHREAD)
 		return;
-	regs = (struct pt_regs *)bpf_task_pt_regs(t);
+	regs = current_regs(t, btf);
 	if (!regs)
 		return;
 #if defined(__TARGET_ARCH_x86)

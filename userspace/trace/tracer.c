@@ -13,9 +13,13 @@
 #include "lab/qlog.h"
 #include "merge.h"
 #include "procargs.h"
+#include "record_rings.h"
 #include "tracer.h"
 
 #define DEFAULT_RING_BYTES	(8u << 20)
+/* Each CPU's BPF ring buffer takes what its record ring cannot (ring.bpf.h). */
+#define OVERFLOW_RING_DIV	8
+#define MIN_RING_BYTES		(64u << 10)
 /*
  * A record whose timestamp is older than this when the rings were drained
  * is taken as committed.  Probes run for microseconds; a workload thread
@@ -29,6 +33,8 @@
 struct tracer {
 	struct schedlab_bpf *skel;
 	struct ring_buffer *rb;
+	struct record_rings *rr;
+	__u32 ring_shift;		/* log2 of each record ring's records */
 	struct merge *merge;
 	int *ring_fds;
 	__u32 ncpu;
@@ -99,6 +105,11 @@ static int on_record(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+static int on_ring_record(const struct sl_event *e, void *ctx)
+{
+	return on_record(ctx, (void *)e, sizeof(*e));
+}
+
 static int load(struct tracer *t, enum tracer_mode mode, bool stacks)
 {
 	int err;
@@ -108,6 +119,9 @@ static int load(struct tracer *t, enum tracer_mode mode, bool stacks)
 		return -errno;
 	choose_programs(t->skel, mode);
 	bpf_map__set_max_entries(t->skel->maps.rings, t->ncpu);
+	bpf_map__set_max_entries(t->skel->maps.ring_ctl, t->ncpu);
+	bpf_map__set_max_entries(t->skel->maps.ring_recs, t->ncpu << t->ring_shift);
+	t->skel->rodata->ring_shift = t->ring_shift;
 	/* a stack map's memory is allocated at creation: none unless asked */
 	bpf_map__set_max_entries(t->skel->maps.stacks, stacks ? STACK_MAP_ENTRIES : 1);
 	t->skel->rodata->want_stacks = stacks;
@@ -127,6 +141,15 @@ static int load(struct tracer *t, enum tracer_mode mode, bool stacks)
 static int create_rings(struct tracer *t, __u32 ring_bytes)
 {
 	int outer = bpf_map__fd(t->skel->maps.rings);
+	int err;
+
+	err = record_rings__open(bpf_map__fd(t->skel->maps.ring_ctl),
+				 bpf_map__fd(t->skel->maps.ring_recs), t->ncpu, t->ring_shift, &t->rr);
+	if (err)
+		return err;
+	ring_bytes /= OVERFLOW_RING_DIV;
+	if (ring_bytes < MIN_RING_BYTES)
+		ring_bytes = MIN_RING_BYTES;
 
 	t->ring_fds = calloc(t->ncpu, sizeof(int));
 	if (!t->ring_fds)
@@ -167,6 +190,11 @@ int tracer__open(const struct tracer_opts *o, struct tracer **out)
 		goto err_free;
 	}
 	t->ncpu = (__u32)n;
+	/* the record ring: ring_bytes of records, a power of two, at least 2 */
+	t->ring_shift = 1;
+	while (t->ring_shift < 24 &&
+	       ((size_t)sizeof(struct sl_event) << (t->ring_shift + 1)) <= ring_bytes)
+		t->ring_shift++;
 	err = merge__new(t->ncpu, &t->merge);
 	if (err)
 		goto err_free;
@@ -210,6 +238,7 @@ void tracer__destroy(struct tracer *t)
 	if (!t)
 		return;
 	ring_buffer__free(t->rb);
+	record_rings__close(t->rr);
 	if (t->ring_fds) {
 		for (__u32 i = 0; i < t->ncpu; i++)
 			if (t->ring_fds[i] > 0)
@@ -294,8 +323,11 @@ int tracer__add_qlog(struct tracer *t, struct qlog *l)
 
 static int drain(struct tracer *t)
 {
-	int n = ring_buffer__consume(t->rb);
+	int n = record_rings__drain(t->rr, on_ring_record, t);
 
+	if (n)
+		return n;
+	n = ring_buffer__consume(t->rb);
 	if (n < 0)
 		return n;
 	for (__u32 i = 0; t->qlog && i < qlog__nslots(t->qlog); i++) {

@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Which tasks are traced, and what each one's last wait and waker records
+ * said: a hash map keyed by pid, fronted on each CPU by the tasks that CPU
+ * saw last.
+ *
+ * A switch storm alternates two tasks on a CPU; a hash lookup or a task
+ * storage lookup is a helper call, ~50 ns each on a machine whose every
+ * return goes through a mitigation thunk.  Two entries per CPU, checked by
+ * plain loads, answer both questions for the tasks a CPU keeps switching
+ * between.  An entry names its task by pid and start time (pids are
+ * reused, start times are not) and holds:
+ *
+ *   - whether the task is traced, as of track_gen: userspace bumps the
+ *     generation when it adds tasks itself (trace -p); the probes add only
+ *     new children, which no entry can name yet;
+ *   - the call (syscall number and arguments) its last SL_EV_WAIT and
+ *     SL_EV_WAKER record described, and the task's se.nr_migrations then.
+ *     Records of a task only come from the CPU it runs on, so while its
+ *     migration count is unchanged no other CPU sent it one: the same call
+ *     again needs no record.  Once it moved, the first record is sent
+ *     again.
+ */
+#ifndef SCHEDLAB_TASK_CACHE_BPF_H
+#define SCHEDLAB_TASK_CACHE_BPF_H
+
+/* What the kernel knows about a traced task beyond its pid. */
+struct sl_tracked {
+	__u32 tgid;
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);			/* pid (thread id) */
+	__type(value, struct sl_tracked);
+} tracked SEC(".maps");
+
+volatile __u32 track_gen;	/* bumped by userspace after tracer__track() */
+
+/* The call a wait or waker record described: see wait.bpf.h. */
+struct sl_call_key {
+	__u64 a0, a1;
+	__u64 mig;		/* the task's se.nr_migrations when it was sent */
+	__u16 nr;
+	__u8 valid;
+	__u8 pad[5];
+};
+
+struct sl_seen {
+	__u64 start_time;	/* task->start_time: with pid, which task */
+	__u32 pid;
+	__u32 gen;		/* track_gen when tracked was decided */
+	__u8 tracked;
+	__u8 pad[7];
+	struct sl_call_key wait, wake;
+};
+
+/*
+ * This CPU's view: who is on it now, as the last switch saw it (at the
+ * next switch that task is prev), the two tasks it saw last, and the
+ * traced task it last sent a waking for.
+ */
+struct sl_cur {
+	__u32 pid;
+	__u32 gen;
+	__u8 valid;
+	__u8 tracked;
+	__u8 last;		/* index of the entry used last */
+	__u8 pad;
+	/* with wake_slot's lo: a waking sent here, enqueued here too */
+	__u32 wk_pid;
+	__u32 wk_lo;
+	struct sl_seen seen[2];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sl_cur);
+} cpu_cur SEC(".maps");
+
+static __always_inline struct sl_cur *this_cpu_cur(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&cpu_cur, &zero);
+}
+
+static __always_inline bool cur_knows(const struct sl_cur *c, __u32 pid)
+{
+	return c && c->valid && c->pid == pid && c->gen == track_gen;
+}
+
+static __always_inline struct sl_tracked *lookup_tracked(__u32 pid)
+{
+	if (!pid)
+		return NULL;
+	return bpf_map_lookup_elem(&tracked, &pid);
+}
+
+static __always_inline bool seen_is(const struct sl_seen *s, __u32 pid, __u64 start, __u32 gen)
+{
+	return s->pid == pid && s->start_time == start && s->gen == gen;
+}
+
+/*
+ * The entry of task (pid, start), filled with `tracked` when it has none:
+ * the caller knows whether it is traced.  NULL only without c.
+ */
+static __always_inline struct sl_seen *seen_claim(struct sl_cur *c, __u32 pid, __u64 start,
+						  bool tracked, bool *hit)
+{
+	__u32 gen = track_gen;
+	struct sl_seen *s;
+
+	*hit = true;
+	if (seen_is(&c->seen[0], pid, start, gen)) {
+		c->last = 0;
+		return &c->seen[0];
+	}
+	if (seen_is(&c->seen[1], pid, start, gen)) {
+		c->last = 1;
+		return &c->seen[1];
+	}
+	*hit = false;
+	if (c->last) {
+		s = &c->seen[0];
+		c->last = 0;
+	} else {
+		s = &c->seen[1];
+		c->last = 1;
+	}
+	s->pid = pid;
+	s->start_time = start;
+	s->gen = gen;
+	s->tracked = tracked;
+	s->wait.valid = 0;
+	s->wake.valid = 0;
+	return s;
+}
+
+/* Is task p (pid) traced?  Its entry, looked up in the hash on a miss. */
+static __always_inline struct sl_seen *seen_task(struct sl_cur *c, struct task_struct *p,
+						 __u32 pid, bool btf, bool *tracked)
+{
+	__u64 start = SL_RD(btf, p, start_time);
+	struct sl_seen *s;
+	bool hit;
+
+	if (!c || !pid) {
+		*tracked = lookup_tracked(pid) != NULL;
+		return NULL;
+	}
+	s = seen_claim(c, pid, start, false, &hit);
+	if (!hit)
+		s->tracked = lookup_tracked(pid) != NULL;
+	*tracked = s->tracked;
+	return s;
+}
+
+/* The entry of current (me, a BTF pointer); the caller knows it is traced. */
+static __always_inline struct sl_seen *seen_current(struct sl_cur *c, struct task_struct *me,
+						    __u32 pid)
+{
+	bool hit;
+
+	if (!c)
+		return NULL;
+	return seen_claim(c, pid, me->start_time, true, &hit);
+}
+
+/* Does k describe this call, sent while the task had migrated mig times? */
+static __always_inline bool call_key_is(const struct sl_call_key *k, __u16 nr, __u64 a0,
+					__u64 a1, __u64 mig)
+{
+	return k->valid && k->nr == nr && k->a0 == a0 && k->a1 == a1 && k->mig == mig;
+}
+
+static __always_inline void call_key_set(struct sl_call_key *k, __u16 nr, __u64 a0, __u64 a1,
+					 __u64 mig)
+{
+	k->nr = nr;
+	k->a0 = a0;
+	k->a1 = a1;
+	k->mig = mig;
+	k->valid = 1;
+}
+
+/*
+ * When each traced task's latest sched_waking came (low 32 bits of the boot
+ * clock, | 1), slot pid % SL_WAKE_SLOTS, until its sched_wakeup consumes it:
+ * how late the enqueue came (gaps < 4 s).  A plain array, read without a
+ * helper call; two traced pids sharing a slot between a waking and its
+ * wakeup lose that one late-enqueue measurement, never misattribute it
+ * (the slot names its pid).
+ */
+#define SL_WAKE_SLOTS 4096
+
+struct sl_wake_slot {
+	__u32 pid;
+	__u32 lo;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SL_WAKE_SLOTS);
+	__type(key, __u32);
+	__type(value, struct sl_wake_slot);
+} wake_slots SEC(".maps");
+
+static __always_inline struct sl_wake_slot *wake_slot(__u32 pid)
+{
+	__u32 i = pid & (SL_WAKE_SLOTS - 1);
+
+	return bpf_map_lookup_elem(&wake_slots, &i);
+}
+
+#endif
