@@ -170,6 +170,51 @@ ParameterizedTest(struct wait_case *c, waits, classified, .timeout = 60)
 	release(&x);
 }
 
+/*
+ * A task's wait records are sent only when its call changes, and the
+ * probes remember the last one per CPU: a waiter that reads pipe A on
+ * CPU 0 and pipe B on CPU 1 in turn must have every block counted on the
+ * pipe it was on, though CPU 0's last record for it was that same read.
+ */
+Test(waits, a_wait_after_a_migration_is_classified_again, .timeout = 60)
+{
+	char path[] = "/tmp/sl-waits-XXXXXX", prog[PATH_MAX];
+	const struct sl_task_row *t;
+	struct analysed x;
+	int fd, pipes = 0;
+
+	require_tracing();
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		cr_skip_test("needs two CPUs");
+	fd = mkstemp(path);
+	cr_assert_geq(fd, 0);
+	close(fd);
+	unlink(path);
+	waiters_path(prog, sizeof(prog));
+	cr_assert_eq(trace_to(path, (char *[]){ prog, "migrate", NULL }), 0);
+	analyse(path, &x);
+	unlink(path);
+	t = by_comm(x.r, "waiter");
+	/*
+	 * 20 blocks on each pipe (A ~10 ms each, B ~5 ms), fewer where a
+	 * loaded machine let a write come before its read; counted on the
+	 * wrong pipe, A would keep one and B take the rest
+	 */
+	for (__u32 i = 0; i < t->nr_waits; i++) {
+		const struct sl_wait_row *w = &x.r->waits[t->first_wait + i];
+
+		if (w->kind != SL_WK_PIPE)
+			continue;
+		pipes++;
+		cr_assert(w->blocks >= 10 && w->blocks <= 22,
+			  "pipe:[%llu] %llu blocks, %llu ns: blocks counted on the wrong pipe",
+			  (unsigned long long)w->obj, (unsigned long long)w->blocks,
+			  (unsigned long long)w->blocked_ns);
+	}
+	cr_assert_eq(pipes, 2);
+	release(&x);
+}
+
 static void temp_path(char *path)
 {
 	int fd = mkstemp(path);

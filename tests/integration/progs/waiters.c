@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <mqueue.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,6 +96,67 @@ static int run_threads(const char *mode)
 	return 0;
 }
 
+static void pin(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		die("sched_setaffinity");
+}
+
+static void pin_task(pid_t pid, int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(pid, sizeof(set), &set))
+		die("sched_setaffinity");
+}
+
+/*
+ * migrate: the waiter reads pipe A on CPU 0, then pipe B on CPU 1,
+ * MIGRATE_ROUNDS times.  The parent moves it while it is blocked (its
+ * wakeup takes it to the other CPU, so it never blocks in between) and
+ * releases it: A after 10 ms, B after 5 ms.  CPU 0 saw the same read of A
+ * last each time, but a read of B on CPU 1 came in between: every block
+ * must still be counted on the pipe it was on.
+ */
+#define MIGRATE_ROUNDS 20
+
+static int run_migrate(void)
+{
+	struct timespec ms10 = { 0, 10000000L }, ms5 = { 0, 5000000L };
+	int a[2], b[2], status;
+	char c;
+	pid_t pid;
+
+	if (pipe(a) || pipe(b))
+		die("pipe");
+	pid = fork();
+	if (pid == 0) {
+		name("waiter");
+		pin(0);
+		for (int i = 0; i < MIGRATE_ROUNDS; i++)
+			if (read(a[0], &c, 1) != 1 || read(b[0], &c, 1) != 1)
+				_exit(1);
+		_exit(0);
+	}
+	for (int i = 0; i < MIGRATE_ROUNDS; i++) {
+		nanosleep(&ms10, NULL);
+		pin_task(pid, 1);
+		if (write(a[1], "x", 1) != 1)
+			die("write");
+		nanosleep(&ms5, NULL);
+		pin_task(pid, 0);
+		if (write(b[1], "x", 1) != 1)
+			die("write");
+	}
+	return waitpid(pid, &status, 0) == pid && WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -104,6 +166,8 @@ int main(int argc, char **argv)
 
 	if (!strcmp(mode, "mutex") || !strcmp(mode, "cond") || !strcmp(mode, "join"))
 		return run_threads(mode);
+	if (!strcmp(mode, "migrate"))
+		return run_migrate();
 	if (!strcmp(mode, "wait4")) {
 		name("waiter");
 		pid = fork();
@@ -126,7 +190,7 @@ int main(int argc, char **argv)
 		if (pipe(fd))
 			die("pipe");
 	} else if (strcmp(mode, "mq")) {
-		fprintf(stderr, "usage: waiters pipe|pipefull|socket|mutex|cond|mq|wait4|epoll|sleep|join\n");
+		fprintf(stderr, "usage: waiters pipe|pipefull|socket|mutex|cond|mq|wait4|epoll|sleep|join|migrate\n");
 		return 2;
 	}
 	if (!strcmp(mode, "mq")) {
