@@ -280,7 +280,7 @@ struct sl_foreign {
  * even where no traced task ran.
  */
 struct sl_cpu_stats {
-	__u64 lost;		/* records dropped: ring buffer full */
+	__u64 lost;		/* records dropped: record ring and ring buffer full */
 	__u64 idle_ns;		/* time the idle task held this CPU */
 	__u64 other_ns;		/* time untraced tasks held this CPU */
 	__u64 traced_ns;	/* time traced tasks held this CPU */

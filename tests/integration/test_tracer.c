@@ -126,6 +126,101 @@ Test(tracer, raw_tp_fallback_matches_kernel, .timeout = 60)
 	run_and_check(TRACER_RAW_TP, 0);
 }
 
+struct switch_count {
+	pid_t pid[2];
+	__u64 out[2];		/* switch records with the child as prev */
+	__u64 total;
+};
+
+static int count_switches(const struct sl_event *e, void *ctx)
+{
+	struct switch_count *c = ctx;
+
+	c->total++;
+	for (int i = 0; i < 2; i++)
+		if (e->type == SL_EV_SWITCH && e->pid == (__u32)c->pid[i])
+			c->out[i]++;
+	return 0;
+}
+
+static __u64 kernel_switches(pid_t pid)
+{
+	char path[64], line[256];
+	__u64 v = 0, sum = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/sched", (int)pid);
+	f = fopen(path, "r");
+	cr_assert_not_null(f);
+	while (fgets(line, sizeof(line), f))
+		if ((sscanf(line, "nr_voluntary_switches : %llu", (unsigned long long *)&v) == 1) ||
+		    (sscanf(line, "nr_involuntary_switches : %llu", (unsigned long long *)&v) == 1))
+			sum += v;
+	fclose(f);
+	return sum;
+}
+
+/*
+ * Record rings of 128 records, not drained while two children ping-pong
+ * 300 times: what the rings cannot hold goes to each CPU's fallback ring
+ * buffer, and nothing is lost -- every switch the kernel counted is there.
+ */
+Test(tracer, a_full_record_ring_spills_into_the_ring_buffer, .timeout = 60)
+{
+	struct tracer_opts o = { .mode = TRACER_AUTO, .ring_bytes = 128 * sizeof(struct sl_event) };
+	struct sl_cpu_stats cpus[SL_MAX_CPUS];
+	struct switch_count c = { 0 };
+	int ab[2], ba[2], go[2];
+	struct tracer *t;
+	__u64 lost = 0;
+
+	require_tracing();
+	cr_assert_eq(tracer__open(&o, &t), 0);
+	cr_assert_eq(pipe(go), 0);
+	cr_assert_eq(pipe(ab), 0);
+	cr_assert_eq(pipe(ba), 0);
+	cr_assert_eq(tracer__follow_children(t, getpid(), true), 0);
+	for (int i = 0; i < 2; i++) {
+		c.pid[i] = fork();
+		cr_assert_geq(c.pid[i], 0);
+		if (c.pid[i] == 0) {
+			char ch = 0;
+
+			if (read(go[0], &ch, 1) != 1)
+				_exit(1);
+			for (int r = 0; r < 300; r++) {
+				if (i == 0 && write(ab[1], &ch, 1) != 1)
+					_exit(1);
+				if (read(i ? ab[0] : ba[0], &ch, 1) != 1)
+					_exit(1);
+				if (i == 1 && write(ba[1], &ch, 1) != 1)
+					_exit(1);
+			}
+			_exit(0);
+		}
+	}
+	cr_assert_eq(tracer__follow_children(t, getpid(), false), 0);
+	cr_assert_eq(write(go[1], "xx", 2), 2);
+	for (int i = 0; i < 2; i++) {
+		siginfo_t si = { 0 };
+
+		/* exited, not reaped: /proc still has its counters */
+		cr_assert_eq(waitid(P_PID, (id_t)c.pid[i], &si, WEXITED | WNOWAIT), 0);
+	}
+	cr_assert_eq(tracer__flush(t, count_switches, &c), 0);
+	cr_assert_gt(c.total, 2 * 128 * 2, "the record rings alone could not hold this");
+	cr_assert_eq(tracer__cpu_stats(t, cpus), 0);
+	for (__u32 i = 0; i < tracer__ncpu(t); i++)
+		lost += cpus[i].lost;
+	cr_assert_eq(lost, 0);
+	for (int i = 0; i < 2; i++) {
+		cr_expect_eq(c.out[i], kernel_switches(c.pid[i]), "child %d: %llu switch records",
+			     i, (unsigned long long)c.out[i]);
+		cr_assert_eq(waitpid(c.pid[i], NULL, 0), c.pid[i]);
+	}
+	tracer__destroy(t);
+}
+
 /*
  * After destroy, no program of ours stays loaded.  The kernel frees a
  * program from a work queue once its last reference is gone, so allow it
