@@ -65,7 +65,7 @@ static __always_inline struct sl_cpu_stats *this_cpu_stats(void)
 	return bpf_map_lookup_elem(&cpu_stats, &zero);
 }
 
-/* Starts record e (the caller's, on its stack): header set, payload zeroed. */
+/* Starts record e (the caller's, on its stack): header set, payload zeroed; returns e. */
 static __always_inline struct sl_event *event_reserve(struct sl_event *e, __u8 type, __u32 pid,
 						      __u64 now)
 {
@@ -111,7 +111,8 @@ out:
 	return false;
 }
 
-static __always_inline void event_submit(const struct sl_event *e)
+/* Sends record e; false when it is lost (counted, never silent). */
+static __always_inline bool event_submit(const struct sl_event *e)
 {
 	struct sl_cpu_stats *st = this_cpu_stats();
 	__u32 cpu = e->cpu;
@@ -122,11 +123,12 @@ static __always_inline void event_submit(const struct sl_event *e)
 		if (!ring || bpf_ringbuf_output(ring, (void *)e, sizeof(*e), BPF_RB_NO_WAKEUP)) {
 			if (st)
 				st->lost++;
-			return;
+			return false;
 		}
 	}
 	if (st)
 		st->records++;
+	return true;
 }
 
 #endif

@@ -97,7 +97,8 @@ static __always_inline void wait_note(struct sl_seen *seen, struct task_struct *
 				      const struct sl_call *c, __u32 blocked, __u32 pid, __u64 now,
 				      bool waker)
 {
-	struct sl_call_key *k;
+	struct sl_call_key *k, *tk = NULL;
+	struct sl_task_keys *keys;
 	struct sl_event rec, *e;
 	__u64 a1 = c->nr == 202 /* futex: the op matters */ ? c->a1 : 0;
 	__u64 mig = me->se.nr_migrations;
@@ -107,12 +108,23 @@ static __always_inline void wait_note(struct sl_seen *seen, struct task_struct *
 	k = waker ? &seen->wake : &seen->wait;
 	if (call_key_is(k, c->nr, c->a0, a1, mig))
 		return;
+	/* this CPU's copy is missing or stale: the task's own says */
+	keys = bpf_task_storage_get(&task_keys, me, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (keys) {
+		tk = waker ? &keys->wake : &keys->wait;
+		if (call_key_is(tk, c->nr, c->a0, a1, 0)) {
+			call_key_set(k, c->nr, c->a0, a1, mig);
+			return;
+		}
+	}
 	e = event_reserve(&rec, waker ? SL_EV_WAKER : SL_EV_WAIT, pid, now);
-	if (!e)
-		return;
 	wait_classify(e, c, blocked);
-	event_submit(e);
+	/* a lost record is sent again at the next chance */
+	if (!event_submit(e))
+		return;
 	call_key_set(k, c->nr, c->a0, a1, mig);
+	if (tk)
+		call_key_set(tk, c->nr, c->a0, a1, 0);
 }
 
 /*
@@ -125,17 +137,13 @@ static __always_inline void emit_kstat(struct task_struct *p, __u32 pid, __u64 n
 	struct sl_event rec, *e;
 
 	e = event_reserve(&rec, SL_EV_KSTAT, pid, now);
-	if (e) {
-		e->kstat.nvcsw = BPF_CORE_READ(p, nvcsw);
-		e->kstat.nivcsw = BPF_CORE_READ(p, nivcsw);
-		e->kstat.nr_migrations = BPF_CORE_READ(p, se.nr_migrations);
-		event_submit(e);
-	}
+	e->kstat.nvcsw = BPF_CORE_READ(p, nvcsw);
+	e->kstat.nivcsw = BPF_CORE_READ(p, nivcsw);
+	e->kstat.nr_migrations = BPF_CORE_READ(p, se.nr_migrations);
+	event_submit(e);
 	e = event_reserve(&rec, SL_EV_KSTAT_RT, pid, now);
-	if (e) {
-		e->kstat_rt.sum_exec_runtime = BPF_CORE_READ(p, se.sum_exec_runtime);
-		event_submit(e);
-	}
+	e->kstat_rt.sum_exec_runtime = BPF_CORE_READ(p, se.sum_exec_runtime);
+	event_submit(e);
 	/*
 	 * sched_info (CONFIG_SCHED_INFO) and delays (CONFIG_TASK_DELAY_ACCT,
 	 * NULL when the task was created with delay accounting off) are
@@ -143,24 +151,22 @@ static __always_inline void emit_kstat(struct task_struct *p, __u32 pid, __u64 n
 	 * neither run_delay nor pcount.
 	 */
 	e = event_reserve(&rec, SL_EV_KSTAT_SCHED, pid, now);
-	if (e) {
-		if (bpf_core_field_exists(p->sched_info)) {
-			e->ksched.run_delay = BPF_CORE_READ(p, sched_info.run_delay);
-			e->ksched.pcount = (__u32)BPF_CORE_READ(p, sched_info.pcount);
-			e->flags |= SL_KSF_SCHED_INFO;
-		}
-		if (bpf_core_field_exists(p->delays)) {
-			struct task_delay_info *d = BPF_CORE_READ(p, delays);
-
-			if (d) {
-				__u64 us = BPF_CORE_READ(d, blkio_delay) / 1000;
-
-				e->ksched.blkio_delay_us = us > 0xffffffffull ? 0xffffffffu : (__u32)us;
-				e->flags |= SL_KSF_DELAY;
-			}
-		}
-		event_submit(e);
+	if (bpf_core_field_exists(p->sched_info)) {
+		e->ksched.run_delay = BPF_CORE_READ(p, sched_info.run_delay);
+		e->ksched.pcount = (__u32)BPF_CORE_READ(p, sched_info.pcount);
+		e->flags |= SL_KSF_SCHED_INFO;
 	}
+	if (bpf_core_field_exists(p->delays)) {
+		struct task_delay_info *d = BPF_CORE_READ(p, delays);
+
+		if (d) {
+			__u64 us = BPF_CORE_READ(d, blkio_delay) / 1000;
+
+			e->ksched.blkio_delay_us = us > 0xffffffffull ? 0xffffffffu : (__u32)us;
+			e->flags |= SL_KSF_DELAY;
+		}
+	}
+	event_submit(e);
 }
 
 static __always_inline void emit_attr(struct task_struct *p, __u32 pid, __u64 now)
@@ -168,8 +174,6 @@ static __always_inline void emit_attr(struct task_struct *p, __u32 pid, __u64 no
 	struct sl_event rec;
 	struct sl_event *e = event_reserve(&rec, SL_EV_TASK_ATTR, pid, now);
 
-	if (!e)
-		return;
 	e->attr.cgroup_id = BPF_CORE_READ(p, cgroups, dfl_cgrp, kn, id);
 	e->attr.policy = BPF_CORE_READ(p, policy);
 	e->attr.nice = (__s16)(BPF_CORE_READ(p, static_prio) - 120);
@@ -246,15 +250,11 @@ static __always_inline void emit_stack(void *ctx, __u32 pid, __u64 now)
 	}
 	if (n > 1) {
 		e = event_reserve(&rec, SL_EV_STACK_RET, pid, now);
-		if (e) {
-			e->stk_ret.ret[0] = rets[1];
-			e->stk_ret.ret[1] = rets[2];
-			event_submit(e);
-		}
+		e->stk_ret.ret[0] = rets[1];
+		e->stk_ret.ret[1] = rets[2];
+		event_submit(e);
 	}
 	e = event_reserve(&rec, SL_EV_STACK, pid, now);
-	if (!e)
-		return;
 	e->stk.kstack = bpf_get_stackid(ctx, &stacks, 0);
 	e->stk.ustack = bpf_get_stackid(ctx, &stacks, BPF_F_USER_STACK);
 	e->stk.ret0 = rets[0];
@@ -344,16 +344,14 @@ static __always_inline int handle_switch(void *ctx, bool preempt, struct task_st
 	}
 
 	e = event_reserve(&rec, SL_EV_SWITCH, prev_pid, now);
-	if (e) {
-		e->flags = reason | (pt ? SL_SWF_PREV_TRACKED : 0) |
-			   (nt ? SL_SWF_NEXT_TRACKED : 0) |
-			   (voluntary ? SL_SWF_VOLUNTARY : 0);
-		e->sw.next = next_pid;
-		e->sw.state = state;
-		e->sw.nr_syscall = call.nr;
-		e->sw.prev_runtime = pt ? SL_RD(btf, prev, se.sum_exec_runtime) : 0;
-		event_submit(e);
-	}
+	e->flags = reason | (pt ? SL_SWF_PREV_TRACKED : 0) |
+		   (nt ? SL_SWF_NEXT_TRACKED : 0) |
+		   (voluntary ? SL_SWF_VOLUNTARY : 0);
+	e->sw.next = next_pid;
+	e->sw.state = state;
+	e->sw.nr_syscall = call.nr;
+	e->sw.prev_runtime = pt ? SL_RD(btf, prev, se.sum_exec_runtime) : 0;
+	event_submit(e);
 
 	if (want_stacks && pt && voluntary && state && reason != SL_R_DEAD)
 		emit_stack(ctx, prev_pid, now);
@@ -389,11 +387,9 @@ int cpu_occupant(struct bpf_raw_tracepoint_args *ctx)
 		st->other_ns = 0;
 		st->traced_ns = 0;
 		e = event_reserve(&rec, SL_EV_CPU_OCC, pid, now);
-		if (e) {
-			e->flags = tracked ? SL_OCCF_TRACKED : 0;
-			bpf_get_current_comm(e->occ.comm, sizeof(e->occ.comm));
-			event_submit(e);
-		}
+		e->flags = tracked ? SL_OCCF_TRACKED : 0;
+		bpf_get_current_comm(e->occ.comm, sizeof(e->occ.comm));
+		event_submit(e);
 	} else if (st->last_switch_ts) {
 		__u64 d = now - st->last_switch_ts;
 
@@ -455,8 +451,6 @@ static __always_inline int handle_wakeup(__u8 type, struct task_struct *p, bool 
 		}
 	}
 	e = event_reserve(&rec, type, waker, now);
-	if (!e)
-		return 0;
 	e->flags = SL_WKF_WAKEE_TRACKED | (waker_tracked ? SL_WKF_WAKER_TRACKED : 0);
 	e->wk.wakee = pid;
 	e->wk.target_cpu = task_cpu_of(p, btf);
@@ -506,8 +500,7 @@ static __always_inline int handle_enqueued(struct task_struct *p, bool btf)
 	if ((__u32)now - lo < SL_ENQ_LATE_NS)
 		return 0;
 	e = event_reserve(&rec, SL_EV_ENQUEUED, pid, now);
-	if (e)
-		event_submit(e);
+	event_submit(e);
 	return 0;
 }
 
@@ -552,8 +545,6 @@ static __always_inline int handle_migrate(struct task_struct *p, int dest_cpu, b
 	if (!tracked)
 		return 0;
 	e = event_reserve(&rec, SL_EV_MIGRATE, pid, bpf_ktime_get_boot_ns());
-	if (!e)
-		return 0;
 	e->mig.orig_cpu = orig;
 	e->mig.dest_cpu = dest_cpu;
 	event_submit(e);
@@ -577,8 +568,6 @@ static __always_inline void emit_comm(__u32 pid, const char *comm, bool kernel_p
 	struct sl_event rec;
 	struct sl_event *e = event_reserve(&rec, SL_EV_COMM, pid, bpf_ktime_get_boot_ns());
 
-	if (!e)
-		return;
 	e->flags = flags;
 	if (kernel_ptr)
 		bpf_probe_read_kernel_str(e->comm.comm, sizeof(e->comm.comm), comm);
@@ -603,12 +592,10 @@ static __always_inline int handle_fork(struct task_struct *parent, struct task_s
 	bpf_map_update_elem(&tracked, &cpid, &t, BPF_ANY);
 
 	e = event_reserve(&rec, SL_EV_FORK, ppid, bpf_ktime_get_boot_ns());
-	if (e) {
-		e->fork.child = cpid;
-		e->fork.child_tgid = t.tgid;
-		e->fork.parent_tgid = ptgid;
-		event_submit(e);
-	}
+	e->fork.child = cpid;
+	e->fork.child_tgid = t.tgid;
+	e->fork.parent_tgid = ptgid;
+	event_submit(e);
 	BPF_CORE_READ_STR_INTO(&comm, child, comm);
 	emit_comm(cpid, comm, false, 0);
 	emit_attr(child, cpid, bpf_ktime_get_boot_ns());
@@ -684,8 +671,6 @@ static __always_inline int handle_exit(struct task_struct *p)
 	if (!t)
 		return 0;
 	e = event_reserve(&rec, SL_EV_EXIT, pid, bpf_ktime_get_boot_ns());
-	if (!e)
-		return 0;
 	e->exit.tgid = t->tgid;
 	e->exit.exit_code = BPF_CORE_READ(p, exit_code);
 	event_submit(e);

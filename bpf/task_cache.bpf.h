@@ -1,25 +1,26 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Which tasks are traced, and what each one's last wait and waker records
- * said: a hash map keyed by pid, fronted on each CPU by the tasks that CPU
- * saw last.
+ * said: a hash map keyed by pid and a task-storage entry per task, fronted
+ * on each CPU by the tasks that CPU saw last.
  *
  * A switch storm alternates two tasks on a CPU; a hash lookup or a task
  * storage lookup is a helper call, ~50 ns each on a machine whose every
- * return goes through a mitigation thunk.  Two entries per CPU, checked by
- * plain loads, answer both questions for the tasks a CPU keeps switching
- * between.  An entry names its task by pid and start time (pids are
- * reused, start times are not) and holds:
+ * return goes through a mitigation thunk.  SL_SEEN entries per CPU,
+ * checked by plain loads, answer both questions for the tasks a CPU keeps
+ * switching between.  An entry names its task by pid and start time (pids
+ * are reused, start times are not) and holds:
  *
  *   - whether the task is traced, as of track_gen: userspace bumps the
  *     generation when it adds tasks itself (trace -p); the probes add only
  *     new children, which no entry can name yet;
- *   - the call (syscall number and arguments) its last SL_EV_WAIT and
- *     SL_EV_WAKER record described, and the task's se.nr_migrations then.
- *     Records of a task only come from the CPU it runs on, so while its
- *     migration count is unchanged no other CPU sent it one: the same call
- *     again needs no record.  Once it moved, the first record is sent
- *     again.
+ *   - a copy of the call (syscall number and arguments) its last
+ *     SL_EV_WAIT and SL_EV_WAKER record described, and the task's
+ *     se.nr_migrations when the copy was made.  Records of a task only
+ *     come from the CPU it runs on, so while its migration count is
+ *     unchanged no other CPU sent it one and the copy is current.  Else,
+ *     or on a CPU that has no entry for it, the task's own storage
+ *     (task_keys), which every record updates, says.
  */
 #ifndef SCHEDLAB_TASK_CACHE_BPF_H
 #define SCHEDLAB_TASK_CACHE_BPF_H
@@ -48,6 +49,18 @@ struct sl_call_key {
 	__u8 pad[5];
 };
 
+/* A task's own copy: the calls its last wait and waker records described. */
+struct sl_task_keys {
+	struct sl_call_key wait, wake;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct sl_task_keys);
+} task_keys SEC(".maps");
+
 struct sl_seen {
 	__u64 start_time;	/* task->start_time: with pid, which task */
 	__u32 pid;
@@ -57,22 +70,25 @@ struct sl_seen {
 	struct sl_call_key wait, wake;
 };
 
+/* Tasks remembered per CPU: a storm's two, a pipeline stage's few. */
+#define SL_SEEN 4
+
 /*
  * This CPU's view: who is on it now, as the last switch saw it (at the
- * next switch that task is prev), the two tasks it saw last, and the
- * traced task it last sent a waking for.
+ * next switch that task is prev), the tasks it saw last, and the traced
+ * task it last sent a waking for.
  */
 struct sl_cur {
 	__u32 pid;
 	__u32 gen;
 	__u8 valid;
 	__u8 tracked;
-	__u8 last;		/* index of the entry used last */
+	__u8 next_victim;	/* the entry a miss fills: round robin */
 	__u8 pad;
 	/* with wake_slot's lo: a waking sent here, enqueued here too */
 	__u32 wk_pid;
 	__u32 wk_lo;
-	struct sl_seen seen[2];
+	struct sl_seen seen[SL_SEEN];
 };
 
 struct {
@@ -117,22 +133,13 @@ static __always_inline struct sl_seen *seen_claim(struct sl_cur *c, __u32 pid, _
 	struct sl_seen *s;
 
 	*hit = true;
-	if (seen_is(&c->seen[0], pid, start, gen)) {
-		c->last = 0;
-		return &c->seen[0];
-	}
-	if (seen_is(&c->seen[1], pid, start, gen)) {
-		c->last = 1;
-		return &c->seen[1];
-	}
+#pragma unroll
+	for (int i = 0; i < SL_SEEN; i++)
+		if (seen_is(&c->seen[i], pid, start, gen))
+			return &c->seen[i];
 	*hit = false;
-	if (c->last) {
-		s = &c->seen[0];
-		c->last = 0;
-	} else {
-		s = &c->seen[1];
-		c->last = 1;
-	}
+	s = &c->seen[c->next_victim & (SL_SEEN - 1)];
+	c->next_victim++;
 	s->pid = pid;
 	s->start_time = start;
 	s->gen = gen;
