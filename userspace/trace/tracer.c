@@ -17,8 +17,15 @@
 #include "tracer.h"
 
 #define DEFAULT_RING_BYTES	(8u << 20)
-/* Each CPU's BPF ring buffer takes what its record ring cannot (ring.bpf.h). */
+/*
+ * Each CPU's BPF ring buffer takes what its record ring cannot
+ * (ring.bpf.h); off x86 it takes every record and keeps the full size.
+ */
+#if defined(__x86_64__)
 #define OVERFLOW_RING_DIV	8
+#else
+#define OVERFLOW_RING_DIV	1
+#endif
 #define MIN_RING_BYTES		(64u << 10)
 /*
  * A record whose timestamp is older than this when the rings were drained
