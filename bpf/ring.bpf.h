@@ -65,9 +65,11 @@ static __always_inline struct sl_cpu_stats *this_cpu_stats(void)
 	return bpf_map_lookup_elem(&cpu_stats, &zero);
 }
 
-/* Starts record e (the caller's, on its stack): header set, payload zeroed; returns e. */
-static __always_inline struct sl_event *event_reserve(struct sl_event *e, __u8 type, __u32 pid,
-						      __u64 now)
+/*
+ * Starts record e, the caller's (on its stack until event_submit copies
+ * it out): header set, payload zeroed.
+ */
+static __always_inline void event_init(struct sl_event *e, __u8 type, __u32 pid, __u64 now)
 {
 	e->ts = now;
 	e->type = type;
@@ -75,7 +77,6 @@ static __always_inline struct sl_event *event_reserve(struct sl_event *e, __u8 t
 	e->cpu = bpf_get_smp_processor_id();
 	e->pid = pid;
 	__builtin_memset(&e->sw, 0, sizeof(e->sw));
-	return e;
 }
 
 /* Into this CPU's record ring; false when it is busy or full. */

@@ -99,7 +99,7 @@ static __always_inline void wait_note(struct sl_seen *seen, struct task_struct *
 {
 	struct sl_call_key *k, *tk = NULL;
 	struct sl_task_keys *keys;
-	struct sl_event rec, *e;
+	struct sl_event e;
 	__u64 a1 = c->nr == 202 /* futex: the op matters */ ? c->a1 : 0;
 	__u64 mig = me->se.nr_migrations;
 
@@ -117,10 +117,10 @@ static __always_inline void wait_note(struct sl_seen *seen, struct task_struct *
 			return;
 		}
 	}
-	e = event_reserve(&rec, waker ? SL_EV_WAKER : SL_EV_WAIT, pid, now);
-	wait_classify(e, c, blocked);
+	event_init(&e, waker ? SL_EV_WAKER : SL_EV_WAIT, pid, now);
+	wait_classify(&e, c, blocked);
 	/* a lost record is sent again at the next chance */
-	if (!event_submit(e))
+	if (!event_submit(&e))
 		return;
 	call_key_set(k, c->nr, c->a0, a1, mig);
 	if (tk)
@@ -134,27 +134,27 @@ static __always_inline void wait_note(struct sl_seen *seen, struct task_struct *
  */
 static __always_inline void emit_kstat(struct task_struct *p, __u32 pid, __u64 now)
 {
-	struct sl_event rec, *e;
+	struct sl_event e;
 
-	e = event_reserve(&rec, SL_EV_KSTAT, pid, now);
-	e->kstat.nvcsw = BPF_CORE_READ(p, nvcsw);
-	e->kstat.nivcsw = BPF_CORE_READ(p, nivcsw);
-	e->kstat.nr_migrations = BPF_CORE_READ(p, se.nr_migrations);
-	event_submit(e);
-	e = event_reserve(&rec, SL_EV_KSTAT_RT, pid, now);
-	e->kstat_rt.sum_exec_runtime = BPF_CORE_READ(p, se.sum_exec_runtime);
-	event_submit(e);
+	event_init(&e, SL_EV_KSTAT, pid, now);
+	e.kstat.nvcsw = BPF_CORE_READ(p, nvcsw);
+	e.kstat.nivcsw = BPF_CORE_READ(p, nivcsw);
+	e.kstat.nr_migrations = BPF_CORE_READ(p, se.nr_migrations);
+	event_submit(&e);
+	event_init(&e, SL_EV_KSTAT_RT, pid, now);
+	e.kstat_rt.sum_exec_runtime = BPF_CORE_READ(p, se.sum_exec_runtime);
+	event_submit(&e);
 	/*
 	 * sched_info (CONFIG_SCHED_INFO) and delays (CONFIG_TASK_DELAY_ACCT,
 	 * NULL when the task was created with delay accounting off) are
 	 * final here too: the switch-out accounting that follows changes
 	 * neither run_delay nor pcount.
 	 */
-	e = event_reserve(&rec, SL_EV_KSTAT_SCHED, pid, now);
+	event_init(&e, SL_EV_KSTAT_SCHED, pid, now);
 	if (bpf_core_field_exists(p->sched_info)) {
-		e->ksched.run_delay = BPF_CORE_READ(p, sched_info.run_delay);
-		e->ksched.pcount = (__u32)BPF_CORE_READ(p, sched_info.pcount);
-		e->flags |= SL_KSF_SCHED_INFO;
+		e.ksched.run_delay = BPF_CORE_READ(p, sched_info.run_delay);
+		e.ksched.pcount = (__u32)BPF_CORE_READ(p, sched_info.pcount);
+		e.flags |= SL_KSF_SCHED_INFO;
 	}
 	if (bpf_core_field_exists(p->delays)) {
 		struct task_delay_info *d = BPF_CORE_READ(p, delays);
@@ -162,23 +162,23 @@ static __always_inline void emit_kstat(struct task_struct *p, __u32 pid, __u64 n
 		if (d) {
 			__u64 us = BPF_CORE_READ(d, blkio_delay) / 1000;
 
-			e->ksched.blkio_delay_us = us > 0xffffffffull ? 0xffffffffu : (__u32)us;
-			e->flags |= SL_KSF_DELAY;
+			e.ksched.blkio_delay_us = us > 0xffffffffull ? 0xffffffffu : (__u32)us;
+			e.flags |= SL_KSF_DELAY;
 		}
 	}
-	event_submit(e);
+	event_submit(&e);
 }
 
 static __always_inline void emit_attr(struct task_struct *p, __u32 pid, __u64 now)
 {
-	struct sl_event rec;
-	struct sl_event *e = event_reserve(&rec, SL_EV_TASK_ATTR, pid, now);
+	struct sl_event e;
 
-	e->attr.cgroup_id = BPF_CORE_READ(p, cgroups, dfl_cgrp, kn, id);
-	e->attr.policy = BPF_CORE_READ(p, policy);
-	e->attr.nice = (__s16)(BPF_CORE_READ(p, static_prio) - 120);
-	e->attr.rt_priority = (__u16)BPF_CORE_READ(p, rt_priority);
-	event_submit(e);
+	event_init(&e, SL_EV_TASK_ATTR, pid, now);
+	e.attr.cgroup_id = BPF_CORE_READ(p, cgroups, dfl_cgrp, kn, id);
+	e.attr.policy = BPF_CORE_READ(p, policy);
+	e.attr.nice = (__s16)(BPF_CORE_READ(p, static_prio) - 120);
+	e.attr.rt_priority = (__u16)BPF_CORE_READ(p, rt_priority);
+	event_submit(&e);
 }
 
 /*
@@ -218,7 +218,7 @@ static __always_inline void emit_stack(void *ctx, __u32 pid, __u64 now)
 	struct task_struct *t = bpf_get_current_task_btf();
 	__u64 rets[3] = {}, sp = 0, bp = 0, w;
 	struct pt_regs *regs;
-	struct sl_event rec, *e;
+	struct sl_event e;
 	int n = 0;
 
 	if (t->flags & 0x00200000 /* PF_KTHREAD */)
@@ -249,16 +249,16 @@ static __always_inline void emit_stack(void *ctx, __u32 pid, __u64 now)
 			break;
 	}
 	if (n > 1) {
-		e = event_reserve(&rec, SL_EV_STACK_RET, pid, now);
-		e->stk_ret.ret[0] = rets[1];
-		e->stk_ret.ret[1] = rets[2];
-		event_submit(e);
+		event_init(&e, SL_EV_STACK_RET, pid, now);
+		e.stk_ret.ret[0] = rets[1];
+		e.stk_ret.ret[1] = rets[2];
+		event_submit(&e);
 	}
-	e = event_reserve(&rec, SL_EV_STACK, pid, now);
-	e->stk.kstack = bpf_get_stackid(ctx, &stacks, 0);
-	e->stk.ustack = bpf_get_stackid(ctx, &stacks, BPF_F_USER_STACK);
-	e->stk.ret0 = rets[0];
-	event_submit(e);
+	event_init(&e, SL_EV_STACK, pid, now);
+	e.stk.kstack = bpf_get_stackid(ctx, &stacks, 0);
+	e.stk.ustack = bpf_get_stackid(ctx, &stacks, BPF_F_USER_STACK);
+	e.stk.ret0 = rets[0];
+	event_submit(&e);
 }
 
 /* An untraced task held this CPU for d ns, until now. */
@@ -286,7 +286,7 @@ static __always_inline int handle_switch(void *ctx, bool preempt, struct task_st
 	struct sl_cur *cur = this_cpu_cur();
 	bool voluntary = false, pt, nt;
 	__u32 state = 0;
-	struct sl_event rec, *e;
+	struct sl_event e;
 	struct sl_call call = { .nr = SL_NO_SYSCALL };
 	__u8 reason = SL_R_NONE;
 
@@ -343,15 +343,15 @@ static __always_inline int handle_switch(void *ctx, bool preempt, struct task_st
 				  false);
 	}
 
-	e = event_reserve(&rec, SL_EV_SWITCH, prev_pid, now);
-	e->flags = reason | (pt ? SL_SWF_PREV_TRACKED : 0) |
+	event_init(&e, SL_EV_SWITCH, prev_pid, now);
+	e.flags = reason | (pt ? SL_SWF_PREV_TRACKED : 0) |
 		   (nt ? SL_SWF_NEXT_TRACKED : 0) |
 		   (voluntary ? SL_SWF_VOLUNTARY : 0);
-	e->sw.next = next_pid;
-	e->sw.state = state;
-	e->sw.nr_syscall = call.nr;
-	e->sw.prev_runtime = pt ? SL_RD(btf, prev, se.sum_exec_runtime) : 0;
-	event_submit(e);
+	e.sw.next = next_pid;
+	e.sw.state = state;
+	e.sw.nr_syscall = call.nr;
+	e.sw.prev_runtime = pt ? SL_RD(btf, prev, se.sum_exec_runtime) : 0;
+	event_submit(&e);
 
 	if (want_stacks && pt && voluntary && state && reason != SL_R_DEAD)
 		emit_stack(ctx, prev_pid, now);
@@ -378,7 +378,7 @@ int cpu_occupant(struct bpf_raw_tracepoint_args *ctx)
 	struct sl_cpu_stats *st = this_cpu_stats();
 	__u32 pid = BPF_CORE_READ(t, pid);
 	bool tracked = lookup_tracked(pid) != NULL;
-	struct sl_event rec, *e;
+	struct sl_event e;
 
 	if (!st)
 		return 0;
@@ -386,10 +386,10 @@ int cpu_occupant(struct bpf_raw_tracepoint_args *ctx)
 		st->idle_ns = 0;
 		st->other_ns = 0;
 		st->traced_ns = 0;
-		e = event_reserve(&rec, SL_EV_CPU_OCC, pid, now);
-		e->flags = tracked ? SL_OCCF_TRACKED : 0;
-		bpf_get_current_comm(e->occ.comm, sizeof(e->occ.comm));
-		event_submit(e);
+		event_init(&e, SL_EV_CPU_OCC, pid, now);
+		e.flags = tracked ? SL_OCCF_TRACKED : 0;
+		bpf_get_current_comm(e.occ.comm, sizeof(e.occ.comm));
+		event_submit(&e);
 	} else if (st->last_switch_ts) {
 		__u64 d = now - st->last_switch_ts;
 
@@ -425,7 +425,7 @@ static __always_inline int handle_wakeup(__u8 type, struct task_struct *p, bool 
 	__u32 waker = me->pid;
 	struct sl_cur *cur = this_cpu_cur();
 	struct sl_wake_slot *ws;
-	struct sl_event rec, *e;
+	struct sl_event e;
 	bool tracked, waker_tracked;
 	__u64 now;
 
@@ -450,12 +450,12 @@ static __always_inline int handle_wakeup(__u8 type, struct task_struct *p, bool 
 			cur->wk_lo = ws->lo;
 		}
 	}
-	e = event_reserve(&rec, type, waker, now);
-	e->flags = SL_WKF_WAKEE_TRACKED | (waker_tracked ? SL_WKF_WAKER_TRACKED : 0);
-	e->wk.wakee = pid;
-	e->wk.target_cpu = task_cpu_of(p, btf);
-	e->wk.wakee_tgid = SL_RD(btf, p, tgid);
-	event_submit(e);
+	event_init(&e, type, waker, now);
+	e.flags = SL_WKF_WAKEE_TRACKED | (waker_tracked ? SL_WKF_WAKER_TRACKED : 0);
+	e.wk.wakee = pid;
+	e.wk.target_cpu = task_cpu_of(p, btf);
+	e.wk.wakee_tgid = SL_RD(btf, p, tgid);
+	event_submit(&e);
 	return 0;
 }
 
@@ -483,7 +483,7 @@ static __always_inline int handle_enqueued(struct task_struct *p, bool btf)
 	__u32 pid = SL_RD(btf, p, pid);
 	struct sl_wake_slot *ws = wake_slot(pid);
 	struct sl_cur *cur;
-	struct sl_event rec, *e;
+	struct sl_event e;
 	__u32 lo;
 	__u64 now;
 
@@ -499,8 +499,8 @@ static __always_inline int handle_enqueued(struct task_struct *p, bool btf)
 	now = bpf_ktime_get_boot_ns();
 	if ((__u32)now - lo < SL_ENQ_LATE_NS)
 		return 0;
-	e = event_reserve(&rec, SL_EV_ENQUEUED, pid, now);
-	event_submit(e);
+	event_init(&e, SL_EV_ENQUEUED, pid, now);
+	event_submit(&e);
 	return 0;
 }
 
@@ -536,7 +536,7 @@ static __always_inline int handle_migrate(struct task_struct *p, int dest_cpu, b
 {
 	__u32 pid = SL_RD(btf, p, pid);
 	__u32 orig = task_cpu_of(p, btf);
-	struct sl_event rec, *e;
+	struct sl_event e;
 	bool tracked;
 
 	if (orig == (__u32)dest_cpu)
@@ -544,10 +544,10 @@ static __always_inline int handle_migrate(struct task_struct *p, int dest_cpu, b
 	seen_task(this_cpu_cur(), p, pid, btf, &tracked);
 	if (!tracked)
 		return 0;
-	e = event_reserve(&rec, SL_EV_MIGRATE, pid, bpf_ktime_get_boot_ns());
-	e->mig.orig_cpu = orig;
-	e->mig.dest_cpu = dest_cpu;
-	event_submit(e);
+	event_init(&e, SL_EV_MIGRATE, pid, bpf_ktime_get_boot_ns());
+	e.mig.orig_cpu = orig;
+	e.mig.dest_cpu = dest_cpu;
+	event_submit(&e);
 	return 0;
 }
 
@@ -565,15 +565,15 @@ int BPF_PROG(raw_tp_sched_migrate_task, struct task_struct *p, int dest_cpu)
 
 static __always_inline void emit_comm(__u32 pid, const char *comm, bool kernel_ptr, __u8 flags)
 {
-	struct sl_event rec;
-	struct sl_event *e = event_reserve(&rec, SL_EV_COMM, pid, bpf_ktime_get_boot_ns());
+	struct sl_event e;
 
-	e->flags = flags;
+	event_init(&e, SL_EV_COMM, pid, bpf_ktime_get_boot_ns());
+	e.flags = flags;
 	if (kernel_ptr)
-		bpf_probe_read_kernel_str(e->comm.comm, sizeof(e->comm.comm), comm);
+		bpf_probe_read_kernel_str(e.comm.comm, sizeof(e.comm.comm), comm);
 	else
-		__builtin_memcpy(e->comm.comm, comm, SL_COMM_LEN);
-	event_submit(e);
+		__builtin_memcpy(e.comm.comm, comm, SL_COMM_LEN);
+	event_submit(&e);
 }
 
 /* Children of a traced task, or of a follow parent, are traced from birth. */
@@ -583,7 +583,7 @@ static __always_inline int handle_fork(struct task_struct *parent, struct task_s
 	__u32 ptgid = BPF_CORE_READ(parent, tgid);
 	struct sl_tracked t = {};
 	__u32 cpid = BPF_CORE_READ(child, pid);
-	struct sl_event rec, *e;
+	struct sl_event e;
 	char comm[SL_COMM_LEN];
 
 	if (!lookup_tracked(ppid) && !bpf_map_lookup_elem(&follow_parents, &ptgid))
@@ -591,11 +591,11 @@ static __always_inline int handle_fork(struct task_struct *parent, struct task_s
 	t.tgid = BPF_CORE_READ(child, tgid);
 	bpf_map_update_elem(&tracked, &cpid, &t, BPF_ANY);
 
-	e = event_reserve(&rec, SL_EV_FORK, ppid, bpf_ktime_get_boot_ns());
-	e->fork.child = cpid;
-	e->fork.child_tgid = t.tgid;
-	e->fork.parent_tgid = ptgid;
-	event_submit(e);
+	event_init(&e, SL_EV_FORK, ppid, bpf_ktime_get_boot_ns());
+	e.fork.child = cpid;
+	e.fork.child_tgid = t.tgid;
+	e.fork.parent_tgid = ptgid;
+	event_submit(&e);
 	BPF_CORE_READ_STR_INTO(&comm, child, comm);
 	emit_comm(cpid, comm, false, 0);
 	emit_attr(child, cpid, bpf_ktime_get_boot_ns());
@@ -666,14 +666,14 @@ static __always_inline int handle_exit(struct task_struct *p)
 {
 	__u32 pid = BPF_CORE_READ(p, pid);
 	struct sl_tracked *t = lookup_tracked(pid);
-	struct sl_event rec, *e;
+	struct sl_event e;
 
 	if (!t)
 		return 0;
-	e = event_reserve(&rec, SL_EV_EXIT, pid, bpf_ktime_get_boot_ns());
-	e->exit.tgid = t->tgid;
-	e->exit.exit_code = BPF_CORE_READ(p, exit_code);
-	event_submit(e);
+	event_init(&e, SL_EV_EXIT, pid, bpf_ktime_get_boot_ns());
+	e.exit.tgid = t->tgid;
+	e.exit.exit_code = BPF_CORE_READ(p, exit_code);
+	event_submit(&e);
 	/* its class and cgroup as they ended, changes since exec included */
 	emit_attr(p, pid, bpf_ktime_get_boot_ns());
 	return 0;
