@@ -20,9 +20,9 @@ static size_t page_round(size_t n)
 	return (n + pg - 1) / pg * pg;
 }
 
-static void *map_shared(int fd, size_t len)
+static void *map_shared(int fd, size_t len, int prot)
 {
-	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	void *p = mmap(NULL, len, prot, MAP_SHARED, fd, 0);
 
 	return p == MAP_FAILED ? NULL : p;
 }
@@ -42,10 +42,10 @@ int record_rings__open(int ctl_fd, int recs_fd, __u32 ncpu, __u32 shift,
 	r->shift = shift;
 	r->ctl_len = page_round((size_t)ncpu * sizeof(struct sl_ring_ctl));
 	r->rec_len = page_round(((size_t)ncpu << shift) * sizeof(struct sl_event));
-	r->ctl = map_shared(ctl_fd, r->ctl_len);
+	r->ctl = map_shared(ctl_fd, r->ctl_len, PROT_READ | PROT_WRITE);
 	if (!r->ctl)
 		goto fail;
-	r->rec = map_shared(recs_fd, r->rec_len);
+	r->rec = map_shared(recs_fd, r->rec_len, PROT_READ);
 	if (!r->rec)
 		goto fail;
 	*out = r;
@@ -67,8 +67,7 @@ void record_rings__close(struct record_rings *r)
 	free(r);
 }
 
-int record_rings__drain(struct record_rings *r, int (*fn)(const struct sl_event *e, void *ctx),
-			void *ctx)
+int record_rings__drain(struct record_rings *r, sl_event_fn fn, void *ctx)
 {
 	__u64 mask = (1ull << r->shift) - 1;
 	int err = 0;

@@ -13,8 +13,8 @@
 struct record_rings;
 
 /*
- * Maps the control map ctl_fd (ncpu entries) and the record map recs_fd
- * (ncpu << shift records).  0 or -errno.
+ * Maps the control map ctl_fd (ncpu entries; the reader writes tail) and,
+ * read-only, the record map recs_fd (ncpu << shift records).  0 or -errno.
  */
 int  record_rings__open(int ctl_fd, int recs_fd, __u32 ncpu, __u32 shift,
 			struct record_rings **out);
@@ -23,7 +23,6 @@ void record_rings__close(struct record_rings *r);	/* accepts NULL */
  * Hands every record published since the last call to fn, CPU by CPU,
  * each CPU's in the order written; stops at fn's first non-zero return.
  */
-int  record_rings__drain(struct record_rings *r, int (*fn)(const struct sl_event *e, void *ctx),
-			 void *ctx);
+int  record_rings__drain(struct record_rings *r, sl_event_fn fn, void *ctx);
 
 #endif

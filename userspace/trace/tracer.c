@@ -86,19 +86,16 @@ static void choose_programs(struct schedlab_bpf *skel, enum tracer_mode mode)
 	}
 }
 
-static int on_record(void *ctx, void *data, size_t size)
+/* One record drained from a CPU's rings: what every record goes through. */
+static int on_record(const struct sl_event *e, void *ctx)
 {
 	struct tracer *t = ctx;
 
-	const struct sl_event *e = data;
-
-	if (size < sizeof(struct sl_event))
-		return 0;
 	if (e->type == SL_EV_KSTAT)
 		t->deaths[t->nr_deaths++ & (RECENT_DEATHS - 1)] = e->pid;
 	if (t->raw_fn)
 		t->raw_fn(e, t->raw_ctx);
-	if (merge__push(t->merge, data))
+	if (merge__push(t->merge, e))
 		t->push_err = -ENOMEM;
 	/* an exec's new name: its command line says which program (read now, while it lives) */
 	if (e->type == SL_EV_COMM && (e->flags & SL_COMMF_EXEC)) {
@@ -112,9 +109,12 @@ static int on_record(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-static int on_ring_record(const struct sl_event *e, void *ctx)
+/* The fallback ring buffer's records (ring.bpf.h); a short one is no record. */
+static int on_ringbuf_record(void *ctx, void *data, size_t size)
 {
-	return on_record(ctx, (void *)e, sizeof(*e));
+	if (size < sizeof(struct sl_event))
+		return 0;
+	return on_record(data, ctx);
 }
 
 static int load(struct tracer *t, enum tracer_mode mode, bool stacks)
@@ -170,8 +170,8 @@ static int create_rings(struct tracer *t, __u32 ring_bytes)
 		if (bpf_map_update_elem(outer, &cpu, &fd, BPF_ANY))
 			return -errno;
 		if (cpu == 0)
-			t->rb = ring_buffer__new(fd, on_record, t, NULL);
-		else if (ring_buffer__add(t->rb, fd, on_record, t))
+			t->rb = ring_buffer__new(fd, on_ringbuf_record, t, NULL);
+		else if (ring_buffer__add(t->rb, fd, on_ringbuf_record, t))
 			return -errno;
 		if (!t->rb)
 			return -errno;
@@ -330,7 +330,7 @@ int tracer__add_qlog(struct tracer *t, struct qlog *l)
 
 static int drain(struct tracer *t)
 {
-	int n = record_rings__drain(t->rr, on_ring_record, t);
+	int n = record_rings__drain(t->rr, on_record, t);
 
 	if (n)
 		return n;
