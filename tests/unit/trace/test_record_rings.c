@@ -17,6 +17,7 @@ struct fake {
 	int ctl_fd, recs_fd;
 	struct sl_ring_ctl *ctl;
 	struct sl_event *recs;
+	struct record_rings *r;		/* the reader, on the same memory */
 };
 
 static size_t pages(size_t n)
@@ -39,6 +40,7 @@ static void fake_open(struct fake *f)
 	f->ctl = mmap(NULL, cl, PROT_READ | PROT_WRITE, MAP_SHARED, f->ctl_fd, 0);
 	f->recs = mmap(NULL, rl, PROT_READ | PROT_WRITE, MAP_SHARED, f->recs_fd, 0);
 	cr_assert(f->ctl != MAP_FAILED && f->recs != MAP_FAILED);
+	cr_assert_eq(record_rings__open(f->ctl_fd, f->recs_fd, NCPU, SHIFT, &f->r), 0);
 }
 
 /* What a probe does: refuses when full, else writes the slot, then head. */
@@ -74,63 +76,57 @@ static int collect(const struct sl_event *e, void *ctx)
 
 Test(record_rings, hands_over_each_cpus_records_in_order_once)
 {
-	struct record_rings *r;
 	struct seen s = { 0 };
 	struct fake f;
 
 	fake_open(&f);
-	cr_assert_eq(record_rings__open(f.ctl_fd, f.recs_fd, NCPU, SHIFT, &r), 0);
 	probe_put(&f, 0, 10);
 	probe_put(&f, 1, 15);
 	probe_put(&f, 0, 20);
-	cr_assert_eq(record_rings__drain(r, collect, &s), 0);
+	cr_assert_eq(record_rings__drain(f.r, collect, &s), 0);
 	cr_assert_eq(s.n, 3);
 	cr_assert(s.ts[0] == 10 && s.ts[1] == 20 && s.ts[2] == 15);
 	cr_assert(s.cpu[0] == 0 && s.cpu[2] == 1);
 	/* consumed: the slots are given back, nothing comes twice */
 	cr_assert_eq(f.ctl[0].tail, 2);
 	cr_assert_eq(f.ctl[1].tail, 1);
-	cr_assert_eq(record_rings__drain(r, collect, &s), 0);
+	cr_assert_eq(record_rings__drain(f.r, collect, &s), 0);
 	cr_assert_eq(s.n, 3);
-	record_rings__close(r);
+	record_rings__close(f.r);
 }
 
 Test(record_rings, a_full_ring_refuses_until_drained_and_wraps)
 {
-	struct record_rings *r;
 	struct seen s = { 0 };
 	struct fake f;
 	__u64 ts = 1;
 
 	fake_open(&f);
-	cr_assert_eq(record_rings__open(f.ctl_fd, f.recs_fd, NCPU, SHIFT, &r), 0);
 	for (int i = 0; i < 8; i++)
 		cr_assert(probe_put(&f, 1, ts++));
 	cr_assert_not(probe_put(&f, 1, 99), "a ninth record must not overwrite the first");
-	cr_assert_eq(record_rings__drain(r, collect, &s), 0);
+	cr_assert_eq(record_rings__drain(f.r, collect, &s), 0);
 	cr_assert_eq(s.n, 8);
 	for (int i = 0; i < 5; i++)
 		cr_assert(probe_put(&f, 1, ts++));
-	cr_assert_eq(record_rings__drain(r, collect, &s), 0);
+	cr_assert_eq(record_rings__drain(f.r, collect, &s), 0);
 	cr_assert_eq(s.n, 13);
 	for (int i = 0; i < 13; i++)
 		cr_assert_eq(s.ts[i], (__u64)i + 1, "record %d out of order across the wrap", i);
-	record_rings__close(r);
+	record_rings__close(f.r);
 }
 
 Test(record_rings, a_head_beyond_one_ring_reads_one_ring_only)
 {
-	struct record_rings *r;
 	struct seen s = { 0 };
 	struct fake f;
 
 	fake_open(&f);
-	cr_assert_eq(record_rings__open(f.ctl_fd, f.recs_fd, NCPU, SHIFT, &r), 0);
 	f.ctl[0].head = 1000;	/* not the probes' doing: the map was written over */
-	cr_assert_eq(record_rings__drain(r, collect, &s), 0);
+	cr_assert_eq(record_rings__drain(f.r, collect, &s), 0);
 	cr_assert_eq(s.n, 8);
 	cr_assert_eq(f.ctl[0].tail, 1000);
-	record_rings__close(r);
+	record_rings__close(f.r);
 }
 
 Test(record_rings, refuses_impossible_sizes)
@@ -142,4 +138,5 @@ Test(record_rings, refuses_impossible_sizes)
 	cr_assert_eq(record_rings__open(f.ctl_fd, f.recs_fd, 0, SHIFT, &r), -EINVAL);
 	cr_assert_eq(record_rings__open(f.ctl_fd, f.recs_fd, SL_MAX_CPUS + 1, SHIFT, &r), -EINVAL);
 	cr_assert_eq(record_rings__open(f.ctl_fd, f.recs_fd, NCPU, 25, &r), -EINVAL);
+	record_rings__close(f.r);
 }
