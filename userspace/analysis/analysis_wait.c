@@ -473,6 +473,15 @@ struct chan_build {
 	bool condition;
 };
 
+/* Is some task of side's `which` tasks in process tgid? */
+static bool side_in_proc(const struct analysis *a, const __u8 *side, __u8 which, __u32 tgid)
+{
+	for (__u32 u = 0; u < a->nr_tasks; u++)
+		if ((side[u] & which) && a->tasks[u].tgid == tgid)
+			return true;
+	return false;
+}
+
 /* Every task of this side in one of the processes of the other mask's side. */
 static bool side_in_procs(const struct analysis *a, const __u8 *side, __u8 which,
 			  const __u8 *other, __u8 other_which)
@@ -480,14 +489,10 @@ static bool side_in_procs(const struct analysis *a, const __u8 *side, __u8 which
 	bool any = false;
 
 	for (__u32 t = 0; t < a->nr_tasks; t++) {
-		bool found = false;
-
 		if (!(side[t] & which))
 			continue;
 		any = true;
-		for (__u32 u = 0; u < a->nr_tasks && !found; u++)
-			found = (other[u] & other_which) && a->tasks[u].tgid == a->tasks[t].tgid;
-		if (!found)
+		if (!side_in_proc(a, other, other_which, a->tasks[t].tgid))
 			return false;
 	}
 	return any;
@@ -497,13 +502,9 @@ static bool side_in_procs(const struct analysis *a, const __u8 *side, __u8 which
 static bool sides_share_a_proc(const struct analysis *a, const __u8 *side, __u8 which,
 			       __u8 other_which)
 {
-	for (__u32 t = 0; t < a->nr_tasks; t++) {
-		if (!(side[t] & which))
-			continue;
-		for (__u32 u = 0; u < a->nr_tasks; u++)
-			if ((side[u] & other_which) && a->tasks[u].tgid == a->tasks[t].tgid)
-				return true;
-	}
+	for (__u32 t = 0; t < a->nr_tasks; t++)
+		if ((side[t] & which) && side_in_proc(a, side, other_which, a->tasks[t].tgid))
+			return true;
 	return false;
 }
 
