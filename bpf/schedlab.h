@@ -100,8 +100,10 @@ enum sl_event_type {
 				 * differs from pid's previous one */
 	/*
 	 * pid, woken by the SL_EV_WAKING before, was put on a run queue only
-	 * now, SL_ENQ_LATE_NS or more after it (the target CPU enqueued it on
-	 * an IPI).  No payload.  Without one, the enqueue came with the waking.
+	 * SL_ENQ_LATE_NS or more after it (the target CPU enqueued it on an
+	 * IPI).  Sent at its switch-in: the enqueue was enq.before_ns before
+	 * ts (flag SL_ENQF_BEFORE; traces of older builds: at ts, no
+	 * payload).  Without one, the enqueue came with the waking.
 	 */
 	SL_EV_ENQUEUED = 19,
 	SL_EV_TYPE_MAX = 32,
@@ -154,6 +156,9 @@ enum sl_reason {
 /* An enqueue this late after its waking gets a SL_EV_ENQUEUED record. */
 #define SL_ENQ_LATE_NS		2000u
 
+/* SL_EV_ENQUEUED flags */
+#define SL_ENQF_BEFORE		0x01	/* enq.before_ns says when, before ts */
+
 /* SL_EV_WAKING / SL_EV_WAKEUP_NEW flags */
 #define SL_WKF_WAKEE_TRACKED	0x01
 #define SL_WKF_WAKER_TRACKED	0x02
@@ -189,6 +194,10 @@ struct sl_event {
 			__u32 dest_cpu;
 			__u32 pad[2];
 		} mig;
+		struct {
+			__u64 before_ns;	/* SL_EV_ENQUEUED: enqueue -> ts */
+			__u64 pad;
+		} enq;
 		struct {
 			__u32 child;		/* new task's pid (thread id) */
 			__u32 child_tgid;	/* == child for a new process */

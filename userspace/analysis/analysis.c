@@ -855,6 +855,9 @@ static void on_enqueued(struct analysis *a, const struct sl_event *e, __u64 ts)
 	if (idx == NO_IDX)
 		return;
 	t = &a->tasks[idx];
+	/* sent at the switch-in: the enqueue came before_ns earlier */
+	if (e->flags & SL_ENQF_BEFORE)
+		ts = e->enq.before_ns < ts ? ts - e->enq.before_ns : 0;
 	if (t->state == SL_TS_RUNNABLE_WAKEUP || t->pending_wake == 2)
 		t->enq_ts = ts;
 }

@@ -93,8 +93,8 @@ struct sl_task_row {
 	struct sl_dist rq_latency;
 	/*
 	 * Wakeups whose enqueue came late, on an IPI to the target CPU:
-	 * sched_waking -> sched_wakeup.  Runnable (woken) time includes them;
-	 * the kernel's run_delay does not.
+	 * sched_waking -> the enqueue the kernel stamped.  Runnable (woken)
+	 * time includes them; the kernel's run_delay does not.
 	 */
 	__u64 late_enqueues, late_enqueue_ns, late_enqueue_max;
 	/*

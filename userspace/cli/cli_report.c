@@ -271,6 +271,10 @@ static int dump_event(const struct sl_event *e, void *ctx)
 	case SL_EV_MIGRATE:
 		printf(" from=%u to=%u", e->mig.orig_cpu, e->mig.dest_cpu);
 		break;
+	case SL_EV_ENQUEUED:
+		if (e->flags & SL_ENQF_BEFORE)
+			printf(" enqueued=%lluns-before", (unsigned long long)e->enq.before_ns);
+		break;
 	case SL_EV_FORK:
 		printf(" child=%u tgid=%u", e->fork.child, e->fork.child_tgid);
 		break;

@@ -193,7 +193,9 @@ size_t tracefile__encode(const struct sl_event *e, const struct sl_event *prev,
 		p = put_varint(p, e->attr.rt_priority);
 		break;
 	case SL_EV_ENQUEUED:
-		break;	/* no payload */
+		if (e->flags & SL_ENQF_BEFORE)
+			p = put_varint(p, e->enq.before_ns);
+		break;
 	case SL_EV_WAIT:
 	case SL_EV_WAKER:
 		p = put_varint(p, e->wt.obj);
@@ -331,6 +333,8 @@ int tracefile__decode(const unsigned char *buf, size_t len, const struct sl_even
 		GET(e->attr.rt_priority);
 		break;
 	case SL_EV_ENQUEUED:
+		if (e->flags & SL_ENQF_BEFORE)
+			GET(e->enq.before_ns);
 		break;
 	case SL_EV_WAIT:
 	case SL_EV_WAKER:

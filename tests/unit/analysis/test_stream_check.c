@@ -448,6 +448,39 @@ Test(stream_check, idle_cpu_handover_may_be_missing_from_run_delay)
 	cr_assert_eq(r->xc.mismatch[0].counter, SL_XC_RUN_DELAY);
 }
 
+/*
+ * The same wait as the probes send it now: the enqueued record comes with
+ * the switch-in at 2500 and says the enqueue came 200 ns before.
+ */
+Test(stream_check, late_enqueue_sent_at_the_switch_in)
+{
+	const struct sl_result *r;
+	struct sl_event enq = ev_enq(2500, 1, 10);
+	struct sl_task_info *t;
+
+	enq.flags = SL_ENQF_BEFORE;
+	enq.enq.before_ns = 200;
+	eb_push(&eb, ev_occ(1000, 0, 0, false));
+	eb_push(&eb, ev_occ(1000, 1, 10, true));
+	eb_push(&eb, with_rt(ev_switch(1500, 1, 10, 0, SL_R_SLEEP, true, false), 500));
+	eb_push(&eb, ev_wake(2000, 0, 0, 10, false));
+	eb_push(&eb, enq);
+	eb_push(&eb, ev_switch(2500, 1, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, with_rt(ev_switch(3000, 1, 10, 0, SL_R_DEAD, true, false), 1000));
+	ti_init(&ti, 2, 1000, 5000);
+	t = sl_trace_info__add_task(&ti, 10);
+	t->proc = (struct sl_kstat){ .valid = true, .nvcsw = 2, .sum_exec_runtime_ns = 1000,
+				     .sched_info = true, .run_delay_ns = 200, .pcount = 1 };
+	r = run(2);
+	cr_assert_eq(row(r, 10)->state_ns[SL_TS_RUNNABLE_WAKEUP], 500);
+	cr_assert_eq(row(r, 10)->late_enqueues, 1);
+	cr_assert_eq(row(r, 10)->late_enqueue_ns, 300);
+	cr_assert_eq(row(r, 10)->rq_latency.count, 1);
+	cr_assert_eq(row(r, 10)->rq_latency.sum, 200);
+	cr_assert(r->xc.ok);
+	cr_assert(row(r, 10)->xc_checked & (1u << SL_XC_RUN_DELAY));
+}
+
 /* An enqueue record with no wakeup before it changes nothing. */
 Test(stream_check, stray_enqueue_is_ignored)
 {

@@ -187,6 +187,39 @@ Test(tracefile, every_event_type_round_trips)
 }
 
 /* Many blocks, and the size the design promises: <= 16 bytes an event. */
+/*
+ * An enqueued record sent at the switch-in carries how long before it the
+ * enqueue came; one of an older build (no flag) carries nothing.
+ */
+Test(tracefile, an_enqueue_keeps_its_time_only_when_flagged)
+{
+	struct sl_event ev[2] = {
+		{ .ts = 7000000, .type = SL_EV_ENQUEUED, .flags = SL_ENQF_BEFORE, .cpu = 1,
+		  .pid = 42, .enq.before_ns = 21345 },
+		{ .ts = 7100000, .type = SL_EV_ENQUEUED, .cpu = 0, .pid = 43 },
+	}, got;
+	struct sl_cpu_stats cpus[NCPU] = { 0 };
+	struct sl_trace_info ti, back;
+	struct tracefile_reader *r;
+	char err[128];
+
+	fill_info(&ti, cpus);
+	write_trace(ev, 2, &ti);
+	cr_assert_eq(tracefile__open(path, &back, &r, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(tracefile__next(r, &got), 1);
+	cr_assert_eq(got.flags, SL_ENQF_BEFORE);
+	cr_assert_eq(got.enq.before_ns, 21345);
+	cr_assert_eq(tracefile__next(r, &got), 1);
+	cr_assert_eq(got.flags, 0);
+	cr_assert_eq(got.enq.before_ns, 0);
+	cr_assert_eq(got.pid, 43);
+	cr_assert_eq(tracefile__next(r, &got), 0, "%s", tracefile__error(r));
+	tracefile__close(r);
+	sl_trace_info__free(&back);
+	ti.cpus = NULL;
+	sl_trace_info__free(&ti);
+}
+
 Test(tracefile, many_blocks_and_compact)
 {
 	struct sl_cpu_stats cpus[NCPU] = { 0 };
