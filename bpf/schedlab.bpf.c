@@ -276,6 +276,65 @@ static __always_inline void foreign_add(struct task_struct *p, __u32 pid, __u64 
 	bpf_map_update_elem(&foreign, &pid, &v, BPF_NOEXIST);
 }
 
+/*
+ * The rq clock runs on its own source (sched_clock), at an offset from the
+ * boot clock that wanders by about a microsecond over seconds.  Each switch
+ * that makes a record samples it: the boot clock now less the rq clock,
+ * which __schedule() updated just before -- unless a wakeup preemption
+ * made it skip that update, and the sample reads high.  The lowest recent
+ * sample is the offset: it follows a fall at once, a rise by 1 ns a sample.
+ */
+static __always_inline void rq_clock_sample(struct sl_cur *cur, __u64 now, __u64 clk)
+{
+	__s64 d = (__s64)(now - clk);
+
+	if (!cur || !clk)
+		return;
+	if (!cur->clk_set || d < cur->clk_off) {
+		cur->clk_off = d;
+		cur->clk_set = 1;
+	} else {
+		cur->clk_off++;
+	}
+}
+
+/*
+ * next, switched in on this CPU, had its latest waking sent from another
+ * one, which may have left the enqueue to this CPU (an IPI).  The kernel
+ * stamped the enqueue itself (sched_info.last_queued, on the rq clock);
+ * if the task moved while queued, the stamp is of its last enqueue and
+ * run_delay already holds the wait before it.  Said in boot-clock time,
+ * an enqueue SL_ENQ_LATE_NS or more after the waking gets its record.
+ */
+static __always_inline void late_enqueue(struct sl_cur *cur, struct task_struct *next, __u32 pid,
+					 __u64 now, bool btf)
+{
+	struct sl_wake_slot *ws = wake_slot(pid);
+	__u64 lq, enq, charged;
+	struct sl_event e;
+	__u32 lo;
+
+	if (!ws || ws->pid != pid || !ws->lo)
+		return;
+	lo = ws->lo;
+	ws->lo = 0;
+	if (ws->cpu == bpf_get_smp_processor_id() || !cur || !cur->clk_set)
+		return;
+	lq = task_last_queued(next, btf);
+	if (!lq)
+		return;
+	charged = (__u32)task_run_delay(next, btf) - ws->run_delay;
+	enq = lq + cur->clk_off - charged;
+	if (enq > now)
+		enq = now;
+	if ((__s32)((__u32)enq - lo) < (__s32)SL_ENQ_LATE_NS)
+		return;
+	event_init(&e, SL_EV_ENQUEUED, pid, now);
+	e.flags = SL_ENQF_BEFORE;
+	e.enq.before_ns = now - enq;
+	event_submit(&e);
+}
+
 static __always_inline int handle_switch(void *ctx, bool preempt, struct task_struct *prev,
 					 struct task_struct *next, bool btf)
 {
@@ -323,6 +382,9 @@ static __always_inline int handle_switch(void *ctx, bool preempt, struct task_st
 	 */
 	if (!pt && !nt && ((prev_pid == 0) == (next_pid == 0)))
 		return 0;
+	rq_clock_sample(cur, now, task_rq_clock(next, btf));
+	if (nt)
+		late_enqueue(cur, next, next_pid, now, btf);
 
 	if (pt) {
 		/* prev is current: tp_btf's pointer saves a helper call */
@@ -445,10 +507,8 @@ static __always_inline int handle_wakeup(__u8 type, struct task_struct *p, bool 
 	if (type == SL_EV_WAKING && (ws = wake_slot(pid))) {
 		ws->pid = pid;
 		ws->lo = (__u32)now | 1;
-		if (cur) {
-			cur->wk_pid = pid;
-			cur->wk_lo = ws->lo;
-		}
+		ws->cpu = bpf_get_smp_processor_id();
+		ws->run_delay = (__u32)task_run_delay(p, btf);
 	}
 	event_init(&e, type, waker, now);
 	e.flags = SL_WKF_WAKEE_TRACKED | (waker_tracked ? SL_WKF_WAKER_TRACKED : 0);
@@ -469,51 +529,6 @@ SEC("raw_tp/sched_waking")
 int BPF_PROG(raw_tp_sched_waking, struct task_struct *p)
 {
 	return handle_wakeup(SL_EV_WAKING, p, false);
-}
-
-/*
- * The wakee is on a run queue now.  Where the waker could not enqueue it
- * itself (an idle target CPU gets an IPI and enqueues it there), this comes
- * late, and the kernel's run_delay starts only here: say when.  The waker
- * enqueuing it in the same call, on the CPU that sent its latest waking,
- * is never late: that needs no clock read, the dearest part of a probe.
- */
-static __always_inline int handle_enqueued(struct task_struct *p, bool btf)
-{
-	__u32 pid = SL_RD(btf, p, pid);
-	struct sl_wake_slot *ws = wake_slot(pid);
-	struct sl_cur *cur;
-	struct sl_event e;
-	__u32 lo;
-	__u64 now;
-
-	if (!ws || ws->pid != pid || !pid || !ws->lo)
-		return 0;
-	lo = ws->lo;
-	ws->lo = 0;
-	cur = this_cpu_cur();
-	if (cur && cur->wk_pid == pid && cur->wk_lo == lo) {
-		cur->wk_pid = 0;
-		return 0;
-	}
-	now = bpf_ktime_get_boot_ns();
-	if ((__u32)now - lo < SL_ENQ_LATE_NS)
-		return 0;
-	event_init(&e, SL_EV_ENQUEUED, pid, now);
-	event_submit(&e);
-	return 0;
-}
-
-SEC("tp_btf/sched_wakeup")
-int BPF_PROG(tp_btf_sched_wakeup, struct task_struct *p)
-{
-	return handle_enqueued(p, true);
-}
-
-SEC("raw_tp/sched_wakeup")
-int BPF_PROG(raw_tp_sched_wakeup, struct task_struct *p)
-{
-	return handle_enqueued(p, false);
 }
 
 SEC("tp_btf/sched_wakeup_new")

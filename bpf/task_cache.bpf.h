@@ -79,8 +79,8 @@ struct sl_seen {
 
 /*
  * This CPU's view: who is on it now, as the last switch saw it (at the
- * next switch that task is prev), the tasks it saw last, and the traced
- * task it last sent a waking for.
+ * next switch that task is prev), the tasks it saw last, and how its rq
+ * clock stands to the boot clock.
  */
 struct sl_cur {
 	__u32 pid;
@@ -89,9 +89,9 @@ struct sl_cur {
 	__u8 tracked;
 	__u8 next_victim;	/* the entry a miss fills: round robin */
 	__u8 found;		/* scratch of seen_claim() */
-	/* with wake_slot's lo: a waking sent here, enqueued here too */
-	__u32 wk_pid;
-	__u32 wk_lo;
+	__u32 clk_set;		/* clk_off holds a sample */
+	/* boot clock - rq clock, as low as switches saw it (rq_clock_to_boot()) */
+	__s64 clk_off;
 	struct sl_seen seen[SL_SEEN];
 };
 
@@ -210,18 +210,22 @@ static __always_inline void call_key_set(struct sl_call_key *k, __u16 nr, __u64 
 }
 
 /*
- * When each traced task's latest sched_waking came (low 32 bits of the boot
- * clock, | 1), slot pid % SL_WAKE_SLOTS, until its sched_wakeup consumes it:
- * how late the enqueue came (gaps < 4 s).  A plain array, read without a
- * helper call; two traced pids sharing a slot between a waking and its
- * wakeup lose that one late-enqueue measurement, never misattribute it
- * (the slot names its pid).
+ * Each traced task's latest sched_waking, slot pid % SL_WAKE_SLOTS, until
+ * its switch-in consumes it: when (low 32 bits of the boot clock, | 1), on
+ * which CPU, and the task's run_delay then.  A waking on the CPU that
+ * switches the task in enqueued it itself; from elsewhere, the switch-in
+ * asks the kernel when the enqueue came (late_enqueue() in schedlab.bpf.c;
+ * gaps < 4 s).  A plain array, read without a helper call; two traced pids
+ * sharing a slot between a waking and its switch-in lose that one
+ * late-enqueue measurement, never misattribute it (the slot names its pid).
  */
 #define SL_WAKE_SLOTS 4096
 
 struct sl_wake_slot {
 	__u32 pid;
 	__u32 lo;
+	__u32 cpu;
+	__u32 run_delay;	/* low 32 bits of sched_info.run_delay at the waking */
 };
 
 struct {

@@ -67,5 +67,34 @@ static __always_inline bool task_signal_pending(struct task_struct *t, bool btf)
 	return flags & (1UL << SL_TIF_SIGPENDING);
 }
 
+/*
+ * The clock of the run queue t is on (rq->clock: sched_info's clock, as
+ * __schedule() last updated it), or 0 where the kernel keeps no rq pointer
+ * in cfs_rq (!CONFIG_FAIR_GROUP_SCHED).  Every task's se.cfs_rq names the
+ * root cfs_rq of its CPU at least, the idle task's too.
+ */
+static __always_inline __u64 task_rq_clock(struct task_struct *t, bool btf)
+{
+	if (!bpf_core_field_exists(((struct cfs_rq *)0)->rq))
+		return 0;
+	if (btf)
+		return t->se.cfs_rq->rq->clock;
+	return BPF_CORE_READ(t, se.cfs_rq, rq, clock);
+}
+
+/* sched_info (CONFIG_SCHED_INFO): absent, both read 0 */
+static __always_inline __u64 task_last_queued(struct task_struct *t, bool btf)
+{
+	if (!bpf_core_field_exists(t->sched_info))
+		return 0;
+	return SL_RD(btf, t, sched_info.last_queued);
+}
+
+static __always_inline __u64 task_run_delay(struct task_struct *t, bool btf)
+{
+	if (!bpf_core_field_exists(t->sched_info))
+		return 0;
+	return SL_RD(btf, t, sched_info.run_delay);
+}
 
 #endif

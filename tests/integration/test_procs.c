@@ -160,6 +160,54 @@ Test(procs, shell_pipeline_is_a_tree, .timeout = 60)
 		 "    fail('histogram')\n");
 }
 
+/*
+ * Two processes bounce a byte through two pipes, pinned to CPUs A and B.
+ * Woken from the other CPU while that one idles, each wakeup is enqueued by
+ * the target CPU on an IPI, after the waking: a late enqueue, which the
+ * run-queue latency (and the kernel's run_delay) leaves out.  On one CPU
+ * the waker enqueues every wakeup itself: none is late (but the start).
+ */
+static void ping_pong_on(int cpu_a, int cpu_b, struct output *r)
+{
+	char script[640];
+
+	snprintf(script, sizeof(script),
+		 "import os\n"
+		 "os.sched_setaffinity(0, {%d})\n"
+		 "r1, w1 = os.pipe(); r2, w2 = os.pipe()\n"
+		 "if os.fork() == 0:\n"
+		 "    os.sched_setaffinity(0, {%d})\n"
+		 "    for i in range(3000): os.read(r1, 1); os.write(w2, b'x')\n"
+		 "    os._exit(0)\n"
+		 "for i in range(3000): os.write(w1, b'x'); os.read(r2, 1)\n"
+		 "os.wait()\n", cpu_a, cpu_b);
+	run(r, (uid_t)-1, SL("trace", "--json", "--", PY, "-c", script));
+	cr_assert_eq(r->status, 0, "exit %d: %s", r->status, r->err);
+}
+
+Test(procs, wakeups_from_another_cpu_are_enqueued_late, .timeout = 60)
+{
+	struct output r;
+
+	need_root();
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		cr_skip_test("needs two CPUs");
+	ping_pong_on(0, 1, &r);
+	py_check(r.out,
+		 "if not d['crosscheck']['ok']: fail(d['crosscheck']['line'])\n"
+		 "l = d['wakeups']['late_enqueues']\n"
+		 "if l['count'] < 500: fail('late enqueues %d' % l['count'])\n"
+		 "if l['sum_ns'] < 2000 * l['count'] or l['max_ns'] < 2000: fail('too early %s' % l)\n"
+		 "t = [x for x in T if x['late_enqueues']['count']]\n"
+		 "if sum(x['late_enqueues']['count'] for x in t) != l['count']: fail('per task')\n");
+	ping_pong_on(0, 0, &r);
+	py_check(r.out,
+		 "if not d['crosscheck']['ok']: fail(d['crosscheck']['line'])\n"
+		 /* schedlab itself, on any CPU, starts the traced program */
+		 "if d['wakeups']['late_enqueues']['count'] > 5: fail('late on one CPU %s' %\n"
+		 "    d['wakeups']['late_enqueues'])\n");
+}
+
 /* Python multiprocessing: every process is "python3 SCRIPT", the workers under the parent, joined. */
 Test(procs, python_multiprocessing_names_and_joins, .timeout = 60)
 {
