@@ -305,34 +305,39 @@ static __always_inline void rq_clock_sample(struct sl_cur *cur, __u64 now, __u64
  * if the task moved while queued, the stamp is of its last enqueue and
  * run_delay already holds the wait before it.  Said in boot-clock time,
  * an enqueue SL_ENQ_LATE_NS or more after the waking gets its record.
+ * Out of line: its branches would multiply the switch program's states.
  */
-static __always_inline void late_enqueue(struct sl_cur *cur, struct task_struct *next, __u32 pid,
-					 __u64 now, bool btf)
+static __noinline void remote_enqueue(const struct sl_cur *cur, struct task_struct *next,
+				      const struct sl_wake_slot *ws, __u64 now, bool btf)
 {
-	struct sl_wake_slot *ws = wake_slot(pid);
-	__u64 lq, enq, charged;
+	__u64 lq = task_last_queued(next, btf), enq, charged;
 	struct sl_event e;
-	__u32 lo;
 
-	if (!ws || ws->pid != pid || !ws->lo)
-		return;
-	lo = ws->lo;
-	ws->lo = 0;
-	if (ws->cpu == bpf_get_smp_processor_id() || !cur || !cur->clk_set)
-		return;
-	lq = task_last_queued(next, btf);
-	if (!lq)
+	if (!lq || !cur->clk_set)
 		return;
 	charged = (__u32)task_run_delay(next, btf) - ws->run_delay;
 	enq = lq + cur->clk_off - charged;
 	if (enq > now)
 		enq = now;
-	if ((__s32)((__u32)enq - lo) < (__s32)SL_ENQ_LATE_NS)
+	if ((__s32)((__u32)enq - ws->lo) < (__s32)SL_ENQ_LATE_NS)
 		return;
-	event_init(&e, SL_EV_ENQUEUED, pid, now);
+	event_init(&e, SL_EV_ENQUEUED, ws->pid, now);
 	e.flags = SL_ENQF_BEFORE;
 	e.enq.before_ns = now - enq;
 	event_submit(&e);
+}
+
+/* next's waking, consumed at its switch-in: from this CPU, the waker enqueued it */
+static __always_inline void late_enqueue(struct sl_cur *cur, struct task_struct *next, __u32 pid,
+					 __u64 now, bool btf)
+{
+	struct sl_wake_slot *ws = wake_slot(pid);
+
+	if (!ws || ws->pid != pid || !ws->lo)
+		return;
+	if (ws->cpu != bpf_get_smp_processor_id() && cur)
+		remote_enqueue(cur, next, ws, now, btf);
+	ws->lo = 0;
 }
 
 static __always_inline int handle_switch(void *ctx, bool preempt, struct task_struct *prev,
