@@ -109,7 +109,8 @@ static __always_inline void wait_note(struct sl_seen *seen, struct task_struct *
 	if (call_key_is(k, c->nr, c->a0, a1, mig))
 		return;
 	/* this CPU's copy is missing or stale: the task's own says */
-	keys = bpf_task_storage_get(&task_keys, me, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	keys = bpf_task_storage_get(&task_keys, bpf_get_current_task_btf(), 0,
+				    BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (keys) {
 		tk = waker ? &keys->wake : &keys->wait;
 		if (call_key_is(tk, c->nr, c->a0, a1, 0)) {
@@ -361,6 +362,7 @@ static __always_inline int handle_switch(void *ctx, bool preempt, struct task_st
 	seen_task(cur, next, next_pid, btf, &nt);
 	if (cur) {
 		cur->pid = next_pid;
+		cur->task = (__u64)next;
 		cur->gen = track_gen;
 		cur->valid = 1;
 		cur->tracked = nt;
@@ -488,12 +490,12 @@ int BPF_PROG(raw_tp_sched_switch, bool preempt, struct task_struct *prev,
 static __always_inline int handle_wakeup(__u8 type, struct task_struct *p, bool btf)
 {
 	__u32 pid = SL_RD(btf, p, pid);
-	struct task_struct *me = bpf_get_current_task_btf();
-	__u32 waker = me->pid;
 	struct sl_cur *cur = this_cpu_cur();
+	struct task_struct *me;
 	struct sl_wake_slot *ws;
 	struct sl_event e;
 	bool tracked, waker_tracked;
+	__u32 waker;
 	__u64 now;
 
 	if (!pid)
@@ -501,6 +503,8 @@ static __always_inline int handle_wakeup(__u8 type, struct task_struct *p, bool 
 	seen_task(cur, p, pid, btf, &tracked);
 	if (!tracked)
 		return 0;
+	me = current_task(cur, btf);
+	waker = me->pid;
 	waker_tracked = cur_knows(cur, waker) ? cur->tracked : lookup_tracked(waker) != NULL;
 	now = bpf_ktime_get_boot_ns();
 	if (waker_tracked && type == SL_EV_WAKING) {

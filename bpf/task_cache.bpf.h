@@ -90,7 +90,8 @@ struct sl_cur {
 	__u8 next_victim;	/* the entry a miss fills: round robin */
 	__u8 found;		/* scratch of seen_claim() */
 	__u32 clk_set;		/* clk_off holds a sample */
-	/* boot clock - rq clock, as low as switches saw it (rq_clock_to_boot()) */
+	__u64 task;		/* pid's task_struct: current, after the switch */
+	/* boot clock - rq clock, as low as switches saw it (rq_clock_sample()) */
 	__s64 clk_off;
 	struct sl_seen seen[SL_SEEN];
 };
@@ -160,6 +161,19 @@ static __always_inline struct sl_seen *seen_claim(struct sl_cur *c, __u32 pid, _
 		s->wake.valid = 0;
 	}
 	return s;
+}
+
+/*
+ * current, without a helper call where tp_btf has told the last switch
+ * here who came in: that task stays current until the next switch (the
+ * probes see no waking in between).  Its pointer is read-only: a helper
+ * that needs a trusted task takes bpf_get_current_task_btf().
+ */
+static __always_inline struct task_struct *current_task(const struct sl_cur *c, bool btf)
+{
+	if (btf && c && c->valid && c->task && &bpf_rdonly_cast)
+		return bpf_rdonly_cast((void *)c->task, bpf_core_type_id_kernel(struct task_struct));
+	return bpf_get_current_task_btf();
 }
 
 /* Is task p (pid) traced?  Its entry, looked up in the hash on a miss. */

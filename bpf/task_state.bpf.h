@@ -16,6 +16,9 @@
 
 #define SL_RD(btf, t, field) ((btf) ? (t)->field : BPF_CORE_READ(t, field))
 
+/* A kernel pointer as a read-only BTF object (free after verification; v6.2+). */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+
 /* task_struct::state was renamed __state in v5.14 (2f064a59a11f). */
 struct task_struct___pre_5_14 {
 	long state;

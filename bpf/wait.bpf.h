@@ -39,8 +39,6 @@ struct sl_call {
 	__u64 a0, a1, a3;
 };
 
-extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
-
 /*
  * Where a task's saved user registers sit above its stack base (THREAD_SIZE
  * and the stack-top padding vary with the kernel's configuration): learnt
@@ -58,7 +56,8 @@ static __always_inline struct pt_regs *current_regs(struct task_struct *t, bool 
 
 	if (btf && off && &bpf_rdonly_cast)
 		return bpf_rdonly_cast((void *)(stack + off), bpf_core_type_id_kernel(struct pt_regs));
-	regs = (struct pt_regs *)bpf_task_pt_regs(t);
+	/* t is current, but perhaps read-only (current_task()): the helper wants it trusted */
+	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
 	if (btf && regs && !off) {
 		calib_regs = (__u64)regs;
 		off = calib_regs - stack;
