@@ -244,7 +244,9 @@ static int finish_stacks(struct presenter *p, const struct sl_trace_info *ti, FI
 
 int presenter__finish(struct presenter *p, const struct sl_trace_info *ti, FILE *out)
 {
+	const struct sl_stack_row *rows = NULL;
 	const struct sl_result *r;
+	__u32 nrows = 0;
 	int err;
 
 	err = analysis__finish(p->a, ti);
@@ -286,15 +288,13 @@ int presenter__finish(struct presenter *p, const struct sl_trace_info *ti, FILE 
 			fputc('\n', out);
 		err = timeline_ascii__print(p->tl[i], ti, out);
 	}
+	if (p->stacks)	/* the timelines' off-CPU stacks */
+		rows = offcpu_stacks__rows(p->stacks, &nrows);
 	if (p->pf) {
 		int e;
 
-		if (p->stacks) {
-			__u32 n;
-			const struct sl_stack_row *rows = offcpu_stacks__rows(p->stacks, &n);
-
-			perfetto__set_stacks(p->pf, rows, n);
-		}
+		if (rows)
+			perfetto__set_stacks(p->pf, rows, nrows);
 		e = perfetto__close(p->pf, ti);
 
 		p->pf = NULL;
@@ -306,12 +306,8 @@ int presenter__finish(struct presenter *p, const struct sl_trace_info *ti, FILE 
 		char *summary = summary_text(r, ti);
 		int e;
 
-		if (p->stacks) {
-			__u32 n;
-			const struct sl_stack_row *rows = offcpu_stacks__rows(p->stacks, &n);
-
-			html__set_stacks(p->html, rows, n);
-		}
+		if (rows)
+			html__set_stacks(p->html, rows, nrows);
 		e = html__close(p->html, ti, summary);
 
 		free(summary);
