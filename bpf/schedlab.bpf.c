@@ -336,8 +336,11 @@ static __always_inline void late_enqueue(struct sl_cur *cur, struct task_struct 
 
 	if (!ws || ws->pid != pid || !ws->lo)
 		return;
-	if (ws->cpu != bpf_get_smp_processor_id() && cur)
+	if (ws->cpu != bpf_get_smp_processor_id() && cur) {
+		if (!btf)
+			rq_clock_sample(cur, now, task_rq_clock(next, btf));
 		remote_enqueue(cur, next, ws, now, btf);
+	}
 	ws->lo = 0;
 }
 
@@ -389,7 +392,9 @@ static __always_inline int handle_switch(void *ctx, bool preempt, struct task_st
 	 */
 	if (!pt && !nt && ((prev_pid == 0) == (next_pid == 0)))
 		return 0;
-	rq_clock_sample(cur, now, task_rq_clock(next, btf));
+	/* raw_tp reads the rq clock with three helper calls: where it matters */
+	if (btf || !next_pid)
+		rq_clock_sample(cur, now, task_rq_clock(next, btf));
 	if (nt)
 		late_enqueue(cur, next, next_pid, now, btf);
 
