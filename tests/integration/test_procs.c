@@ -167,7 +167,7 @@ Test(procs, shell_pipeline_is_a_tree, .timeout = 60)
  * run-queue latency (and the kernel's run_delay) leaves out.  On one CPU
  * the waker enqueues every wakeup itself: none is late (but the start).
  */
-static void ping_pong_on(int cpu_a, int cpu_b, struct output *r)
+static void ping_pong_on(int cpu_a, int cpu_b, bool raw_tp, struct output *r)
 {
 	char script[640];
 
@@ -181,7 +181,10 @@ static void ping_pong_on(int cpu_a, int cpu_b, struct output *r)
 		 "    os._exit(0)\n"
 		 "for i in range(3000): os.write(w1, b'x'); os.read(r2, 1)\n"
 		 "os.wait()\n", cpu_a, cpu_b);
-	run(r, (uid_t)-1, SL("trace", "--json", "--", PY, "-c", script));
+	if (raw_tp)
+		run(r, (uid_t)-1, SL("trace", "--json", "--raw-tp", "--", PY, "-c", script));
+	else
+		run(r, (uid_t)-1, SL("trace", "--json", "--", PY, "-c", script));
 	cr_assert_eq(r->status, 0, "exit %d: %s", r->status, r->err);
 }
 
@@ -192,15 +195,19 @@ Test(procs, wakeups_from_another_cpu_are_enqueued_late, .timeout = 60)
 	need_root();
 	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
 		cr_skip_test("needs two CPUs");
-	ping_pong_on(0, 1, &r);
-	py_check(r.out,
-		 "if not d['crosscheck']['ok']: fail(d['crosscheck']['line'])\n"
-		 "l = d['wakeups']['late_enqueues']\n"
-		 "if l['count'] < 500: fail('late enqueues %d' % l['count'])\n"
-		 "if l['sum_ns'] < 2000 * l['count'] or l['max_ns'] < 2000: fail('too early %s' % l)\n"
-		 "t = [x for x in T if x['late_enqueues']['count']]\n"
-		 "if sum(x['late_enqueues']['count'] for x in t) != l['count']: fail('per task')\n");
-	ping_pong_on(0, 0, &r);
+	/* tp_btf reads the kernel's stamp with plain loads, raw_tp with helpers */
+	for (int raw = 0; raw < 2; raw++) {
+		ping_pong_on(0, 1, raw, &r);
+		py_check(r.out,
+			 "if not d['crosscheck']['ok']: fail(d['crosscheck']['line'])\n"
+			 "l = d['wakeups']['late_enqueues']\n"
+			 "if l['count'] < 500: fail('late enqueues %d' % l['count'])\n"
+			 "if l['sum_ns'] < 2000 * l['count'] or l['max_ns'] < 2000:\n"
+			 "    fail('too early %s' % l)\n"
+			 "t = [x for x in T if x['late_enqueues']['count']]\n"
+			 "if sum(x['late_enqueues']['count'] for x in t) != l['count']: fail('per task')\n");
+	}
+	ping_pong_on(0, 0, false, &r);
 	py_check(r.out,
 		 "if not d['crosscheck']['ok']: fail(d['crosscheck']['line'])\n"
 		 /* schedlab itself, on any CPU, starts the traced program */
