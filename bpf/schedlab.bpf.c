@@ -367,7 +367,6 @@ static __always_inline int handle_switch(void *ctx, bool preempt, struct task_st
 		cur->pid = next_pid;
 		cur->task = (__u64)next;
 		cur->gen = track_gen;
-		cur->valid = 1;
 		cur->tracked = nt;
 	}
 

@@ -85,12 +85,11 @@ struct sl_seen {
 struct sl_cur {
 	__u32 pid;
 	__u32 gen;
-	__u8 valid;
+	__u64 task;		/* pid's task_struct, current; 0 before the first switch */
 	__u8 tracked;
 	__u8 next_victim;	/* the entry a miss fills: round robin */
 	__u8 found;		/* scratch of seen_claim() */
-	__u32 clk_set;		/* clk_off holds a sample */
-	__u64 task;		/* pid's task_struct: current, after the switch */
+	__u8 clk_set;		/* clk_off holds a sample */
 	/* boot clock - rq clock, as low as switches saw it (rq_clock_sample()) */
 	__s64 clk_off;
 	struct sl_seen seen[SL_SEEN];
@@ -112,7 +111,7 @@ static __always_inline struct sl_cur *this_cpu_cur(void)
 
 static __always_inline bool cur_knows(const struct sl_cur *c, __u32 pid)
 {
-	return c && c->valid && c->pid == pid && c->gen == track_gen;
+	return c && c->task && c->pid == pid && c->gen == track_gen;
 }
 
 static __always_inline struct sl_tracked *lookup_tracked(__u32 pid)
@@ -171,7 +170,7 @@ static __always_inline struct sl_seen *seen_claim(struct sl_cur *c, __u32 pid, _
  */
 static __always_inline struct task_struct *current_task(const struct sl_cur *c, bool btf)
 {
-	if (btf && c && c->valid && c->task && &bpf_rdonly_cast)
+	if (btf && c && c->task && &bpf_rdonly_cast)
 		return bpf_rdonly_cast((void *)c->task, bpf_core_type_id_kernel(struct task_struct));
 	return bpf_get_current_task_btf();
 }
