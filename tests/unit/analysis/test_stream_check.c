@@ -357,6 +357,15 @@ static struct sl_event ev_enq(__u64 ts, __u16 cpu, __u32 pid)
 	return e;
 }
 
+/* Task 10 runs on CPU 1 from 1000, sleeps at 1500, is woken from CPU 0 at 2000. */
+static void push_asleep_then_woken(void)
+{
+	eb_push(&eb, ev_occ(1000, 0, 0, false));
+	eb_push(&eb, ev_occ(1000, 1, 10, true));
+	eb_push(&eb, with_rt(ev_switch(1500, 1, 10, 0, SL_R_SLEEP, true, false), 500));
+	eb_push(&eb, ev_wake(2000, 0, 0, 10, false));
+}
+
 /*
  * Woken at 2000 on CPU 0 and enqueued only at 2300 by CPU 1 (an IPI): it
  * runs at 2500.  Runnable (woken) 500 ns, of which 300 in flight; its
@@ -368,10 +377,7 @@ Test(stream_check, late_enqueue_is_not_run_queue_wait)
 	const struct sl_result *r;
 	struct sl_task_info *t;
 
-	eb_push(&eb, ev_occ(1000, 0, 0, false));
-	eb_push(&eb, ev_occ(1000, 1, 10, true));
-	eb_push(&eb, with_rt(ev_switch(1500, 1, 10, 0, SL_R_SLEEP, true, false), 500));
-	eb_push(&eb, ev_wake(2000, 0, 0, 10, false));
+	push_asleep_then_woken();
 	eb_push(&eb, ev_enq(2300, 1, 10));
 	eb_push(&eb, ev_switch(2500, 1, 0, 10, SL_R_NONE, false, true));
 	eb_push(&eb, with_rt(ev_switch(3000, 1, 10, 0, SL_R_SLEEP, true, false), 1000));
@@ -415,10 +421,7 @@ Test(stream_check, idle_cpu_handover_may_be_missing_from_run_delay)
 	const struct sl_result *r;
 	struct sl_task_info *t;
 
-	eb_push(&eb, ev_occ(1000, 0, 0, false));
-	eb_push(&eb, ev_occ(1000, 1, 10, true));
-	eb_push(&eb, with_rt(ev_switch(1500, 1, 10, 0, SL_R_SLEEP, true, false), 500));
-	eb_push(&eb, ev_wake(2000, 0, 0, 10, false));
+	push_asleep_then_woken();
 	eb_push(&eb, ev_switch(2500, 1, 0, 10, SL_R_NONE, false, true));
 	eb_push(&eb, with_rt(ev_switch(3000, 1, 10, 0, SL_R_DEAD, true, false), 1000));
 	ti_init(&ti, 2, 1000, 5000);
@@ -460,10 +463,7 @@ Test(stream_check, late_enqueue_sent_at_the_switch_in)
 
 	enq.flags = SL_ENQF_BEFORE;
 	enq.enq.before_ns = 200;
-	eb_push(&eb, ev_occ(1000, 0, 0, false));
-	eb_push(&eb, ev_occ(1000, 1, 10, true));
-	eb_push(&eb, with_rt(ev_switch(1500, 1, 10, 0, SL_R_SLEEP, true, false), 500));
-	eb_push(&eb, ev_wake(2000, 0, 0, 10, false));
+	push_asleep_then_woken();
 	eb_push(&eb, enq);
 	eb_push(&eb, ev_switch(2500, 1, 0, 10, SL_R_NONE, false, true));
 	eb_push(&eb, with_rt(ev_switch(3000, 1, 10, 0, SL_R_DEAD, true, false), 1000));
