@@ -2,9 +2,10 @@
 /*
  * schedlab probes: scheduler tracepoints for the traced process tree.
  * (Queue events come from the workload's own log, lab/qlog.h, not from
- * probes.)  Every record goes to the ring
- * buffer of the CPU it was produced on, submitted without waking the reader;
- * userspace drains the rings on a timer and merges them into time order.
+ * probes.)  Every record goes to the record ring of the CPU it was
+ * produced on (ring.bpf.h; a nested or overflowing one to that CPU's BPF
+ * ring buffer), without waking the reader; userspace drains the rings on a
+ * timer and merges them into time order.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
