@@ -275,6 +275,35 @@ Test(cli, sigterm_is_forwarded, .timeout = 60)
 }
 
 /* -p: a running process, its counters compared as differences since attach. */
+/*
+ * A task that switches every few tens of microseconds is switching while
+ * its counters are read at both edges of a -p trace: the counts must still
+ * agree with the kernel's, within what moved between the two reads.
+ */
+Test(cli, trace_pid_of_a_fast_sleeper_matches_at_the_edges, .timeout = 120)
+{
+	struct output r;
+	char pidarg[16];
+	pid_t sleeper;
+
+	need_root();
+	sleeper = fork();
+	cr_assert_geq(sleeper, 0);
+	if (sleeper == 0) {
+		for (;;)
+			usleep(20);
+	}
+	usleep(50000);
+	snprintf(pidarg, sizeof(pidarg), "%d", (int)sleeper);
+	for (int i = 0; i < 6; i++) {
+		run(&r, (uid_t)-1, SL("trace", "-p", pidarg, "-d", "0.3"));
+		cr_expect_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+		cr_expect_neq(strstr(r.out, "kernel cross-check: ok"), NULL, "trace %d: %s", i, r.out);
+	}
+	kill(sleeper, SIGKILL);
+	waitpid(sleeper, NULL, 0);
+}
+
 Test(cli, trace_pid_for_a_duration, .timeout = 60)
 {
 	struct output r;

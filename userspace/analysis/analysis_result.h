@@ -383,6 +383,7 @@ struct sl_crosscheck {
 	__u64 prog_misses;		/* of lost: probe runs the kernel skipped */
 	__u64 late;			/* records clamped by the merge window */
 	__u32 counters;			/* bit c: counter c was compared for some task */
+	__u32 nr_edge;			/* tasks that matched only by the moves at the edges */
 	bool ok;			/* checked > 0, no mismatch, nothing lost */
 };
 

@@ -76,6 +76,13 @@ struct sl_task_info {
 
 #define SL_TASKF_EXITED		0x1	/* saw it exit */
 #define SL_TASKF_PREEXISTING	0x2	/* was running before tracing began (-p) */
+/*
+ * Bits 8-15: how far its counters moved while they were read at the start
+ * or the end of the trace (-p, --cgroup): switches the probes may or may
+ * not have recorded, which the kernel cross-check allows.  0 in older traces.
+ */
+#define SL_TASKF_EDGE_SHIFT	8
+#define SL_TASKF_EDGE_MASK	0xff00u
 
 /* An untraced task that held CPUs during the trace (the probes' foreign map). */
 struct sl_foreign_task {

@@ -249,13 +249,18 @@ const char *explain__crosscheck(const struct sl_result *r, char *buf, size_t n)
 	const struct sl_crosscheck *x = &r->xc;
 	char first[EXPLAIN_LEN], what[160];
 
+	char edge[96] = "";
+
+	if (x->nr_edge)
+		snprintf(edge, sizeof(edge), "; %u within the switches made while %s counters were read",
+			 x->nr_edge, x->nr_edge == 1 ? "its" : "their");
 	if (!x->nr_checked)
 		snprintf(buf, n, "kernel cross-check: not done (no kernel counters for any task)");
 	else if (!x->nr_mismatches && x->counters)
-		snprintf(buf, n, "kernel cross-check: ok (%u tasks: %s)", x->nr_checked,
-			 xc_counters(x->counters, what, sizeof(what)));
+		snprintf(buf, n, "kernel cross-check: ok (%u tasks: %s%s)", x->nr_checked,
+			 xc_counters(x->counters, what, sizeof(what)), edge);
 	else if (!x->nr_mismatches)
-		snprintf(buf, n, "kernel cross-check: ok (%u tasks)", x->nr_checked);
+		snprintf(buf, n, "kernel cross-check: ok (%u tasks%s)", x->nr_checked, edge);
 	else if (x->nr_mismatches > 1)
 		snprintf(buf, n, "kernel cross-check: %u of %u tasks differ: %s; %u more differences",
 			 x->nr_mismatched, x->nr_checked,

@@ -150,3 +150,24 @@ int kstat__read(pid_t pid, pid_t tid, struct sl_kstat *out)
 		out->sched_info = false;
 	return 0;
 }
+
+static unsigned int moved_by(__u64 from, __u64 to, unsigned int most)
+{
+	__u64 d = to > from ? to - from : from - to;
+
+	return d > most ? (unsigned int)d : most;
+}
+
+unsigned int kstat__moved(const struct sl_kstat *a, const struct sl_kstat *b)
+{
+	unsigned int m = 0;
+
+	if (!a->valid || !b->valid)
+		return 0;
+	m = moved_by(a->nvcsw, b->nvcsw, m);
+	m = moved_by(a->nivcsw, b->nivcsw, m);
+	m = moved_by(a->nr_migrations, b->nr_migrations, m);
+	if (a->sched_info && b->sched_info)
+		m = moved_by(a->pcount, b->pcount, m);
+	return m > 255 ? 255 : m;
+}

@@ -11,6 +11,12 @@
  * (both work for a zombie).  0 or -errno (of the sched file).
  */
 int kstat__read(pid_t pid, pid_t tid, struct sl_kstat *out);
+/*
+ * How far the counts (switches, migrations, times scheduled in) moved from
+ * a to b, the largest of them, at most 255: switches that fell between two
+ * reads.  0 when either read failed.
+ */
+unsigned int kstat__moved(const struct sl_kstat *a, const struct sl_kstat *b);
 /* Parses the text of a sched file; exposed for tests.  0 or -EINVAL. */
 int kstat__parse(const char *text, struct sl_kstat *out);
 /*

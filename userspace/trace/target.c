@@ -82,6 +82,19 @@ static pid_t spawn_held(char **command, bool stdout_to_stderr, int *go_fd, int *
 	return pid;
 }
 
+/*
+ * Counts that moved while a task's counters were read at an edge of the
+ * trace: the cross-check allows that many (SL_TASKF_EDGE_*).
+ */
+static void add_edge(struct sl_task_info *t, unsigned int moved)
+{
+	unsigned int edge = ((t->flags & SL_TASKF_EDGE_MASK) >> SL_TASKF_EDGE_SHIFT) + moved;
+
+	if (edge > 255)
+		edge = 255;
+	t->flags = (t->flags & ~SL_TASKF_EDGE_MASK) | edge << SL_TASKF_EDGE_SHIFT;
+}
+
 /* -p: every thread of pid becomes traced; names and baselines recorded. */
 static int track_existing(struct session *s, pid_t pid)
 {
@@ -97,6 +110,7 @@ static int track_existing(struct session *s, pid_t pid)
 	while ((d = readdir(dir))) {
 		unsigned long long tid;
 		struct sl_event e = { .type = SL_EV_COMM };
+		struct sl_kstat before = { 0 };
 		struct sl_task_info *t;
 		char cpath[96];
 		FILE *f;
@@ -106,6 +120,8 @@ static int track_existing(struct session *s, pid_t pid)
 		/* followed from its fork already: its counters start at zero */
 		if (tracer__is_tracked(s->tracer, (pid_t)tid))
 			continue;
+		/* read on both sides of the start: a switch between is told apart */
+		kstat__read(pid, (pid_t)tid, &before);
 		if (tracer__track(s->tracer, (pid_t)tid, pid))
 			continue;
 		t = sl_trace_info__add_task(&s->ti, (__u32)tid);
@@ -114,6 +130,7 @@ static int track_existing(struct session *s, pid_t pid)
 		t->tgid = (__u32)pid;
 		t->flags |= SL_TASKF_PREEXISTING;
 		kstat__read(pid, (pid_t)tid, &t->base);
+		add_edge(t, kstat__moved(&before, &t->base));
 		snprintf(cpath, sizeof(cpath), "/proc/%d/task/%llu/comm", (int)pid, tid);
 		f = fopen(cpath, "re");
 		if (f) {
@@ -141,14 +158,23 @@ static int track_existing(struct session *s, pid_t pid)
 	return n ? 0 : -ESRCH;
 }
 
-/* At the end of -p: counters of the threads still alive. */
+/*
+ * At the end of -p: counters of the threads still alive, each read as its
+ * tracing stops, once on either side, so that the trace and the counters
+ * end together.
+ */
 static void read_final_counters(struct session *s)
 {
 	for (__u32 i = 0; i < s->ti.nr_tasks; i++) {
 		struct sl_task_info *t = &s->ti.tasks[i];
+		struct sl_kstat before = { 0 };
 
-		if (!(t->flags & SL_TASKF_EXITED) && !t->proc.valid)
-			kstat__read((pid_t)t->tgid, (pid_t)t->pid, &t->proc);
+		if ((t->flags & SL_TASKF_EXITED) || t->proc.valid)
+			continue;
+		kstat__read((pid_t)t->tgid, (pid_t)t->pid, &before);
+		tracer__untrack(s->tracer, (pid_t)t->pid);
+		kstat__read((pid_t)t->tgid, (pid_t)t->pid, &t->proc);
+		add_edge(t, kstat__moved(&before, &t->proc));
 	}
 }
 

@@ -289,6 +289,17 @@ int tracer__track(struct tracer *t, pid_t tid, pid_t tgid)
 	return 0;
 }
 
+int tracer__untrack(struct tracer *t, pid_t tid)
+{
+	__u32 key = (__u32)tid;
+
+	if (bpf_map_delete_elem(bpf_map__fd(t->skel->maps.tracked), &key) && errno != ENOENT)
+		return -errno;
+	/* the caches must not answer "traced" for it any more */
+	__atomic_add_fetch(&t->skel->bss->track_gen, 1, __ATOMIC_SEQ_CST);
+	return 0;
+}
+
 void tracer__on_drain(struct tracer *t, sl_event_fn fn, void *ctx)
 {
 	t->raw_fn = fn;

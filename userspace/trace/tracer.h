@@ -38,6 +38,8 @@ __u32 tracer__ncpu(const struct tracer *t);
 int  tracer__follow_children(struct tracer *t, pid_t tgid, bool on);
 /* Trace one existing task (thread) and its future children. */
 int  tracer__track(struct tracer *t, pid_t tid, pid_t tgid);
+/* Stop tracing a task: nothing more of it is recorded from here. */
+int  tracer__untrack(struct tracer *t, pid_t tid);
 struct qlog;
 /*
  * Merges the workload's queue event log (lab/qlog.h) into the stream, each

@@ -15,6 +15,7 @@
 #include "analysis/analysis_state.h"
 #include "analysis/analysis_result.h"
 #include "harness.h"
+#include "output/explain.h"
 
 #define EPS 1e-9
 
@@ -614,6 +615,43 @@ Test(analysis, crosscheck_tolerates_one_percent_and_uses_proc_minus_base)
 	cr_assert_eq(row(r, 10)->xc_source, SL_XC_SRC_PROC);
 	cr_assert_eq(row(r, 10)->kernel[SL_XC_INVOLUNTARY], 1);
 	cr_assert_eq(row(r, 10)->kernel[SL_XC_ONCPU], 6060);
+}
+
+/* -p: a switch made while the counters were read at an edge is allowed, and no more. */
+Test(analysis, crosscheck_allows_the_moves_at_the_edges_only)
+{
+	const struct sl_result *r;
+	struct sl_task_info *t;
+	char line[256];
+
+	alternating();
+	ti_init(&ti, 1, 500, 20000);
+	t = sl_trace_info__add_task(&ti, 10);
+	t->tgid = 10;
+	/* worker-0 switched 1 + 1 times in the stream; the kernel says 1 + 2 */
+	t->proc = (struct sl_kstat){ .valid = true, .nvcsw = 11, .nivcsw = 22, .nr_migrations = 5,
+				     .sum_exec_runtime_ns = 1000000 + 6000 };
+	t->base = (struct sl_kstat){ .valid = true, .nvcsw = 10, .nivcsw = 20, .nr_migrations = 5,
+				     .sum_exec_runtime_ns = 1000000 };
+	t->flags = SL_TASKF_PREEXISTING | 1u << SL_TASKF_EDGE_SHIFT;
+	ti_death(&ti, 11, "worker-1", 1, 1, 0, 6000);
+	r = run(1);
+	cr_assert(r->xc.ok, "one move at an edge allows one switch");
+	cr_assert_eq(r->xc.nr_edge, 1);
+	cr_assert(row(r, 11)->xc_ok);
+	explain__crosscheck(r, line, sizeof(line));
+	cr_assert_neq(strstr(line, "; 1 within the switches made while its counters were read"), NULL,
+		      "%s", line);
+
+	analysis__free(an);
+	an = NULL;
+	t = sl_trace_info__task(&ti, 10);
+	t->proc.nivcsw = 23;	/* two more than the stream: one beyond the move */
+	r = run(1);
+	cr_assert_not(r->xc.ok);
+	cr_assert_eq(r->xc.nr_edge, 0);
+	cr_assert_eq(r->xc.mismatch[0].counter, SL_XC_INVOLUNTARY);
+	cr_assert_eq(r->xc.mismatch[0].kernel, 3);
 }
 
 Test(analysis, lost_records_make_the_crosscheck_inexact)

@@ -76,3 +76,24 @@ Test(kstat, reads_schedstat_of_a_live_task)
 	cr_assert_eq(b.pcount - a.pcount, b.nvcsw + b.nivcsw - a.nvcsw - a.nivcsw,
 		     "every switch-in between two reads is followed by a switch-out");
 }
+
+/* The largest of the counts' moves between two reads, capped; none when a read failed. */
+Test(kstat, moved_is_the_largest_move_of_a_count)
+{
+	struct sl_kstat a = { .valid = true, .nvcsw = 10, .nivcsw = 4, .nr_migrations = 7,
+			      .sum_exec_runtime_ns = 100 };
+	struct sl_kstat b = a;
+
+	b.sum_exec_runtime_ns = 900;
+	cr_assert_eq(kstat__moved(&a, &b), 0, "run time is not a count");
+	b.nvcsw = 11;
+	b.nr_migrations = 9;
+	cr_assert_eq(kstat__moved(&a, &b), 2);
+	a.sched_info = b.sched_info = true;
+	b.pcount = 3;
+	cr_assert_eq(kstat__moved(&a, &b), 3, "times scheduled in count when both have them");
+	b.nvcsw = 10000;
+	cr_assert_eq(kstat__moved(&a, &b), 255);
+	b.valid = false;
+	cr_assert_eq(kstat__moved(&a, &b), 0);
+}
