@@ -3,6 +3,8 @@
  * Off-CPU time by stack: each blocking switch-out that carries a stack
  * (SL_EV_STACK) is charged, when the task is next switched in, the time
  * it spent off the CPU (blocked, then runnable), as offcputime does.
+ * Fed the stream and the switch-ins the analysis infers (sl_repair), so a
+ * switch-in the kernel did not report ends its block too.
  * Rows per task and stack; numbers only.
  */
 #ifndef SL_OFFCPU_STACKS_H
@@ -27,7 +29,7 @@ void offcpu_stacks__free(struct offcpu_stacks *o);	/* accepts NULL */
 int  offcpu_stacks__feed(struct offcpu_stacks *o, const struct sl_event *e);
 /* Rows sorted by off_ns, largest first (valid until the next feed). */
 const struct sl_stack_row *offcpu_stacks__rows(struct offcpu_stacks *o, __u32 *n);
-/* Blocks still open when the stream ended, or whose switch-in was never seen. */
+/* Blocks still open when the stream ended, or with no switch-in, seen or inferred. */
 __u64 offcpu_stacks__unfinished(const struct offcpu_stacks *o);
 
 #endif

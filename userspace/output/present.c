@@ -75,15 +75,25 @@ static void on_interval(const struct sl_interval *iv, void *ctx)
 /*
  * Records the kernel did not report, as the analysis infers them: the
  * Perfetto trace gets them too, so its per-CPU switch chain agrees with the
- * report (the HTML page draws the analysis's intervals, already repaired).
+ * report (the HTML page draws the analysis's intervals, already repaired),
+ * and an off-CPU stack whose switch-in went unreported is charged up to
+ * the inferred one, as the report's off-CPU time is.  Called from inside
+ * the analysis's feed of the record that revealed the gap, so both see the
+ * repair before that record.
  */
 static void on_repair(const struct sl_repair *rp, void *ctx)
 {
 	struct presenter *p = ctx;
-	int err = p->pf && !p->err ? perfetto__add_event(p->pf, &rp->ev) : 0;
+	int err;
 
-	if (err)
+	if (p->err)
+		return;
+	if (p->pf && (err = perfetto__add_event(p->pf, &rp->ev))) {
 		fail(p, err, p->pf_file, p->o.perfetto_path);
+		return;
+	}
+	if (p->stacks && (err = offcpu_stacks__feed(p->stacks, &rp->ev)))
+		fail(p, err, NULL, NULL);
 }
 
 /* A new file that replaces path only when complete (util/outfile.h). */
@@ -181,7 +191,7 @@ int presenter__new(const struct present_opts *o, const struct sl_trace_info *ti,
 	}
 	if (p->tl[0] || p->tl[1] || p->html || p->csv_intervals)
 		analysis__on_interval(p->a, on_interval, p);
-	if (p->pf)
+	if (p->pf || p->stacks)
 		analysis__on_repair(p->a, on_repair, p);
 	*out = p;
 	return 0;
