@@ -279,6 +279,62 @@ Test(waits, shell_pipeline_names_gzip_the_limiting_stage, .timeout = 120)
 	release(&x);
 }
 
+/*
+ * The course's version: producer and consumer are the parent's children,
+ * and the consumer hands its total back on a second queue, which the
+ * parent waits on for the whole run.  That wait is the longest on any
+ * channel, but one item went through it: the run's verdict is the busy
+ * queue's.
+ */
+Test(waits, python_queue_with_a_result_queue_is_judged_by_the_busy_one, .timeout = 120)
+{
+	static const char script[] =
+		"import multiprocessing as mp, time\n"
+		"def producer(q):\n"
+		"    for i in range(200):\n"
+		"        q.put(i)\n"
+		"    q.put(None)\n"
+		"def consumer(q, out):\n"
+		"    s = 0\n"
+		"    while True:\n"
+		"        x = q.get()\n"
+		"        if x is None: break\n"
+		"        time.sleep(0.005)\n"
+		"        s += x\n"
+		"    out.put(s)\n"
+		"if __name__ == '__main__':\n"
+		"    q = mp.Queue(maxsize=100)\n"
+		"    out = mp.Queue()\n"
+		"    c = mp.Process(target=consumer, args=(q, out))\n"
+		"    p = mp.Process(target=producer, args=(q,))\n"
+		"    c.start()\n"
+		"    p.start()\n"
+		"    print(out.get())\n"
+		"    p.join()\n"
+		"    c.join()\n";
+	const struct sl_channel_row *ch, *most = NULL;
+	struct analysed x;
+
+	trace_python(script, NULL, &x);
+	cr_assert_gt(x.r->nr_channels, 1, "the data queue and the result queue");
+	for (__u32 i = 0; i < x.r->nr_channels; i++) {
+		const struct sl_channel_row *c = &x.r->channels[i];
+
+		if (!c->condition && (!most || c->q.prod_blocked_ns + c->q.cons_blocked_ns >
+					       most->q.prod_blocked_ns + most->q.cons_blocked_ns))
+			most = c;
+	}
+	cr_assert_not_null(most);
+	cr_expect_leq(most->wakeups, 2, "the result queue is the most blocked (%llu wakeups)",
+		      (unsigned long long)most->wakeups);
+	cr_assert_geq(x.r->verdict_channel, 0);
+	ch = &x.r->channels[x.r->verdict_channel];
+	cr_expect_gt(ch->wakeups, 50, "the run is judged by a channel with %llu wakeups",
+		     (unsigned long long)ch->wakeups);
+	cr_expect_eq(x.r->verdict, SL_V_CONSUMER_BOUND, "verdict %s", sl_verdict_name(x.r->verdict));
+	release(&x);
+}
+
 /* A bounded multiprocessing.Queue and a consumer ten times slower than the producer. */
 Test(waits, python_queue_with_a_slow_consumer_is_consumer_bound, .timeout = 120)
 {

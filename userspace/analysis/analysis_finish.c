@@ -526,14 +526,28 @@ static int crosscheck(struct analysis *a, const struct sl_trace_info *ti, struct
 	return 0;
 }
 
-/* A program without the lab's queues: its first channel speaks for the run. */
+/*
+ * A program without the lab's queues: its busiest channel speaks for the
+ * run (most wakeups through it, a data channel before any condition), as
+ * the busiest queue does for the lab's.  Not the most blocked: a parent
+ * that waits the whole run for one result on a pipe blocks longest on a
+ * channel that carried one item.  Ties go to the first listed.
+ */
 static void run_verdict(struct sl_result *r)
 {
+	__u32 best = 0;
+
 	r->verdict_channel = -1;
 	if (r->verdict_queue >= 0 || !r->nr_channels)
 		return;
-	r->verdict_channel = 0;	/* channels are listed data first, most blocked first */
-	r->verdict = r->channels[0].q.verdict;
+	for (__u32 i = 1; i < r->nr_channels; i++) {
+		const struct sl_channel_row *c = &r->channels[i], *b = &r->channels[best];
+
+		if (c->condition == b->condition && c->wakeups > b->wakeups)
+			best = i;
+	}
+	r->verdict_channel = (__s32)best;
+	r->verdict = r->channels[best].q.verdict;
 }
 
 int analysis_build_result(struct analysis *a, const struct sl_trace_info *ti)

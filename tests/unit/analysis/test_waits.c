@@ -261,6 +261,44 @@ Test(waits, a_pipe_with_a_blocked_writer_is_a_consumer_bound_channel)
 	cr_assert_eq(r->pipeline.stage_tgid, 0, "one channel is no pipeline");
 }
 
+/*
+ * Two pipes: 10 writes 42 and blocks for room five times, 11 reads it; 12
+ * waits the whole run on 43 for the one result 13 writes.  43 is the most
+ * blocked and listed first, but 42 carried the traffic: its verdict is
+ * the run's.
+ */
+Test(waits, the_busiest_channel_speaks_for_the_run)
+{
+	const struct sl_result *r;
+	__u64 ts = 3000;
+
+	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 2, 0, 12, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 3, 0, 13, SL_R_NONE, false, true));
+	eb_push(&eb, ev_wt(SL_EV_WAIT, 2000, 2, 12, SL_WK_PIPE, 43, 0, 0));
+	eb_push(&eb, ev_block_in(2000, 2, 12, 0, SL_R_SLEEP, 0, S, false));
+	eb_push(&eb, ev_wt(SL_EV_WAIT, ts, 0, 10, SL_WK_PIPE, 42, 1, SL_WD_WRITE));
+	eb_push(&eb, ev_wt(SL_EV_WAKER, ts, 1, 11, SL_WK_PIPE, 42, 0, 0));
+	for (int i = 0; i < 5; i++, ts += 8000) {
+		eb_push(&eb, ev_block_in(ts, 0, 10, 0, SL_R_SLEEP, 1, S, false));
+		eb_push(&eb, ev_wake(ts + 2000, 1, 11, 10, true));
+		eb_push(&eb, ev_switch(ts + 2000, 0, 0, 10, SL_R_NONE, false, true));
+	}
+	eb_push(&eb, ev_wt(SL_EV_WAKER, 45000, 3, 13, SL_WK_PIPE, 43, 1, SL_WD_WRITE));
+	eb_push(&eb, ev_wake(45000, 3, 13, 12, true));
+	eb_push(&eb, ev_switch(45000, 2, 0, 12, SL_R_NONE, false, true));
+	r = run(4, 50000);
+	cr_assert_eq(r->nr_channels, 2);
+	cr_assert_eq(r->channels[0].obj, 43, "the most blocked is listed first");
+	cr_assert_eq(r->channels[0].wakeups, 1);
+	cr_assert_eq(r->channels[1].obj, 42);
+	cr_assert_eq(r->channels[1].wakeups, 5);
+	cr_assert_eq(r->verdict_queue, -1);
+	cr_assert_eq(r->verdict_channel, 1);
+	cr_assert_eq(r->verdict, r->channels[1].q.verdict);
+}
+
 /* cat (10) -> pipe 1 -> gzip (11) -> pipe 2 -> sha (12): gzip limits the pipeline. */
 Test(waits, the_stage_between_a_full_and_an_empty_pipe_limits_the_pipeline)
 {
