@@ -531,7 +531,25 @@ static void chan_free(struct chan_build *cb, __u32 n)
 	free(cb);
 }
 
-/* Producers (upstream waits for room) and consumers (downstream waits for data) meet in a stage. */
+/* Has channel ch a producer (or a consumer) outside process tgid? */
+static bool side_beyond(const struct analysis *a, const struct sl_result *r,
+			const struct sl_channel_row *ch, bool producer, __u32 tgid)
+{
+	for (__u32 k = 0; k < ch->nr_tasks; k++) {
+		const struct sl_channel_task *ct = &r->chan_tasks[ch->first_task + k];
+
+		if ((producer ? ct->producer : ct->consumer) && a->tasks[ct->task].tgid != tgid)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Producers (upstream waits for room) and consumers (downstream waits for
+ * data) meet in a stage.  A link goes between processes: a channel whose
+ * other side is all the stage's own threads (a pool's handler threads
+ * signalling each other) is the stage's inside, not a neighbour.
+ */
 static void find_pipeline(const struct analysis *a, struct sl_result *r)
 {
 	struct sl_pipeline *pl = &r->pipeline;
@@ -561,7 +579,8 @@ static void find_pipeline(const struct analysis *a, struct sl_result *r)
 
 					prod = dt->producer && a->tasks[dt->task].tgid == tgid;
 				}
-				if (!prod)
+				if (!prod || !side_beyond(a, r, up, true, tgid) ||
+				    !side_beyond(a, r, down, false, tgid))
 					continue;
 				link = true;
 				score = up->q.prod.wait_frac + down->q.cons.wait_frac;

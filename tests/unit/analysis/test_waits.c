@@ -331,6 +331,52 @@ Test(waits, the_stage_between_a_full_and_an_empty_pipe_limits_the_pipeline)
 }
 
 /*
+ * cat (10) -> pipe 1 -> 11 -> pipe 2 -> 12, where 12 reads without
+ * waiting much; 13, a thread of 11, waits nearly all the time on futex
+ * 0x200 that 11 signals.  That condition is 11's own inside: the stage's
+ * downstream is pipe 2, though 13 waits on its condition far longer than
+ * 12 waits on pipe 2.
+ */
+Test(waits, a_condition_inside_the_stage_is_not_its_downstream)
+{
+	struct sl_event th = ev_fork(500, 1, 11, 13);
+	const struct sl_result *r;
+	__u64 ts = 2000;
+
+	th.fork.child_tgid = 11;	/* a thread of 11 */
+	th.fork.parent_tgid = 11;
+	eb_push(&eb, th);
+	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 2, 0, 12, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 3, 0, 13, SL_R_NONE, false, true));
+	eb_push(&eb, ev_wt(SL_EV_WAIT, 1500, 3, 13, SL_WK_FUTEX, 0x200, 202, SL_WD_FUTEX_BITSET));
+	eb_push(&eb, ev_block_in(1500, 3, 13, 0, SL_R_SLEEP, 202, S, false));
+	eb_push(&eb, ev_wt(SL_EV_WAIT, ts, 0, 10, SL_WK_PIPE, 1, 1, SL_WD_WRITE));
+	eb_push(&eb, ev_wt(SL_EV_WAIT, ts, 2, 12, SL_WK_PIPE, 2, 0, 0));
+	for (int i = 0; i < 4; i++, ts += 10000) {
+		eb_push(&eb, ev_block_in(ts, 0, 10, 0, SL_R_SLEEP, 1, S, false));
+		eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 8000, 1, 11, SL_WK_PIPE, 1, 0, 0));
+		eb_push(&eb, ev_wake(ts + 8000, 1, 11, 10, true));
+		eb_push(&eb, ev_switch(ts + 8000, 0, 0, 10, SL_R_NONE, false, true));
+		/* 12 waits 500 ns for each write */
+		eb_push(&eb, ev_block_in(ts + 8000, 2, 12, 0, SL_R_SLEEP, 0, S, false));
+		eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 8500, 1, 11, SL_WK_PIPE, 2, 1, SL_WD_WRITE));
+		eb_push(&eb, ev_wake(ts + 8500, 1, 11, 12, true));
+		eb_push(&eb, ev_switch(ts + 8500, 2, 0, 12, SL_R_NONE, false, true));
+	}
+	eb_push(&eb, ev_wt(SL_EV_WAKER, ts, 1, 11, SL_WK_FUTEX, 0x200, 202, SL_WD_FUTEX_WAKE));
+	eb_push(&eb, ev_wake(ts, 1, 11, 13, true));
+	eb_push(&eb, ev_switch(ts, 3, 0, 13, SL_R_NONE, false, true));
+	r = run(4, ts + 100);
+	cr_assert_eq(r->nr_channels, 3);
+	cr_assert_eq(r->pipeline.stage_tgid, 11, "stage %u", r->pipeline.stage_tgid);
+	cr_assert_eq(r->channels[r->pipeline.upstream].obj, 1);
+	cr_assert_eq(r->channels[r->pipeline.downstream].obj, 2, "downstream %llu",
+		     (unsigned long long)r->channels[r->pipeline.downstream].obj);
+}
+
+/*
  * Writer 10 blocks for room in pipe 42 that 11 (another process) reads;
  * 12, a thread of 10, reads it once too (as Pool's parent both writes and
  * reads its pipes), so 10's process is on both sides.  10 also waits on
