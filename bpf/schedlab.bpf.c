@@ -441,8 +441,8 @@ static __always_inline int handle_switch(void *ctx, bool preempt, struct task_st
  * (BPF_PROG_TEST_RUN with BPF_F_TEST_RUN_ON_CPU: an IPI, so current is
  * the interrupted task, or the idle task).  args[0] == 0 at the start of a
  * trace: record the occupant and start the CPU's kernel accounting here;
- * 1 at the end: account the occupant up to now, so every CPU's idle,
- * other and traced time sums to the same window.
+ * 1 at the end: record it again and account it up to now, so every CPU's
+ * idle, other and traced time sums to the same window.
  */
 SEC("raw_tp")
 int cpu_occupant(struct bpf_raw_tracepoint_args *ctx)
@@ -456,14 +456,14 @@ int cpu_occupant(struct bpf_raw_tracepoint_args *ctx)
 
 	if (!st)
 		return 0;
+	event_init(&e, SL_EV_CPU_OCC, pid, now);
+	e.flags = (tracked ? SL_OCCF_TRACKED : 0) | (ctx->args[0] ? SL_OCCF_CLOSING : 0);
+	bpf_get_current_comm(e.occ.comm, sizeof(e.occ.comm));
+	event_submit(&e);
 	if (ctx->args[0] == 0) {
 		st->idle_ns = 0;
 		st->other_ns = 0;
 		st->traced_ns = 0;
-		event_init(&e, SL_EV_CPU_OCC, pid, now);
-		e.flags = tracked ? SL_OCCF_TRACKED : 0;
-		bpf_get_current_comm(e.occ.comm, sizeof(e.occ.comm));
-		event_submit(&e);
 	} else if (st->last_switch_ts) {
 		__u64 d = now - st->last_switch_ts;
 

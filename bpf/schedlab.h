@@ -86,6 +86,9 @@ enum sl_event_type {
 	 * Who held `cpu` when tracing began, read on that CPU at attach: pid
 	 * (0 = idle), its comm; flags SL_OCCF_*.  The occupant until the CPU's
 	 * first switch record, so every CPU's time is known from the start.
+	 * Sent again as the trace closes (SL_OCCF_CLOSING): a traced task
+	 * found on a CPU the stream never switched it in on was switched in
+	 * unreported.
 	 */
 	SL_EV_CPU_OCC = 27,
 	/*
@@ -152,6 +155,7 @@ enum sl_reason {
 
 /* SL_EV_CPU_OCC flags */
 #define SL_OCCF_TRACKED		0x01	/* the occupant is a traced task */
+#define SL_OCCF_CLOSING		0x02	/* read as the trace closes, not at its start */
 
 /* An enqueue this late after its waking gets a SL_EV_ENQUEUED record. */
 #define SL_ENQ_LATE_NS		2000u

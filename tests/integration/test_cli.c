@@ -304,6 +304,35 @@ Test(cli, trace_pid_of_a_fast_sleeper_matches_at_the_edges, .timeout = 120)
 	waitpid(sleeper, NULL, 0);
 }
 
+/*
+ * A task that holds its CPU when -p attaches: its first stretch counts
+ * from the start (the CPUs' occupants are read once it is tracked), so
+ * its on-CPU time is the kernel's.
+ */
+Test(cli, trace_pid_of_a_spinner_counts_its_first_stretch, .timeout = 120)
+{
+	struct output r;
+	char pidarg[16];
+	pid_t spinner;
+
+	need_root();
+	spinner = fork();
+	cr_assert_geq(spinner, 0);
+	if (spinner == 0) {
+		for (volatile unsigned long n = 0;; n++)
+			;
+	}
+	usleep(50000);
+	snprintf(pidarg, sizeof(pidarg), "%d", (int)spinner);
+	for (int i = 0; i < 3; i++) {
+		run(&r, (uid_t)-1, SL("trace", "-p", pidarg, "-d", "0.5"));
+		cr_expect_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+		cr_expect_neq(strstr(r.out, "kernel cross-check: ok"), NULL, "trace %d: %s", i, r.out);
+	}
+	kill(spinner, SIGKILL);
+	waitpid(spinner, NULL, 0);
+}
+
 Test(cli, trace_pid_for_a_duration, .timeout = 60)
 {
 	struct output r;

@@ -320,6 +320,35 @@ Test(trace_opts, cgroup_is_followed_with_forks_and_late_arrivals, .timeout = 60)
 	cr_expect_geq(s.in_cgroup, s.children_of_a + 2);
 }
 
+/* A process spinning in the cgroup when the trace starts: its first stretch counts from the start. */
+Test(trace_opts, cgroup_spinner_matches_the_kernel, .timeout = 60)
+{
+	char dir[4200], rel[64];
+	struct output r;
+	pid_t spinner;
+
+	need_root();
+	snprintf(rel, sizeof(rel), "/sl-test-spin-%d", (int)getpid());
+	snprintf(dir, sizeof(dir), "%s%s", cgroup__root(), rel);
+	if (mkdir(dir, 0755) && errno != EEXIST)
+		cr_assert_fail("cannot make cgroup %s: %s", dir, strerror(errno));
+	spinner = fork();
+	cr_assert_geq(spinner, 0);
+	if (spinner == 0) {
+		join_cgroup(dir);
+		for (volatile unsigned long n = 0;; n++)
+			;
+	}
+	usleep(100000);
+	run(&r, (uid_t)-1, SL("trace", "--cgroup", rel, "-d", "0.7"));
+	kill(spinner, SIGKILL);
+	waitpid(spinner, NULL, 0);
+	for (int i = 0; i < 100 && rmdir(dir) && errno == EBUSY; i++)
+		usleep(10000);
+	cr_assert_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+	cr_expect_neq(strstr(r.out, "kernel cross-check: ok"), NULL, "%s", r.out);
+}
+
 Test(trace_opts, cgroup_that_does_not_exist_is_a_usage_error)
 {
 	struct output r;

@@ -542,6 +542,8 @@ static void switch_in(struct analysis *a, __u32 idx, __u32 c, __u64 ts, __u64 se
 		t->inf_wake++;
 		a->unreported_wakeups++;
 	}
+	if (t->state == TS_UNKNOWN)
+		t->in_unknown = true;
 	if (t->state == SL_TS_RUNNABLE_WAKEUP) {
 		__u64 lat = ts - t->wake_ts;
 
@@ -634,6 +636,30 @@ static void cpu_switch(struct analysis *a, __u32 c, __u64 ts, __u32 pi, __u32 pr
 }
 
 /*
+ * An occupant read on a CPU whose switches the stream already follows (as
+ * the trace closes): a traced task found there that the stream does not
+ * have running there was switched in unreported (on this machine, by a
+ * task whose switches never reach any tracer).  It came in after both the
+ * CPU's last switch and its own last change of state.
+ */
+static void infer_switch_in(struct analysis *a, __u32 pi, __u32 c, __u64 ts, __u64 rt);
+
+static int check_occupant(struct analysis *a, const struct sl_event *e, __u64 ts)
+{
+	__u32 i;
+
+	if (!(e->flags & SL_OCCF_TRACKED) || !e->pid)
+		return 0;
+	i = pid_find(a, e->pid);
+	if (i == NO_IDX || a->tasks[i].state == TS_DEAD)
+		return 0;
+	if (a->tasks[i].state == SL_TS_RUNNING && a->tasks[i].cpu == e->cpu)
+		return 0;
+	infer_switch_in(a, i, e->cpu, ts, 0);
+	return 0;
+}
+
+/*
  * Who held a CPU when tracing began (SL_EV_CPU_OCC): its occupant until
  * the CPU's first switch record, so no CPU is "unknown" for the trace's
  * first stretch.  A switch record seen earlier on that CPU already said.
@@ -648,7 +674,7 @@ static int on_cpu_occ(struct analysis *a, const struct sl_event *e, __u64 ts)
 		return 0;
 	cpu = &a->cpus[c];
 	if (cpu->known)
-		return 0;
+		return check_occupant(a, e, ts);
 	if ((e->flags & SL_OCCF_TRACKED) && e->pid) {
 		struct a_task *t;
 
@@ -1172,6 +1198,10 @@ int analysis__finish(struct analysis *a, const struct sl_trace_info *ti)
 
 		if (t->state == SL_TS_RUNNING && end > t->since)
 			t->rt_sum += end - t->since;	/* still on a CPU: BOOTTIME */
+		/* a wait still open: the kernel adds it to run_delay when it ends */
+		if ((t->state == SL_TS_RUNNABLE_WAKEUP || t->state == SL_TS_RUNNABLE_PREEMPT) &&
+		    end > t->since)
+			t->rq_open_ns = end - t->since;
 		task_close(a, t, end);
 		if (t->alive)
 			t->last_ts = end;

@@ -486,6 +486,13 @@ static int crosscheck(struct analysis *a, const struct sl_trace_info *ti, struct
 		/* an unreported wakeup hides when its run-queue wait began */
 		if (row->wakeups_unreported)
 			row->xc_checked &= ~(1u << SL_XC_RUN_DELAY);
+		/*
+		 * -p: a task first switched in with nothing known of it was
+		 * waiting when tracing began, and the kernel's run_delay holds
+		 * that wait from its start, before the trace.
+		 */
+		if ((info && (info->flags & SL_TASKF_PREEXISTING) && t->in_unknown))
+			row->xc_checked &= ~(1u << SL_XC_RUN_DELAY);
 		ours[SL_XC_VOLUNTARY] = row->vol_switches;
 		ours[SL_XC_INVOLUNTARY] = row->invol_switches;
 		ours[SL_XC_MIGRATIONS] = row->migrations;
@@ -505,6 +512,9 @@ static int crosscheck(struct analysis *a, const struct sl_trace_info *ti, struct
 			/* run_delay lies between ours less the idle CPUs' part and ours */
 			if (c == SL_XC_RUN_DELAY && ours[c] > kv)
 				d -= d < row->idle_in_ns ? d : row->idle_in_ns;
+			/* read at the end, it lacks a wait still open then (-p) */
+			if (c == SL_XC_RUN_DELAY && ours[c] > kv && row->xc_source == SL_XC_SRC_PROC)
+				d -= d < t->rq_open_ns ? d : t->rq_open_ns;
 
 			if (!(row->xc_checked & (1u << c)))
 				continue;

@@ -42,6 +42,8 @@ struct a_task {
 	__u64 switch_ins;	/* switched in, seen in the stream */
 	__u64 inf_in, inf_migr;	/* switch-ins and migrations inferred (stream_repair) */
 	__u64 inf_wake;		/* switched in from a blocked state: wakeup unreported */
+	bool in_unknown;	/* first switched in with no state known: waiting at the start? */
+	__u64 rq_open_ns;	/* runnable when the stream ended, for that long */
 	__u64 rq_n, rq_sum, rq_min, rq_max;
 	__u64 first_ts, last_ts;
 	__u64 item_ts;

@@ -302,7 +302,8 @@ static int dump_event(const struct sl_event *e, void *ctx)
 			printf(" blkio_delay=%uus", e->ksched.blkio_delay_us);
 		break;
 	case SL_EV_CPU_OCC:
-		printf(" comm=%.16s%s", e->occ.comm, e->flags & SL_OCCF_TRACKED ? " traced" : "");
+		printf(" comm=%.16s%s%s", e->occ.comm, e->flags & SL_OCCF_TRACKED ? " traced" : "",
+		       e->flags & SL_OCCF_CLOSING ? " closing" : "");
 		break;
 	default:
 		if (e->type >= SL_EV_Q_PUSH && e->type <= SL_EV_ITEM_DONE)

@@ -146,10 +146,8 @@ int session__open(const struct session_opts *o, struct session **out)
 			s->ti.flags |= SL_TRACEF_DELAYACCT;
 	}
 	s->ti.start_ts = sl_now_ns();
-	/* who holds each CPU now: the first stretch of every CPU is known */
-	err = tracer__snapshot_cpus(s->tracer, false);
-	if (err)
-		pr_debug("no occupant snapshot of the CPUs: %s", strerror(-err));
+	if (!o->defer_cpu_snapshot)
+		session__snapshot_cpus(s);
 	clock_gettime(CLOCK_REALTIME, &rt);
 	s->ti.start_realtime_ns = (__u64)rt.tv_sec * 1000000000ull + (__u64)rt.tv_nsec;
 	if (uname(&u) == 0) {
@@ -175,6 +173,24 @@ int session__open(const struct session_opts *o, struct session **out)
 err_free:
 	session__free(s);
 	return err;
+}
+
+void session__snapshot_cpus(struct session *s)
+{
+	/* who holds each CPU now: the first stretch of every CPU is known */
+	int err = tracer__snapshot_cpus(s->tracer, false);
+
+	if (err)
+		pr_debug("no occupant snapshot of the CPUs: %s", strerror(-err));
+}
+
+void session__close_cpus(struct session *s)
+{
+	if (s->cpus_closed)
+		return;
+	s->cpus_closed = true;
+	/* each CPU's occupant accounted up to here: per-CPU totals span the trace */
+	tracer__snapshot_cpus(s->tracer, true);
 }
 
 int session__add_sink(struct session *s, sl_event_fn fn, void *ctx)
@@ -258,10 +274,10 @@ int session__close(struct session *s)
 {
 	int err = s->err;
 
+	session__close_cpus(s);
+	/* with the closing occupant records */
 	if (!err)
 		err = tracer__flush(s->tracer, dispatch, s);
-	/* each CPU's occupant accounted up to here: per-CPU totals span the trace */
-	tracer__snapshot_cpus(s->tracer, true);
 	s->ti.end_ts = sl_now_ns();
 	/* another tracer may have turned it off meanwhile: then nothing is checked */
 	if (!delayacct__is_on())

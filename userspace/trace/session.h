@@ -23,6 +23,12 @@ struct session_opts {
 	const char *config;		/* workload configuration (INI) or NULL */
 	bool progress;			/* status line on stderr */
 	bool stacks;			/* off-CPU stacks, symbolized while tracing */
+	/*
+	 * The caller starts the CPUs' occupant snapshot itself, once the
+	 * tasks already running are tracked (-p, --cgroup): a CPU held by
+	 * one then starts as its stretch, not as another task's.
+	 */
+	bool defer_cpu_snapshot;
 };
 
 struct session {
@@ -39,6 +45,7 @@ struct session {
 	struct taskstats_conn *taskstats;	/* block-I/O wait of exited children, or NULL */
 	bool delayacct_set;		/* we turned kernel.task_delayacct on */
 	bool delayacct_was_on;
+	bool cpus_closed;		/* session__close_cpus done */
 	int err;
 	int write_err;			/* the trace file failed (said once); the run stops */
 	int sink_err;			/* a sink failed (it said why); the run stops */
@@ -55,6 +62,18 @@ void session__install_signals(void);
 
 int  session__open(const struct session_opts *o, struct session **out);
 int  session__add_sink(struct session *s, sl_event_fn fn, void *ctx);
+/*
+ * Who holds each CPU now, into the stream, and the CPUs' own accounting
+ * starts here.  session__open does it unless told to defer it.
+ */
+void session__snapshot_cpus(struct session *s);
+/*
+ * Who holds each CPU as the trace closes, into the stream, and the CPUs'
+ * accounting up to here; once (session__close does it if not done).  -p
+ * and --cgroup call it before they stop tracing the tasks, so that a task
+ * still on a CPU is seen there as traced.
+ */
+void session__close_cpus(struct session *s);
 /* Drains the probes into the sinks; call every few milliseconds. */
 int  session__poll(struct session *s);
 /*

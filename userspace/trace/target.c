@@ -165,6 +165,8 @@ static int track_existing(struct session *s, pid_t pid)
  */
 static void read_final_counters(struct session *s)
 {
+	/* who is on a CPU now, while every task is still seen as traced */
+	session__close_cpus(s);
 	for (__u32 i = 0; i < s->ti.nr_tasks; i++) {
 		struct sl_task_info *t = &s->ti.tasks[i];
 		struct sl_kstat before = { 0 };
@@ -275,6 +277,7 @@ static int trace_pid(struct session *s, pid_t pid, unsigned long long duration_n
 		close(pidfd);
 		return err;
 	}
+	session__snapshot_cpus(s);
 	while (!session_stop) {
 		struct pollfd p = { .fd = pidfd, .events = POLLIN };
 
@@ -321,6 +324,8 @@ static int trace_cgroup(struct session *s, const char *dir, unsigned long long d
 				pr_err("cannot read cgroup %s: %s", dir, strerror(-err));
 				return err;
 			}
+			if (!scanned)
+				session__snapshot_cpus(s);
 			scanned = now;
 		}
 		if (session__poll(s))
@@ -359,6 +364,7 @@ int target__trace(const struct target_opts *o, const struct present_opts *po, FI
 	so.cmdline = cmdline;
 	so.progress = isatty(STDERR_FILENO);
 	so.stacks = o->stacks;
+	so.defer_cpu_snapshot = !o->command;
 
 	session__install_signals();
 	err = session__open(&so, &s);

@@ -283,6 +283,47 @@ Test(stream_check, occupant_that_is_traced_later)
 }
 
 /*
+ * 10 is preempted by an untraced task at 2000 and switched back in
+ * unreported; it is still running when the trace closes, where the
+ * closing occupant record finds it: switched in at the earliest time
+ * (the CPU's last switch), running to the end, not runnable.
+ */
+Test(stream_check, closing_occupant_reveals_an_unreported_switch_in)
+{
+	const struct sl_result *r;
+	struct sl_event occ = ev_occ(9000, 0, 10, true);
+
+	occ.flags |= SL_OCCF_CLOSING;
+	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, with_rt(ev_switch(2000, 0, 10, 99, SL_R_PREEMPTED, true, false), 1000));
+	eb_push(&eb, occ);
+	ti_init(&ti, 1, 1000, 9000);
+	r = run(1);
+	cr_assert_eq(r->inferred_switch_ins, 1);
+	cr_assert_eq(row(r, 10)->on_cpu_ns, 1000 + 7000);
+	cr_assert_eq(row(r, 10)->state_ns[SL_TS_RUNNABLE_PREEMPT], 0);
+	cr_assert_eq(rlog.n, 1);
+	cr_assert_eq(rlog.rp[0].ev.ts, 2000);
+	cr_assert_eq(rlog.rp[0].ev.sw.next, 10);
+}
+
+/* The closing occupant record of a task the stream has running there changes nothing. */
+Test(stream_check, closing_occupant_that_agrees_needs_nothing)
+{
+	const struct sl_result *r;
+	struct sl_event occ = ev_occ(9000, 0, 10, true);
+
+	occ.flags |= SL_OCCF_CLOSING;
+	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, occ);
+	ti_init(&ti, 1, 1000, 9000);
+	r = run(1);
+	cr_assert_eq(r->inferred_switch_ins, 0);
+	cr_assert_eq(row(r, 10)->on_cpu_ns, 8000);
+	cr_assert_eq(rlog.n, 0);
+}
+
+/*
  * The kernel's run-queue wait, switch-ins and block-I/O wait against the
  * stream: 10 is woken at 2000 and runs at 2500 (runnable 500), blocks for
  * I/O 3000..3400, is woken and runs at once; 2 switch-ins.
@@ -348,6 +389,81 @@ Test(stream_check, schedstat_and_delay_counters)
 	r = run(1);
 	cr_assert(r->xc.ok);
 	cr_assert_eq(r->xc.counters & (1u << SL_XC_BLKIO), 0);
+}
+
+static struct sl_task_info *preexisting(__u32 pid, const struct sl_kstat *base,
+				       const struct sl_kstat *proc)
+{
+	struct sl_task_info *t = sl_trace_info__add_task(&ti, pid);
+
+	t->tgid = pid;
+	t->flags = SL_TASKF_PREEXISTING;
+	t->base = *base;
+	t->proc = *proc;
+	return t;
+}
+
+/*
+ * trace -p: 10 was waiting on a run queue when tracing began (its first
+ * record is a switch-in, nothing known before): the kernel's run_delay
+ * holds that wait from its start, before the trace, so it is not compared.
+ */
+Test(stream_check, wait_at_the_start_of_a_pid_trace_is_not_compared)
+{
+	const struct sl_kstat base = { .valid = true, .sum_exec_runtime_ns = 10000000,
+				       .sched_info = true, .pcount = 5 };
+	struct sl_kstat proc = base;
+	const struct sl_result *r;
+
+	proc.nivcsw = 1;
+	proc.sum_exec_runtime_ns += 2000000;
+	proc.pcount += 2;
+	proc.run_delay_ns = 1000000 + 5000000;	/* 5 ms of it before the trace */
+	eb_push(&eb, ev_occ(500000, 0, 99, false));
+	eb_push(&eb, ev_switch(1000000, 0, 99, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(2000000, 0, 10, 99, SL_R_PREEMPTED, true, false));
+	eb_push(&eb, ev_switch(3000000, 0, 99, 10, SL_R_NONE, false, true));
+	ti_init(&ti, 1, 500000, 4000000);
+	preexisting(10, &base, &proc);
+	r = run(1);
+	cr_assert(r->xc.ok, "%u mismatches", r->xc.nr_mismatches);
+	cr_assert_eq(row(r, 10)->state_ns[SL_TS_RUNNABLE_PREEMPT], 1000000);
+	cr_assert_eq(row(r, 10)->xc_checked & (1u << SL_XC_RUN_DELAY), 0);
+	cr_assert_neq(row(r, 10)->xc_checked & (1u << SL_XC_PCOUNT), 0);
+}
+
+/*
+ * trace -p: 10 is preempted 2 ms before the end and still waits then; the
+ * counters read at the end do not have that wait (the kernel adds it when
+ * the task runs), ours does: allowed, and no more.
+ */
+Test(stream_check, wait_still_open_at_the_end_of_a_pid_trace)
+{
+	const struct sl_kstat base = { .valid = true, .sum_exec_runtime_ns = 10000000,
+				       .sched_info = true, .pcount = 5 };
+	struct sl_kstat proc = base;
+	struct sl_task_info *t;
+	const struct sl_result *r;
+
+	proc.nivcsw = 1;
+	proc.sum_exec_runtime_ns += 2000000;
+	eb_push(&eb, ev_occ(1000000, 0, 10, true));
+	eb_push(&eb, with_rt(ev_switch(3000000, 0, 10, 99, SL_R_PREEMPTED, true, false),
+			     12000000));
+	ti_init(&ti, 1, 1000000, 5000000);
+	t = preexisting(10, &base, &proc);
+	r = run(1);
+	cr_assert_eq(row(r, 10)->state_ns[SL_TS_RUNNABLE_PREEMPT], 2000000);
+	cr_assert(r->xc.ok, "%u mismatches", r->xc.nr_mismatches);
+	cr_assert_neq(row(r, 10)->xc_checked & (1u << SL_XC_RUN_DELAY), 0);
+
+	/* the kernel counted 1 ms that ours has not: a real difference */
+	analysis__free(an);
+	an = NULL;
+	t->proc.run_delay_ns = 3000000;
+	r = run(1);
+	cr_assert_not(r->xc.ok);
+	cr_assert_eq(r->xc.mismatch[0].counter, SL_XC_RUN_DELAY);
 }
 
 static struct sl_event ev_enq(__u64 ts, __u16 cpu, __u32 pid)
