@@ -274,7 +274,26 @@ Test(cli, sigterm_is_forwarded, .timeout = 60)
 	cr_expect_eq(kill(child, 0), -1, "the traced child is still running");
 }
 
-/* -p: a running process, its counters compared as differences since attach. */
+/*
+ * `trace -p` of our own child, n times for dur seconds: every report must
+ * agree with the kernel's counters.  Then the child is killed.
+ */
+static void trace_child_n_times(pid_t child, int n, const char *dur)
+{
+	struct output r;
+	char pidarg[16];
+
+	usleep(50000);
+	snprintf(pidarg, sizeof(pidarg), "%d", (int)child);
+	for (int i = 0; i < n; i++) {
+		run(&r, (uid_t)-1, SL("trace", "-p", pidarg, "-d", (char *)dur));
+		cr_expect_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+		cr_expect_neq(strstr(r.out, "kernel cross-check: ok"), NULL, "trace %d: %s", i, r.out);
+	}
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+}
+
 /*
  * A task that switches every few tens of microseconds is switching while
  * its counters are read at both edges of a -p trace: the counts must still
@@ -282,8 +301,6 @@ Test(cli, sigterm_is_forwarded, .timeout = 60)
  */
 Test(cli, trace_pid_of_a_fast_sleeper_matches_at_the_edges, .timeout = 120)
 {
-	struct output r;
-	char pidarg[16];
 	pid_t sleeper;
 
 	need_root();
@@ -293,15 +310,7 @@ Test(cli, trace_pid_of_a_fast_sleeper_matches_at_the_edges, .timeout = 120)
 		for (;;)
 			usleep(20);
 	}
-	usleep(50000);
-	snprintf(pidarg, sizeof(pidarg), "%d", (int)sleeper);
-	for (int i = 0; i < 6; i++) {
-		run(&r, (uid_t)-1, SL("trace", "-p", pidarg, "-d", "0.3"));
-		cr_expect_eq(r.status, 0, "exit %d: %s", r.status, r.err);
-		cr_expect_neq(strstr(r.out, "kernel cross-check: ok"), NULL, "trace %d: %s", i, r.out);
-	}
-	kill(sleeper, SIGKILL);
-	waitpid(sleeper, NULL, 0);
+	trace_child_n_times(sleeper, 6, "0.3");
 }
 
 /*
@@ -311,8 +320,6 @@ Test(cli, trace_pid_of_a_fast_sleeper_matches_at_the_edges, .timeout = 120)
  */
 Test(cli, trace_pid_of_a_spinner_counts_its_first_stretch, .timeout = 120)
 {
-	struct output r;
-	char pidarg[16];
 	pid_t spinner;
 
 	need_root();
@@ -322,17 +329,10 @@ Test(cli, trace_pid_of_a_spinner_counts_its_first_stretch, .timeout = 120)
 		for (volatile unsigned long n = 0;; n++)
 			;
 	}
-	usleep(50000);
-	snprintf(pidarg, sizeof(pidarg), "%d", (int)spinner);
-	for (int i = 0; i < 3; i++) {
-		run(&r, (uid_t)-1, SL("trace", "-p", pidarg, "-d", "0.5"));
-		cr_expect_eq(r.status, 0, "exit %d: %s", r.status, r.err);
-		cr_expect_neq(strstr(r.out, "kernel cross-check: ok"), NULL, "trace %d: %s", i, r.out);
-	}
-	kill(spinner, SIGKILL);
-	waitpid(spinner, NULL, 0);
+	trace_child_n_times(spinner, 3, "0.5");
 }
 
+/* -p: a running process, its counters compared as differences since attach. */
 Test(cli, trace_pid_for_a_duration, .timeout = 60)
 {
 	struct output r;
