@@ -635,6 +635,8 @@ static void cpu_switch(struct analysis *a, __u32 c, __u64 ts, __u32 pi, __u32 pr
 	cpu->from_snap = false;
 }
 
+static void infer_switch_in(struct analysis *a, __u32 pi, __u32 c, __u64 ts, __u64 rt);
+
 /*
  * An occupant read on a CPU whose switches the stream already follows (as
  * the trace closes): a traced task found there that the stream does not
@@ -642,8 +644,6 @@ static void cpu_switch(struct analysis *a, __u32 c, __u64 ts, __u32 pi, __u32 pr
  * task whose switches never reach any tracer).  It came in after both the
  * CPU's last switch and its own last change of state.
  */
-static void infer_switch_in(struct analysis *a, __u32 pi, __u32 c, __u64 ts, __u64 rt);
-
 static int check_occupant(struct analysis *a, const struct sl_event *e, __u64 ts)
 {
 	__u32 i;

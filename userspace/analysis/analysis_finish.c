@@ -491,7 +491,7 @@ static int crosscheck(struct analysis *a, const struct sl_trace_info *ti, struct
 		 * waiting when tracing began, and the kernel's run_delay holds
 		 * that wait from its start, before the trace.
 		 */
-		if ((info && (info->flags & SL_TASKF_PREEXISTING) && t->in_unknown))
+		if (info && (info->flags & SL_TASKF_PREEXISTING) && t->in_unknown)
 			row->xc_checked &= ~(1u << SL_XC_RUN_DELAY);
 		ours[SL_XC_VOLUNTARY] = row->vol_switches;
 		ours[SL_XC_INVOLUNTARY] = row->invol_switches;

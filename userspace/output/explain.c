@@ -247,9 +247,7 @@ static const char *xc_counters(__u32 mask, char *buf, size_t n)
 const char *explain__crosscheck(const struct sl_result *r, char *buf, size_t n)
 {
 	const struct sl_crosscheck *x = &r->xc;
-	char first[EXPLAIN_LEN], what[160];
-
-	char edge[96] = "";
+	char first[EXPLAIN_LEN], what[160], edge[96] = "";
 
 	if (x->nr_edge)
 		snprintf(edge, sizeof(edge), "; %u within the switches made while %s counters were read",
