@@ -531,6 +531,50 @@ static void chan_free(struct chan_build *cb, __u32 n)
 	free(cb);
 }
 
+/*
+ * glibc's pthread_cond_t puts its waiters on two futex words, one 8-byte
+ * aligned pair (__g_signals[0], [1]), used by turns: one condition
+ * variable shows as two conditions with the same waiters and signallers.
+ * Such a pair is folded into its lower word, as one condition.
+ */
+static bool condvar_twins(const struct analysis *a, const struct chan_build *x,
+			  const struct chan_build *y)
+{
+	const struct a_obj *p = &a->objs[x->obj], *q = &a->objs[y->obj];
+
+	if (p->kind != SL_WK_FUTEX || q->kind != SL_WK_FUTEX || p->scope != q->scope ||
+	    p->obj % 8 || q->obj != p->obj + 4)
+		return false;
+	return !memcmp(x->side, y->side, a->nr_tasks ? a->nr_tasks : 1);
+}
+
+static void fold_condvar_words(const struct analysis *a, struct chan_build *cb, __u32 n)
+{
+	for (__u32 k = 0; k < n; k++) {
+		struct chan_build *x = &cb[k];
+
+		if (!x->condition || x->folded == ~0u)
+			continue;
+		for (__u32 m = 0; m < n; m++) {
+			struct chan_build *y = &cb[m];
+
+			if (m == k || !y->condition || y->folded == ~0u || !condvar_twins(a, x, y))
+				continue;
+			x->empty = 0;
+			for (__u32 t = 0; t < a->nr_tasks; t++) {
+				x->blocked[t] += y->blocked[t];
+				x->woke[t] += y->woke[t];
+				/* the most-blocked waiter, over both words */
+				if ((x->side[t] & AQ_CONSUMER) && x->blocked[t] > x->empty)
+					x->empty = x->blocked[t];
+			}
+			x->cons_blocked += y->cons_blocked;
+			x->wakeups += y->wakeups;
+			y->folded = ~0u;	/* folded away */
+		}
+	}
+}
+
 /* Has channel ch a producer (or a consumer) outside process tgid? */
 static bool side_beyond(const struct analysis *a, const struct sl_result *r,
 			const struct sl_channel_row *ch, bool producer, __u32 tgid)
@@ -660,6 +704,7 @@ int aw_channels(struct analysis *a, struct sl_result *r)
 			c->woke[p->task] += p->woke;
 		}
 	}
+	fold_condvar_words(a, cb, n);
 	/*
 	 * A condition whose waiters are a data channel's producer processes
 	 * and whose signallers its consumers' is that channel's "room"
@@ -668,7 +713,7 @@ int aw_channels(struct analysis *a, struct sl_result *r)
 	for (__u32 k = 0; k < n; k++) {
 		struct chan_build *c = &cb[k];
 
-		if (!c->condition)
+		if (!c->condition || c->folded == ~0u)
 			continue;
 		/*
 		 * It must go between processes, as the channel does: a

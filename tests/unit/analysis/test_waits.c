@@ -377,6 +377,48 @@ Test(waits, a_condition_inside_the_stage_is_not_its_downstream)
 }
 
 /*
+ * 10 waits on a glibc condition variable that 11 signals: the waits go to
+ * its two futex words 0x1000 and 0x1004 by turns.  12 waits on another
+ * condition, 0x1010, that 11 signals too.  The two words are one
+ * condition; 0x1010 is not.
+ */
+Test(waits, a_condition_variables_two_futex_words_are_one_condition)
+{
+	const struct sl_result *r;
+	__u64 ts = 2000;
+
+	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 2, 0, 12, SL_R_NONE, false, true));
+	for (int i = 0; i < 6; i++, ts += 10000) {
+		__u64 word = i % 2 ? 0x1004 : 0x1000;
+
+		eb_push(&eb, ev_wt(SL_EV_WAIT, ts, 0, 10, SL_WK_FUTEX, word, 202, SL_WD_FUTEX_BITSET));
+		eb_push(&eb, ev_block_in(ts, 0, 10, 0, SL_R_SLEEP, 202, S, false));
+		eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 4000, 1, 11, SL_WK_FUTEX, word, 202,
+				   SL_WD_FUTEX_WAKE));
+		eb_push(&eb, ev_wake(ts + 4000, 1, 11, 10, true));
+		eb_push(&eb, ev_switch(ts + 4000, 0, 0, 10, SL_R_NONE, false, true));
+		if (i % 2)
+			continue;
+		eb_push(&eb, ev_wt(SL_EV_WAIT, ts, 2, 12, SL_WK_FUTEX, 0x1010, 202,
+				   SL_WD_FUTEX_BITSET));
+		eb_push(&eb, ev_block_in(ts, 2, 12, 0, SL_R_SLEEP, 202, S, false));
+		eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 5000, 1, 11, SL_WK_FUTEX, 0x1010, 202,
+				   SL_WD_FUTEX_WAKE));
+		eb_push(&eb, ev_wake(ts + 5000, 1, 11, 12, true));
+		eb_push(&eb, ev_switch(ts + 5000, 2, 0, 12, SL_R_NONE, false, true));
+	}
+	r = run(3, ts);
+	cr_assert_eq(r->nr_channels, 2, "%u channels", r->nr_channels);
+	cr_assert_eq(r->channels[0].obj, 0x1000);
+	cr_assert_eq(r->channels[0].wakeups, 6);
+	cr_assert_eq(r->channels[0].q.cons_blocked_ns, 6 * 4000);
+	cr_assert_eq(r->channels[1].obj, 0x1010);
+	cr_assert_eq(r->channels[1].wakeups, 3);
+}
+
+/*
  * Writer 10 blocks for room in pipe 42 that 11 (another process) reads;
  * 12, a thread of 10, reads it once too (as Pool's parent both writes and
  * reads its pipes), so 10's process is on both sides.  10 also waits on
