@@ -164,14 +164,23 @@ static __always_inline struct sl_seen *seen_claim(struct sl_cur *c, __u32 pid, _
 
 /*
  * current, without a helper call where tp_btf has told the last switch
- * here who came in: that task stays current until the next switch (the
- * probes see no waking in between).  Its pointer is read-only: a helper
+ * here who came in: that task stays current until the next switch.  But
+ * not every switch is reported: on this machine none out of its agent's
+ * threads is, and the task that came in then is current without the
+ * probes knowing (a waking it did was once put on the agent's thread).
+ * So the last one reported is current only while it is on a CPU, and on
+ * this one; else the helper says.  Its pointer is read-only: a helper
  * that needs a trusted task takes bpf_get_current_task_btf().
  */
 static __always_inline struct task_struct *current_task(const struct sl_cur *c, bool btf)
 {
-	if (btf && c && c->task && &bpf_rdonly_cast)
-		return bpf_rdonly_cast((void *)c->task, bpf_core_type_id_kernel(struct task_struct));
+	if (btf && c && c->task && &bpf_rdonly_cast) {
+		struct task_struct *t = bpf_rdonly_cast((void *)c->task,
+							bpf_core_type_id_kernel(struct task_struct));
+
+		if (t->on_cpu && task_cpu_of(t, true) == bpf_get_smp_processor_id())
+			return t;
+	}
 	return bpf_get_current_task_btf();
 }
 

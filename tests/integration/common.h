@@ -25,6 +25,8 @@ struct raw_count {
 	__u64 voluntary, involuntary, migrations;
 	__u64 oncpu_ns, on_since;	/* BOOTTIME spans between switches */
 	__u64 runtime_ns;		/* last sw.prev_runtime seen */
+	__u64 wakings;			/* sched_waking records of it */
+	__u64 woken_by_traced;		/* ... whose waker is another of t[] */
 	bool on;
 };
 
@@ -51,6 +53,10 @@ static inline int raw_count_event(const struct sl_event *e, void *ctx)
 	c->events++;
 	if (e->type == SL_EV_MIGRATE && (r = raw_find(c, e->pid)))
 		r->migrations++;
+	if (e->type == SL_EV_WAKING && (r = raw_find(c, e->wk.wakee))) {
+		r->wakings++;
+		r->woken_by_traced += e->pid != e->wk.wakee && raw_find(c, e->pid) != NULL;
+	}
 	if (e->type != SL_EV_SWITCH)
 		return 0;
 	if ((e->flags & SL_SWF_PREV_TRACKED) && (r = raw_find(c, e->pid))) {
