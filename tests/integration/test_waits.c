@@ -303,7 +303,7 @@ Test(waits, python_queue_with_a_result_queue_is_judged_by_the_busy_one, .timeout
 		"        s += x\n"
 		"    out.put(s)\n"
 		"if __name__ == '__main__':\n"
-		"    q = mp.Queue(maxsize=100)\n"
+		"    q = mp.Queue(maxsize=150)\n"
 		"    out = mp.Queue()\n"
 		"    c = mp.Process(target=consumer, args=(q, out))\n"
 		"    p = mp.Process(target=producer, args=(q,))\n"
