@@ -200,7 +200,7 @@ Test(profiles, pool_sync_runs_one_task_at_a_time, .timeout = 60)
 	assert_truthful("pool-async", &async);
 	cr_expect_leq(sync.r->parallelism, 1.15, "pool-sync parallelism %.2f", sync.r->parallelism);
 	/* as parallel as the CPUs other programs left it allow */
-	cr_expect_geq(async.r->parallelism, 0.75 * cpus_free_of_others(async.r),
+	cr_expect_geq(async.r->parallelism, POOL_ASYNC_SHARE * cpus_free_of_others(async.r),
 		      "pool-async parallelism %.2f of %.2f CPUs free of other tasks",
 		      async.r->parallelism, cpus_free_of_others(async.r));
 	free_run(&sync);

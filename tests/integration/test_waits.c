@@ -455,7 +455,7 @@ Test(waits, python_pool_apply_async_keeps_both_workers_busy, .timeout = 120)
 
 	pool_run("async", &x, &ch);
 	cr_assert_neq(ch->q.verdict_rule, SL_VR_SLEEP, "not limited by a synchronous call");
-	cr_assert_geq(x.r->parallelism, 0.75 * cpus_free_of_others(x.r),
+	cr_assert_geq(x.r->parallelism, POOL_ASYNC_SHARE * cpus_free_of_others(x.r),
 		      "parallelism %.2f of %.2f CPUs free of other tasks", x.r->parallelism,
 		      cpus_free_of_others(x.r));
 	release(&x);
