@@ -284,18 +284,24 @@ static int count_of(const char *hay, const char *needle)
 }
 
 /*
- * `trace -p` of our own child, n times for dur seconds: every report must
+ * `trace -p` of a child of ours running body, n times for dur seconds: every report must
  * agree with the kernel's counters, but for the run-queue wait where
  * any_rq (the kernel's run_delay leaves out the wait of a wakeup that
  * preempts, and beside load a sleeper woken thousands of times reads more
  * than its tolerance above it: a known gap of that comparison, not of the
  * edges).  Then the child is killed.
  */
-static void trace_child_n_times(pid_t child, int n, const char *dur, bool any_rq)
+static void trace_child_n_times(void (*body)(void), int n, const char *dur, bool any_rq)
 {
 	struct output r;
 	char pidarg[16];
+	pid_t child;
 
+	need_root();
+	child = fork();
+	cr_assert_geq(child, 0);
+	if (child == 0)
+		body();
 	usleep(50000);
 	snprintf(pidarg, sizeof(pidarg), "%d", (int)child);
 	for (int i = 0; i < n; i++) {
@@ -315,18 +321,15 @@ static void trace_child_n_times(pid_t child, int n, const char *dur, bool any_rq
  * its counters are read at both edges of a -p trace: the counts must still
  * agree with the kernel's, within what moved between the two reads.
  */
+static void sleep_20us_forever(void)
+{
+	for (;;)
+		usleep(20);
+}
+
 Test(cli, trace_pid_of_a_fast_sleeper_matches_at_the_edges, .timeout = 120)
 {
-	pid_t sleeper;
-
-	need_root();
-	sleeper = fork();
-	cr_assert_geq(sleeper, 0);
-	if (sleeper == 0) {
-		for (;;)
-			usleep(20);
-	}
-	trace_child_n_times(sleeper, 5, "0.5", true);
+	trace_child_n_times(sleep_20us_forever, 5, "0.5", true);
 }
 
 /*
@@ -334,18 +337,15 @@ Test(cli, trace_pid_of_a_fast_sleeper_matches_at_the_edges, .timeout = 120)
  * from the start (the CPUs' occupants are read once it is tracked), so
  * its on-CPU time is the kernel's.
  */
+static void spin_forever(void)
+{
+	for (volatile unsigned long n = 0;; n++)
+		;
+}
+
 Test(cli, trace_pid_of_a_spinner_counts_its_first_stretch, .timeout = 120)
 {
-	pid_t spinner;
-
-	need_root();
-	spinner = fork();
-	cr_assert_geq(spinner, 0);
-	if (spinner == 0) {
-		for (volatile unsigned long n = 0;; n++)
-			;
-	}
-	trace_child_n_times(spinner, 3, "1", false);
+	trace_child_n_times(spin_forever, 3, "1", false);
 }
 
 /* -p: a running process, its counters compared as differences since attach. */

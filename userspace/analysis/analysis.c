@@ -635,7 +635,41 @@ static void cpu_switch(struct analysis *a, __u32 c, __u64 ts, __u32 pi, __u32 pr
 	cpu->from_snap = false;
 }
 
-static void infer_switch_in(struct analysis *a, __u32 pi, __u32 c, __u64 ts, __u64 rt);
+/*
+ * A traced task leaves CPU c at ts, but the stream never switched it in
+ * there: the switch-in was not reported.  It happened after both the CPU's
+ * last switch and the task's own last change of state; the kernel's run
+ * time says how long this slice was (prev_runtime now minus at its last
+ * switch-out), which places it later where the two agree.
+ */
+static void infer_switch_in(struct analysis *a, __u32 pi, __u32 c, __u64 ts, __u64 rt)
+{
+	struct a_task *t = &a->tasks[pi];
+	struct a_cpu *cpu = &a->cpus[c];
+	__u64 at = t->since;
+	struct sl_event ev = {
+		.type = SL_EV_SWITCH, .cpu = (__u16)c,
+		.flags = SL_SWF_INFERRED | SL_SWF_NEXT_TRACKED,
+	};
+
+	if (cpu->known && cpu->since > at)
+		at = cpu->since;
+	if (rt && t->rt_known && rt >= t->rt_last && ts - at > rt - t->rt_last)
+		at = ts - (rt - t->rt_last);
+	if (t->state == SL_TS_RUNNING)		/* on another CPU: that switch-out was lost */
+		set_state(a, t, SL_TS_OTHER, at);
+	ev.ts = at;
+	ev.pid = cpu->known ? cpu->raw_pid : 0;
+	ev.sw.next = t->pid;
+	ev.sw.nr_syscall = SL_NO_SYSCALL;
+	if (cpu->known && cpu->occ != NO_IDX)
+		ev.flags |= SL_SWF_PREV_TRACKED;
+	cpu_switch(a, c, at, NO_IDX, cpu->known ? cpu->raw_pid : SL_OCC_OTHER, false, pi, t->pid);
+	switch_in(a, pi, c, at, ts, true, false);
+	t->inf_in++;
+	a->inferred_switch_ins++;
+	report_repair(a, &ev, ts);
+}
 
 /*
  * An occupant read on a CPU whose switches the stream already follows (as
@@ -693,42 +727,6 @@ static int on_cpu_occ(struct analysis *a, const struct sl_event *e, __u64 ts)
 	cpu_switch(a, c, ts, ni, e->pid, ni != NO_IDX, ni, e->pid);
 	cpu->from_snap = true;
 	return 0;
-}
-
-/*
- * A traced task leaves CPU c at ts, but the stream never switched it in
- * there: the switch-in was not reported.  It happened after both the CPU's
- * last switch and the task's own last change of state; the kernel's run
- * time says how long this slice was (prev_runtime now minus at its last
- * switch-out), which places it later where the two agree.
- */
-static void infer_switch_in(struct analysis *a, __u32 pi, __u32 c, __u64 ts, __u64 rt)
-{
-	struct a_task *t = &a->tasks[pi];
-	struct a_cpu *cpu = &a->cpus[c];
-	__u64 at = t->since;
-	struct sl_event ev = {
-		.type = SL_EV_SWITCH, .cpu = (__u16)c,
-		.flags = SL_SWF_INFERRED | SL_SWF_NEXT_TRACKED,
-	};
-
-	if (cpu->known && cpu->since > at)
-		at = cpu->since;
-	if (rt && t->rt_known && rt >= t->rt_last && ts - at > rt - t->rt_last)
-		at = ts - (rt - t->rt_last);
-	if (t->state == SL_TS_RUNNING)		/* on another CPU: that switch-out was lost */
-		set_state(a, t, SL_TS_OTHER, at);
-	ev.ts = at;
-	ev.pid = cpu->known ? cpu->raw_pid : 0;
-	ev.sw.next = t->pid;
-	ev.sw.nr_syscall = SL_NO_SYSCALL;
-	if (cpu->known && cpu->occ != NO_IDX)
-		ev.flags |= SL_SWF_PREV_TRACKED;
-	cpu_switch(a, c, at, NO_IDX, cpu->known ? cpu->raw_pid : SL_OCC_OTHER, false, pi, t->pid);
-	switch_in(a, pi, c, at, ts, true, false);
-	t->inf_in++;
-	a->inferred_switch_ins++;
-	report_repair(a, &ev, ts);
 }
 
 static int on_switch(struct analysis *a, const struct sl_event *e, __u64 ts)
