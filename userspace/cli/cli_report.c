@@ -14,6 +14,7 @@
 #include "util/units.h"
 #include "trace/session.h"
 #include "format/tracefile.h"
+#include "format/wait.h"
 
 const char cli_report_usage[] =
 "usage: schedlab report TRACE [OPTIONS]\n"
@@ -301,6 +302,22 @@ static int dump_event(const struct sl_event *e, void *ctx)
 		if (e->flags & SL_KSF_DELAY)
 			printf(" blkio_delay=%uus", e->ksched.blkio_delay_us);
 		break;
+	case SL_EV_WAIT:
+	case SL_EV_WAKER: {
+		const char *sys = sl_syscall_name(e->wt.nr_syscall);
+
+		printf(" kind=%s", sl_wait_kind_name(e->flags));
+		if (e->wt.nr_syscall == SL_NO_SYSCALL)
+			printf(" syscall=none");
+		else if (sys)
+			printf(" syscall=%s", sys);
+		else
+			printf(" syscall=%u", e->wt.nr_syscall);
+		printf(" obj=0x%llx detail=0x%x", (unsigned long long)e->wt.obj, e->wt.detail);
+		if (e->flags == SL_WK_PIPE)
+			printf(" fill=%u/%u", e->wt.fill, e->wt.cap);
+		break;
+	}
 	case SL_EV_CPU_OCC:
 		printf(" comm=%.16s%s%s", e->occ.comm, e->flags & SL_OCCF_TRACKED ? " traced" : "",
 		       e->flags & SL_OCCF_CLOSING ? " closing" : "");
