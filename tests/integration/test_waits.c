@@ -215,6 +215,72 @@ Test(waits, a_wait_after_a_migration_is_classified_again, .timeout = 60)
 	release(&x);
 }
 
+/*
+ * `schedlab dump` prints what each waker record said: the spinner's, when
+ * a timer interrupted it computing, no call.
+ */
+static void dump_shows_the_wakers_call(const char *path)
+{
+	char cmd[PATH_MAX + 64], line[512];
+	int wakers = 0, classified = 0, none = 0;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "'%s' dump '%s'", env_or("SCHEDLAB", ".output/schedlab"), path);
+	p = popen(cmd, "r");
+	cr_assert_not_null(p);
+	while (fgets(line, sizeof(line), p)) {
+		if (!strstr(line, " waker "))
+			continue;
+		wakers++;
+		classified += strstr(line, " kind=") && strstr(line, " syscall=");
+		none += strstr(line, " kind=none syscall=none ") != NULL;
+	}
+	cr_assert_eq(pclose(p), 0);
+	cr_assert(wakers > 0 && classified == wakers && none > 0,
+		  "%d waker records, %d with their call, %d with none", wakers, classified, none);
+}
+
+/*
+ * A nap's timer fires in an interrupt while another task is current: the
+ * wakeup is the interrupt's, not that task's, whether it was computing in
+ * user space or inside a write.  Both threads share CPU 0.  The one
+ * wakeup the spinner may give is its exit ending the waiter's join.
+ */
+Test(waits, a_timers_wakeup_is_not_the_interrupted_tasks, .timeout = 60)
+{
+	char path[] = "/tmp/sl-waits-XXXXXX", prog[PATH_MAX];
+	const struct sl_task_row *w, *sp;
+	struct analysed x;
+	__u64 by_spinner = 0;
+	int fd;
+
+	require_tracing();
+	fd = mkstemp(path);
+	cr_assert_geq(fd, 0);
+	close(fd);
+	unlink(path);
+	waiters_path(prog, sizeof(prog));
+	cr_assert_eq(trace_to(path, (char *[]){ prog, "timers", NULL }), 0);
+	analyse(path, &x);
+	dump_shows_the_wakers_call(path);
+	unlink(path);
+	w = by_comm(x.r, "waiter");
+	sp = by_comm(x.r, "spinner");
+	cr_assert(w->wakeups >= 150, "the waiter woke %llu times", (unsigned long long)w->wakeups);
+	cr_assert(sp->on_cpu_ns > 50000000ull, "the spinner ran %llu ns",
+		  (unsigned long long)sp->on_cpu_ns);
+	for (__u32 k = 0; k < x.r->nr_wake_edges; k++) {
+		const struct sl_wake_edge *e = &x.r->wake_edges[k];
+
+		if (e->waker < x.r->nr_tasks && e->wakee < x.r->nr_tasks &&
+		    &x.r->tasks[e->waker] == sp && &x.r->tasks[e->wakee] == w)
+			by_spinner += e->count;
+	}
+	cr_assert_leq(by_spinner, 1, "%llu of the waiter's %llu wakeups put on the spinner",
+		     (unsigned long long)by_spinner, (unsigned long long)w->wakeups);
+	release(&x);
+}
+
 static void temp_path(char *path)
 {
 	int fd = mkstemp(path);

@@ -312,9 +312,9 @@ static void cpu_snapshot(struct analysis *a, __u64 ts)
 /* ---- the state machine ---- */
 
 static void record_wakeup(struct analysis *a, struct a_task *t, __u32 waker, __u64 ts,
-			  __u32 wobj)
+			  __u32 wobj, __u8 wdetail)
 {
-	aw_wakeup(a, t, waker, wobj);
+	aw_wakeup(a, t, waker, wobj, wdetail);
 	t->waker = waker;
 	t->wake_ts = ts;
 	t->wakeups++;
@@ -364,7 +364,7 @@ static void resolve_pending(struct analysis *a, __u32 idx, __u64 ts)
 	a->ncon++;
 	if (a->ncon > a->max_con)
 		a->max_con = a->ncon;
-	record_wakeup(a, t, t->pending_waker, t->since, t->pend_wobj);
+	record_wakeup(a, t, t->pending_waker, t->since, t->pend_wobj, t->pend_wdetail);
 }
 
 static void drop_pending(struct analysis *a, __u32 idx)
@@ -816,9 +816,39 @@ static bool ended_join(struct analysis *a, const struct a_task *child, const str
 	return false;
 }
 
+/* kill, tkill, tgkill, rt_sigqueueinfo, rt_tgsigqueueinfo, pidfd_send_signal (x86_64) */
+static bool sends_a_signal(__u16 nr)
+{
+	return nr == 62 || nr == 200 || nr == 234 || nr == 129 || nr == 297 || nr == 424;
+}
+
+/*
+ * Was the wakee woken by the traced task current at its waking (acting on
+ * wobj), or by an interrupt that task was only interrupted by?  A task not
+ * in a syscall wakes no one itself: it was interrupted in user space (a
+ * timer's expiry, a device).  And a sleep (nanosleep) ends by its timer --
+ * an interrupt whatever call it came in -- unless someone sent a signal
+ * or a child exited.
+ */
+static bool woken_by_task(const struct analysis *a, const struct a_task *t, __u32 wobj)
+{
+	const struct a_obj *w;
+
+	if (wobj == NO_IDX)
+		return true;	/* no record of its call: as before */
+	w = &a->objs[wobj];
+	if (w->kind == SL_WK_NONE)
+		return false;
+	if (t->wait_obj != NO_IDX && a->objs[t->wait_obj].kind == SL_WK_SLEEP)
+		return w->kind == SL_WK_EXIT ||
+		       (w->kind == SL_WK_SYSCALL && sends_a_signal(w->nr_syscall));
+	return true;
+}
+
 static int on_wakeup(struct analysis *a, const struct sl_event *e, __u64 ts, bool is_new)
 {
 	__u32 wi, waker = SL_NO_TASK, wobj = NO_IDX;
+	__u8 wdetail = 0;
 	struct a_task *t;
 	int err;
 
@@ -832,9 +862,11 @@ static int on_wakeup(struct analysis *a, const struct sl_event *e, __u64 ts, boo
 		if (waker == NO_IDX)
 			waker = SL_NO_TASK;
 		else
-			wobj = a->tasks[waker].wake_obj;
+			wobj = a->tasks[waker].wake_obj, wdetail = a->tasks[waker].wake_detail;
 	}
 	t = &a->tasks[wi];
+	if (waker != SL_NO_TASK && !is_new && !woken_by_task(a, t, wobj))
+		waker = SL_NO_TASK, wobj = NO_IDX;
 	if (is_new && t->state == TS_UNKNOWN && !t->rt_sum)
 		t->rt_known = true;	/* a new task: its run time starts at 0 */
 	/*
@@ -850,6 +882,7 @@ static int on_wakeup(struct analysis *a, const struct sl_event *e, __u64 ts, boo
 			t->pending_wake = 1;
 			t->pending_waker = waker;
 			t->pend_wobj = wobj;
+			t->pend_wdetail = wdetail;
 		}
 		return 0;
 	case SL_TS_RUNNABLE_WAKEUP:
@@ -863,7 +896,7 @@ static int on_wakeup(struct analysis *a, const struct sl_event *e, __u64 ts, boo
 		drop_pending(a, wi);	/* this block is a real one: woken now */
 	t->enq_ts = 0;
 	set_state(a, t, SL_TS_RUNNABLE_WAKEUP, ts);
-	record_wakeup(a, t, waker, ts, is_new ? NO_IDX : wobj);
+	record_wakeup(a, t, waker, ts, is_new ? NO_IDX : wobj, wdetail);
 	return 0;
 }
 

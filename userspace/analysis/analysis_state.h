@@ -82,6 +82,7 @@ struct a_task {
 	__u16 wait_fill;
 	__u32 blk_pair;		/* task-object pair of its current block, NO_IDX */
 	__u32 pend_wobj;	/* waker's object at a wakeup that came while running */
+	__u8 pend_wdetail;	/* ... and its SL_WD_* then */
 };
 
 struct a_cpu {
@@ -289,7 +290,7 @@ __u8 aw_block(struct analysis *a, struct a_task *t, __u8 reason, __u16 nr_syscal
 	      __u32 task_state, __u8 fallback);
 void aw_account(struct analysis *a, struct a_task *t, __u8 state, __u64 dt);
 /* t was woken by waker (task index or SL_NO_TASK) acting on object wobj. */
-void aw_wakeup(struct analysis *a, struct a_task *t, __u32 waker, __u32 wobj);
+void aw_wakeup(struct analysis *a, struct a_task *t, __u32 waker, __u32 wobj, __u8 wdetail);
 /* Before the result is built: settle lock vs. condition per object. */
 void aw_settle(struct analysis *a);
 int  aw_finish(struct analysis *a, struct sl_result *r);

@@ -323,7 +323,12 @@ static bool through(const struct a_obj *wait, const struct a_obj *wobj, __u32 wi
 	}
 }
 
-void aw_wakeup(struct analysis *a, struct a_task *t, __u32 waker, __u32 wobj)
+/*
+ * t, blocked, was woken by waker acting on wobj with detail wdetail (as its
+ * waker record said at the waking: by the time a wakeup that came while t
+ * was still running is resolved, the waker may be in another call).
+ */
+void aw_wakeup(struct analysis *a, struct a_task *t, __u32 waker, __u32 wobj, __u8 wdetail)
 {
 	struct a_pair *wp;
 	__u32 kp, obj;
@@ -340,7 +345,7 @@ void aw_wakeup(struct analysis *a, struct a_task *t, __u32 waker, __u32 wobj)
 	wp = &a->pairs[t->blk_pair];	/* pair_get may move the array */
 	wp->woken++;
 	a->pairs[kp].woke++;
-	if (a->tasks[waker].wake_detail & SL_WD_WRITE)
+	if (wdetail & SL_WD_WRITE)
 		a->pairs[kp].wrote = 1;
 	else
 		a->pairs[kp].read = 1;

@@ -157,6 +157,47 @@ static int run_migrate(void)
 	return waitpid(pid, &status, 0) == pid && WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : 1;
 }
 
+/*
+ * timers: the waiter naps 1 ms TIMER_NAPS times while a "spinner" thread
+ * on the same CPU computes in user space and now and then writes to
+ * /dev/null: every nap's timer fires while the spinner is current, in user
+ * space or inside its write.  No wakeup of the waiter is the spinner's.
+ */
+#define TIMER_NAPS 200
+
+static volatile int naps_done;
+
+static void *spinner(void *arg)
+{
+	int fd = open("/dev/null", O_WRONLY);
+	volatile unsigned long x = 0;
+
+	(void)arg;
+	name("spinner");
+	while (!naps_done) {
+		for (int i = 0; i < 20000; i++)
+			x += i;
+		if (fd >= 0 && write(fd, "x", 1) != 1)
+			die("write");
+	}
+	return NULL;
+}
+
+static int run_timers(void)
+{
+	struct timespec ms1 = { 0, 1000000L };
+	pthread_t sp;
+
+	pin(0);
+	name("waiter");
+	if (pthread_create(&sp, NULL, spinner, NULL))
+		die("pthread_create");
+	for (int i = 0; i < TIMER_NAPS; i++)
+		nanosleep(&ms1, NULL);
+	naps_done = 1;
+	return pthread_join(sp, NULL) ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -168,6 +209,8 @@ int main(int argc, char **argv)
 		return run_threads(mode);
 	if (!strcmp(mode, "migrate"))
 		return run_migrate();
+	if (!strcmp(mode, "timers"))
+		return run_timers();
 	if (!strcmp(mode, "wait4")) {
 		name("waiter");
 		pid = fork();
@@ -190,7 +233,7 @@ int main(int argc, char **argv)
 		if (pipe(fd))
 			die("pipe");
 	} else if (strcmp(mode, "mq")) {
-		fprintf(stderr, "usage: waiters pipe|pipefull|socket|mutex|cond|mq|wait4|epoll|sleep|join|migrate\n");
+		fprintf(stderr, "usage: waiters pipe|pipefull|socket|mutex|cond|mq|wait4|epoll|sleep|join|migrate|timers\n");
 		return 2;
 	}
 	if (!strcmp(mode, "mq")) {

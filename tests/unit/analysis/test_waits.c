@@ -479,3 +479,91 @@ Test(waits, a_condition_inside_one_process_is_not_a_pipes_room)
 	cr_assert_eq(r->channels[0].q.prod_blocked_ns, 3 * 5000);
 	cr_assert(r->channels[1].condition);
 }
+
+/* The row of task index idx's pid, or 0. */
+static __u32 pid_at(const struct sl_result *r, __u32 idx)
+{
+	return idx < r->nr_tasks ? r->tasks[idx].pid : 0;
+}
+
+/*
+ * 11 writes pipe 42 and wakes 10 while 10 is still on its way to block on
+ * it (the waking before 10's switch-out), then wakes someone through a
+ * futex.  The wakeup is resolved at 10's switch-out: 11 is the pipe's
+ * writer, as its record said at the waking, not a reader because its
+ * later record is not a write.
+ */
+Test(waits, a_wakeup_before_the_block_keeps_the_wakers_side_at_the_waking)
+{
+	const struct sl_result *r;
+	const struct sl_channel_row *ch = NULL;
+	__u64 ts = 2000;
+
+	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
+	for (int i = 0; i < 4; i++, ts += 10000) {
+		eb_push(&eb, ev_wt(SL_EV_WAKER, ts, 1, 11, SL_WK_PIPE, 42, 1, SL_WD_WRITE));
+		eb_push(&eb, ev_wake(ts, 1, 11, 10, true));
+		eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 100, 1, 11, SL_WK_FUTEX, 0x1000, 202,
+				   SL_WD_FUTEX_WAKE | SL_WD_FUTEX_PRIVATE));
+		eb_push(&eb, ev_wt(SL_EV_WAIT, ts + 200, 0, 10, SL_WK_PIPE, 42, 0, 0));
+		eb_push(&eb, ev_block_in(ts + 200, 0, 10, 0, SL_R_SLEEP, 0, S, false));
+		eb_push(&eb, ev_switch(ts + 900, 0, 0, 10, SL_R_NONE, false, true));
+	}
+	r = run(2, ts);
+	for (__u32 c = 0; c < r->nr_channels; c++)
+		if (r->channels[c].kind == SL_WK_PIPE && r->channels[c].obj == 42)
+			ch = &r->channels[c];
+	cr_assert_not_null(ch);
+	cr_assert_eq(ch->wakeups, 4);
+	for (__u32 k = 0; k < ch->nr_tasks; k++) {
+		const struct sl_channel_task *ct = &r->chan_tasks[ch->first_task + k];
+		__u32 pid = pid_at(r, ct->task);
+
+		if (pid == 11)
+			cr_assert(ct->producer && !ct->consumer, "11 is the writer only");
+		if (pid == 10)
+			cr_assert(ct->consumer && !ct->producer, "10 is the reader only");
+	}
+}
+
+/*
+ * 11, busy in user space (its waker record: no call), is current when 10's
+ * nanosleep timer fires; then, inside a write on pipe 42, when it fires
+ * again.  Neither wakeup is 11's: no edge from 11 to 10.  A kill(2) from
+ * 11 ending 10's sleep is 11's.
+ */
+Test(waits, an_interrupts_wakeup_has_no_waker_task)
+{
+	const struct sl_result *r;
+	__u64 ts = 2000;
+	__u64 from11 = 0, untraced = 0;
+
+	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
+	eb_push(&eb, ev_wt(SL_EV_WAIT, ts, 0, 10, SL_WK_SLEEP, 0, 230, 0));
+	for (int i = 0; i < 3; i++, ts += 10000) {
+		__u8 kind = i == 0 ? SL_WK_NONE : i == 1 ? SL_WK_PIPE : SL_WK_SYSCALL;
+		__u16 nr = i == 0 ? SL_NO_SYSCALL : i == 1 ? 1 : 62;
+
+		eb_push(&eb, ev_block_in(ts, 0, 10, 0, SL_R_SLEEP, 230, S, false));
+		eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 5000, 1, 11, kind, i == 1 ? 42 : 0, nr,
+				   i == 1 ? SL_WD_WRITE : 0));
+		eb_push(&eb, ev_wake(ts + 5000, 1, 11, 10, true));
+		eb_push(&eb, ev_switch(ts + 5500, 0, 0, 10, SL_R_NONE, false, true));
+	}
+	r = run(2, ts);
+	cr_assert_eq(row(r, 10)->wakeups, 3);
+	for (__u32 k = 0; k < r->nr_wake_edges; k++) {
+		const struct sl_wake_edge *w = &r->wake_edges[k];
+
+		if (pid_at(r, w->wakee) != 10)
+			continue;
+		if (pid_at(r, w->waker) == 11)
+			from11 += w->count;
+		else if (w->waker >= r->nr_tasks)
+			untraced += w->count;
+	}
+	cr_assert_eq(from11, 1, "only the kill is 11's (%llu)", (unsigned long long)from11);
+	cr_assert_eq(untraced, 2);
+}
