@@ -816,32 +816,28 @@ static bool ended_join(struct analysis *a, const struct a_task *child, const str
 	return false;
 }
 
-/* kill, tkill, tgkill, rt_sigqueueinfo, rt_tgsigqueueinfo, pidfd_send_signal (x86_64) */
-static bool sends_a_signal(__u16 nr)
-{
-	return nr == 62 || nr == 200 || nr == 234 || nr == 129 || nr == 297 || nr == 424;
-}
-
 /*
  * Was the wakee woken by the traced task current at its waking (acting on
- * wobj), or by an interrupt that task was only interrupted by?  A task not
- * in a syscall wakes no one itself: it was interrupted in user space (a
- * timer's expiry, a device).  And a sleep (nanosleep) ends by its timer --
- * an interrupt whatever call it came in -- unless someone sent a signal
- * or a child exited.
+ * wobj), or by an interrupt that task was only interrupted by?  A task in
+ * no syscall wakes no one itself: it was interrupted in user space (a
+ * timer's expiry, a device).  And a blocked sleep (nanosleep) ends by its
+ * timer -- an interrupt whatever call it came in -- unless someone sent a
+ * signal or a child exited.  Only where the probes read syscalls (x86_64):
+ * elsewhere every waker record says "no call".
  */
 static bool woken_by_task(const struct analysis *a, const struct a_task *t, __u32 wobj)
 {
 	const struct a_obj *w;
 
-	if (wobj == NO_IDX)
+	if (wobj == NO_IDX || a->arch != SL_ARCH_X86_64)
 		return true;	/* no record of its call: as before */
 	w = &a->objs[wobj];
 	if (w->kind == SL_WK_NONE)
 		return false;
-	if (t->wait_obj != NO_IDX && a->objs[t->wait_obj].kind == SL_WK_SLEEP)
+	if (t->state != SL_TS_RUNNING && t->wait_obj != NO_IDX &&
+	    a->objs[t->wait_obj].kind == SL_WK_SLEEP)
 		return w->kind == SL_WK_EXIT ||
-		       (w->kind == SL_WK_SYSCALL && sends_a_signal(w->nr_syscall));
+		       (w->kind == SL_WK_SYSCALL && sl_syscall_sends_signal(a->arch, w->nr_syscall));
 	return true;
 }
 

@@ -63,6 +63,23 @@ static const __u16 arm64_join[] = { 95 /* waitid */, 260 /* wait4 */ };
 static const __u16 x86_64_sigwait[] = { 34 /* pause */, 130 /* rt_sigsuspend */ };
 static const __u16 arm64_sigwait[] = { 133 /* rt_sigsuspend; arm64 has no pause */ };
 
+static const __u16 x86_64_signal[] = {
+	62,	/* kill */
+	129,	/* rt_sigqueueinfo */
+	200,	/* tkill */
+	234,	/* tgkill */
+	297,	/* rt_tgsigqueueinfo */
+	424,	/* pidfd_send_signal */
+};
+static const __u16 arm64_signal[] = {
+	129,	/* kill */
+	130,	/* tkill */
+	131,	/* tgkill */
+	138,	/* rt_sigqueueinfo */
+	240,	/* rt_tgsigqueueinfo */
+	424,	/* pidfd_send_signal */
+};
+
 static bool in(const __u16 *set, unsigned int n, __u16 nr)
 {
 	for (unsigned int i = 0; i < n; i++)
@@ -104,6 +121,18 @@ bool sl_syscall_is_sigwait(enum sl_arch arch, __u16 nr)
 		return IN(x86_64_sigwait, nr);
 	case SL_ARCH_ARM64:
 		return IN(arm64_sigwait, nr);
+	default:
+		return false;
+	}
+}
+
+bool sl_syscall_sends_signal(enum sl_arch arch, __u16 nr)
+{
+	switch (arch) {
+	case SL_ARCH_X86_64:
+		return IN(x86_64_signal, nr);
+	case SL_ARCH_ARM64:
+		return IN(arm64_signal, nr);
 	default:
 		return false;
 	}

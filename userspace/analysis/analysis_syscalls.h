@@ -21,5 +21,7 @@ bool sl_syscall_is_file_io(enum sl_arch arch, __u16 nr);
 bool sl_syscall_is_join(enum sl_arch arch, __u16 nr);
 /* rt_sigsuspend or pause: waiting for a signal (a parent's SIGCHLD, say). */
 bool sl_syscall_is_sigwait(enum sl_arch arch, __u16 nr);
+/* kill, tkill, tgkill, rt_(tg)sigqueueinfo, pidfd_send_signal: sending a signal. */
+bool sl_syscall_sends_signal(enum sl_arch arch, __u16 nr);
 
 #endif
