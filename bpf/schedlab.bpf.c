@@ -285,6 +285,7 @@ static __always_inline void foreign_add(struct task_struct *p, __u32 pid, __u64 
  * which __schedule() updated just before -- unless a wakeup preemption
  * made it skip that update, and the sample reads high.  The lowest recent
  * sample is the offset: it follows a fall at once, a rise by 1 ns a sample.
+ * How far this sample reads above it is the rq clock's lag (cur->lag).
  */
 static __always_inline void rq_clock_sample(struct sl_cur *cur, __u64 now, __u64 clk)
 {
@@ -295,9 +296,11 @@ static __always_inline void rq_clock_sample(struct sl_cur *cur, __u64 now, __u64
 	if (!cur->clk_set || d < cur->clk_off) {
 		cur->clk_off = d;
 		cur->clk_set = 1;
-	} else {
-		cur->clk_off++;
+		cur->lag = 0;
+		return;
 	}
+	cur->clk_off++;
+	cur->lag = (__u64)(d - cur->clk_off);	/* how far this sample lags */
 }
 
 /*
@@ -326,6 +329,21 @@ static __noinline void remote_enqueue(const struct sl_cur *cur, struct task_stru
 	event_init(&e, SL_EV_ENQUEUED, ws->pid, now);
 	e.flags = SL_ENQF_BEFORE;
 	e.enq.before_ns = now - enq;
+	event_submit(&e);
+}
+
+/*
+ * The switch from prev_pid to next_pid was accounted on an rq clock lag ns
+ * behind now.  Out of line, as remote_enqueue(): inlined, its record
+ * doubled the switch program's verification time.
+ */
+static __noinline void send_rq_lag(__u32 prev_pid, __u32 next_pid, __u64 lag, __u64 now)
+{
+	struct sl_event e;
+
+	event_init(&e, SL_EV_RQ_LAG, prev_pid, now);
+	e.lag.ns = lag;
+	e.lag.next = next_pid;
 	event_submit(&e);
 }
 
@@ -393,6 +411,8 @@ static __always_inline int handle_switch(void *ctx, bool preempt, struct task_st
 	if (!pt && !nt && ((prev_pid == 0) == (next_pid == 0)))
 		return 0;
 	/* raw_tp reads the rq clock with three helper calls: where it matters */
+	if (cur)
+		cur->lag = 0;
 	if (btf || !next_pid)
 		rq_clock_sample(cur, now, task_rq_clock(next, btf));
 	if (nt)
@@ -426,6 +446,9 @@ static __always_inline int handle_switch(void *ctx, bool preempt, struct task_st
 	e.sw.nr_syscall = call.nr;
 	e.sw.prev_runtime = pt ? SL_RD(btf, prev, se.sum_exec_runtime) : 0;
 	event_submit(&e);
+	/* the kernel timed this switch lag ns early: its run-queue waits say so */
+	if (btf && (pt || nt) && cur && cur->lag >= SL_RQ_LAG_NS)
+		send_rq_lag(prev_pid, next_pid, cur->lag, now);
 
 	if (want_stacks && pt && voluntary && state && reason != SL_R_DEAD)
 		emit_stack(ctx, prev_pid, now);

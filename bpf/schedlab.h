@@ -109,6 +109,16 @@ enum sl_event_type {
 	 * payload).  Without one, the enqueue came with the waking.
 	 */
 	SL_EV_ENQUEUED = 19,
+	/*
+	 * The rq clock this switch was accounted on lagged: __schedule()
+	 * skips its update after a wakeup preemption (and onto an idle CPU),
+	 * so rq->clock still held an earlier update's time, lag.ns before
+	 * ts.  The kernel's sched_info then starts pid's run-queue wait (if
+	 * it stays runnable) and ends lag.next's lag.ns before ts.  Sent
+	 * right after the switch record (pid = its prev) when the lag is
+	 * SL_RQ_LAG_NS or more and either task is traced; tp_btf only.
+	 */
+	SL_EV_RQ_LAG = 20,
 	SL_EV_TYPE_MAX = 32,
 };
 
@@ -160,6 +170,9 @@ enum sl_reason {
 /* An enqueue this late after its waking gets a SL_EV_ENQUEUED record. */
 #define SL_ENQ_LATE_NS		2000u
 
+/* A switch on an rq clock this far behind gets a SL_EV_RQ_LAG record. */
+#define SL_RQ_LAG_NS		2000u
+
 /* SL_EV_ENQUEUED flags */
 #define SL_ENQF_BEFORE		0x01	/* enq.before_ns says when, before ts */
 
@@ -202,6 +215,11 @@ struct sl_event {
 			__u64 before_ns;	/* SL_EV_ENQUEUED: enqueue -> ts */
 			__u64 pad;
 		} enq;
+		struct {
+			__u64 ns;		/* SL_EV_RQ_LAG: rq clock behind ts */
+			__u32 next;		/* the switch's next (pid is its prev) */
+			__u32 pad;
+		} lag;
 		struct {
 			__u32 child;		/* new task's pid (thread id) */
 			__u32 child_tgid;	/* == child for a new process */

@@ -92,6 +92,11 @@ struct sl_cur {
 	__u8 clk_set;		/* clk_off holds a sample */
 	/* boot clock - rq clock, as low as switches saw it (rq_clock_sample()) */
 	__s64 clk_off;
+	/*
+	 * How far the last sample lagged it.  Kept here, not in a register,
+	 * so that the switch program's states do not split on its value.
+	 */
+	__u64 lag;
 	struct sl_seen seen[SL_SEEN];
 };
 

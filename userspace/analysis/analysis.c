@@ -915,6 +915,21 @@ static void on_enqueued(struct analysis *a, const struct sl_event *e, __u64 ts)
 		t->enq_ts = ts;
 }
 
+/*
+ * The switch just before was accounted by the kernel on an rq clock lagging
+ * e->lag.ns: its prev, if it stays runnable, waits that much longer in
+ * run_delay, and its next that much shorter.
+ */
+static void on_rq_lag(struct analysis *a, const struct sl_event *e)
+{
+	__u32 p = pid_find(a, e->pid), n = e->lag.next ? pid_find(a, e->lag.next) : NO_IDX;
+
+	if (p != NO_IDX && a->tasks[p].state == SL_TS_RUNNABLE_PREEMPT)
+		a->tasks[p].rq_lag_add += e->lag.ns;
+	if (n != NO_IDX && a->tasks[n].state == SL_TS_RUNNING)
+		a->tasks[n].rq_lag_sub += e->lag.ns;
+}
+
 static int on_migrate(struct analysis *a, const struct sl_event *e, __u64 ts)
 {
 	__u32 idx, from = e->mig.orig_cpu, to = e->mig.dest_cpu;
@@ -1042,6 +1057,9 @@ int analysis__feed(struct analysis *a, const struct sl_event *e)
 		return on_wakeup(a, e, ts, true);
 	case SL_EV_ENQUEUED:
 		on_enqueued(a, e, ts);
+		return 0;
+	case SL_EV_RQ_LAG:
+		on_rq_lag(a, e);
 		return 0;
 	case SL_EV_MIGRATE:
 		return on_migrate(a, e, ts);

@@ -140,6 +140,8 @@ static int build_tasks(struct analysis *a, const struct sl_trace_info *ti, struc
 		row->wakeups_unreported = t->inf_wake;
 		row->late_enqueues = t->late_n;
 		row->late_enqueue_ns = t->late_sum;
+		row->rq_lag_add_ns = t->rq_lag_add;
+		row->rq_lag_sub_ns = t->rq_lag_sub;
 		row->late_enqueue_max = t->late_max;
 		row->idle_in_ns = t->idle_in_ns;
 		r->late_enqueues += t->late_n;
@@ -502,6 +504,10 @@ static int crosscheck(struct analysis *a, const struct sl_trace_info *ti, struct
 					row->state_ns[SL_TS_RUNNABLE_PREEMPT];
 		ours[SL_XC_RUN_DELAY] -= row->late_enqueue_ns < ours[SL_XC_RUN_DELAY] ?
 						 row->late_enqueue_ns : ours[SL_XC_RUN_DELAY];
+		/* timed as the kernel did, on its lagging rq clock (SL_EV_RQ_LAG) */
+		ours[SL_XC_RUN_DELAY] += row->rq_lag_add_ns;
+		ours[SL_XC_RUN_DELAY] -= row->rq_lag_sub_ns < ours[SL_XC_RUN_DELAY] ?
+						 row->rq_lag_sub_ns : ours[SL_XC_RUN_DELAY];
 		ours[SL_XC_PCOUNT] = row->switch_ins + row->switch_ins_inferred;
 		ours[SL_XC_BLKIO] = row->iowait_ns;
 		x->nr_checked++;

@@ -98,6 +98,12 @@ struct sl_task_row {
 	 */
 	__u64 late_enqueues, late_enqueue_ns, late_enqueue_max;
 	/*
+	 * The kernel's rq clock lagged at its switches (SL_EV_RQ_LAG): its
+	 * run_delay began waits after its preemptions rq_lag_add_ns earlier
+	 * in all, and ended its waits rq_lag_sub_ns earlier, than the stream.
+	 */
+	__u64 rq_lag_add_ns, rq_lag_sub_ns;
+	/*
 	 * Of its run-queue latency, the part spent by wakeups that were
 	 * switched in by an idle CPU: the kernel's run_delay may leave it out
 	 * (the rq clock is not updated for that switch).

@@ -44,6 +44,12 @@ struct a_task {
 	__u64 inf_wake;		/* switched in from a blocked state: wakeup unreported */
 	bool in_unknown;	/* first switched in with no state known: waiting at the start? */
 	__u64 rq_open_ns;	/* runnable when the stream ended, for that long */
+	/*
+	 * Σ SL_EV_RQ_LAG of its switches: the kernel's run_delay began its
+	 * waits after a preemption that much earlier (add) and ended its
+	 * waits at a switch-in that much earlier (sub) than the stream.
+	 */
+	__u64 rq_lag_add, rq_lag_sub;
 	__u64 rq_n, rq_sum, rq_min, rq_max;
 	__u64 first_ts, last_ts;
 	__u64 item_ts;

@@ -276,6 +276,9 @@ static int dump_event(const struct sl_event *e, void *ctx)
 		if (e->flags & SL_ENQF_BEFORE)
 			printf(" enqueued=%lluns-before", (unsigned long long)e->enq.before_ns);
 		break;
+	case SL_EV_RQ_LAG:
+		printf(" next=%u lag=%lluns", e->lag.next, (unsigned long long)e->lag.ns);
+		break;
 	case SL_EV_FORK:
 		printf(" child=%u tgid=%u", e->fork.child, e->fork.child_tgid);
 		break;

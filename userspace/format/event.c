@@ -32,6 +32,7 @@ static const char *const type_names[SL_EV_TYPE_MAX] = {
 	[SL_EV_KSTAT_SCHED] = "kstat_sched",
 	[SL_EV_CPU_OCC] = "cpu_occupant",
 	[SL_EV_ENQUEUED] = "enqueued",
+	[SL_EV_RQ_LAG] = "rq_lag",
 };
 
 static const char *const reason_names[SL_R_MAX] = {

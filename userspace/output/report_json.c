@@ -267,6 +267,8 @@ static void task(struct jw *w, const struct sl_result *r, const struct sl_task_r
 			else
 				jw_null(w, xc_keys[c]);
 		}
+		jw_u64(w, "rq_lag_add_ns", t->rq_lag_add_ns);
+		jw_u64(w, "rq_lag_sub_ns", t->rq_lag_sub_ns);
 		jw_end_obj(w);
 	}
 	jw_end_obj(w);

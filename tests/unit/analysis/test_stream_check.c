@@ -650,3 +650,64 @@ Test(stream_check, one_cpu_bound_task_is_cpu_bound)
 	r = run(2);
 	cr_assert_eq(r->con_kind, SL_CON_CPU_BOUND);
 }
+
+static struct sl_event ev_rq_lag(__u64 ts, __u16 cpu, __u32 prev, __u32 next, __u64 lag)
+{
+	struct sl_event e = { .ts = ts, .type = SL_EV_RQ_LAG, .cpu = cpu, .pid = prev };
+
+	e.lag.ns = lag;
+	e.lag.next = next;
+	return e;
+}
+
+/*
+ * 10 is preempted by 11 at 3 ms and waits until 11 blocks 252 us later.
+ * The kernel accounted the preemption on an rq clock 187 us behind (no
+ * update after the wakeup that preempted: its wait began 187 us early)
+ * and the switch back on one 40 us behind (it ended 40 us early): its
+ * run_delay is 252 + 187 - 40 = 399 us.  With the lag records the stream
+ * says the same; without them it is 147 us short, beyond the tolerance
+ * of 5 % + 20 us per stretch (60 us here).
+ */
+Test(stream_check, rq_clock_lag_moves_the_kernels_waits)
+{
+	const struct sl_result *r;
+	struct sl_task_info *t;
+
+	for (int with_lag = 1; with_lag >= 0; with_lag--) {
+		eb_free(&eb);
+		eb_push(&eb, ev_switch(2000000, 0, 0, 10, SL_R_NONE, false, true));
+		eb_push(&eb, ev_wake(2900000, 0, 10, 11, true));
+		eb_push(&eb, with_rt(ev_switch(3000000, 0, 10, 11, SL_R_PREEMPTED, true, true),
+				     1000000));
+		if (with_lag)
+			eb_push(&eb, ev_rq_lag(3000000, 0, 10, 11, 187000));
+		eb_push(&eb, with_rt(ev_block_in(3252000, 0, 11, 10, SL_R_SLEEP, 0, 1, true), 252000));
+		if (with_lag)
+			eb_push(&eb, ev_rq_lag(3252000, 0, 11, 10, 40000));
+		ti_init(&ti, 1, 1500000, 4000000);
+		t = sl_trace_info__add_task(&ti, 10);
+		t->tgid = 10;
+		t->proc = (struct sl_kstat){ .valid = true, .nvcsw = 0, .nivcsw = 1,
+					     .sum_exec_runtime_ns = 1000000 + 748000,
+					     .sched_info = true,
+					     .run_delay_ns = 252000 + 187000 - 40000, .pcount = 2 };
+		r = run(1);
+		cr_assert_eq(row(r, 10)->rq_lag_add_ns, with_lag ? 187000 : 0);
+		cr_assert_eq(row(r, 10)->rq_lag_sub_ns, with_lag ? 40000 : 0);
+		cr_assert_eq(row(r, 11)->rq_lag_sub_ns, with_lag ? 187000 : 0);
+		cr_assert_eq(row(r, 11)->rq_lag_add_ns, 0, "11 blocked: no wait of its began early");
+		cr_assert(row(r, 10)->xc_checked & (1u << SL_XC_RUN_DELAY));
+		if (with_lag) {
+			cr_assert(row(r, 10)->xc_ok, "the lags account for the difference");
+		} else {
+			cr_assert_not(row(r, 10)->xc_ok);
+			cr_assert_eq(r->xc.mismatch[0].counter, SL_XC_RUN_DELAY);
+			cr_assert_eq(r->xc.mismatch[0].ours, 252000);
+		}
+		analysis__free(an);
+		an = NULL;
+		free(ti.cpus);
+		ti.cpus = NULL;
+	}
+}
