@@ -127,6 +127,27 @@ static struct wait_case wait_cases[] = {
 	{ "join", SL_TS_CHILD, SL_WK_FUTEX },
 };
 
+static void temp_path(char *path)
+{
+	int fd = mkstemp(path);
+
+	cr_assert_geq(fd, 0);
+	close(fd);
+	unlink(path);
+}
+
+/* Traces `waiters MODE` into a fresh file named from the template path, and analyses it. */
+static void trace_waiters(const char *mode, char *path, struct analysed *x)
+{
+	char prog[PATH_MAX];
+
+	temp_path(path);
+	waiters_path(prog, sizeof(prog));
+	cr_assert_eq(trace_to(path, (char *[]){ prog, (char *)mode, NULL }), 0, "%s: trace failed",
+		     mode);
+	analyse(path, x);
+}
+
 ParameterizedTestParameters(waits, classified)
 {
 	return cr_make_param_array(struct wait_case, wait_cases,
@@ -135,22 +156,14 @@ ParameterizedTestParameters(waits, classified)
 
 ParameterizedTest(struct wait_case *c, waits, classified, .timeout = 60)
 {
-	char path[] = "/tmp/sl-waits-XXXXXX", prog[PATH_MAX];
+	char path[] = "/tmp/sl-waits-XXXXXX";
 	const struct sl_task_row *t;
 	const struct sl_wait_row *w;
 	struct analysed x;
 	__u64 blocked = 0;
-	int fd;
 
 	require_tracing();
-	fd = mkstemp(path);
-	cr_assert_geq(fd, 0);
-	close(fd);
-	unlink(path);
-	waiters_path(prog, sizeof(prog));
-	cr_assert_eq(trace_to(path, (char *[]){ prog, c->mode, NULL }), 0, "%s: trace failed",
-		     c->mode);
-	analyse(path, &x);
+	trace_waiters(c->mode, path, &x);
 	unlink(path);
 	cr_assert_gt(x.r->nr_wait_records, 0);
 	t = by_comm(x.r, "waiter");
@@ -178,21 +191,15 @@ ParameterizedTest(struct wait_case *c, waits, classified, .timeout = 60)
  */
 Test(waits, a_wait_after_a_migration_is_classified_again, .timeout = 60)
 {
-	char path[] = "/tmp/sl-waits-XXXXXX", prog[PATH_MAX];
+	char path[] = "/tmp/sl-waits-XXXXXX";
 	const struct sl_task_row *t;
 	struct analysed x;
-	int fd, pipes = 0;
+	int pipes = 0;
 
 	require_tracing();
 	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
 		cr_skip_test("needs two CPUs");
-	fd = mkstemp(path);
-	cr_assert_geq(fd, 0);
-	close(fd);
-	unlink(path);
-	waiters_path(prog, sizeof(prog));
-	cr_assert_eq(trace_to(path, (char *[]){ prog, "migrate", NULL }), 0);
-	analyse(path, &x);
+	trace_waiters("migrate", path, &x);
 	unlink(path);
 	t = by_comm(x.r, "waiter");
 	/*
@@ -248,20 +255,13 @@ static void dump_shows_the_wakers_call(const char *path)
  */
 Test(waits, a_timers_wakeup_is_not_the_interrupted_tasks, .timeout = 60)
 {
-	char path[] = "/tmp/sl-waits-XXXXXX", prog[PATH_MAX];
+	char path[] = "/tmp/sl-waits-XXXXXX";
 	const struct sl_task_row *w, *sp;
 	struct analysed x;
 	__u64 by_spinner = 0;
-	int fd;
 
 	require_tracing();
-	fd = mkstemp(path);
-	cr_assert_geq(fd, 0);
-	close(fd);
-	unlink(path);
-	waiters_path(prog, sizeof(prog));
-	cr_assert_eq(trace_to(path, (char *[]){ prog, "timers", NULL }), 0);
-	analyse(path, &x);
+	trace_waiters("timers", path, &x);
 	dump_shows_the_wakers_call(path);
 	unlink(path);
 	w = by_comm(x.r, "waiter");
@@ -279,15 +279,6 @@ Test(waits, a_timers_wakeup_is_not_the_interrupted_tasks, .timeout = 60)
 	cr_assert_leq(by_spinner, 1, "%llu of the waiter's %llu wakeups put on the spinner",
 		     (unsigned long long)by_spinner, (unsigned long long)w->wakeups);
 	release(&x);
-}
-
-static void temp_path(char *path)
-{
-	int fd = mkstemp(path);
-
-	cr_assert_geq(fd, 0);
-	close(fd);
-	unlink(path);
 }
 
 /*
