@@ -924,6 +924,7 @@ static void on_rq_lag(struct analysis *a, const struct sl_event *e)
 {
 	__u32 p = pid_find(a, e->pid), n = e->lag.next ? pid_find(a, e->lag.next) : NO_IDX;
 
+	a->nr_rq_lags++;
 	if (p != NO_IDX && a->tasks[p].state == SL_TS_RUNNABLE_PREEMPT)
 		a->tasks[p].rq_lag_add += e->lag.ns;
 	if (n != NO_IDX && a->tasks[n].state == SL_TS_RUNNING)

@@ -515,8 +515,11 @@ static int crosscheck(struct analysis *a, const struct sl_trace_info *ti, struct
 		for (int c = 0; c < SL_XC_MAX; c++) {
 			__u64 kv = row->kernel[c], d = ours[c] > kv ? ours[c] - kv : kv - ours[c];
 
-			/* run_delay lies between ours less the idle CPUs' part and ours */
-			if (c == SL_XC_RUN_DELAY && ours[c] > kv)
+			/*
+			 * Without lag records (raw_tp, earlier builds) run_delay
+			 * lies between ours less the idle CPUs' part and ours.
+			 */
+			if (c == SL_XC_RUN_DELAY && ours[c] > kv && !a->nr_rq_lags)
 				d -= d < row->idle_in_ns ? d : row->idle_in_ns;
 			/* read at the end, it lacks a wait still open then (-p) */
 			if (c == SL_XC_RUN_DELAY && ours[c] > kv && row->xc_source == SL_XC_SRC_PROC)

@@ -246,6 +246,7 @@ struct analysis {
 	__u32 nr_pairs, pair_cap;
 	struct idmap pair_map;	/* obj << 32 | task -> pairs index */
 	__u64 nr_wait_records;
+	__u64 nr_rq_lags;		/* SL_EV_RQ_LAG records seen */
 
 	struct sl_result *res;
 	bool finished;
