@@ -80,6 +80,20 @@ static const __u16 arm64_signal[] = {
 	424,	/* pidfd_send_signal */
 };
 
+/* One kind of call: its numbers in each architecture's table. */
+struct arch_set {
+	const __u16 *x86_64, *arm64;
+	unsigned int n_x86_64, n_arm64;
+};
+
+#define N(set) (sizeof(set) / sizeof(set[0]))
+#define ARCH_SET(x, a) { x, a, N(x), N(a) }
+
+static const struct arch_set file_io = ARCH_SET(x86_64_file_io, arm64_file_io);
+static const struct arch_set join = ARCH_SET(x86_64_join, arm64_join);
+static const struct arch_set sigwait = ARCH_SET(x86_64_sigwait, arm64_sigwait);
+static const struct arch_set signal_send = ARCH_SET(x86_64_signal, arm64_signal);
+
 static bool in(const __u16 *set, unsigned int n, __u16 nr)
 {
 	for (unsigned int i = 0; i < n; i++)
@@ -88,52 +102,34 @@ static bool in(const __u16 *set, unsigned int n, __u16 nr)
 	return false;
 }
 
-#define IN(set, nr) in(set, sizeof(set) / sizeof(set[0]), nr)
-
-bool sl_syscall_is_file_io(enum sl_arch arch, __u16 nr)
+static bool in_arch(const struct arch_set *s, enum sl_arch arch, __u16 nr)
 {
 	switch (arch) {
 	case SL_ARCH_X86_64:
-		return IN(x86_64_file_io, nr);
+		return in(s->x86_64, s->n_x86_64, nr);
 	case SL_ARCH_ARM64:
-		return IN(arm64_file_io, nr);
+		return in(s->arm64, s->n_arm64, nr);
 	default:
 		return false;
 	}
+}
+
+bool sl_syscall_is_file_io(enum sl_arch arch, __u16 nr)
+{
+	return in_arch(&file_io, arch, nr);
 }
 
 bool sl_syscall_is_join(enum sl_arch arch, __u16 nr)
 {
-	switch (arch) {
-	case SL_ARCH_X86_64:
-		return IN(x86_64_join, nr);
-	case SL_ARCH_ARM64:
-		return IN(arm64_join, nr);
-	default:
-		return false;
-	}
+	return in_arch(&join, arch, nr);
 }
 
 bool sl_syscall_is_sigwait(enum sl_arch arch, __u16 nr)
 {
-	switch (arch) {
-	case SL_ARCH_X86_64:
-		return IN(x86_64_sigwait, nr);
-	case SL_ARCH_ARM64:
-		return IN(arm64_sigwait, nr);
-	default:
-		return false;
-	}
+	return in_arch(&sigwait, arch, nr);
 }
 
 bool sl_syscall_sends_signal(enum sl_arch arch, __u16 nr)
 {
-	switch (arch) {
-	case SL_ARCH_X86_64:
-		return IN(x86_64_signal, nr);
-	case SL_ARCH_ARM64:
-		return IN(arm64_signal, nr);
-	default:
-		return false;
-	}
+	return in_arch(&signal_send, arch, nr);
 }
