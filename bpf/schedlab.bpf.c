@@ -291,8 +291,12 @@ static __always_inline void rq_clock_sample(struct sl_cur *cur, __u64 now, __u64
 {
 	__s64 d = (__s64)(now - clk);
 
-	if (!cur || !clk)
+	if (!cur)
 		return;
+	if (!clk) {
+		cur->lag = 0;
+		return;
+	}
 	if (!cur->clk_set || d < cur->clk_off) {
 		cur->clk_off = d;
 		cur->clk_set = 1;
@@ -411,8 +415,6 @@ static __always_inline int handle_switch(void *ctx, bool preempt, struct task_st
 	if (!pt && !nt && ((prev_pid == 0) == (next_pid == 0)))
 		return 0;
 	/* raw_tp reads the rq clock with three helper calls: where it matters */
-	if (cur)
-		cur->lag = 0;
 	if (btf || !next_pid)
 		rq_clock_sample(cur, now, task_rq_clock(next, btf));
 	if (nt)
@@ -446,7 +448,10 @@ static __always_inline int handle_switch(void *ctx, bool preempt, struct task_st
 	e.sw.nr_syscall = call.nr;
 	e.sw.prev_runtime = pt ? SL_RD(btf, prev, se.sum_exec_runtime) : 0;
 	event_submit(&e);
-	/* the kernel timed this switch lag ns early: its run-queue waits say so */
+	/*
+	 * The kernel timed this switch lag ns early: its run-queue waits say
+	 * so.  tp_btf sampled at this switch just above (raw_tp not always).
+	 */
 	if (btf && (pt || nt) && cur && cur->lag >= SL_RQ_LAG_NS)
 		send_rq_lag(prev_pid, next_pid, cur->lag, now);
 
