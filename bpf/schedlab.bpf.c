@@ -317,6 +317,24 @@ static __always_inline void rq_clock_sample(struct sl_cur *cur, __u64 now, __u64
 }
 
 /*
+ * Any boot-clock read bounds the offset from above: the rq clock was last
+ * updated before now, so now less it is at least the offset.  Read below
+ * the estimate, the rq clock has stepped ahead (the host updating
+ * kvm-clock), and blocking switches stamped through the estimate would run
+ * late: it follows at once.  A waking reads the boot clock microseconds
+ * after the switch that last updated its CPU's rq clock.
+ */
+static __always_inline void rq_clock_bound(struct sl_cur *cur, __u64 now, __u64 clk)
+{
+	__s64 d = (__s64)(now - clk);
+
+	if (cur && clk && cur->clk_set && d < cur->clk_off) {
+		cur->clk_off = d;
+		cur->clk_rise_at = clk;
+	}
+}
+
+/*
  * When this switch came, on the boot clock.  A task that blocks enters
  * __schedule() with no preemption pending, and the rq clock is updated
  * there just before this tracepoint: that update is the kernel's own time
@@ -588,6 +606,8 @@ static __always_inline int handle_wakeup(__u8 type, struct task_struct *p, bool 
 	waker = me->pid;
 	waker_tracked = cur_knows(cur, waker) ? cur->tracked : lookup_tracked(waker) != NULL;
 	now = bpf_ktime_get_boot_ns();
+	if (btf)
+		rq_clock_bound(cur, now, task_rq_clock(me, btf));
 	if (waker_tracked && type == SL_EV_WAKING) {
 		struct sl_call call;
 
