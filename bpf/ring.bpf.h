@@ -112,23 +112,13 @@ out:
 	return false;
 }
 
-/*
- * Sends record e; false when it is lost (counted, never silent).  A CPU's
- * records leave in time order: one stamped before the latest sent from
- * here (a blocking switch is timed on the rq clock, which can step ahead
- * of the boot clock by microseconds on a virtual machine; switch_time())
- * is raised to its time and counted.
- */
-static __always_inline bool event_submit(struct sl_event *e)
+/* Sends record e; false when it is lost (counted, never silent). */
+static __always_inline bool event_submit(const struct sl_event *e)
 {
 	struct sl_cpu_stats *st = this_cpu_stats();
 	__u32 cpu = e->cpu;
 	void *ring;
 
-	if (st && e->ts < st->last_ts) {
-		e->ts = st->last_ts;
-		st->raised++;
-	}
 	if (!ring_put(e, cpu)) {
 		ring = bpf_map_lookup_elem(&rings, &cpu);
 		if (!ring || bpf_ringbuf_output(ring, (void *)e, sizeof(*e), BPF_RB_NO_WAKEUP)) {
@@ -137,10 +127,8 @@ static __always_inline bool event_submit(struct sl_event *e)
 			return false;
 		}
 	}
-	if (st) {
+	if (st)
 		st->records++;
-		st->last_ts = e->ts;
-	}
 	return true;
 }
 

@@ -281,89 +281,30 @@ static __always_inline void foreign_add(struct task_struct *p, __u32 pid, __u64 
 /*
  * The rq clock runs on its own source (sched_clock), at an offset from the
  * boot clock that wanders by about a microsecond over seconds.  Each switch
- * that reads the boot clock samples it: the boot clock now less the rq
- * clock, which __schedule() updated just before -- unless a wakeup
- * preemption made it skip that update, and the sample reads high.  The
- * lowest recent sample is the offset: it follows a fall at once, a rise by
- * 61 ppm of the time between samples.  How far this sample reads above it
- * is the rq clock's lag (cur->lag).  A sample at a blocking switch keeps
- * the offset fit for switch_time() (cur->clk_at): there the update is
- * skipped only in the rare case switch_time() describes.
+ * that makes a record samples it: the boot clock now less the rq clock,
+ * which __schedule() updated just before -- unless a wakeup preemption
+ * made it skip that update, and the sample reads high.  The lowest recent
+ * sample is the offset: it follows a fall at once, a rise by 1 ns a sample.
+ * How far this sample reads above it is the rq clock's lag (cur->lag).
  */
-static __always_inline void rq_clock_sample(struct sl_cur *cur, __u64 now, __u64 clk,
-					    bool blocking)
+static __always_inline void rq_clock_sample(struct sl_cur *cur, __u64 now, __u64 clk)
 {
 	__s64 d = (__s64)(now - clk);
-	__u64 rise;
 
 	if (!cur)
 		return;
-	cur->lag = 0;
-	if (!clk)
-		return;
-	if (blocking)
-		cur->clk_at = clk;
-	rise = (clk - cur->clk_rise_at) >> 14;
-	if (!cur->clk_set || d <= cur->clk_off + (__s64)rise) {
-		cur->clk_off = d;
-		cur->clk_rise_at = clk;
-		cur->clk_at = clk;
-		cur->clk_set = 1;
-		return;
-	}
-	cur->clk_off += rise;
-	cur->clk_rise_at += rise << 14;
-	cur->lag = (__u64)(d - cur->clk_off);	/* how far this sample lags */
-}
-
-/*
- * Any boot-clock read bounds the offset from above: the rq clock was last
- * updated before now, so now less it is at least the offset.  Read below
- * the estimate, the rq clock has stepped ahead (the host updating
- * kvm-clock), and blocking switches stamped through the estimate would run
- * late: it follows at once.  A waking reads the boot clock microseconds
- * after the switch that last updated its CPU's rq clock.
- */
-static __always_inline void rq_clock_bound(struct sl_cur *cur, __u64 now, __u64 clk)
-{
-	__s64 d = (__s64)(now - clk);
-
-	if (cur && clk && cur->clk_set && d < cur->clk_off) {
-		cur->clk_off = d;
-		cur->clk_rise_at = clk;
-	}
-}
-
-/*
- * When this switch came, on the boot clock.  A task that blocks enters
- * __schedule() with no preemption pending, and the rq clock is updated
- * there just before this tracepoint: that update is the kernel's own time
- * of the switch, the one its sum_exec_runtime and run_delay take, and said
- * on the boot clock through the CPU's offset it costs no clock read.  Any
- * enqueue on this CPU's run queue updates that clock too, after its waking
- * and migration records were stamped, so a task placed here while
- * __schedule() balanced is not switched in before them.  The one exception
- * is a wakeup whose preemption request made __schedule() skip the update
- * while the waker went on to block in the same kernel path: the switch is
- * then as early as the kernel's own accounting of it.  Every other switch
- * reads the boot clock (a preemption or yield may follow such a request),
- * and so does a blocking one SL_CLK_RESAMPLE_NS after the offset's last
- * blocking sample.  Never earlier than a record already sent from this CPU.
- */
-static __always_inline __u64 switch_time(struct sl_cur *cur, const struct sl_cpu_stats *st,
-					 bool blocking, __u64 clk, bool *sampled)
-{
-	__u64 t, floor;
-
-	if (blocking && cur && st && clk && cur->clk_set &&
-	    clk - cur->clk_at < SL_CLK_RESAMPLE_NS) {
+	if (!clk) {
 		cur->lag = 0;
-		t = clk + cur->clk_off;
-		floor = st->last_ts > st->last_switch_ts ? st->last_ts : st->last_switch_ts;
-		return t > floor ? t : floor;
+		return;
 	}
-	*sampled = true;
-	return bpf_ktime_get_boot_ns();
+	if (!cur->clk_set || d < cur->clk_off) {
+		cur->clk_off = d;
+		cur->clk_set = 1;
+		cur->lag = 0;
+		return;
+	}
+	cur->clk_off++;
+	cur->lag = (__u64)(d - cur->clk_off);	/* how far this sample lags */
 }
 
 /*
@@ -420,7 +361,7 @@ static __always_inline void late_enqueue(struct sl_cur *cur, struct task_struct 
 		return;
 	if (ws->cpu != bpf_get_smp_processor_id() && cur) {
 		if (!btf)
-			rq_clock_sample(cur, now, task_rq_clock(next, btf), false);
+			rq_clock_sample(cur, now, task_rq_clock(next, btf));
 		remote_enqueue(cur, next, ws, now, btf);
 	}
 	ws->lo = 0;
@@ -429,17 +370,13 @@ static __always_inline void late_enqueue(struct sl_cur *cur, struct task_struct 
 static __always_inline int handle_switch(void *ctx, bool preempt, struct task_struct *prev,
 					 struct task_struct *next, bool btf)
 {
+	__u64 now = bpf_ktime_get_boot_ns();
 	__u32 prev_pid = SL_RD(btf, prev, pid);
 	__u32 next_pid = SL_RD(btf, next, pid);
 	struct sl_cpu_stats *st = this_cpu_stats();
 	struct sl_cur *cur = this_cpu_cur();
-	bool voluntary = false, pt, nt, sampled = false;
-	/* raw_tp reads the rq clock and prev's state with helper calls: it reads the boot clock */
-	__u64 clk = btf ? task_rq_clock(next, btf) : 0;
-	__u32 state = btf ? task_state_of(prev, btf) : 0;
-	bool blocking = btf && !preempt &&
-			(state & (TASK_INTERRUPTIBLE_STATE | TASK_UNINTERRUPTIBLE_STATE));
-	__u64 now = switch_time(cur, st, blocking, clk, &sampled);
+	bool voluntary = false, pt, nt;
+	__u32 state = 0;
 	struct sl_event e;
 	struct sl_call call = { .nr = SL_NO_SYSCALL };
 	__u8 reason = SL_R_NONE;
@@ -449,8 +386,6 @@ static __always_inline int handle_switch(void *ctx, bool preempt, struct task_st
 	else
 		pt = lookup_tracked(prev_pid) != NULL;
 	seen_task(cur, next, next_pid, btf, &nt);
-	if (sampled && btf)
-		rq_clock_sample(cur, now, clk, blocking);
 	if (cur) {
 		cur->pid = next_pid;
 		cur->task = (__u64)next;
@@ -480,8 +415,8 @@ static __always_inline int handle_switch(void *ctx, bool preempt, struct task_st
 	if (!pt && !nt && ((prev_pid == 0) == (next_pid == 0)))
 		return 0;
 	/* raw_tp reads the rq clock with three helper calls: where it matters */
-	if (!btf && !next_pid)
-		rq_clock_sample(cur, now, task_rq_clock(next, btf), false);
+	if (btf || !next_pid)
+		rq_clock_sample(cur, now, task_rq_clock(next, btf));
 	if (nt)
 		late_enqueue(cur, next, next_pid, now, btf);
 
@@ -489,8 +424,7 @@ static __always_inline int handle_switch(void *ctx, bool preempt, struct task_st
 		/* prev is current: tp_btf's pointer saves a helper call */
 		struct task_struct *me = btf ? prev : bpf_get_current_task_btf();
 
-		if (!btf)
-			state = task_state_of(prev, btf);
+		state = task_state_of(prev, btf);
 		reason = switch_reason(preempt, prev, state, &voluntary, btf);
 		if (voluntary)
 			current_call(&call, me, btf);
@@ -510,7 +444,7 @@ static __always_inline int handle_switch(void *ctx, bool preempt, struct task_st
 		   (nt ? SL_SWF_NEXT_TRACKED : 0) |
 		   (voluntary ? SL_SWF_VOLUNTARY : 0);
 	e.sw.next = next_pid;
-	e.sw.state = pt ? state : 0;
+	e.sw.state = state;
 	e.sw.nr_syscall = call.nr;
 	e.sw.prev_runtime = pt ? SL_RD(btf, prev, se.sum_exec_runtime) : 0;
 	event_submit(&e);
@@ -606,8 +540,6 @@ static __always_inline int handle_wakeup(__u8 type, struct task_struct *p, bool 
 	waker = me->pid;
 	waker_tracked = cur_knows(cur, waker) ? cur->tracked : lookup_tracked(waker) != NULL;
 	now = bpf_ktime_get_boot_ns();
-	if (btf)
-		rq_clock_bound(cur, now, task_rq_clock(me, btf));
 	if (waker_tracked && type == SL_EV_WAKING) {
 		struct sl_call call;
 

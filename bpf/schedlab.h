@@ -170,12 +170,6 @@ enum sl_reason {
 /* An enqueue this late after its waking gets a SL_EV_ENQUEUED record. */
 #define SL_ENQ_LATE_NS		2000u
 
-/*
- * A blocking switch is stamped with the rq clock (switch_time() in the
- * probes) while the boot clock was sampled within this much rq time.
- */
-#define SL_CLK_RESAMPLE_NS	100000u
-
 /* A switch on an rq clock this far behind gets a SL_EV_RQ_LAG record. */
 #define SL_RQ_LAG_NS		2000u
 
@@ -323,8 +317,6 @@ struct sl_cpu_stats {
 	__u64 traced_ns;	/* time traced tasks held this CPU */
 	__u64 last_switch_ts;	/* internal: start of current occupant */
 	__u64 records;		/* records submitted */
-	__u64 last_ts;		/* internal: the latest record's time here */
-	__u64 raised;		/* records stamped before an earlier one here: raised to it */
 };
 
 /*

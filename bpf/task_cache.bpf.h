@@ -92,8 +92,6 @@ struct sl_cur {
 	__u8 clk_set;		/* clk_off holds a sample */
 	/* boot clock - rq clock, as low as switches saw it (rq_clock_sample()) */
 	__s64 clk_off;
-	__u64 clk_rise_at;	/* the rq clock when clk_off last rose */
-	__u64 clk_at;		/* the rq clock at the latest blocking sample */
 	/*
 	 * How far the last sample lagged it.  Kept here, not in a register,
 	 * so that the switch program's states do not split on its value.

@@ -110,8 +110,7 @@ struct sl_trace_info {
 	char *cmdline;		/* what was traced (malloc'd) */
 	char *config;		/* workload configuration, INI text, or NULL */
 	__u64 nr_events;
-	__u64 late_events;	/* arrived after the reorder window, or raised in the probes
-				   behind a later one of their CPU: clamped */
+	__u64 late_events;	/* arrived after the reorder window; clamped */
 	__u64 prog_misses;	/* probe runs the kernel skipped (recursion_misses) */
 	__u32 flags;		/* SL_TRACEF_* */
 	struct sl_cpu_stats *cpus;	/* [ncpu] */

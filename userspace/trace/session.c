@@ -286,9 +286,6 @@ int session__close(struct session *s)
 	s->ti.prog_misses = tracer__prog_misses(s->tracer);
 	if (tracer__cpu_stats(s->tracer, s->ti.cpus) && !err)
 		err = -errno;
-	/* raised in the probes to keep their CPU's order: late as well */
-	for (__u32 i = 0; i < s->ti.ncpu; i++)
-		s->ti.late_events += s->ti.cpus[i].raised;
 	tracer__foreign(s->tracer, s->ti.foreign, SL_FOREIGN_MAX, &s->ti.nr_foreign);
 	show_progress(s, true);
 	if (s->writer) {
