@@ -217,14 +217,15 @@ static int off_event(const struct sl_event *e, void *ctx)
 }
 
 /*
- * A blocking switch is timed on the rq clock (__schedule() updated it
- * just before) said on the boot clock through an offset the probes keep;
- * others read the boot clock.  Either way a task never reads the clock
- * while the trace has it off its CPU: two children pinned to one CPU
- * play ping-pong, note CLOCK_BOOTTIME around every read(), and no note
- * may fall inside one of their off-CPU spans -- but for the rare span
- * right after the virtual machine's sched_clock stepped, which the next
- * boot-clock sample corrects (a few in 10^4 here).
+ * The trace's time line against the tasks' own: a task never reads the
+ * clock while the trace has it off its CPU.  Two children pinned to one
+ * CPU play ping-pong and note CLOCK_BOOTTIME around every read(); no note
+ * may fall inside one of their off-CPU spans.  A switch stamped from any
+ * other source than a boot-clock read at the tracepoint (the rq clock
+ * through an offset was tried: docs/benchmarks.md, stop 20) must pass it
+ * too; one whose stamps ran 1 us late put 17538 of 40003 notes inside.
+ * One in 10^4 is allowed for the probes' NMI-safe read of the timekeeper,
+ * which may lag the vDSO's by a few ns at an update.
  */
 Test(tracer, a_task_never_reads_the_clock_while_traced_off_its_cpu, .timeout = 60)
 {
@@ -274,7 +275,7 @@ Test(tracer, a_task_never_reads_the_clock_while_traced_off_its_cpu, .timeout = 6
 	cr_assert_eq(session__close(s), 0);
 	cr_assert_eq(sl_trace_info__lost(&s->ti), 0, "records were lost");
 	cr_assert_geq(o.spans, ROUNDS, "%llu off-CPU spans", (unsigned long long)o.spans);
-	cr_expect_leq(o.inside * 1000, o.spans,
+	cr_expect_leq(o.inside * 10000, o.spans,
 		      "%llu clock reads of %llu off-CPU spans fell inside them (worst %llu ns in)",
 		      (unsigned long long)o.inside, (unsigned long long)o.spans,
 		      (unsigned long long)o.worst);
