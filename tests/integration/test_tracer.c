@@ -2,23 +2,43 @@
 /* The probes against the kernel's own counters, on real children. */
 #include <sched.h>
 #include <signal.h>
-#include <string.h>
 #include <time.h>
 #include <sys/mman.h>
 #include "common.h"
 
 #define ROUNDS 20000
 
-/* Child bodies run after the parent releases the barrier. */
-static void ping_pong(int rfd, int wfd, bool starts)
+/* Boot-clock reads of two ping-pong children, taken around each read(). */
+struct user_stamps {
+	__u64 n[2];
+	__u64 ts[2][2 * ROUNDS + 2];
+};
+
+static __u64 boot_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_BOOTTIME, &t);
+	return (__u64)t.tv_sec * 1000000000ull + (__u64)t.tv_nsec;
+}
+
+/*
+ * Child bodies run after the parent releases the barrier.  With u, child
+ * me notes the time before and after every read.
+ */
+static void ping_pong(int rfd, int wfd, bool starts, struct user_stamps *u, int me)
 {
 	char c = 0;
 
 	for (int i = 0; i < ROUNDS; i++) {
 		if (starts && write(wfd, &c, 1) != 1)
 			_exit(1);
+		if (u)
+			u->ts[me][u->n[me]++] = boot_ns();
 		if (read(rfd, &c, 1) != 1)
 			_exit(1);
+		if (u)
+			u->ts[me][u->n[me]++] = boot_ns();
 		if (!starts && write(wfd, &c, 1) != 1)
 			_exit(1);
 	}
@@ -46,10 +66,21 @@ struct spawned {
 	int go[2];
 };
 
+enum child_kind {
+	PING_PONG,		/* on pipes, 20000 round trips */
+	SPIN_ON_CPU0,		/* 300 ms each */
+	PINNED_PING_PONG,	/* both on CPU 0, noting their clock reads in stamps */
+};
+
 /* Forks two traced children held at a barrier pipe. */
-static void spawn_two(struct session *s, struct spawned *sp, int kind)
+static void spawn_two(struct session *s, struct spawned *sp, enum child_kind kind,
+		      struct user_stamps *stamps)
 {
 	int ab[2], ba[2];
+	cpu_set_t one;
+
+	CPU_ZERO(&one);
+	CPU_SET(0, &one);
 
 	cr_assert_eq(pipe(sp->go), 0);
 	cr_assert_eq(pipe(ab), 0);
@@ -62,10 +93,12 @@ static void spawn_two(struct session *s, struct spawned *sp, int kind)
 			char c;
 
 			close(sp->go[1]);
+			if (kind == PINNED_PING_PONG && sched_setaffinity(0, sizeof(one), &one))
+				_exit(1);
 			if (read(sp->go[0], &c, 1) != 1)
 				_exit(1);
-			if (kind == 0)
-				ping_pong(i ? ab[0] : ba[0], i ? ba[1] : ab[1], i == 0);
+			if (kind != SPIN_ON_CPU0)
+				ping_pong(i ? ab[0] : ba[0], i ? ba[1] : ab[1], i == 0, stamps, i);
 			spin_on_cpu0(300);
 		}
 	}
@@ -77,7 +110,7 @@ static void spawn_two(struct session *s, struct spawned *sp, int kind)
 	close(sp->go[0]);
 }
 
-static void run_and_check(enum tracer_mode mode, int kind)
+static void run_and_check(enum tracer_mode mode, enum child_kind kind)
 {
 	struct session_opts so = { .mode = mode, .cmdline = "test" };
 	struct raw_counts counts = { 0 };
@@ -88,7 +121,7 @@ static void run_and_check(enum tracer_mode mode, int kind)
 	cr_assert_eq(session__open(&so, &s), 0);
 	cr_assert_str_eq(s->ti.probe_mode, mode == TRACER_RAW_TP ? "raw_tp" : "tp_btf");
 	cr_assert_eq(session__add_sink(s, raw_count_event, &counts), 0);
-	spawn_two(s, &sp, kind);
+	spawn_two(s, &sp, kind, NULL);
 	counts.n = 2;
 	counts.t[0].pid = (__u32)sp.pid[0];
 	counts.t[1].pid = (__u32)sp.pid[1];
@@ -98,7 +131,7 @@ static void run_and_check(enum tracer_mode mode, int kind)
 	cr_assert_eq(session__close(s), 0);
 
 	assert_matches_kernel(s, &counts);
-	if (kind == 0) {
+	if (kind == PING_PONG) {
 		/*
 		 * every round trip takes each side off its CPU: blocked on the
 		 * empty pipe, or (beside foreign load) preempted before it could
@@ -127,49 +160,17 @@ static void run_and_check(enum tracer_mode mode, int kind)
 
 Test(tracer, pipe_ping_pong_matches_kernel, .timeout = 60)
 {
-	run_and_check(TRACER_AUTO, 0);
+	run_and_check(TRACER_AUTO, PING_PONG);
 }
 
 Test(tracer, pinned_spinners_match_kernel, .timeout = 60)
 {
-	run_and_check(TRACER_AUTO, 1);
+	run_and_check(TRACER_AUTO, SPIN_ON_CPU0);
 }
 
 Test(tracer, raw_tp_fallback_matches_kernel, .timeout = 60)
 {
-	run_and_check(TRACER_RAW_TP, 0);
-}
-
-/* Boot-clock reads of two ping-pong children, taken around each read(). */
-struct user_stamps {
-	__u64 n[2];
-	__u64 ts[2][2 * ROUNDS + 2];
-};
-
-static __u64 boot_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_BOOTTIME, &t);
-	return (__u64)t.tv_sec * 1000000000ull + (__u64)t.tv_nsec;
-}
-
-/* ping_pong() that notes the time before and after every read */
-static void ping_pong_stamped(int rfd, int wfd, bool starts, struct user_stamps *u, int me)
-{
-	char c = 0;
-
-	for (int i = 0; i < ROUNDS; i++) {
-		if (starts && write(wfd, &c, 1) != 1)
-			_exit(1);
-		u->ts[me][u->n[me]++] = boot_ns();
-		if (read(rfd, &c, 1) != 1)
-			_exit(1);
-		u->ts[me][u->n[me]++] = boot_ns();
-		if (!starts && write(wfd, &c, 1) != 1)
-			_exit(1);
-	}
-	_exit(0);
+	run_and_check(TRACER_RAW_TP, PING_PONG);
 }
 
 /* The trace's off-CPU spans of two tasks, checked against their own clock reads. */
@@ -232,46 +233,21 @@ Test(tracer, a_task_never_reads_the_clock_while_traced_off_its_cpu, .timeout = 6
 	struct session_opts so = { .mode = TRACER_AUTO, .cmdline = "test" };
 	struct off_spans o = { 0 };
 	struct user_stamps *u;
-	pid_t pid[2];
-	int ab[2], ba[2], go[2];
+	struct spawned sp;
 	struct session *s;
-	cpu_set_t one;
 
 	require_tracing();
 	u = mmap(NULL, sizeof(*u), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	cr_assert_neq(u, MAP_FAILED);
-	memset(u, 0, sizeof(*u));
 	cr_assert_eq(session__open(&so, &s), 0);
 	cr_assert_eq(session__add_sink(s, off_event, &o), 0);
-	cr_assert_eq(pipe(go), 0);
-	cr_assert_eq(pipe(ab), 0);
-	cr_assert_eq(pipe(ba), 0);
-	CPU_ZERO(&one);
-	CPU_SET(0, &one);
-	cr_assert_eq(tracer__follow_children(s->tracer, getpid(), true), 0);
-	for (int i = 0; i < 2; i++) {
-		pid[i] = fork();
-		cr_assert_geq(pid[i], 0);
-		if (pid[i] == 0) {
-			char c;
-
-			close(go[1]);
-			if (sched_setaffinity(0, sizeof(one), &one) || read(go[0], &c, 1) != 1)
-				_exit(1);
-			ping_pong_stamped(i ? ab[0] : ba[0], i ? ba[1] : ab[1], i == 0, u, i);
-		}
-		o.pid[i] = (__u32)pid[i];
-	}
-	cr_assert_eq(tracer__follow_children(s->tracer, getpid(), false), 0);
-	close(ab[0]);
-	close(ab[1]);
-	close(ba[0]);
-	close(ba[1]);
-	close(go[0]);
 	o.u = u;
-	cr_assert_eq(write(go[1], "xx", 2), 2);
-	close(go[1]);
-	finish_children(s, pid, 2);
+	spawn_two(s, &sp, PINNED_PING_PONG, u);
+	o.pid[0] = (__u32)sp.pid[0];
+	o.pid[1] = (__u32)sp.pid[1];
+	cr_assert_eq(write(sp.go[1], "xx", 2), 2);
+	close(sp.go[1]);
+	finish_children(s, sp.pid, 2);
 	cr_assert_eq(session__close(s), 0);
 	cr_assert_eq(sl_trace_info__lost(&s->ti), 0, "records were lost");
 	cr_assert_geq(o.spans, ROUNDS, "%llu off-CPU spans", (unsigned long long)o.spans);
