@@ -282,6 +282,49 @@ Test(waits, a_timers_wakeup_is_not_the_interrupted_tasks, .timeout = 60)
 }
 
 /*
+ * A C server: two worker threads answer four client processes, each on
+ * its own socket pair, computing for every request.  The server is the
+ * pipeline's limiting stage, busy as its workers are; a worker's read,
+ * which also wakes the client it read from for nothing (the unix socket's
+ * wait queue serves both directions), makes it no consumer of the
+ * client's answers.
+ */
+Test(waits, a_c_server_limits_its_clients, .timeout = 60)
+{
+	char path[] = "/tmp/sl-waits-XXXXXX";
+	const struct sl_pipeline *pl;
+	struct analysed x;
+	__u32 client_chans = 0;
+
+	require_tracing();
+	trace_waiters("server", path, &x);
+	unlink(path);
+	pl = &x.r->pipeline;
+	cr_assert_gt(pl->stage_tgid, 0, "no pipeline among %u channels", x.r->nr_channels);
+	cr_assert_str_eq(x.r->tasks[pl->stage_task].comm, "worker");
+	cr_assert_eq(pl->stage_tgid, by_comm(x.r, "worker")->tgid);
+	cr_assert_geq(pl->nr_channels, 4, "%u channels joined", pl->nr_channels);
+	/* the workers compute all the time they are not handed a client */
+	cr_assert_gt(pl->stage_busy_frac, 0.7, "stage busy %f", pl->stage_busy_frac);
+	for (__u32 i = 0; i < x.r->nr_channels; i++) {
+		const struct sl_channel_row *ch = &x.r->channels[i];
+		bool client = false, worker = false;
+
+		for (__u32 k = 0; k < ch->nr_tasks; k++) {
+			const struct sl_channel_task *ct = &x.r->chan_tasks[ch->first_task + k];
+			const char *comm = x.r->tasks[ct->task].comm;
+
+			client |= ct->consumer && !strcmp(comm, "client");
+			worker |= ct->consumer && !strcmp(comm, "worker");
+		}
+		client_chans += client;
+		cr_assert(!(client && worker), "channel %u: a worker consumes a client's answers", i);
+	}
+	cr_assert_geq(client_chans, 4, "%u channels with a client reading", client_chans);
+	release(&x);
+}
+
+/*
  * Traces /usr/bin/python3 running script (with one argument, or none) into
  * a fresh trace and analyses it; skips where Debian's python3 is missing.
  */

@@ -208,6 +208,20 @@ static void side_finish(struct sl_queue_side *s, __u64 waited)
 	s->io_frac = frac(s->state_ns[SL_TS_IO], s->busy_ns);
 }
 
+/* The busy share of a set of tasks (indices into a->tasks), as a side's. */
+double aq_busy_frac(const struct analysis *a, const __u32 *tasks, __u32 n)
+{
+	struct sl_queue_side s = { 0 };
+
+	for (__u32 k = 0; k < n; k++)
+		for (int st = 0; st < SL_TS_MAX; st++) {
+			s.state_ns[st] += a->tasks[tasks[k]].state_ns[st];
+			s.alive_ns += a->tasks[tasks[k]].state_ns[st];
+		}
+	side_finish(&s, 0);
+	return s.busy_frac;
+}
+
 /* Producers and consumers taken together: what a verdict naming no side rests on. */
 static void both_finish(struct sl_queue_row *q, double both_other)
 {

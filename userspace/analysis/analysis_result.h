@@ -367,11 +367,12 @@ struct sl_channel_task {
  * for data.
  */
 struct sl_pipeline {
-	__u32 nr_channels;		/* channels in the chain, 0: no pipeline */
+	__u32 nr_channels;		/* channels some stage joins, 0: no pipeline */
+	__u32 nr_stages;		/* processes joining two of them */
 	__u32 stage_tgid;		/* the limiting stage's process, 0 if none */
 	__u32 stage_task;		/* a task of it (index into tasks) */
 	__s32 upstream, downstream;	/* channel indices around it, -1 at an end */
-	double stage_busy_frac;		/* its busy share (queue side figures) */
+	double stage_busy_frac;		/* its busy share: of its tasks on those two channels */
 };
 
 struct sl_xc_mismatch {

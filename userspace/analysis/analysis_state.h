@@ -288,6 +288,8 @@ void aq_free(struct analysis *a);
  */
 void aq_judge(struct analysis *a, const struct sl_result *r, struct sl_queue_row *q,
 	      const __u8 *side);
+/* The busy share of these tasks (indices into a->tasks), as a queue side's. */
+double aq_busy_frac(const struct analysis *a, const __u32 *tasks, __u32 n);
 
 /* analysis_wait.c: what blocked tasks waited on, aw_* (called by analysis.c and analysis_finish.c) */
 /* A wait or waker record of task t. */

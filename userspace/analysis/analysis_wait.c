@@ -306,6 +306,13 @@ void aw_account(struct analysis *a, struct a_task *t, __u8 state, __u64 dt)
 		p->sync_ns[sync_index(state)] += dt;
 }
 
+/* Objects that carry data: a writer feeds readers, a reader makes room for writers. */
+static bool data_kind(__u8 kind)
+{
+	return kind == SL_WK_PIPE || kind == SL_WK_MQ || kind == SL_WK_SYSV_MSG ||
+	       kind == SL_WK_SOCKET;
+}
+
 /* Does a waker acting on wobj wake a task waiting on wait through it? */
 static bool through(const struct a_obj *wait, const struct a_obj *wobj, __u32 wi, __u32 ki)
 {
@@ -345,7 +352,18 @@ void aw_wakeup(struct analysis *a, struct a_task *t, __u32 waker, __u32 wobj, __
 	wp = &a->pairs[t->blk_pair];	/* pair_get may move the array */
 	wp->woken++;
 	a->pairs[kp].woke++;
-	if (wdetail & SL_WD_WRITE)
+	/*
+	 * On a data object a write wakes readers and a read wakes writers.
+	 * A wakeup in the wakee's own direction came through a wait queue
+	 * both directions share -- a unix socket's: the peer's read frees the
+	 * skbs this end sent and wakes this end's reader, which finds no data
+	 * and sleeps again.  It happened and counts, but says nothing about
+	 * the waker's side of the channel.
+	 */
+	if (data_kind(a->objs[obj].kind) &&
+	    !(wdetail & SL_WD_WRITE) == !(t->wait_detail & SL_WD_WRITE))
+		;
+	else if (wdetail & SL_WD_WRITE)
 		a->pairs[kp].wrote = 1;
 	else
 		a->pairs[kp].read = 1;
@@ -455,12 +473,6 @@ int aw_finish(struct analysis *a, struct sl_result *r)
 /* ---- channels and the pipeline ---- */
 
 #define MAX_CHANNELS 32
-
-static bool data_kind(__u8 kind)
-{
-	return kind == SL_WK_PIPE || kind == SL_WK_MQ || kind == SL_WK_SYSV_MSG ||
-	       kind == SL_WK_SOCKET;
-}
 
 static bool cond_obj(const struct a_obj *o)
 {
@@ -593,22 +605,71 @@ static bool side_beyond(const struct analysis *a, const struct sl_result *r,
 	return false;
 }
 
+/* Does a task of process tgid take part in channel ch as a producer (or a consumer)? */
+static bool side_within(const struct analysis *a, const struct sl_result *r,
+			const struct sl_channel_row *ch, bool producer, __u32 tgid)
+{
+	for (__u32 k = 0; k < ch->nr_tasks; k++) {
+		const struct sl_channel_task *ct = &r->chan_tasks[ch->first_task + k];
+
+		if ((producer ? ct->producer : ct->consumer) && a->tasks[ct->task].tgid == tgid)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The stage's own busy share: its tasks that consume upstream or produce
+ * downstream.  Not the upstream channel's consumer side: a socket's reader
+ * on the far end, or a second reader elsewhere, is in that side too.
+ */
+static double stage_busy(const struct analysis *a, const struct sl_result *r,
+			 const struct sl_pipeline *pl)
+{
+	const struct sl_channel_row *up = &r->channels[pl->upstream];
+	const struct sl_channel_row *down = &r->channels[pl->downstream];
+	__u32 *tasks = calloc(up->nr_tasks + down->nr_tasks + 1, sizeof(*tasks)), n = 0;
+	double busy;
+
+	if (!tasks)
+		return 0;
+	for (__u32 k = 0; k < up->nr_tasks + down->nr_tasks; k++) {
+		const struct sl_channel_task *ct = k < up->nr_tasks ?
+			&r->chan_tasks[up->first_task + k] :
+			&r->chan_tasks[down->first_task + (k - up->nr_tasks)];
+		bool dup = false;
+
+		if (!(k < up->nr_tasks ? ct->consumer : ct->producer) ||
+		    a->tasks[ct->task].tgid != pl->stage_tgid)
+			continue;
+		for (__u32 m = 0; m < n; m++)
+			dup |= tasks[m] == ct->task;
+		if (!dup)
+			tasks[n++] = ct->task;
+	}
+	busy = aq_busy_frac(a, tasks, n);
+	free(tasks);
+	return busy;
+}
+
 /*
  * Producers (upstream waits for room) and consumers (downstream waits for
  * data) meet in a stage.  A link goes between processes: a channel whose
  * other side is all the stage's own threads (a pool's handler threads
- * signalling each other) is the stage's inside, not a neighbour.
+ * signalling each other) is the stage's inside, not a neighbour.  The
+ * pipeline is every channel some link joins -- a chain (`a | b | c`) or
+ * a star (a server between its clients' sockets) -- and the stages that
+ * join them.
  */
 static void find_pipeline(const struct analysis *a, struct sl_result *r)
 {
 	struct sl_pipeline *pl = &r->pipeline;
+	bool joined[MAX_CHANNELS] = { false };
+	__u32 stages[MAX_CHANNELS * 2], nr_stages = 0;
 	double best = 0;
-	__u32 linked = 0;
 
 	pl->upstream = pl->downstream = -1;
 	for (__u32 i = 0; i < r->nr_channels; i++) {
-		bool link = false;
-
 		for (__u32 j = 0; j < r->nr_channels; j++) {
 			const struct sl_channel_row *up = &r->channels[i], *down = &r->channels[j];
 
@@ -617,21 +678,18 @@ static void find_pipeline(const struct analysis *a, struct sl_result *r)
 			/* a process consuming `up` and producing into `down` */
 			for (__u32 k = 0; k < up->nr_tasks; k++) {
 				const struct sl_channel_task *ct = &r->chan_tasks[up->first_task + k];
-				__u32 tgid = a->tasks[ct->task].tgid;
+				__u32 tgid = a->tasks[ct->task].tgid, m;
 				double score;
-				bool prod = false;
 
-				if (!ct->consumer)
-					continue;
-				for (__u32 m = 0; m < down->nr_tasks && !prod; m++) {
-					const struct sl_channel_task *dt = &r->chan_tasks[down->first_task + m];
-
-					prod = dt->producer && a->tasks[dt->task].tgid == tgid;
-				}
-				if (!prod || !side_beyond(a, r, up, true, tgid) ||
+				if (!ct->consumer || !side_within(a, r, down, true, tgid) ||
+				    !side_beyond(a, r, up, true, tgid) ||
 				    !side_beyond(a, r, down, false, tgid))
 					continue;
-				link = true;
+				joined[i] = joined[j] = true;
+				for (m = 0; m < nr_stages && stages[m] != tgid; m++)
+					;
+				if (m == nr_stages && nr_stages < MAX_CHANNELS * 2)
+					stages[nr_stages++] = tgid;
 				score = up->q.prod.wait_frac + down->q.cons.wait_frac;
 				if (score > best) {
 					best = score;
@@ -639,14 +697,16 @@ static void find_pipeline(const struct analysis *a, struct sl_result *r)
 					pl->stage_task = ct->task;
 					pl->upstream = (__s32)i;
 					pl->downstream = (__s32)j;
-					pl->stage_busy_frac = up->q.cons.busy_frac;
 				}
 			}
 		}
-		linked += link;
 	}
-	if (pl->stage_tgid)
-		pl->nr_channels = linked + 1;
+	if (!pl->stage_tgid)
+		return;
+	for (__u32 i = 0; i < r->nr_channels; i++)
+		pl->nr_channels += joined[i];
+	pl->nr_stages = nr_stages;
+	pl->stage_busy_frac = stage_busy(a, r, pl);
 }
 
 int aw_channels(struct analysis *a, struct sl_result *r)

@@ -461,6 +461,7 @@ static void pipeline(struct jw *w, const struct sl_result *r)
 	}
 	jw_obj(w, "pipeline");
 	jw_u64(w, "channels", pl->nr_channels);
+	jw_u64(w, "stages", pl->nr_stages);
 	jw_u64(w, "limiting_tgid", pl->stage_tgid);
 	jw_str(w, "limiting_comm", r->tasks[pl->stage_task].comm);
 	jw_u64(w, "upstream_channel", (__u64)pl->upstream);

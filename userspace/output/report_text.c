@@ -960,10 +960,10 @@ static void channels(const struct out *o, const struct sl_result *r)
 		const struct sl_task_row *t = &r->tasks[pl->stage_task];
 
 		heading(o, "PIPELINE");
-		para(o, 4, "  %u channels in a chain; the limiting stage is %.15s (%u): its upstream "
-		     "producers wait for room %s of their time, its downstream consumers wait for "
-		     "data %s; it is busy %s of its time", pl->nr_channels,
-		     t->comm[0] ? t->comm : "?", pl->stage_tgid,
+		para(o, 4, "  %u channels joined by %u process%s; the limiting stage is %.15s (%u): its "
+		     "upstream producers wait for room %s of their time, its downstream consumers "
+		     "wait for data %s; it is busy %s of its time", pl->nr_channels, pl->nr_stages,
+		     pl->nr_stages == 1 ? "" : "es", t->comm[0] ? t->comm : "?", pl->stage_tgid,
 		     report_pct(a, sizeof(a), up->q.prod.wait_frac),
 		     report_pct(b, sizeof(b), down->q.cons.wait_frac),
 		     report_pct(c, sizeof(c), pl->stage_busy_frac));

@@ -198,6 +198,102 @@ static int run_timers(void)
 	return pthread_join(sp, NULL) ? 1 : 0;
 }
 
+/*
+ * server: a process whose two "worker" threads answer SERVER_CLIENTS
+ * forked "client" processes, each on its own socket pair.  The main
+ * thread hands each client's socket to the workers through a mutex and
+ * condition queue; a worker computes SERVER_WORK_NS of CPU time per
+ * request.  The workers are busy nearly all the time and the clients
+ * wait for their answers: the server limits them.
+ */
+#define SERVER_CLIENTS 4
+#define SERVER_REQUESTS 300
+#define SERVER_WORK_NS 200000L
+
+static int handoff[SERVER_CLIENTS + 2], handoff_head, handoff_tail;
+static pthread_cond_t handoff_cv = PTHREAD_COND_INITIALIZER;
+
+static void spin_cpu(long ns)
+{
+	struct timespec a, b;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
+	do
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &b);
+	while ((b.tv_sec - a.tv_sec) * 1000000000L + (b.tv_nsec - a.tv_nsec) < ns);
+}
+
+static void *worker(void *arg)
+{
+	char buf[16];
+	ssize_t n;
+	int fd;
+
+	(void)arg;
+	name("worker");
+	for (;;) {
+		pthread_mutex_lock(&mu);
+		while (handoff_head == handoff_tail)
+			pthread_cond_wait(&handoff_cv, &mu);
+		fd = handoff[handoff_head++];
+		pthread_mutex_unlock(&mu);
+		if (fd < 0)
+			return NULL;
+		while ((n = read(fd, buf, sizeof(buf))) > 0) {
+			spin_cpu(SERVER_WORK_NS);
+			if (write(fd, buf, (size_t)n) != n)
+				die("write");
+		}
+		close(fd);
+	}
+}
+
+static int run_server(void)
+{
+	pthread_t w[2];
+	int status, bad = 0;
+
+	name("server");
+	for (int i = 0; i < 2; i++)
+		if (pthread_create(&w[i], NULL, worker, NULL))
+			die("pthread_create");
+	for (int c = 0; c < SERVER_CLIENTS; c++) {
+		int sv[2];
+		pid_t pid;
+
+		if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+			die("socketpair");
+		pid = fork();
+		if (pid < 0)
+			die("fork");
+		if (pid == 0) {
+			char b[4] = "req";
+
+			name("client");
+			close(sv[0]);
+			for (int i = 0; i < SERVER_REQUESTS; i++)
+				if (write(sv[1], b, 3) != 3 || read(sv[1], b, 3) != 3)
+					_exit(1);
+			_exit(0);
+		}
+		close(sv[1]);
+		pthread_mutex_lock(&mu);
+		handoff[handoff_tail++] = sv[0];
+		pthread_cond_signal(&handoff_cv);
+		pthread_mutex_unlock(&mu);
+	}
+	pthread_mutex_lock(&mu);
+	handoff[handoff_tail++] = -1;
+	handoff[handoff_tail++] = -1;
+	pthread_cond_broadcast(&handoff_cv);
+	pthread_mutex_unlock(&mu);
+	for (int i = 0; i < 2; i++)
+		pthread_join(w[i], NULL);
+	while (wait(&status) > 0)
+		bad |= !WIFEXITED(status) || WEXITSTATUS(status);
+	return bad;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -211,6 +307,8 @@ int main(int argc, char **argv)
 		return run_migrate();
 	if (!strcmp(mode, "timers"))
 		return run_timers();
+	if (!strcmp(mode, "server"))
+		return run_server();
 	if (!strcmp(mode, "wait4")) {
 		name("waiter");
 		pid = fork();
@@ -233,7 +331,7 @@ int main(int argc, char **argv)
 		if (pipe(fd))
 			die("pipe");
 	} else if (strcmp(mode, "mq")) {
-		fprintf(stderr, "usage: waiters pipe|pipefull|socket|mutex|cond|mq|wait4|epoll|sleep|join|migrate|timers\n");
+		fprintf(stderr, "usage: waiters pipe|pipefull|socket|mutex|cond|mq|wait4|epoll|sleep|join|migrate|timers|server\n");
 		return 2;
 	}
 	if (!strcmp(mode, "mq")) {

@@ -331,6 +331,135 @@ Test(waits, the_stage_between_a_full_and_an_empty_pipe_limits_the_pipeline)
 }
 
 /*
+ * 10 and 11 hold the two ends (sockets 1 and 2) of a pair.  10 blocks
+ * reading 1 four times; each time 11 first reads 2 -- freeing what 10 sent,
+ * which wakes 10's reader for nothing -- then writes 2, which feeds 1.
+ * Both wakeups count; only the write makes 11 a side of 1: its producer.
+ */
+Test(waits, a_read_waking_a_reader_gives_the_reader_no_side)
+{
+	const struct sl_result *r;
+	const struct sl_channel_row *ch = NULL;
+	__u64 ts = 2000;
+
+	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
+	eb_push(&eb, ev_wt(SL_EV_WAIT, ts, 0, 10, SL_WK_SOCKET, 1, 0, 0));
+	for (int i = 0; i < 4; i++, ts += 10000) {
+		eb_push(&eb, ev_block_in(ts, 0, 10, 0, SL_R_SLEEP, 0, S, false));
+		eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 1000, 1, 11, SL_WK_SOCKET, 2, 0, 0));
+		eb_push(&eb, ev_wake(ts + 1000, 1, 11, 10, true));
+		eb_push(&eb, ev_switch(ts + 1000, 0, 0, 10, SL_R_NONE, false, true));
+		eb_push(&eb, ev_block_in(ts + 1500, 0, 10, 0, SL_R_SLEEP, 0, S, false));
+		eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 8000, 1, 11, SL_WK_SOCKET, 2, 1, SL_WD_WRITE));
+		eb_push(&eb, ev_wake(ts + 8000, 1, 11, 10, true));
+		eb_push(&eb, ev_switch(ts + 8000, 0, 0, 10, SL_R_NONE, false, true));
+	}
+	r = run(2, ts);
+	for (__u32 i = 0; i < r->nr_channels; i++)
+		if (r->channels[i].kind == SL_WK_SOCKET && r->channels[i].obj == 1)
+			ch = &r->channels[i];
+	cr_assert_not_null(ch, "no channel for socket 1 among %u", r->nr_channels);
+	cr_assert_eq(ch->wakeups, 8);
+	cr_assert_eq(ch->nr_tasks, 2);
+	for (__u32 k = 0; k < ch->nr_tasks; k++) {
+		const struct sl_channel_task *ct = &r->chan_tasks[ch->first_task + k];
+		__u32 pid = r->tasks[ct->task].pid;
+
+		cr_assert_eq(ct->producer, pid == 11, "task %u producer %d", pid, ct->producer);
+		cr_assert_eq(ct->consumer, pid == 10, "task %u consumer %d", pid, ct->consumer);
+	}
+	cr_assert_eq(ch->q.cons.nr_tasks, 1);
+}
+
+/*
+ * cat (10) -> pipe 1 -> gzip (11) -> pipe 2 -> sha (12), and 13, another
+ * process, blocked reading pipe 1 the whole run: a consumer of pipe 1 that
+ * never runs.  gzip never blocks: the stage is busy all the time, though
+ * pipe 1's consumer side is busy half of it.
+ */
+Test(waits, the_stage_is_busy_as_its_own_tasks_are)
+{
+	const struct sl_result *r;
+	const struct sl_pipeline *pl;
+	__u64 ts = 2000;
+
+	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 2, 0, 12, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 3, 0, 13, SL_R_NONE, false, true));
+	eb_push(&eb, ev_wt(SL_EV_WAIT, 1000, 3, 13, SL_WK_PIPE, 1, 0, 0));
+	eb_push(&eb, ev_block_in(1000, 3, 13, 0, SL_R_SLEEP, 0, S, false));
+	eb_push(&eb, ev_wt(SL_EV_WAIT, ts, 0, 10, SL_WK_PIPE, 1, 1, SL_WD_WRITE));
+	eb_push(&eb, ev_wt(SL_EV_WAIT, ts, 2, 12, SL_WK_PIPE, 2, 0, 0));
+	for (int i = 0; i < 4; i++, ts += 10000) {
+		eb_push(&eb, ev_block_in(ts, 0, 10, 0, SL_R_SLEEP, 1, S, false));
+		eb_push(&eb, ev_block_in(ts, 2, 12, 0, SL_R_SLEEP, 0, S, false));
+		eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 8000, 1, 11, SL_WK_PIPE, 1, 0, 0));
+		eb_push(&eb, ev_wake(ts + 8000, 1, 11, 10, true));
+		eb_push(&eb, ev_switch(ts + 8000, 0, 0, 10, SL_R_NONE, false, true));
+		eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 8500, 1, 11, SL_WK_PIPE, 2, 1, SL_WD_WRITE));
+		eb_push(&eb, ev_wake(ts + 8500, 1, 11, 12, true));
+		eb_push(&eb, ev_switch(ts + 8500, 2, 0, 12, SL_R_NONE, false, true));
+	}
+	r = run(4, ts);
+	pl = &r->pipeline;
+	cr_assert_eq(pl->stage_tgid, 11, "stage %u", pl->stage_tgid);
+	cr_assert_eq(pl->nr_channels, 2);
+	cr_assert_eq(pl->nr_stages, 1);
+	cr_assert_eq(r->channels[pl->upstream].q.cons.nr_tasks, 2);
+	cr_assert_lt(r->channels[pl->upstream].q.cons.busy_frac, 0.6);
+	cr_assert_gt(pl->stage_busy_frac, 0.99, "stage busy %f", pl->stage_busy_frac);
+}
+
+/*
+ * A server (11) between two clients (10, 12), each with its own socket
+ * pair: the server's end of client c's is socket 2c+1, the client's 2c+2.
+ * The client writes its end, which wakes the server reading its own; the
+ * server answers on its end, which wakes the client reading 2c+2.  Four
+ * channels, every client and the server joining two: a star, not a
+ * chain, and the server, whose clients wait for its answers, limits it.
+ */
+Test(waits, a_server_between_its_clients_is_the_limiting_stage)
+{
+	const __u32 client[2] = { 10, 12 };
+	const struct sl_result *r;
+	const struct sl_pipeline *pl;
+	__u64 ts = 2000;
+
+	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 2, 0, 12, SL_R_NONE, false, true));
+	for (int i = 0; i < 4; i++, ts += 20000) {
+		for (int c = 0; c < 2; c++) {
+			__u64 t = ts + (__u64)c * 10000, req = 2 * (__u64)c + 1, resp = req + 1;
+			__u16 cpu = c ? 2 : 0;
+
+			/* the client's request wakes the server, waiting to read it */
+			eb_push(&eb, ev_wt(SL_EV_WAIT, t, 1, 11, SL_WK_SOCKET, req, 0, 0));
+			eb_push(&eb, ev_block_in(t, 1, 11, 0, SL_R_SLEEP, 0, S, false));
+			eb_push(&eb, ev_wt(SL_EV_WAKER, t + 100, cpu, client[c], SL_WK_SOCKET, resp, 1,
+					   SL_WD_WRITE));
+			eb_push(&eb, ev_wake(t + 100, cpu, client[c], 11, true));
+			eb_push(&eb, ev_switch(t + 100, 1, 0, 11, SL_R_NONE, false, true));
+			/* the client waits for the answer the server computes */
+			eb_push(&eb, ev_wt(SL_EV_WAIT, t + 200, cpu, client[c], SL_WK_SOCKET, resp, 0, 0));
+			eb_push(&eb, ev_block_in(t + 200, cpu, client[c], 0, SL_R_SLEEP, 0, S, false));
+			eb_push(&eb, ev_wt(SL_EV_WAKER, t + 9000, 1, 11, SL_WK_SOCKET, req, 1,
+					   SL_WD_WRITE));
+			eb_push(&eb, ev_wake(t + 9000, 1, 11, client[c], true));
+			eb_push(&eb, ev_switch(t + 9000, cpu, 0, client[c], SL_R_NONE, false, true));
+		}
+	}
+	r = run(3, ts);
+	pl = &r->pipeline;
+	cr_assert_eq(pl->stage_tgid, 11, "stage %u", pl->stage_tgid);
+	cr_assert_eq(pl->nr_channels, 4);
+	cr_assert_eq(pl->nr_stages, 3);
+	cr_assert_gt(pl->stage_busy_frac, 0.8, "stage busy %f", pl->stage_busy_frac);
+}
+
+/*
  * cat (10) -> pipe 1 -> 11 -> pipe 2 -> 12, where 12 reads without
  * waiting much; 13, a thread of 11, waits nearly all the time on futex
  * 0x200 that 11 signals.  That condition is 11's own inside: the stage's
