@@ -474,6 +474,44 @@ Test(waits, python_queue_with_a_slow_consumer_is_consumer_bound, .timeout = 120)
 }
 
 /*
+ * Three consumers of one multiprocessing.Queue and a slow producer: one
+ * consumer at a time reads the pipe, holding the queue's readers' lock;
+ * the other two wait for that lock.  All three wait for data: the
+ * channel's consumers are blocked on it nearly all the time, most of it
+ * behind the lock, where a reader's own read covers only a third.
+ */
+Test(waits, python_queue_readers_behind_its_lock_wait_for_data, .timeout = 120)
+{
+	static const char script[] =
+		"import multiprocessing as mp, time\n"
+		"def consumer(q):\n"
+		"    while q.get() is not None:\n"
+		"        pass\n"
+		"if __name__ == '__main__':\n"
+		"    q = mp.Queue()\n"
+		"    cs = [mp.Process(target=consumer, args=(q,)) for _ in range(3)]\n"
+		"    for c in cs: c.start()\n"
+		"    for i in range(200):\n"
+		"        time.sleep(0.002)\n"
+		"        q.put(i)\n"
+		"    for c in cs: q.put(None)\n"
+		"    for c in cs: c.join()\n";
+	const struct sl_channel_row *ch = NULL;
+	struct analysed x;
+
+	trace_python(script, NULL, &x);
+	for (__u32 i = 0; i < x.r->nr_channels && !ch; i++)
+		if (x.r->channels[i].kind == SL_WK_PIPE && x.r->channels[i].q.cons.nr_tasks == 3)
+			ch = &x.r->channels[i];
+	cr_assert_not_null(ch, "no pipe with three readers among %u channels", x.r->nr_channels);
+	cr_assert_gt(ch->lock_proxy_ns, 0, "no wait behind the readers' lock");
+	cr_assert_gt(ch->q.cons.wait_frac, 0.6, "the readers waited for data %.2f of their time",
+		     ch->q.cons.wait_frac);
+	cr_assert_eq(ch->q.verdict, SL_V_PRODUCER_BOUND, "verdict %s", sl_verdict_name(ch->q.verdict));
+	release(&x);
+}
+
+/*
  * multiprocessing.Pool(2), eight 250 ms tasks (long beside the parent's
  * own serial start and end): `apply` hands them out one at a time (the
  * parent waits for each result), `apply_async` all at once.  Found either way: the pipe the tasks travel through, fed by a

@@ -348,6 +348,14 @@ struct sl_channel_row {
 	__u32 folded;			/* conditions folded into it */
 	__u64 wakeups;			/* wakeups through it (and its folded conditions) */
 	__u16 fill_max, cap;		/* pipe: buffers in use when a writer blocked / size */
+	/*
+	 * Of the blocked time, waits for a lock (lock_kind, lock_obj,
+	 * lock_scope) while its holder was blocked on this channel.
+	 */
+	__u64 lock_proxy_ns;
+	__u8 lock_kind;
+	__u64 lock_obj;
+	__u32 lock_scope;
 	__u32 first_task, nr_tasks;	/* chan_tasks[first_task ..] */
 	struct sl_queue_row q;
 };

@@ -17,6 +17,8 @@
 #define Q_WORDS		(SL_MAX_QUEUES / 64)
 #define NO_IDX		IDMAP_NONE
 
+#define A_PAST_BLOCKS 4
+
 struct a_task {
 	/* hot: touched by most events */
 	__u32 pid;
@@ -87,6 +89,14 @@ struct a_task {
 	__u8 wait_detail, wake_detail;
 	__u16 wait_fill;
 	__u32 blk_pair;		/* task-object pair of its current block, NO_IDX */
+	__u64 blk_start;	/* ... since when */
+	/* its latest blocks on data objects (pipes, sockets, ...), a ring */
+	struct a_past_block {
+		__u32 obj;
+		__u8 dir;		/* 1: waiting for room, 0: for data */
+		__u64 start, end;
+	} past[A_PAST_BLOCKS];
+	__u8 past_next;
 	__u32 pend_wobj;	/* waker's object at a wakeup that came while running */
 	__u8 pend_wdetail;	/* ... and its SL_WD_* then */
 };
@@ -162,6 +172,14 @@ struct a_pair {
 	__u64 woke;		/* wakeups it gave through the object */
 	__u64 woken;		/* wakeups it got through it */
 	__u8 wrote, read;	/* it wrote / read it (waiting or waking) */
+	/*
+	 * Of its blocked time on a futex or semaphore, how long the waker
+	 * that ended each wait was itself blocked on a data object meanwhile
+	 * (proxy_obj, the one it was blocked on longest; NO_IDX: none): a
+	 * readers' lock held across a blocking read.
+	 */
+	__u32 proxy_obj;
+	__u64 proxy_ns[2];	/* [1] waiting for room, [0] for data */
 };
 
 

@@ -94,6 +94,7 @@ static __u32 pair_get(struct analysis *a, __u32 task, __u32 obj)
 	memset(&a->pairs[i], 0, sizeof(a->pairs[i]));
 	a->pairs[i].task = task;
 	a->pairs[i].obj = obj;
+	a->pairs[i].proxy_obj = NO_IDX;
 	return i;
 }
 
@@ -278,6 +279,7 @@ __u8 aw_block(struct analysis *a, struct a_task *t, __u8 reason, __u16 nr_syscal
 	if (p == NO_IDX)
 		return s;
 	t->blk_pair = p;
+	t->blk_start = a->now;
 	a->pairs[p].blocks++;
 	a->objs[t->wait_obj].blocks++;
 	if (t->wait_detail & SL_WD_WRITE) {
@@ -330,6 +332,64 @@ static bool through(const struct a_obj *wait, const struct a_obj *wobj, __u32 wi
 	}
 }
 
+/* t's block on a data object ends now: kept for the proxy rule below. */
+static void remember_block(struct analysis *a, struct a_task *t)
+{
+	const struct a_pair *p = &a->pairs[t->blk_pair];
+	struct a_past_block *b;
+
+	if (!data_kind(a->objs[p->obj].kind))
+		return;
+	b = &t->past[(t->past_next + A_PAST_BLOCKS - 1) % A_PAST_BLOCKS];
+	if (b->end && b->obj == p->obj && b->start == t->blk_start)
+		return;		/* a second wakeup of the same block */
+	b = &t->past[t->past_next++ % A_PAST_BLOCKS];
+	b->obj = p->obj;
+	b->dir = p->wrote && (t->wait_detail & SL_WD_WRITE) ? 1 : 0;
+	b->start = t->blk_start;
+	b->end = a->now;
+}
+
+/*
+ * t waited on a futex or semaphore from t->blk_start to now, and waker
+ * ended the wait: how long waker was blocked on a data object meanwhile.
+ * A lock held across a blocking read (multiprocessing.Queue's readers'
+ * lock: one reader in read(), the others waiting for the lock) makes its
+ * waiters wait for data as much as the holder; the wait stays a lock
+ * wait, and the channel's figures count it too (aw_channels), if the
+ * object ends up a lock.
+ */
+static void proxy_wait(struct analysis *a, struct a_pair *wp, const struct a_task *t,
+		       const struct a_task *waker)
+{
+	__u64 best = 0, sum[A_PAST_BLOCKS] = { 0 };
+	int pick = -1;
+
+	for (int i = 0; i < A_PAST_BLOCKS; i++) {
+		const struct a_past_block *b = &waker->past[i];
+		__u64 s = b->start > t->blk_start ? b->start : t->blk_start;
+		__u64 e = b->end < a->now ? b->end : a->now;
+
+		if (!b->end || e <= s)
+			continue;
+		for (int j = 0; j <= i; j++)
+			if (waker->past[j].obj == b->obj && waker->past[j].dir == b->dir) {
+				sum[j] += e - s;
+				if (sum[j] > best) {
+					best = sum[j];
+					pick = j;
+				}
+				break;
+			}
+	}
+	if (pick < 0)
+		return;
+	if (wp->proxy_obj == NO_IDX)
+		wp->proxy_obj = waker->past[pick].obj;
+	if (wp->proxy_obj == waker->past[pick].obj)
+		wp->proxy_ns[waker->past[pick].dir] += best;
+}
+
 /*
  * t, blocked, was woken by waker acting on wobj with detail wdetail (as its
  * waker record said at the waking: by the time a wakeup that came while t
@@ -340,6 +400,8 @@ void aw_wakeup(struct analysis *a, struct a_task *t, __u32 waker, __u32 wobj, __
 	struct a_pair *wp;
 	__u32 kp, obj;
 
+	if (t->blk_pair != NO_IDX)
+		remember_block(a, t);
 	if (t->blk_pair == NO_IDX || waker == SL_NO_TASK || wobj == NO_IDX)
 		return;
 	wp = &a->pairs[t->blk_pair];
@@ -350,6 +412,8 @@ void aw_wakeup(struct analysis *a, struct a_task *t, __u32 waker, __u32 wobj, __
 	if (kp == NO_IDX)
 		return;
 	wp = &a->pairs[t->blk_pair];	/* pair_get may move the array */
+	if (a->objs[obj].kind == SL_WK_FUTEX || a->objs[obj].kind == SL_WK_SYSV_SEM)
+		proxy_wait(a, wp, t, &a->tasks[waker]);
 	wp->woken++;
 	a->pairs[kp].woke++;
 	/*
@@ -485,7 +549,10 @@ struct chan_build {
 	__u8 *side;		/* [nr_tasks]: AQ_PRODUCER | AQ_CONSUMER */
 	__u64 *blocked;		/* [nr_tasks] */
 	__u64 *woke;		/* [nr_tasks] */
+	__u64 (*dir_ns)[2];	/* [nr_tasks]: blocked waiting for data [0], room [1] */
 	__u64 prod_blocked, cons_blocked, full, empty, wakeups;
+	__u64 proxy;		/* of the blocked time, behind a lock (proxy_lock) */
+	__u32 proxy_lock;
 	__u32 folded;
 	bool condition;
 };
@@ -544,6 +611,7 @@ static void chan_free(struct chan_build *cb, __u32 n)
 		free(cb[i].side);
 		free(cb[i].blocked);
 		free(cb[i].woke);
+		free(cb[i].dir_ns);
 	}
 	free(cb);
 }
@@ -588,6 +656,44 @@ static void fold_condvar_words(const struct analysis *a, struct chan_build *cb, 
 			x->cons_blocked += y->cons_blocked;
 			x->wakeups += y->wakeups;
 			y->folded = ~0u;	/* folded away */
+		}
+	}
+}
+
+/*
+ * A lock held across a blocking call on a data channel (proxy_wait): its
+ * waiters' time behind a holder blocked on the channel is the channel's,
+ * on the holder's side -- a readers' lock makes its waiters consumers
+ * waiting for data.  Only objects that ended up locks: a condition's
+ * signaller is no holder.
+ */
+static void add_lock_proxies(const struct analysis *a, struct chan_build *cb, __u32 n)
+{
+	for (__u32 i = 0; i < a->nr_pairs; i++) {
+		const struct a_pair *p = &a->pairs[i];
+		const struct a_obj *lk = &a->objs[p->obj];
+
+		if (p->proxy_obj == NO_IDX || (lk->kind != SL_WK_FUTEX && lk->kind != SL_WK_SYSV_SEM) ||
+		    sync_state(lk) != SL_TS_LOCK)
+			continue;
+		for (__u32 k = 0; k < n; k++) {
+			struct chan_build *c = &cb[k];
+
+			if (c->condition || c->obj != p->proxy_obj)
+				continue;
+			if (p->proxy_ns[0])
+				c->side[p->task] |= AQ_CONSUMER;
+			if (p->proxy_ns[1])
+				c->side[p->task] |= AQ_PRODUCER;
+			c->cons_blocked += p->proxy_ns[0];
+			c->prod_blocked += p->proxy_ns[1];
+			c->dir_ns[p->task][0] += p->proxy_ns[0];
+			c->dir_ns[p->task][1] += p->proxy_ns[1];
+			c->blocked[p->task] += p->proxy_ns[0] + p->proxy_ns[1];
+			c->proxy += p->proxy_ns[0] + p->proxy_ns[1];
+			if (c->proxy_lock == NO_IDX)
+				c->proxy_lock = p->obj;
+			break;
 		}
 	}
 }
@@ -729,7 +835,9 @@ int aw_channels(struct analysis *a, struct sl_result *r)
 		cb[n].side = calloc(nt, 1);
 		cb[n].blocked = calloc(nt, sizeof(__u64));
 		cb[n].woke = calloc(nt, sizeof(__u64));
-		if (!cb[n].side || !cb[n].blocked || !cb[n].woke) {
+		cb[n].dir_ns = calloc(nt, sizeof(*cb[n].dir_ns));
+		cb[n].proxy_lock = NO_IDX;
+		if (!cb[n].side || !cb[n].blocked || !cb[n].woke || !cb[n].dir_ns) {
 			n++;
 			goto out;
 		}
@@ -760,13 +868,22 @@ int aw_channels(struct analysis *a, struct sl_result *r)
 					c->side[p->task] |= AQ_CONSUMER;
 				c->prod_blocked += p->blocked_ns[1];
 				c->cons_blocked += p->blocked_ns[0];
-				if (p->blocked_ns[1] > c->full)
-					c->full = p->blocked_ns[1];
-				if (p->blocked_ns[0] > c->empty)
-					c->empty = p->blocked_ns[0];
+				c->dir_ns[p->task][0] += p->blocked_ns[0];
+				c->dir_ns[p->task][1] += p->blocked_ns[1];
 			}
 			c->blocked[p->task] += p->blocked_ns[0] + p->blocked_ns[1];
 			c->woke[p->task] += p->woke;
+		}
+	}
+	add_lock_proxies(a, cb, n);
+	for (__u32 k = 0; k < n; k++) {
+		struct chan_build *c = &cb[k];
+
+		for (__u32 t = 0; !c->condition && t < a->nr_tasks; t++) {
+			if (c->dir_ns[t][1] > c->full)
+				c->full = c->dir_ns[t][1];
+			if (c->dir_ns[t][0] > c->empty)
+				c->empty = c->dir_ns[t][0];
 		}
 	}
 	fold_condvar_words(a, cb, n);
@@ -854,6 +971,12 @@ int aw_channels(struct analysis *a, struct sl_result *r)
 			ch->wakeups = c->wakeups;
 			ch->fill_max = ob->fill_max;
 			ch->cap = ob->cap;
+			ch->lock_proxy_ns = c->proxy;
+			if (c->proxy_lock != NO_IDX) {
+				ch->lock_kind = a->objs[c->proxy_lock].kind;
+				ch->lock_obj = a->objs[c->proxy_lock].obj;
+				ch->lock_scope = a->objs[c->proxy_lock].scope;
+			}
 			ch->q.qid = k;	/* which candidate: matched below */
 			ch->q.pushes = c->wakeups;	/* the verdict's "traffic" */
 			ch->q.window_ns = r->wall_ns;

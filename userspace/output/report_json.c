@@ -426,6 +426,16 @@ static void channel(struct jw *w, const struct sl_result *r, const struct sl_cha
 	jw_u64(w, "consumers_blocked_data_ns", q->cons_blocked_ns);
 	jw_u64(w, "full_at_least_ns", q->full_ns);
 	jw_u64(w, "empty_at_least_ns", q->empty_ns);
+	jw_u64(w, "behind_lock_ns", ch->lock_proxy_ns);
+	if (ch->lock_proxy_ns) {
+		struct sl_channel_row lk = { .kind = ch->lock_kind, .obj = ch->lock_obj,
+					     .scope = ch->lock_scope };
+		char lock[96];
+
+		jw_str(w, "behind_lock", report_channel_object(lock, sizeof(lock), &lk));
+	} else {
+		jw_null(w, "behind_lock");
+	}
 	if (ch->cap) {
 		jw_u64(w, "fill_max", ch->fill_max);
 		jw_u64(w, "capacity", ch->cap);

@@ -938,6 +938,15 @@ static void channels(const struct out *o, const struct sl_result *r)
 		     report_dur(a, sizeof(a), q->prod_blocked_ns), report_pct(b, sizeof(b), q->prod.wait_frac),
 		     report_dur(c, sizeof(c), q->cons_blocked_ns), report_pct(d, sizeof(d), q->cons.wait_frac),
 		     (unsigned long long)ch->wakeups);
+		if (ch->lock_proxy_ns) {
+			struct sl_channel_row lk = { .kind = ch->lock_kind, .obj = ch->lock_obj,
+						     .scope = ch->lock_scope };
+			char lock[96];
+
+			report_channel_object(lock, sizeof(lock), &lk);
+			para(o, 15, "  behind lock  %s of that waiting for %s, held by a task blocked "
+			     "on this channel", report_dur(a, sizeof(a), ch->lock_proxy_ns), lock);
+		}
 		if (ch->cap)
 			para(o, 15, "  fill         %u of %u buffers in use when a writer blocked",
 			     ch->fill_max, ch->cap);

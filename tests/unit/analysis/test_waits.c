@@ -460,6 +460,92 @@ Test(waits, a_server_between_its_clients_is_the_limiting_stage)
 }
 
 /*
+ * Readers 10 and 11 take turns at lock 0x500 and read pipe 1 under it;
+ * 12 writes the pipe every 10 us.  In each round the holder blocks reading
+ * from ts to ts + 7000, the other waits for the lock from lock_at until
+ * the holder lets it go at unlock_at.
+ */
+static void locked_reads(__u64 lock_at, __u64 unlock_at)
+{
+	__u64 ts = 2000;
+
+	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 2, 0, 12, SL_R_NONE, false, true));
+	for (int i = 0; i < 4; i++, ts += 10000) {
+		__u32 h = i % 2 ? 11 : 10, w = i % 2 ? 10 : 11;
+		__u16 hc = i % 2 ? 1 : 0, wc = i % 2 ? 0 : 1;
+
+		eb_push(&eb, ev_wt(SL_EV_WAIT, ts, hc, h, SL_WK_PIPE, 1, 0, 0));
+		eb_push(&eb, ev_block_in(ts, hc, h, 0, SL_R_SLEEP, 0, S, false));
+		if (lock_at < 7000) {
+			eb_push(&eb, ev_wt(SL_EV_WAIT, ts + lock_at, wc, w, SL_WK_FUTEX, 0x500, 202,
+					   SL_WD_FUTEX_BITSET));
+			eb_push(&eb, ev_block_in(ts + lock_at, wc, w, 0, SL_R_SLEEP, 202, S, false));
+		}
+		eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 7000, 2, 12, SL_WK_PIPE, 1, 1, SL_WD_WRITE));
+		eb_push(&eb, ev_wake(ts + 7000, 2, 12, h, true));
+		eb_push(&eb, ev_switch(ts + 7000, hc, 0, h, SL_R_NONE, false, true));
+		if (lock_at >= 7000) {
+			eb_push(&eb, ev_wt(SL_EV_WAIT, ts + lock_at, wc, w, SL_WK_FUTEX, 0x500, 202,
+					   SL_WD_FUTEX_BITSET));
+			eb_push(&eb, ev_block_in(ts + lock_at, wc, w, 0, SL_R_SLEEP, 202, S, false));
+		}
+		eb_push(&eb, ev_wt(SL_EV_WAKER, ts + unlock_at, hc, h, SL_WK_FUTEX, 0x500, 202,
+				   SL_WD_FUTEX_WAKE));
+		eb_push(&eb, ev_wake(ts + unlock_at, hc, h, w, true));
+		eb_push(&eb, ev_switch(ts + unlock_at, wc, 0, w, SL_R_NONE, false, true));
+	}
+}
+
+static const struct sl_channel_row *pipe_channel(const struct sl_result *r, __u64 obj)
+{
+	for (__u32 i = 0; i < r->nr_channels; i++)
+		if (r->channels[i].kind == SL_WK_PIPE && r->channels[i].obj == obj)
+			return &r->channels[i];
+	cr_assert_fail("no channel for pipe %llu", (unsigned long long)obj);
+	return NULL;
+}
+
+/*
+ * The waiter waits for the lock from ts + 1000 to ts + 7500, 6000 ns of it
+ * while the holder waits for data: the channel's consumers wait for data
+ * that long too, and the waits stay lock waits.
+ */
+Test(waits, a_lock_held_across_a_blocking_read_makes_its_waiters_wait_for_data)
+{
+	const struct sl_result *r;
+	const struct sl_channel_row *ch;
+
+	locked_reads(1000, 7500);
+	r = run(3, 42000);
+	ch = pipe_channel(r, 1);
+	cr_assert_eq(ch->lock_proxy_ns, 4 * 6000);
+	cr_assert_eq(ch->lock_kind, SL_WK_FUTEX);
+	cr_assert_eq(ch->lock_obj, 0x500);
+	cr_assert_eq(ch->q.cons_blocked_ns, 4 * 7000 + 4 * 6000);
+	cr_assert_eq(ch->q.empty_ns, 2 * 7000 + 2 * 6000);
+	cr_assert_eq(ch->q.cons.nr_tasks, 2);
+	cr_assert_eq(row(r, 10)->state_ns[SL_TS_LOCK], 2 * 6500);
+	cr_assert_eq(row(r, 11)->state_ns[SL_TS_LOCK], 2 * 6500);
+	cr_assert_eq(row(r, 10)->state_ns[SL_TS_PIPE_EMPTY], 2 * 7000);
+}
+
+/* The lock taken after the read, held while computing: no wait for data behind it. */
+Test(waits, a_lock_held_while_computing_is_no_wait_for_data)
+{
+	const struct sl_result *r;
+	const struct sl_channel_row *ch;
+
+	locked_reads(7200, 9000);
+	r = run(3, 42000);
+	ch = pipe_channel(r, 1);
+	cr_assert_eq(ch->lock_proxy_ns, 0);
+	cr_assert_eq(ch->q.cons_blocked_ns, 4 * 7000);
+	cr_assert_eq(row(r, 10)->state_ns[SL_TS_LOCK], 2 * 1800);
+}
+
+/*
  * cat (10) -> pipe 1 -> 11 -> pipe 2 -> 12, where 12 reads without
  * waiting much; 13, a thread of 11, waits nearly all the time on futex
  * 0x200 that 11 signals.  That condition is 11's own inside: the stage's
