@@ -604,7 +604,7 @@ int analysis_build_result(struct analysis *a, const struct sl_trace_info *ti)
 	if (!err)
 		err = aq_finish(a, ti, r);
 	if (!err)
-		err = aw_channels(a, r);
+		err = ac_channels(a, r);
 	if (!err)
 		run_verdict(r);
 	if (!err)

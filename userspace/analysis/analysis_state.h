@@ -285,7 +285,9 @@ static inline __u32 task_latest(const struct analysis *a, __u32 pid)
  * The files of this stage call one way, never back: analysis.c (the
  * streaming pass) -> analysis_finish.c (building the result) ->
  * analysis_queue.c, analysis_procs.c -> analysis_hist.c; analysis.c and
- * analysis_finish.c -> analysis_wait.c.  analysis.c feeds
+ * analysis_finish.c -> analysis_wait.c; analysis_finish.c ->
+ * analysis_channels.c -> analysis_wait.c, analysis_queue.c (a channel is
+ * judged as a queue).  analysis.c feeds
  * analysis_queue.c events directly, with the task already resolved.
  */
 
@@ -321,9 +323,14 @@ void aw_wakeup(struct analysis *a, struct a_task *t, __u32 waker, __u32 wobj, __
 /* Before the result is built: settle lock vs. condition per object. */
 void aw_settle(struct analysis *a);
 int  aw_finish(struct analysis *a, struct sl_result *r);
-/* Channels and the pipeline, after the CPU rows (the verdict needs them). */
-int  aw_channels(struct analysis *a, struct sl_result *r);
 void aw_free(struct analysis *a);
+/* A futex or semaphore's class once settled: SL_TS_LOCK, _CONDITION or _CHILD. */
+__u8 aw_sync_state(const struct a_obj *o);
+/* Does this kind of object carry data (pipe, socket, message queue)? */
+bool aw_data_kind(__u8 kind);
+
+/* analysis_channels.c: channels and the pipeline, after the CPU rows (the verdict needs them) */
+int  ac_channels(struct analysis *a, struct sl_result *r);
 
 /* analysis_finish.c */
 int  analysis_build_result(struct analysis *a, const struct sl_trace_info *ti);

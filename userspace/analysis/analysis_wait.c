@@ -7,7 +7,8 @@
  * and the wakeups it gave or got through the object.  A wakeup goes
  * "through" an object when the waker acts on the object its wakee waits
  * on: the write that fed the pipe, FUTEX_WAKE on the same address, the
- * exit that ended a wait4.
+ * exit that ended a wait4.  The channels these pairs make are
+ * analysis_channels.c's.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -186,7 +187,7 @@ int aw_record(struct analysis *a, struct a_task *t, const struct sl_event *e)
  * FUTEX_WAIT (glibc's mutexes; its conditions, semaphores and joins use
  * FUTEX_WAIT_BITSET), else a condition: some wait, others signal.
  */
-static __u8 sync_state(const struct a_obj *o)
+__u8 aw_sync_state(const struct a_obj *o)
 {
 	if (o->kind == SL_WK_FILE_LOCK || (o->detail & SL_WD_FUTEX_PI))
 		return SL_TS_LOCK;
@@ -229,7 +230,7 @@ static __u8 obj_state(const struct a_obj *o, bool write)
 	case SL_WK_FUTEX:
 	case SL_WK_SYSV_SEM:
 	case SL_WK_FILE_LOCK:
-		return sync_state(o);
+		return aw_sync_state(o);
 	case SL_WK_CHILD:
 		return SL_TS_CHILD;
 	case SL_WK_SLEEP:
@@ -308,8 +309,7 @@ void aw_account(struct analysis *a, struct a_task *t, __u8 state, __u64 dt)
 		p->sync_ns[sync_index(state)] += dt;
 }
 
-/* Objects that carry data: a writer feeds readers, a reader makes room for writers. */
-static bool data_kind(__u8 kind)
+bool aw_data_kind(__u8 kind)
 {
 	return kind == SL_WK_PIPE || kind == SL_WK_MQ || kind == SL_WK_SYSV_MSG ||
 	       kind == SL_WK_SOCKET;
@@ -338,7 +338,7 @@ static void remember_block(struct analysis *a, struct a_task *t)
 	const struct a_pair *p = &a->pairs[t->blk_pair];
 	struct a_past_block *b;
 
-	if (!data_kind(a->objs[p->obj].kind))
+	if (!aw_data_kind(a->objs[p->obj].kind))
 		return;
 	b = &t->past[(t->past_next + A_PAST_BLOCKS - 1) % A_PAST_BLOCKS];
 	if (b->end && b->obj == p->obj && b->start == t->blk_start)
@@ -424,7 +424,7 @@ void aw_wakeup(struct analysis *a, struct a_task *t, __u32 waker, __u32 wobj, __
 	 * and sleeps again.  It happened and counts, but says nothing about
 	 * the waker's side of the channel.
 	 */
-	if (data_kind(a->objs[obj].kind) &&
+	if (aw_data_kind(a->objs[obj].kind) &&
 	    !(wdetail & SL_WD_WRITE) == !(t->wait_detail & SL_WD_WRITE))
 		;
 	else if (wdetail & SL_WD_WRITE)
@@ -455,7 +455,7 @@ void aw_settle(struct analysis *a)
 
 		if (o->kind != SL_WK_FUTEX && o->kind != SL_WK_SYSV_SEM)
 			continue;
-		to = sync_index(sync_state(o));
+		to = sync_index(aw_sync_state(o));
 		for (int k = 0; k < 3; k++) {
 			__u64 ns = p->sync_ns[k];
 
@@ -532,494 +532,4 @@ int aw_finish(struct analysis *a, struct sl_result *r)
 	r->waits = w;
 	r->nr_waits = out;
 	return 0;
-}
-
-/* ---- channels and the pipeline ---- */
-
-#define MAX_CHANNELS 32
-
-static bool cond_obj(const struct a_obj *o)
-{
-	return (o->kind == SL_WK_FUTEX || o->kind == SL_WK_SYSV_SEM) &&
-	       sync_state(o) == SL_TS_CONDITION;
-}
-
-struct chan_build {
-	__u32 obj;
-	__u8 *side;		/* [nr_tasks]: AQ_PRODUCER | AQ_CONSUMER */
-	__u64 *blocked;		/* [nr_tasks] */
-	__u64 *woke;		/* [nr_tasks] */
-	__u64 (*dir_ns)[2];	/* [nr_tasks]: blocked waiting for data [0], room [1] */
-	__u64 prod_blocked, cons_blocked, full, empty, wakeups;
-	__u64 proxy;		/* of the blocked time, behind a lock (proxy_lock) */
-	__u32 proxy_lock;
-	__u32 folded;
-	bool condition;
-};
-
-/* Is some task of side's `which` tasks in process tgid? */
-static bool side_in_proc(const struct analysis *a, const __u8 *side, __u8 which, __u32 tgid)
-{
-	for (__u32 u = 0; u < a->nr_tasks; u++)
-		if ((side[u] & which) && a->tasks[u].tgid == tgid)
-			return true;
-	return false;
-}
-
-/* Every task of this side in one of the processes of the other mask's side. */
-static bool side_in_procs(const struct analysis *a, const __u8 *side, __u8 which,
-			  const __u8 *other, __u8 other_which)
-{
-	bool any = false;
-
-	for (__u32 t = 0; t < a->nr_tasks; t++) {
-		if (!(side[t] & which))
-			continue;
-		any = true;
-		if (!side_in_proc(a, other, other_which, a->tasks[t].tgid))
-			return false;
-	}
-	return any;
-}
-
-/* Does some task of side `which` share a process with one of side `other_which`? */
-static bool sides_share_a_proc(const struct analysis *a, const __u8 *side, __u8 which,
-			       __u8 other_which)
-{
-	for (__u32 t = 0; t < a->nr_tasks; t++)
-		if ((side[t] & which) && side_in_proc(a, side, other_which, a->tasks[t].tgid))
-			return true;
-	return false;
-}
-
-static int chan_cmp(const void *x, const void *y)
-{
-	const struct sl_channel_row *p = x, *q = y;
-	__u64 a = p->q.prod_blocked_ns + p->q.cons_blocked_ns;
-
-	/* data channels first: a condition beside none is a program's own signalling */
-	if (p->condition != q->condition)
-		return p->condition ? 1 : -1;
-	__u64 b = q->q.prod_blocked_ns + q->q.cons_blocked_ns;
-
-	return a != b ? (a > b ? -1 : 1) : (p->obj < q->obj ? -1 : p->obj > q->obj);
-}
-
-static void chan_free(struct chan_build *cb, __u32 n)
-{
-	for (__u32 i = 0; i < n; i++) {
-		free(cb[i].side);
-		free(cb[i].blocked);
-		free(cb[i].woke);
-		free(cb[i].dir_ns);
-	}
-	free(cb);
-}
-
-/*
- * glibc's pthread_cond_t puts its waiters on two futex words, one 8-byte
- * aligned pair (__g_signals[0], [1]), used by turns: one condition
- * variable shows as two conditions with the same waiters and signallers.
- * Such a pair is folded into its lower word, as one condition.
- */
-static bool condvar_twins(const struct analysis *a, const struct chan_build *x,
-			  const struct chan_build *y)
-{
-	const struct a_obj *p = &a->objs[x->obj], *q = &a->objs[y->obj];
-
-	if (p->kind != SL_WK_FUTEX || q->kind != SL_WK_FUTEX || p->scope != q->scope ||
-	    p->obj % 8 || q->obj != p->obj + 4)
-		return false;
-	return !memcmp(x->side, y->side, a->nr_tasks ? a->nr_tasks : 1);
-}
-
-static void fold_condvar_words(const struct analysis *a, struct chan_build *cb, __u32 n)
-{
-	for (__u32 k = 0; k < n; k++) {
-		struct chan_build *x = &cb[k];
-
-		if (!x->condition || x->folded == ~0u)
-			continue;
-		for (__u32 m = 0; m < n; m++) {
-			struct chan_build *y = &cb[m];
-
-			if (m == k || !y->condition || y->folded == ~0u || !condvar_twins(a, x, y))
-				continue;
-			x->empty = 0;
-			for (__u32 t = 0; t < a->nr_tasks; t++) {
-				x->blocked[t] += y->blocked[t];
-				x->woke[t] += y->woke[t];
-				/* the most-blocked waiter, over both words */
-				if ((x->side[t] & AQ_CONSUMER) && x->blocked[t] > x->empty)
-					x->empty = x->blocked[t];
-			}
-			x->cons_blocked += y->cons_blocked;
-			x->wakeups += y->wakeups;
-			y->folded = ~0u;	/* folded away */
-		}
-	}
-}
-
-/*
- * A lock held across a blocking call on a data channel (proxy_wait): its
- * waiters' time behind a holder blocked on the channel is the channel's,
- * on the holder's side -- a readers' lock makes its waiters consumers
- * waiting for data.  Only objects that ended up locks: a condition's
- * signaller is no holder.
- */
-static void add_lock_proxies(const struct analysis *a, struct chan_build *cb, __u32 n)
-{
-	for (__u32 i = 0; i < a->nr_pairs; i++) {
-		const struct a_pair *p = &a->pairs[i];
-		const struct a_obj *lk = &a->objs[p->obj];
-
-		if (p->proxy_obj == NO_IDX || (lk->kind != SL_WK_FUTEX && lk->kind != SL_WK_SYSV_SEM) ||
-		    sync_state(lk) != SL_TS_LOCK)
-			continue;
-		for (__u32 k = 0; k < n; k++) {
-			struct chan_build *c = &cb[k];
-
-			if (c->condition || c->obj != p->proxy_obj)
-				continue;
-			if (p->proxy_ns[0])
-				c->side[p->task] |= AQ_CONSUMER;
-			if (p->proxy_ns[1])
-				c->side[p->task] |= AQ_PRODUCER;
-			c->cons_blocked += p->proxy_ns[0];
-			c->prod_blocked += p->proxy_ns[1];
-			c->dir_ns[p->task][0] += p->proxy_ns[0];
-			c->dir_ns[p->task][1] += p->proxy_ns[1];
-			c->blocked[p->task] += p->proxy_ns[0] + p->proxy_ns[1];
-			c->proxy += p->proxy_ns[0] + p->proxy_ns[1];
-			if (c->proxy_lock == NO_IDX)
-				c->proxy_lock = p->obj;
-			break;
-		}
-	}
-}
-
-/* Has channel ch a producer (or a consumer) outside process tgid? */
-static bool side_beyond(const struct analysis *a, const struct sl_result *r,
-			const struct sl_channel_row *ch, bool producer, __u32 tgid)
-{
-	for (__u32 k = 0; k < ch->nr_tasks; k++) {
-		const struct sl_channel_task *ct = &r->chan_tasks[ch->first_task + k];
-
-		if ((producer ? ct->producer : ct->consumer) && a->tasks[ct->task].tgid != tgid)
-			return true;
-	}
-	return false;
-}
-
-/* Does a task of process tgid take part in channel ch as a producer (or a consumer)? */
-static bool side_within(const struct analysis *a, const struct sl_result *r,
-			const struct sl_channel_row *ch, bool producer, __u32 tgid)
-{
-	for (__u32 k = 0; k < ch->nr_tasks; k++) {
-		const struct sl_channel_task *ct = &r->chan_tasks[ch->first_task + k];
-
-		if ((producer ? ct->producer : ct->consumer) && a->tasks[ct->task].tgid == tgid)
-			return true;
-	}
-	return false;
-}
-
-/*
- * The stage's own busy share: its tasks that consume upstream or produce
- * downstream.  Not the upstream channel's consumer side: a socket's reader
- * on the far end, or a second reader elsewhere, is in that side too.
- */
-static double stage_busy(const struct analysis *a, const struct sl_result *r,
-			 const struct sl_pipeline *pl)
-{
-	const struct sl_channel_row *up = &r->channels[pl->upstream];
-	const struct sl_channel_row *down = &r->channels[pl->downstream];
-	__u32 *tasks = calloc(up->nr_tasks + down->nr_tasks + 1, sizeof(*tasks)), n = 0;
-	double busy;
-
-	if (!tasks)
-		return 0;
-	for (__u32 k = 0; k < up->nr_tasks + down->nr_tasks; k++) {
-		const struct sl_channel_task *ct = k < up->nr_tasks ?
-			&r->chan_tasks[up->first_task + k] :
-			&r->chan_tasks[down->first_task + (k - up->nr_tasks)];
-		bool dup = false;
-
-		if (!(k < up->nr_tasks ? ct->consumer : ct->producer) ||
-		    a->tasks[ct->task].tgid != pl->stage_tgid)
-			continue;
-		for (__u32 m = 0; m < n; m++)
-			dup |= tasks[m] == ct->task;
-		if (!dup)
-			tasks[n++] = ct->task;
-	}
-	busy = aq_busy_frac(a, tasks, n);
-	free(tasks);
-	return busy;
-}
-
-/*
- * Producers (upstream waits for room) and consumers (downstream waits for
- * data) meet in a stage.  A link goes between processes: a channel whose
- * other side is all the stage's own threads (a pool's handler threads
- * signalling each other) is the stage's inside, not a neighbour.  The
- * pipeline is every channel some link joins -- a chain (`a | b | c`) or
- * a star (a server between its clients' sockets) -- and the stages that
- * join them.
- */
-static void find_pipeline(const struct analysis *a, struct sl_result *r)
-{
-	struct sl_pipeline *pl = &r->pipeline;
-	bool joined[MAX_CHANNELS] = { false };
-	__u32 stages[MAX_CHANNELS * 2], nr_stages = 0;
-	double best = 0;
-
-	pl->upstream = pl->downstream = -1;
-	for (__u32 i = 0; i < r->nr_channels; i++) {
-		for (__u32 j = 0; j < r->nr_channels; j++) {
-			const struct sl_channel_row *up = &r->channels[i], *down = &r->channels[j];
-
-			if (i == j)
-				continue;
-			/* a process consuming `up` and producing into `down` */
-			for (__u32 k = 0; k < up->nr_tasks; k++) {
-				const struct sl_channel_task *ct = &r->chan_tasks[up->first_task + k];
-				__u32 tgid = a->tasks[ct->task].tgid, m;
-				double score;
-
-				if (!ct->consumer || !side_within(a, r, down, true, tgid) ||
-				    !side_beyond(a, r, up, true, tgid) ||
-				    !side_beyond(a, r, down, false, tgid))
-					continue;
-				joined[i] = joined[j] = true;
-				for (m = 0; m < nr_stages && stages[m] != tgid; m++)
-					;
-				if (m == nr_stages && nr_stages < MAX_CHANNELS * 2)
-					stages[nr_stages++] = tgid;
-				score = up->q.prod.wait_frac + down->q.cons.wait_frac;
-				if (score > best) {
-					best = score;
-					pl->stage_tgid = tgid;
-					pl->stage_task = ct->task;
-					pl->upstream = (__s32)i;
-					pl->downstream = (__s32)j;
-				}
-			}
-		}
-	}
-	if (!pl->stage_tgid)
-		return;
-	for (__u32 i = 0; i < r->nr_channels; i++)
-		pl->nr_channels += joined[i];
-	pl->nr_stages = nr_stages;
-	pl->stage_busy_frac = stage_busy(a, r, pl);
-}
-
-int aw_channels(struct analysis *a, struct sl_result *r)
-{
-	__u32 n = 0, nt = a->nr_tasks ? a->nr_tasks : 1, ntasks = 0;
-	struct chan_build *cb;
-	int err = -ENOMEM;
-
-	cb = calloc(a->nr_objs ? a->nr_objs : 1, sizeof(*cb));
-	if (!cb)
-		return -ENOMEM;
-	/* one candidate per object something woke waiters through */
-	for (__u32 o = 0; o < a->nr_objs; o++) {
-		const struct a_obj *ob = &a->objs[o];
-
-		if (!ob->wakeups || (!data_kind(ob->kind) && !cond_obj(ob)))
-			continue;
-		cb[n].obj = o;
-		cb[n].condition = !data_kind(ob->kind);
-		cb[n].side = calloc(nt, 1);
-		cb[n].blocked = calloc(nt, sizeof(__u64));
-		cb[n].woke = calloc(nt, sizeof(__u64));
-		cb[n].dir_ns = calloc(nt, sizeof(*cb[n].dir_ns));
-		cb[n].proxy_lock = NO_IDX;
-		if (!cb[n].side || !cb[n].blocked || !cb[n].woke || !cb[n].dir_ns) {
-			n++;
-			goto out;
-		}
-		cb[n].wakeups = ob->wakeups;
-		n++;
-	}
-	for (__u32 i = 0; i < a->nr_pairs; i++) {
-		const struct a_pair *p = &a->pairs[i];
-
-		for (__u32 k = 0; k < n; k++) {
-			struct chan_build *c = &cb[k];
-
-			if (c->obj != p->obj)
-				continue;
-			if (c->condition) {
-				/* signallers produce, waiters consume */
-				if (p->woke)
-					c->side[p->task] |= AQ_PRODUCER;
-				if (p->woken || p->blocks)
-					c->side[p->task] |= AQ_CONSUMER;
-				c->cons_blocked += p->blocked_ns[0] + p->blocked_ns[1];
-				if (p->blocked_ns[0] + p->blocked_ns[1] > c->empty)
-					c->empty = p->blocked_ns[0] + p->blocked_ns[1];
-			} else {
-				if (p->wrote)
-					c->side[p->task] |= AQ_PRODUCER;
-				if (p->read)
-					c->side[p->task] |= AQ_CONSUMER;
-				c->prod_blocked += p->blocked_ns[1];
-				c->cons_blocked += p->blocked_ns[0];
-				c->dir_ns[p->task][0] += p->blocked_ns[0];
-				c->dir_ns[p->task][1] += p->blocked_ns[1];
-			}
-			c->blocked[p->task] += p->blocked_ns[0] + p->blocked_ns[1];
-			c->woke[p->task] += p->woke;
-		}
-	}
-	add_lock_proxies(a, cb, n);
-	for (__u32 k = 0; k < n; k++) {
-		struct chan_build *c = &cb[k];
-
-		for (__u32 t = 0; !c->condition && t < a->nr_tasks; t++) {
-			if (c->dir_ns[t][1] > c->full)
-				c->full = c->dir_ns[t][1];
-			if (c->dir_ns[t][0] > c->empty)
-				c->empty = c->dir_ns[t][0];
-		}
-	}
-	fold_condvar_words(a, cb, n);
-	/*
-	 * A condition whose waiters are a data channel's producer processes
-	 * and whose signallers its consumers' is that channel's "room"
-	 * (a bounded queue's semaphore); the mirror case its "data".
-	 */
-	for (__u32 k = 0; k < n; k++) {
-		struct chan_build *c = &cb[k];
-
-		if (!c->condition || c->folded == ~0u)
-			continue;
-		/*
-		 * It must go between processes, as the channel does: a
-		 * process's own signalling (Pool's result events, signalled
-		 * and awaited inside the parent) is no channel's room or data.
-		 */
-		if (sides_share_a_proc(a, c->side, AQ_CONSUMER, AQ_PRODUCER))
-			continue;
-		for (__u32 d = 0; d < n; d++) {
-			struct chan_build *dc = &cb[d];
-			bool room, data;
-
-			if (dc->condition || !dc->side)
-				continue;
-			room = side_in_procs(a, c->side, AQ_CONSUMER, dc->side, AQ_PRODUCER) &&
-			       side_in_procs(a, c->side, AQ_PRODUCER, dc->side, AQ_CONSUMER);
-			data = !room &&
-			       side_in_procs(a, c->side, AQ_CONSUMER, dc->side, AQ_CONSUMER) &&
-			       side_in_procs(a, c->side, AQ_PRODUCER, dc->side, AQ_PRODUCER);
-			if (!room && !data)
-				continue;
-			for (__u32 t = 0; t < a->nr_tasks; t++) {
-				if (c->side[t] & AQ_CONSUMER)
-					dc->side[t] |= room ? AQ_PRODUCER : AQ_CONSUMER;
-				if (c->side[t] & AQ_PRODUCER)
-					dc->side[t] |= room ? AQ_CONSUMER : AQ_PRODUCER;
-				dc->blocked[t] += c->blocked[t];
-				dc->woke[t] += c->woke[t];
-			}
-			if (room) {
-				dc->prod_blocked += c->cons_blocked;
-				if (c->empty > dc->full)
-					dc->full = c->empty;
-			} else {
-				dc->cons_blocked += c->cons_blocked;
-				if (c->empty > dc->empty)
-					dc->empty = c->empty;
-			}
-			dc->wakeups += c->wakeups;
-			dc->folded++;
-			c->folded = ~0u;	/* folded away */
-			break;
-		}
-	}
-	{
-		__u32 rows = 0;
-
-		for (__u32 k = 0; k < n; k++)
-			if (cb[k].folded != ~0u)
-				rows++;
-		if (!rows) {
-			err = 0;
-			goto out;
-		}
-		r->channels = calloc(rows, sizeof(*r->channels));
-		if (!r->channels)
-			goto out;
-		for (__u32 k = 0; k < n; k++) {
-			struct chan_build *c = &cb[k];
-			const struct a_obj *ob = &a->objs[c->obj];
-			struct sl_channel_row *ch;
-
-			if (c->folded == ~0u)
-				continue;
-			ch = &r->channels[r->nr_channels++];
-			ch->kind = ob->kind;
-			ch->detail = ob->detail;
-			ch->sub = ob->sub;
-			ch->obj = ob->obj;
-			ch->scope = ob->scope;
-			ch->condition = c->condition;
-			ch->folded = c->folded;
-			ch->wakeups = c->wakeups;
-			ch->fill_max = ob->fill_max;
-			ch->cap = ob->cap;
-			ch->lock_proxy_ns = c->proxy;
-			if (c->proxy_lock != NO_IDX) {
-				ch->lock_kind = a->objs[c->proxy_lock].kind;
-				ch->lock_obj = a->objs[c->proxy_lock].obj;
-				ch->lock_scope = a->objs[c->proxy_lock].scope;
-			}
-			ch->q.qid = k;	/* which candidate: matched below */
-			ch->q.pushes = c->wakeups;	/* the verdict's "traffic" */
-			ch->q.window_ns = r->wall_ns;
-			ch->q.prod_blocked_ns = c->prod_blocked;
-			ch->q.cons_blocked_ns = c->cons_blocked;
-			ch->q.full_ns = c->full;
-			ch->q.empty_ns = c->empty;
-			ch->q.full_frac = r->wall_ns ? (double)c->full / (double)r->wall_ns : 0;
-			ch->q.empty_frac = r->wall_ns ? (double)c->empty / (double)r->wall_ns : 0;
-			aq_judge(a, r, &ch->q, c->side);
-			for (__u32 t = 0; t < a->nr_tasks; t++)
-				ntasks += c->side[t] != 0;
-		}
-		qsort(r->channels, r->nr_channels, sizeof(*r->channels), chan_cmp);
-		if (r->nr_channels > MAX_CHANNELS)
-			r->nr_channels = MAX_CHANNELS;
-		r->chan_tasks = calloc(ntasks ? ntasks : 1, sizeof(*r->chan_tasks));
-		if (!r->chan_tasks)
-			goto out;
-		for (__u32 i = 0; i < r->nr_channels; i++) {
-			struct sl_channel_row *ch = &r->channels[i];
-			struct chan_build *c = &cb[ch->q.qid];
-
-			ch->q.qid = i;
-			ch->first_task = r->nr_chan_tasks;
-			for (__u32 t = 0; t < a->nr_tasks; t++) {
-				struct sl_channel_task *ct;
-
-				if (!c->side[t])
-					continue;
-				ct = &r->chan_tasks[r->nr_chan_tasks++];
-				ct->task = t;
-				ct->producer = c->side[t] & AQ_PRODUCER;
-				ct->consumer = c->side[t] & AQ_CONSUMER;
-				ct->blocked_ns = c->blocked[t];
-				ct->woke = c->woke[t];
-				ch->nr_tasks++;
-			}
-		}
-	}
-	find_pipeline(a, r);
-	err = 0;
-out:
-	chan_free(cb, n);
-	return err;
 }
