@@ -325,6 +325,33 @@ Test(waits, a_c_server_limits_its_clients, .timeout = 60)
 }
 
 /*
+ * Four threads that compute inside one mutex: nothing but the lock links
+ * them, and they wait for it much of the time.  No channel: the lock's
+ * verdict is the run's.
+ */
+Test(waits, threads_serialised_by_a_mutex_are_lock_bound, .timeout = 60)
+{
+	char path[] = "/tmp/sl-waits-XXXXXX";
+	const struct sl_lock_row *lk;
+	struct analysed x;
+
+	require_tracing();
+	trace_waiters("contend", path, &x);
+	unlink(path);
+	cr_assert_eq(x.r->nr_channels, 0, "%u channels", x.r->nr_channels);
+	cr_assert_geq(x.r->nr_locks, 1);
+	lk = &x.r->locks[0];
+	cr_assert_eq(lk->kind, SL_WK_FUTEX);
+	cr_assert_eq(lk->nr_tasks, 4, "%u takers", lk->nr_tasks);
+	for (__u32 k = 0; k < lk->nr_tasks; k++)
+		cr_assert_str_eq(x.r->tasks[x.r->lock_tasks[lk->first_task + k].task].comm, "taker");
+	cr_assert_gt(lk->contention_frac, 0.2, "contention %f", lk->contention_frac);
+	cr_assert_eq(x.r->verdict_lock, 0);
+	cr_assert_eq(x.r->verdict, SL_V_LOCK_BOUND, "verdict %s", sl_verdict_name(x.r->verdict));
+	release(&x);
+}
+
+/*
  * Traces /usr/bin/python3 running script (with one argument, or none) into
  * a fresh trace and analyses it; skips where Debian's python3 is missing.
  */

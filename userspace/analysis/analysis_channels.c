@@ -449,6 +449,7 @@ int ac_channels(struct analysis *a, struct sl_result *r)
 			ch->lock_proxy_ns = c->proxy;
 			if (c->proxy_lock != NO_IDX) {
 				ch->lock_kind = a->objs[c->proxy_lock].kind;
+				ch->lock_detail = a->objs[c->proxy_lock].detail;
 				ch->lock_obj = a->objs[c->proxy_lock].obj;
 				ch->lock_scope = a->objs[c->proxy_lock].scope;
 			}

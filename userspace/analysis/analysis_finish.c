@@ -59,6 +59,8 @@ void analysis_free_result(struct sl_result *r)
 	free(r->waits);
 	free(r->channels);
 	free(r->chan_tasks);
+	free(r->locks);
+	free(r->lock_tasks);
 	free(r);
 }
 
@@ -557,6 +559,11 @@ static void run_verdict(struct sl_result *r)
 	__u32 best = 0;
 
 	r->verdict_channel = -1;
+	r->verdict_lock = -1;
+	if (r->verdict_queue < 0 && !r->nr_channels && r->nr_locks && r->locks[0].lock_bound) {
+		r->verdict_lock = 0;
+		r->verdict = SL_V_LOCK_BOUND;
+	}
 	if (r->verdict_queue >= 0 || !r->nr_channels)
 		return;
 	for (__u32 i = 1; i < r->nr_channels; i++) {
@@ -605,6 +612,8 @@ int analysis_build_result(struct analysis *a, const struct sl_trace_info *ti)
 		err = aq_finish(a, ti, r);
 	if (!err)
 		err = ac_channels(a, r);
+	if (!err)
+		err = ac_locks(a, r);
 	if (!err)
 		run_verdict(r);
 	if (!err)

@@ -238,7 +238,6 @@ static void both_finish(struct sl_queue_row *q, double both_other)
 }
 
 /* Thresholds of the verdict; docs/metrics.md states the same numbers. */
-#define V_LOCK		0.20	/* share of both sides' time waiting for the lock */
 #define V_SIDE		0.30	/* full/empty share or blocked share that names a side */
 #define V_MARGIN	0.20	/* ... by this much more than the other side's score */
 #define V_SLEEP		0.50	/* share of the side's time asleep outside the queue */
@@ -276,7 +275,7 @@ static void aq_verdict(struct sl_queue_row *q)
 		q->verdict_rule = SL_VR_NONE;
 		return;
 	}
-	if (q->lock_frac >= V_LOCK) {
+	if (q->lock_frac >= AQ_LOCK_BOUND) {
 		q->verdict = SL_V_LOCK_BOUND;
 		q->verdict_rule = SL_VR_LOCK;
 		return;

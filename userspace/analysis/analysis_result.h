@@ -353,11 +353,36 @@ struct sl_channel_row {
 	 * lock_scope) while its holder was blocked on this channel.
 	 */
 	__u64 lock_proxy_ns;
-	__u8 lock_kind;
+	__u8 lock_kind, lock_detail;
 	__u64 lock_obj;
 	__u32 lock_scope;
 	__u32 first_task, nr_tasks;	/* chan_tasks[first_task ..] */
 	struct sl_queue_row q;
+};
+
+/*
+ * A lock its takers waited for (docs/metrics.md, "Contended locks"): a
+ * futex or semaphore settled as a lock, or a file lock.
+ */
+struct sl_lock_row {
+	__u8 kind;			/* SL_WK_FUTEX, SL_WK_SYSV_SEM or SL_WK_FILE_LOCK */
+	__u8 detail;			/* SL_WD_* seen on it */
+	__u64 obj;
+	__u32 scope;
+	__u64 handoffs;			/* wakeups through it */
+	__u64 wait_ns;			/* its takers' time blocked on it */
+	__u64 behind_ns;		/* of that, while the holder was blocked on a channel */
+	__u64 alive_ns;			/* its takers' lifetimes, summed */
+	double contention_frac;		/* (wait - behind) / alive */
+	bool lock_bound;		/* contention_frac >= the lock-bound threshold */
+	__u32 first_task, nr_tasks;	/* lock_tasks[first_task ..] */
+};
+
+/* A task that took a lock: blocked on it, or woke a waiter through it. */
+struct sl_lock_task {
+	__u32 task;			/* index into tasks */
+	__u64 blocked_ns;
+	__u64 woke;			/* handoffs it gave */
 };
 
 /* A task on a channel. */
@@ -509,12 +534,14 @@ struct sl_result {
 	struct sl_queue_row *queues;	/* by qid */
 	/*
 	 * The run's verdict: of the busiest queue (most pops); without one,
-	 * of the channel first listed (a data channel with the most blocked
-	 * time, else the condition with the most).
+	 * of the busiest channel (most wakeups, a data channel before a
+	 * condition); without either, lock-bound when the most contended
+	 * lock's takers wait for it >= 20% of their time (AQ_LOCK_BOUND).
 	 */
 	enum sl_verdict verdict;
 	__s32 verdict_queue;		/* its index in queues, -1 if none */
 	__s32 verdict_channel;		/* its index in channels, -1 if none (or a queue's) */
+	__s32 verdict_lock;		/* its index in locks: a run without either */
 
 	struct sl_crosscheck xc;
 
@@ -526,6 +553,10 @@ struct sl_result {
 	__u32 nr_chan_tasks;
 	struct sl_channel_task *chan_tasks;
 	struct sl_pipeline pipeline;
+	__u32 nr_locks;
+	struct sl_lock_row *locks;	/* by contention, descending */
+	__u32 nr_lock_tasks;
+	struct sl_lock_task *lock_tasks;
 };
 
 /* Index of the row with this pid (its latest task), or -1. */

@@ -299,6 +299,8 @@ void aq_attribute_wait(struct analysis *a, struct a_task *t, __u8 state, __u64 d
 /* The queue rows of r, their sides and verdicts, and the run's verdict. */
 int  aq_finish(struct analysis *a, const struct sl_trace_info *ti, struct sl_result *r);
 void aq_free(struct analysis *a);
+/* Waiting for a lock this share of the takers' time is lock-bound (queues and locks). */
+#define AQ_LOCK_BOUND	0.20
 #define AQ_PRODUCER	0x1
 #define AQ_CONSUMER	0x2
 /*
@@ -331,6 +333,8 @@ bool aw_data_kind(__u8 kind);
 
 /* analysis_channels.c: channels and the pipeline, after the CPU rows (the verdict needs them) */
 int  ac_channels(struct analysis *a, struct sl_result *r);
+/* analysis_locks.c: the contended locks, after the channels */
+int  ac_locks(struct analysis *a, struct sl_result *r);
 
 /* analysis_finish.c */
 int  analysis_build_result(struct analysis *a, const struct sl_trace_info *ti);

@@ -165,6 +165,25 @@ const char *explain__verdict(const struct sl_result *r, const struct sl_queue_ro
 	return buf;
 }
 
+const char *explain__lock(const struct sl_lock_row *lk, char *buf, size_t n)
+{
+	int len = snprintf(buf, n, "its %u taker%s wait%s for it %.0f%% of their time",
+			   lk->nr_tasks, lk->nr_tasks == 1 ? "" : "s", lk->nr_tasks == 1 ? "s" : "",
+			   lk->contention_frac * 100.0);
+
+	if (lk->behind_ns && len > 0 && (size_t)len < n)
+		snprintf(buf + len, n - (size_t)len, ", not counting the waits while its holder was "
+			 "blocked on a channel");
+	return buf;
+}
+
+const char *explain__lock_advice(char *buf, size_t n)
+{
+	snprintf(buf, n, "hold the lock for less time (less work inside it), split it, or take it "
+		 "less often (batches)");
+	return buf;
+}
+
 const char *explain__advice(const struct sl_queue_row *q, char *buf, size_t n)
 {
 	const char *who = who_name(q);

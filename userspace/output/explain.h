@@ -27,6 +27,11 @@ const char *explain__verdict(const struct sl_result *r, const struct sl_queue_ro
 /* What to change for q's verdict. */
 const char *explain__advice(const struct sl_queue_row *q, char *buf, size_t n);
 
+/* Why lock lk is (or is not) lock-bound: "its 4 takers wait for it 36% of their time ..." */
+const char *explain__lock(const struct sl_lock_row *lk, char *buf, size_t n);
+/* What to change for a lock-bound lock. */
+const char *explain__lock_advice(char *buf, size_t n);
+
 /* "kernel cross-check: ok (N tasks)", or how many differ and the first difference. */
 const char *explain__crosscheck(const struct sl_result *r, char *buf, size_t n);
 /* One difference: "consumer-1 (12) migrations 3 vs kernel 4 (-1)". */

@@ -428,8 +428,8 @@ static void channel(struct jw *w, const struct sl_result *r, const struct sl_cha
 	jw_u64(w, "empty_at_least_ns", q->empty_ns);
 	jw_u64(w, "behind_lock_ns", ch->lock_proxy_ns);
 	if (ch->lock_proxy_ns) {
-		struct sl_channel_row lk = { .kind = ch->lock_kind, .obj = ch->lock_obj,
-					     .scope = ch->lock_scope };
+		struct sl_channel_row lk = { .kind = ch->lock_kind, .detail = ch->lock_detail,
+					     .obj = ch->lock_obj, .scope = ch->lock_scope };
 		char lock[96];
 
 		jw_str(w, "behind_lock", report_channel_object(lock, sizeof(lock), &lk));
@@ -480,6 +480,40 @@ static void pipeline(struct jw *w, const struct sl_result *r)
 	jw_num(w, "downstream_consumers_blocked_share",
 	       r->channels[pl->downstream].q.cons.wait_frac);
 	jw_num(w, "stage_busy_share", pl->stage_busy_frac);
+	jw_end_obj(w);
+}
+
+static void lock_obj(struct jw *w, const struct sl_result *r, const struct sl_lock_row *lk)
+{
+	struct sl_channel_row as = { .kind = lk->kind, .detail = lk->detail, .obj = lk->obj,
+				     .scope = lk->scope };
+	char label[96], why[EXPLAIN_LEN];
+
+	jw_obj(w, NULL);
+	jw_str(w, "kind", sl_wait_kind_name(lk->kind));
+	jw_str(w, "object", report_channel_object(label, sizeof(label), &as));
+	jw_u64(w, "id", lk->obj);
+	jw_u64(w, "scope_tgid", lk->scope);
+	jw_u64(w, "handoffs", lk->handoffs);
+	jw_u64(w, "wait_ns", lk->wait_ns);
+	jw_u64(w, "behind_channel_ns", lk->behind_ns);
+	jw_u64(w, "takers_alive_ns", lk->alive_ns);
+	jw_num(w, "contention_share", lk->contention_frac);
+	jw_bool(w, "lock_bound", lk->lock_bound);
+	jw_str(w, "reason", explain__lock(lk, why, sizeof(why)));
+	jw_arr(w, "tasks");
+	for (__u32 i = 0; i < lk->nr_tasks; i++) {
+		const struct sl_lock_task *lt = &r->lock_tasks[lk->first_task + i];
+
+		jw_obj(w, NULL);
+		jw_u64(w, "pid", r->tasks[lt->task].pid);
+		jw_u64(w, "tgid", r->tasks[lt->task].tgid);
+		jw_str(w, "comm", r->tasks[lt->task].comm);
+		jw_u64(w, "blocked_ns", lt->blocked_ns);
+		jw_u64(w, "handoffs_given", lt->woke);
+		jw_end_obj(w);
+	}
+	jw_end_arr(w);
 	jw_end_obj(w);
 }
 
@@ -697,6 +731,10 @@ int report__json_with(FILE *f, const struct sl_result *r, const struct sl_trace_
 		channel(&w, r, &r->channels[i]);
 	jw_end_arr(&w);
 	pipeline(&w, r);
+	jw_arr(&w, "locks");
+	for (__u32 i = 0; i < r->nr_locks; i++)
+		lock_obj(&w, r, &r->locks[i]);
+	jw_end_arr(&w);
 
 	/* the untraced tasks that held CPUs most (whole trace) */
 	jw_arr(&w, "foreign");
@@ -725,9 +763,16 @@ int report__json_with(FILE *f, const struct sl_result *r, const struct sl_trace_
 			jw_u64(&w, "channel", (__u64)r->verdict_channel);
 		else
 			jw_null(&w, "channel");
+		if (r->verdict_lock >= 0)
+			jw_u64(&w, "lock", (__u64)r->verdict_lock);
+		else
+			jw_null(&w, "lock");
 		if (q) {
 			jw_str(&w, "reason", explain__verdict(r, q, note, sizeof(note)));
 			jw_str(&w, "advice", explain__advice(q, note, sizeof(note)));
+		} else if (r->verdict_lock >= 0) {
+			jw_str(&w, "reason", explain__lock(&r->locks[r->verdict_lock], note, sizeof(note)));
+			jw_str(&w, "advice", explain__lock_advice(note, sizeof(note)));
 		} else {
 			jw_null(&w, "reason");
 			jw_null(&w, "advice");

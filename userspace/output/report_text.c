@@ -939,8 +939,8 @@ static void channels(const struct out *o, const struct sl_result *r)
 		     report_dur(c, sizeof(c), q->cons_blocked_ns), report_pct(d, sizeof(d), q->cons.wait_frac),
 		     (unsigned long long)ch->wakeups);
 		if (ch->lock_proxy_ns) {
-			struct sl_channel_row lk = { .kind = ch->lock_kind, .obj = ch->lock_obj,
-						     .scope = ch->lock_scope };
+			struct sl_channel_row lk = { .kind = ch->lock_kind, .detail = ch->lock_detail,
+						     .obj = ch->lock_obj, .scope = ch->lock_scope };
 			char lock[96];
 
 			report_channel_object(lock, sizeof(lock), &lk);
@@ -981,6 +981,49 @@ static void channels(const struct out *o, const struct sl_result *r)
 	}
 }
 
+#define LOCKS_SHOWN 4
+
+static void locks(const struct out *o, const struct sl_result *r)
+{
+	char a[16], b[16], c[16], obj[96], line[224], takers[256], why[EXPLAIN_LEN];
+
+	for (__u32 i = 0; i < r->nr_locks && i < LOCKS_SHOWN; i++) {
+		const struct sl_lock_row *lk = &r->locks[i];
+		struct sl_channel_row as = { .kind = lk->kind, .detail = lk->detail, .obj = lk->obj,
+					     .scope = lk->scope };
+		size_t len = 0;
+
+		report_channel_object(obj, sizeof(obj), &as);
+		snprintf(line, sizeof(line), "LOCK %s%s", obj,
+			 (__s32)i == r->verdict_lock ? " (its verdict is the run's)" : "");
+		heading(o, line);
+		takers[0] = '\0';
+		for (__u32 k = 0; k < lk->nr_tasks && len + 32 < sizeof(takers); k++) {
+			const struct sl_task_row *t = &r->tasks[r->lock_tasks[lk->first_task + k].task];
+
+			len += (size_t)snprintf(takers + len, sizeof(takers) - len, "%s%.15s (%u)",
+						k ? ", " : "", t->comm[0] ? t->comm : "?", t->pid);
+		}
+		para(o, 15, "  takers       %s", takers);
+		para(o, 15, "  waited       %s in all, %s of their time; %llu handoffs%s%s%s",
+		     report_dur(a, sizeof(a), lk->wait_ns),
+		     report_pct(b, sizeof(b), lk->alive_ns ? (double)lk->wait_ns / (double)lk->alive_ns : 0),
+		     (unsigned long long)lk->handoffs, lk->behind_ns ? "; " : "",
+		     lk->behind_ns ? report_dur(c, sizeof(c), lk->behind_ns) : "",
+		     lk->behind_ns ? " of it while the holder was blocked on a channel" : "");
+		if (lk->lock_bound) {
+			snprintf(line, sizeof(line), "  %sverdict      %sLOCK-BOUND%s: ", BOLD(o),
+				 verdict_color(o, SL_V_LOCK_BOUND), RESET(o));
+			report_wrap_cols(o->f, line, 15 + 12, 15, explain__lock(lk, why, sizeof(why)), W);
+			report_wrap(o->f, "  change       ", 15, explain__lock_advice(why, sizeof(why)), W);
+		} else {
+			report_wrap(o->f, "  contention   ", 15, explain__lock(lk, why, sizeof(why)), W);
+		}
+	}
+	if (r->nr_locks > LOCKS_SHOWN)
+		fprintf(o->f, "\n  ... %u more locks (JSON has all)\n", r->nr_locks - LOCKS_SHOWN);
+}
+
 int report__text(FILE *f, const struct sl_result *r, const struct sl_trace_info *ti,
 		 const struct report_text_opts *opts)
 {
@@ -1004,6 +1047,8 @@ int report__text(FILE *f, const struct sl_result *r, const struct sl_trace_info 
 		waits(&o, r);
 	if (r->nr_channels)
 		channels(&o, r);
+	if (r->nr_locks)
+		locks(&o, r);
 	wakeups(&o, r);
 	slow_wakeups(&o, r);
 	for (__u32 i = 0; i < r->nr_queues; i++)

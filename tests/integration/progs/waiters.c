@@ -294,6 +294,39 @@ static int run_server(void)
 	return bad;
 }
 
+/*
+ * contend: four "taker" threads take one mutex CONTEND_ROUNDS times each,
+ * computing CONTEND_HOLD_NS inside it and a tenth of that outside: the
+ * lock serialises them, and they wait for it much of the time.
+ */
+#define CONTEND_ROUNDS 1000
+#define CONTEND_HOLD_NS 50000L
+
+static void *taker(void *arg)
+{
+	(void)arg;
+	name("taker");
+	for (int i = 0; i < CONTEND_ROUNDS; i++) {
+		pthread_mutex_lock(&mu);
+		spin_cpu(CONTEND_HOLD_NS);
+		pthread_mutex_unlock(&mu);
+		spin_cpu(CONTEND_HOLD_NS / 10);
+	}
+	return NULL;
+}
+
+static int run_contend(void)
+{
+	pthread_t t[4];
+
+	for (int i = 0; i < 4; i++)
+		if (pthread_create(&t[i], NULL, taker, NULL))
+			die("pthread_create");
+	for (int i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -309,6 +342,8 @@ int main(int argc, char **argv)
 		return run_timers();
 	if (!strcmp(mode, "server"))
 		return run_server();
+	if (!strcmp(mode, "contend"))
+		return run_contend();
 	if (!strcmp(mode, "wait4")) {
 		name("waiter");
 		pid = fork();
@@ -331,7 +366,7 @@ int main(int argc, char **argv)
 		if (pipe(fd))
 			die("pipe");
 	} else if (strcmp(mode, "mq")) {
-		fprintf(stderr, "usage: waiters pipe|pipefull|socket|mutex|cond|mq|wait4|epoll|sleep|join|migrate|timers|server\n");
+		fprintf(stderr, "usage: waiters pipe|pipefull|socket|mutex|cond|mq|wait4|epoll|sleep|join|migrate|timers|server|contend\n");
 		return 2;
 	}
 	if (!strcmp(mode, "mq")) {

@@ -531,7 +531,11 @@ Test(waits, a_lock_held_across_a_blocking_read_makes_its_waiters_wait_for_data)
 	cr_assert_eq(row(r, 10)->state_ns[SL_TS_PIPE_EMPTY], 2 * 7000);
 }
 
-/* The lock taken after the read, held while computing: no wait for data behind it. */
+/*
+ * The lock taken after the read, held while computing: no wait for data
+ * behind it, but contention -- listed (8.8% of the takers' time), not
+ * lock-bound, and the channel speaks for the run.
+ */
 Test(waits, a_lock_held_while_computing_is_no_wait_for_data)
 {
 	const struct sl_result *r;
@@ -543,6 +547,59 @@ Test(waits, a_lock_held_while_computing_is_no_wait_for_data)
 	cr_assert_eq(ch->lock_proxy_ns, 0);
 	cr_assert_eq(ch->q.cons_blocked_ns, 4 * 7000);
 	cr_assert_eq(row(r, 10)->state_ns[SL_TS_LOCK], 2 * 1800);
+	cr_assert_eq(r->nr_locks, 1);
+	cr_assert_eq(r->locks[0].obj, 0x500);
+	cr_assert_eq(r->locks[0].wait_ns, 4 * 1800);
+	cr_assert_eq(r->locks[0].behind_ns, 0);
+	cr_assert_eq(r->locks[0].nr_tasks, 2);
+	cr_assert_eq(r->locks[0].handoffs, 4);
+	cr_assert(!r->locks[0].lock_bound, "contention %f", r->locks[0].contention_frac);
+	cr_assert_geq(r->verdict_channel, 0);
+	cr_assert_eq(r->verdict_lock, -1);
+}
+
+/* Waits behind a holder blocked on the channel are the channel's, not the lock's contention. */
+Test(waits, a_lock_whose_holder_waits_for_data_is_not_contended)
+{
+	const struct sl_result *r;
+
+	locked_reads(1000, 7500);
+	r = run(3, 42000);
+	/* 4 x 6500 waited, 4 x 6000 of it behind the read: 2.4% of 82 us */
+	cr_assert_eq(r->nr_locks, 0, "%u locks listed", r->nr_locks);
+}
+
+/*
+ * 10 and 11 take turns at lock 0x700 and nothing else: each waits 8 us
+ * for the other's 10 us turns.  No channel: the lock's verdict is the
+ * run's.
+ */
+Test(waits, a_contended_lock_without_channels_is_the_runs_verdict)
+{
+	const struct sl_result *r;
+	__u64 ts = 2000;
+
+	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
+	for (int i = 0; i < 6; i++, ts += 10000) {
+		__u32 h = i % 2 ? 11 : 10, w = i % 2 ? 10 : 11;
+		__u16 hc = i % 2 ? 1 : 0, wc = i % 2 ? 0 : 1;
+
+		eb_push(&eb, ev_wt(SL_EV_WAIT, ts + 1000, wc, w, SL_WK_FUTEX, 0x700, 202, 0));
+		eb_push(&eb, ev_block_in(ts + 1000, wc, w, 0, SL_R_SLEEP, 202, S, false));
+		eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 9000, hc, h, SL_WK_FUTEX, 0x700, 202,
+				   SL_WD_FUTEX_WAKE));
+		eb_push(&eb, ev_wake(ts + 9000, hc, h, w, true));
+		eb_push(&eb, ev_switch(ts + 9000, wc, 0, w, SL_R_NONE, false, true));
+	}
+	r = run(2, ts);
+	cr_assert_eq(r->nr_channels, 0);
+	cr_assert_eq(r->nr_locks, 1);
+	cr_assert_eq(r->locks[0].wait_ns, 6 * 8000);
+	cr_assert_eq(r->locks[0].nr_tasks, 2);
+	cr_assert(r->locks[0].lock_bound, "contention %f", r->locks[0].contention_frac);
+	cr_assert_eq(r->verdict_lock, 0);
+	cr_assert_eq(r->verdict, SL_V_LOCK_BOUND, "verdict %s", sl_verdict_name(r->verdict));
 }
 
 /*
