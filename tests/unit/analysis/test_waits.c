@@ -570,6 +570,41 @@ Test(waits, a_lock_whose_holder_waits_for_data_is_not_contended)
 }
 
 /*
+ * A condition variable taken in turns, as a lock (CPython's GIL): 10 and
+ * 11 wait on its two words 0x900 and 0x904 by turns.  One lock.
+ */
+Test(waits, a_locks_two_futex_words_are_one_lock)
+{
+	const struct sl_result *r;
+	__u64 ts = 2000, by_task = 0;
+
+	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
+	for (int i = 0; i < 6; i++, ts += 10000) {
+		__u32 h = i % 2 ? 11 : 10, w = i % 2 ? 10 : 11;
+		__u16 hc = i % 2 ? 1 : 0, wc = i % 2 ? 0 : 1;
+		__u64 word = i % 4 < 2 ? 0x900 : 0x904;
+
+		eb_push(&eb, ev_wt(SL_EV_WAIT, ts + 1000, wc, w, SL_WK_FUTEX, word, 202,
+				   SL_WD_FUTEX_BITSET));
+		eb_push(&eb, ev_block_in(ts + 1000, wc, w, 0, SL_R_SLEEP, 202, S, false));
+		eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 5000, hc, h, SL_WK_FUTEX, word, 202,
+				   SL_WD_FUTEX_WAKE));
+		eb_push(&eb, ev_wake(ts + 5000, hc, h, w, true));
+		eb_push(&eb, ev_switch(ts + 5000, wc, 0, w, SL_R_NONE, false, true));
+	}
+	r = run(2, ts);
+	cr_assert_eq(r->nr_locks, 1, "%u locks", r->nr_locks);
+	cr_assert_eq(r->locks[0].obj, 0x900);
+	cr_assert_eq(r->locks[0].wait_ns, 6 * 4000);
+	cr_assert_eq(r->locks[0].handoffs, 6);
+	cr_assert_eq(r->locks[0].nr_tasks, 2);
+	for (__u32 k = 0; k < r->locks[0].nr_tasks; k++)
+		by_task += r->lock_tasks[r->locks[0].first_task + k].blocked_ns;
+	cr_assert_eq(by_task, 6 * 4000);
+}
+
+/*
  * 10 and 11 take turns at lock 0x700 and nothing else: each waits 8 us
  * for the other's 10 us turns.  No channel: the lock's verdict is the
  * run's.
