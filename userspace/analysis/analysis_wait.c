@@ -356,8 +356,9 @@ static void remember_block(struct analysis *a, struct a_task *t)
  * A lock held across a blocking read (multiprocessing.Queue's readers'
  * lock: one reader in read(), the others waiting for the lock) makes its
  * waiters wait for data as much as the holder; the wait stays a lock
- * wait, and the channel's figures count it too (aw_channels), if the
- * object ends up a lock.
+ * wait, and the channel's figures count it too if the object ends up a
+ * lock (analysis_channels.c), the lock's contention not
+ * (analysis_locks.c).
  */
 static void proxy_wait(struct analysis *a, struct a_pair *wp, const struct a_task *t,
 		       const struct a_task *waker)
@@ -399,6 +400,7 @@ void aw_wakeup(struct analysis *a, struct a_task *t, __u32 waker, __u32 wobj, __
 {
 	struct a_pair *wp;
 	__u32 kp, obj;
+	bool own_way;
 
 	if (t->blk_pair != NO_IDX)
 		remember_block(a, t);
@@ -424,12 +426,11 @@ void aw_wakeup(struct analysis *a, struct a_task *t, __u32 waker, __u32 wobj, __
 	 * and sleeps again.  It happened and counts, but says nothing about
 	 * the waker's side of the channel.
 	 */
-	if (aw_data_kind(a->objs[obj].kind) &&
-	    !(wdetail & SL_WD_WRITE) == !(t->wait_detail & SL_WD_WRITE))
-		;
-	else if (wdetail & SL_WD_WRITE)
+	own_way = aw_data_kind(a->objs[obj].kind) &&
+		  !(wdetail & SL_WD_WRITE) == !(t->wait_detail & SL_WD_WRITE);
+	if (!own_way && (wdetail & SL_WD_WRITE))
 		a->pairs[kp].wrote = 1;
-	else
+	else if (!own_way)
 		a->pairs[kp].read = 1;
 	a->objs[obj].wakeups++;
 	if (a->objs[wobj].kind == SL_WK_EXIT)
