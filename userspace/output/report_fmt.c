@@ -173,8 +173,12 @@ const char *report_wait_object(char *buf, size_t n, const struct sl_wait_row *w)
 
 const char *report_channel_object(char *buf, size_t n, const struct sl_channel_row *ch)
 {
-	/* the direction seen on it is the channel's sides, not a write of its own */
-	struct sl_wait_row w = { .kind = ch->kind, .detail = (__u8)(ch->detail & ~SL_WD_WRITE),
+	/*
+	 * The direction seen on it is the channel's sides, not a write of
+	 * its own; a socket's connect or accept is no part of the data.
+	 */
+	__u8 drop = SL_WD_WRITE | (ch->kind == SL_WK_SOCKET ? SL_WD_SOCK_ACCEPT | SL_WD_SOCK_CONNECT : 0);
+	struct sl_wait_row w = { .kind = ch->kind, .detail = (__u8)(ch->detail & ~drop),
 				 .sub = ch->sub, .obj = ch->obj, .scope = ch->scope };
 
 	return report_wait_object(buf, n, &w);

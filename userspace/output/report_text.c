@@ -919,8 +919,9 @@ static void channels(const struct out *o, const struct sl_result *r)
 
 		report_channel_object(obj, sizeof(obj), ch);
 		/* the direction words are the label's last part: drop them */
-		if (ch->kind == SL_WK_PIPE || ch->kind == SL_WK_MQ || ch->kind == SL_WK_SYSV_MSG) {
-			char *sp = strchr(obj, ' ');
+		if (ch->kind == SL_WK_PIPE || ch->kind == SL_WK_MQ || ch->kind == SL_WK_SYSV_MSG ||
+		    ch->kind == SL_WK_SOCKET) {
+			char *sp = ch->kind == SL_WK_SOCKET ? strrchr(obj, ' ') : strchr(obj, ' ');
 
 			if (sp)
 				*sp = '\0';
