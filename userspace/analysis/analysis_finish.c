@@ -392,6 +392,21 @@ static void readings(struct sl_result *r)
 #define XC_RQ_PER_WAIT	20000ull	/* ns */
 #define XC_IO_REL	0.05
 #define XC_IO_PER_WAIT	80000ull	/* ns */
+/*
+ * Where the hypervisor took CPU time during the trace (steal), the
+ * kernel's run time leaves it out and the probes' clock does not, and a
+ * vCPU held up between a waking and its enqueue stretches one run-queue
+ * wait and not the other: time counters may differ by the steal, read
+ * per CPU in USER_HZ ticks (so up to a tick per CPU more than read).
+ */
+#define XC_STEAL_TICK_NS 10000000ull
+
+static __u64 steal_allowance(const struct sl_trace_info *ti)
+{
+	if (!ti || !ti->steal_ns)
+		return 0;
+	return ti->steal_ns + (__u64)ti->ncpu * XC_STEAL_TICK_NS;
+}
 
 /* Counted events, compared exactly: switches, migrations, times scheduled in. */
 static bool xc_is_count(int c)
@@ -401,18 +416,18 @@ static bool xc_is_count(int c)
 }
 
 static bool xc_within(int c, __u64 d, __u64 kv, const struct sl_task_row *row,
-		      unsigned int edge)
+		      unsigned int edge, __u64 steal)
 {
 	if (xc_is_count(c))
 		return d <= edge;	/* moves while read at the trace's edges (-p) */
 	switch (c) {
 	case SL_XC_ONCPU:
-		return (double)d <= XC_ONCPU_REL * (double)kv;
+		return (double)d <= XC_ONCPU_REL * (double)kv + (double)steal;
 	case SL_XC_RUN_DELAY:
-		return (double)d <= XC_RQ_REL * (double)kv +
+		return (double)d <= XC_RQ_REL * (double)kv + (double)steal +
 				    (double)(XC_RQ_PER_WAIT * (row->wakeups + row->invol_switches + 1));
 	case SL_XC_BLKIO:
-		return (double)d <= XC_IO_REL * (double)kv +
+		return (double)d <= XC_IO_REL * (double)kv + (double)steal +
 				    (double)(XC_IO_PER_WAIT * (row->io_waits + 1));
 	default:
 		return d == 0;
@@ -427,6 +442,8 @@ static int crosscheck(struct analysis *a, const struct sl_trace_info *ti, struct
 	if (!x->mismatch)
 		return -ENOMEM;
 	x->lost = ti ? sl_trace_info__lost(ti) : 0;
+	x->steal_ns = ti ? ti->steal_ns : 0;
+	x->steal_allowed_ns = steal_allowance(ti);
 	x->late = ti ? ti->late_events : 0;
 	for (__u32 i = 0; i < r->nr_tasks; i++) {
 		struct sl_task_row *row = &r->tasks[i];
@@ -529,7 +546,7 @@ static int crosscheck(struct analysis *a, const struct sl_trace_info *ti, struct
 
 			if (!(row->xc_checked & (1u << c)))
 				continue;
-			if (xc_within(c, d, kv, row, edge)) {
+			if (xc_within(c, d, kv, row, edge, x->steal_allowed_ns)) {
 				by_edge |= d && xc_is_count(c);
 				continue;
 			}

@@ -424,6 +424,8 @@ struct sl_crosscheck {
 	__u64 late;			/* records clamped by the merge window */
 	__u32 counters;			/* bit c: counter c was compared for some task */
 	__u32 nr_edge;			/* tasks that matched only by the moves at the edges */
+	__u64 steal_ns;			/* the hypervisor's CPU time during the trace */
+	__u64 steal_allowed_ns;		/* how much more a time counter may differ for it */
 	bool ok;			/* checked > 0, no mismatch, nothing lost */
 };
 

@@ -112,6 +112,7 @@ struct sl_trace_info {
 	__u64 nr_events;
 	__u64 late_events;	/* arrived after the reorder window; clamped */
 	__u64 prog_misses;	/* probe runs the kernel skipped (recursion_misses) */
+	__u64 steal_ns;		/* CPU time the hypervisor took during the trace, all CPUs */
 	__u32 flags;		/* SL_TRACEF_* */
 	struct sl_cpu_stats *cpus;	/* [ncpu] */
 	__u32 nr_tasks;

@@ -33,6 +33,7 @@
 #define CGROUPS_MAGIC	0x47434653u	/* "SFCG": optional footer section */
 #define STACKS_MAGIC	0x54534653u	/* "SFST": optional footer section */
 #define FOREIGN_MAGIC	0x4f464653u	/* "SFFO": optional footer section */
+#define STEAL_MAGIC	0x4c544653u	/* "SFTL": optional footer section */
 #define MAX_STACKS	(1u << 20)
 #define MAX_NO_FP_NAMES	64
 #define MAX_CGROUPS	65536
@@ -602,6 +603,10 @@ int tracefile__finish(struct tracefile_writer *w, const struct sl_trace_info *ti
 			put_u64(w->f, ti->foreign[i].ns);
 		}
 	}
+	if (ti->steal_ns) {
+		put_u32(w->f, STEAL_MAGIC);
+		put_u64(w->f, ti->steal_ns);
+	}
 	put_u64(w->f, (__u64)footer);
 	fwrite(TRAILER_MAGIC, 1, 8, w->f);
 
@@ -794,6 +799,13 @@ static int read_sections(FILE *f, struct sl_trace_info *ti, long end)
 					return -EIO;
 			}
 			ti->nr_foreign = n;
+			continue;
+		}
+		if (magic == STEAL_MAGIC) {
+			/* at most every CPU's whole window */
+			if (get_u64(f, &ti->steal_ns) ||
+			    ti->steal_ns > (ti->end_ts - ti->start_ts + 1000000000ull) * ti->ncpu)
+				return -EIO;
 			continue;
 		}
 		if (magic != CGROUPS_MAGIC)

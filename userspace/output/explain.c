@@ -266,11 +266,17 @@ static const char *xc_counters(__u32 mask, char *buf, size_t n)
 const char *explain__crosscheck(const struct sl_result *r, char *buf, size_t n)
 {
 	const struct sl_crosscheck *x = &r->xc;
-	char first[EXPLAIN_LEN], what[160], edge[96] = "";
+	char first[EXPLAIN_LEN], what[160], edge[160] = "";
 
 	if (x->nr_edge)
 		snprintf(edge, sizeof(edge), "; %u within the switches made while %s counters were read",
 			 x->nr_edge, x->nr_edge == 1 ? "its" : "their");
+	if (x->steal_allowed_ns) {
+		size_t len = strlen(edge);
+
+		snprintf(edge + len, sizeof(edge) - len, "; times within the %.0f ms the hypervisor "
+			 "took", (double)x->steal_ns / 1e6);
+	}
 	if (!x->nr_checked)
 		snprintf(buf, n, "kernel cross-check: not done (no kernel counters for any task)");
 	else if (!x->nr_mismatches && x->counters)

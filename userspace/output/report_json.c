@@ -797,6 +797,8 @@ int report__json_with(FILE *f, const struct sl_result *r, const struct sl_trace_
 	jw_u64(&w, "checked", r->xc.nr_checked);
 	jw_u64(&w, "mismatched", r->xc.nr_mismatched);
 	jw_u64(&w, "edge", r->xc.nr_edge);
+	jw_u64(&w, "steal_ns", r->xc.steal_ns);
+	jw_u64(&w, "steal_allowed_ns", r->xc.steal_allowed_ns);
 	jw_u64(&w, "lost", r->xc.lost);
 	jw_u64(&w, "late", r->xc.late);
 	jw_str(&w, "line", explain__crosscheck(r, note, sizeof(note)));

@@ -12,6 +12,7 @@
 #include "util/log.h"
 #include "session.h"
 #include "qmarks.h"
+#include "steal.h"
 #include "stack_symbols.h"
 #include "format/tracefile.h"
 
@@ -146,6 +147,7 @@ int session__open(const struct session_opts *o, struct session **out)
 			s->ti.flags |= SL_TRACEF_DELAYACCT;
 	}
 	s->ti.start_ts = sl_now_ns();
+	s->steal_known = !steal__read(&s->steal_at_start);
 	if (!o->defer_cpu_snapshot)
 		session__snapshot_cpus(s);
 	clock_gettime(CLOCK_REALTIME, &rt);
@@ -279,6 +281,12 @@ int session__close(struct session *s)
 	if (!err)
 		err = tracer__flush(s->tracer, dispatch, s);
 	s->ti.end_ts = sl_now_ns();
+	{
+		__u64 steal;
+
+		if (s->steal_known && !steal__read(&steal) && steal > s->steal_at_start)
+			s->ti.steal_ns = steal - s->steal_at_start;
+	}
 	/* another tracer may have turned it off meanwhile: then nothing is checked */
 	if (!delayacct__is_on())
 		s->ti.flags &= ~SL_TRACEF_DELAYACCT;

@@ -46,6 +46,8 @@ struct session {
 	bool delayacct_set;		/* we turned kernel.task_delayacct on */
 	bool delayacct_was_on;
 	bool cpus_closed;		/* session__close_cpus done */
+	bool steal_known;		/* steal_at_start was read */
+	__u64 steal_at_start;		/* /proc/stat steal when tracing began (trace/steal.h) */
 	int err;
 	int write_err;			/* the trace file failed (said once); the run stops */
 	int sink_err;			/* a sink failed (it said why); the run stops */

@@ -596,6 +596,45 @@ Test(analysis, crosscheck_reports_the_difference)
 	cr_assert_not(row(r, 11)->xc_ok);
 }
 
+/*
+ * The same trace where the hypervisor took CPU time: the on-CPU time may
+ * differ by that much more (and a tick per CPU, the reading's
+ * resolution), the switch counts still not at all.
+ */
+Test(analysis, crosscheck_allows_the_steal_on_times_not_counts)
+{
+	const struct sl_result *r;
+
+	alternating();
+	ti_init(&ti, 1, 500, 20000);
+	ti.steal_ns = 41000000;
+	ti_death(&ti, 10, "worker-0", 1, 3, 0, 6000);
+	ti_death(&ti, 11, "worker-1", 1, 1, 0, 6070);
+	r = run(1);
+	cr_assert_eq(r->xc.steal_ns, 41000000);
+	cr_assert_eq(r->xc.steal_allowed_ns, 41000000 + 10000000);	/* one CPU */
+	cr_assert_eq(r->xc.nr_mismatches, 1, "%u", r->xc.nr_mismatches);
+	cr_assert_eq(r->xc.mismatch[0].counter, SL_XC_INVOLUNTARY);
+	cr_assert(row(r, 11)->xc_ok);
+}
+
+/* With no difference left, the line says what was allowed for. */
+Test(analysis, crosscheck_line_names_the_steal)
+{
+	const struct sl_result *r;
+	char line[EXPLAIN_LEN];
+
+	alternating();
+	ti_init(&ti, 1, 500, 20000);
+	ti.steal_ns = 41000000;
+	ti_death(&ti, 10, "worker-0", 1, 1, 0, 6000);
+	ti_death(&ti, 11, "worker-1", 1, 1, 0, 6070);
+	r = run(1);
+	cr_assert(r->xc.ok);
+	explain__crosscheck(r, line, sizeof(line));
+	cr_assert_not_null(strstr(line, "times within the 41 ms the hypervisor took"), "%s", line);
+}
+
 Test(analysis, crosscheck_tolerates_one_percent_and_uses_proc_minus_base)
 {
 	const struct sl_result *r;

@@ -653,6 +653,33 @@ Test(tracefile, cgroup_paths_round_trip)
 	sl_trace_info__free(&ti);
 }
 
+/* The hypervisor's steal during the trace comes back; a trace without has none. */
+Test(tracefile, steal_round_trips)
+{
+	struct sl_cpu_stats cpus[NCPU] = { 0 };
+	struct sl_trace_info ti, back;
+	struct tracefile_reader *r;
+	struct sl_event ev[8];
+	char err[128];
+
+	fill_info(&ti, cpus);
+	ti.steal_ns = 41000000;
+	write_trace(ev, make_events(ev, 8), &ti);
+	cr_assert_eq(tracefile__open(path, &back, &r, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(back.steal_ns, 41000000);
+	cr_assert_str_eq(back.tasks[0].comm, "producer-0");
+	tracefile__close(r);
+	sl_trace_info__free(&back);
+	ti.steal_ns = 0;
+	write_trace(ev, make_events(ev, 8), &ti);
+	cr_assert_eq(tracefile__open(path, &back, &r, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(back.steal_ns, 0);
+	tracefile__close(r);
+	sl_trace_info__free(&back);
+	ti.cpus = NULL;
+	sl_trace_info__free(&ti);
+}
+
 /* The traced machine's architecture travels with the trace. */
 Test(tracefile, the_architecture_round_trips)
 {
