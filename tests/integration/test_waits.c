@@ -557,11 +557,12 @@ static const struct sl_channel_row *pool_task_pipe(const struct sl_result *r, __
 			const struct sl_task_row *t = &r->tasks[ct->task];
 
 			prod += ct->producer && t->tgid == parent;
-			cons += ct->consumer;
+			/* the parent reads it too at the end, behind the readers'
+			 * lock (Pool's _help_stuff_finish drains the task queue) */
+			cons += ct->consumer && t->tgid != parent;
 			workers += ct->consumer && t->tgid != parent && t->ppid == parent;
 		}
-		/* a worker that always found data (or waited on the pipe's
-		 * lock instead) never shows as its reader */
+		/* a worker that always found data never shows as its reader */
 		if (prod && cons && workers == cons)
 			return ch;
 	}
