@@ -135,6 +135,16 @@ static void fold_condvar_words(const struct analysis *a, struct chan_build *cb, 
 	}
 }
 
+/* task waited ns[0] for data and ns[1] for room on data channel c. */
+static void data_wait(struct chan_build *c, __u32 task, const __u64 ns[2])
+{
+	c->cons_blocked += ns[0];
+	c->prod_blocked += ns[1];
+	c->dir_ns[task][0] += ns[0];
+	c->dir_ns[task][1] += ns[1];
+	c->blocked[task] += ns[0] + ns[1];
+}
+
 /*
  * A lock held across a blocking call on a data channel (proxy_wait): its
  * waiters' time behind a holder blocked on the channel is the channel's,
@@ -160,11 +170,7 @@ static void add_lock_proxies(const struct analysis *a, struct chan_build *cb, __
 				c->side[p->task] |= AQ_CONSUMER;
 			if (p->proxy_ns[1])
 				c->side[p->task] |= AQ_PRODUCER;
-			c->cons_blocked += p->proxy_ns[0];
-			c->prod_blocked += p->proxy_ns[1];
-			c->dir_ns[p->task][0] += p->proxy_ns[0];
-			c->dir_ns[p->task][1] += p->proxy_ns[1];
-			c->blocked[p->task] += p->proxy_ns[0] + p->proxy_ns[1];
+			data_wait(c, p->task, p->proxy_ns);
 			c->proxy += p->proxy_ns[0] + p->proxy_ns[1];
 			if (c->proxy_lock == NO_IDX)
 				c->proxy_lock = p->obj;
@@ -334,6 +340,7 @@ int ac_channels(struct analysis *a, struct sl_result *r)
 				if (p->woken || p->blocks)
 					c->side[p->task] |= AQ_CONSUMER;
 				c->cons_blocked += p->blocked_ns[0] + p->blocked_ns[1];
+				c->blocked[p->task] += p->blocked_ns[0] + p->blocked_ns[1];
 				if (p->blocked_ns[0] + p->blocked_ns[1] > c->empty)
 					c->empty = p->blocked_ns[0] + p->blocked_ns[1];
 			} else {
@@ -341,12 +348,8 @@ int ac_channels(struct analysis *a, struct sl_result *r)
 					c->side[p->task] |= AQ_PRODUCER;
 				if (p->read)
 					c->side[p->task] |= AQ_CONSUMER;
-				c->prod_blocked += p->blocked_ns[1];
-				c->cons_blocked += p->blocked_ns[0];
-				c->dir_ns[p->task][0] += p->blocked_ns[0];
-				c->dir_ns[p->task][1] += p->blocked_ns[1];
+				data_wait(c, p->task, p->blocked_ns);
 			}
-			c->blocked[p->task] += p->blocked_ns[0] + p->blocked_ns[1];
 			c->woke[p->task] += p->woke;
 		}
 	}

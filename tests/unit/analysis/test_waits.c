@@ -299,10 +299,12 @@ Test(waits, the_busiest_channel_speaks_for_the_run)
 	cr_assert_eq(r->verdict, r->channels[1].q.verdict);
 }
 
-/* cat (10) -> pipe 1 -> gzip (11) -> pipe 2 -> sha (12): gzip limits the pipeline. */
-Test(waits, the_stage_between_a_full_and_an_empty_pipe_limits_the_pipeline)
+/*
+ * cat (10) -> pipe 1 -> gzip (11) -> pipe 2 -> sha (12), four rounds
+ * from 2000: cat blocks writing, sha reading, gzip never.  Its end.
+ */
+static __u64 cat_gzip_sha(void)
 {
-	const struct sl_result *r;
 	__u64 ts = 2000;
 
 	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
@@ -322,6 +324,15 @@ Test(waits, the_stage_between_a_full_and_an_empty_pipe_limits_the_pipeline)
 		eb_push(&eb, ev_wake(ts + 8500, 1, 11, 12, true));
 		eb_push(&eb, ev_switch(ts + 8500, 2, 0, 12, SL_R_NONE, false, true));
 	}
+	return ts;
+}
+
+/* gzip limits the pipeline. */
+Test(waits, the_stage_between_a_full_and_an_empty_pipe_limits_the_pipeline)
+{
+	const struct sl_result *r;
+	__u64 ts = cat_gzip_sha();
+
 	r = run(3, ts);
 	cr_assert_eq(r->nr_channels, 2);
 	cr_assert_eq(r->pipeline.stage_tgid, 11, "stage %u", r->pipeline.stage_tgid);
@@ -382,26 +393,12 @@ Test(waits, the_stage_is_busy_as_its_own_tasks_are)
 {
 	const struct sl_result *r;
 	const struct sl_pipeline *pl;
-	__u64 ts = 2000;
+	__u64 ts;
 
-	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
-	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
-	eb_push(&eb, ev_switch(1000, 2, 0, 12, SL_R_NONE, false, true));
 	eb_push(&eb, ev_switch(1000, 3, 0, 13, SL_R_NONE, false, true));
 	eb_push(&eb, ev_wt(SL_EV_WAIT, 1000, 3, 13, SL_WK_PIPE, 1, 0, 0));
 	eb_push(&eb, ev_block_in(1000, 3, 13, 0, SL_R_SLEEP, 0, S, false));
-	eb_push(&eb, ev_wt(SL_EV_WAIT, ts, 0, 10, SL_WK_PIPE, 1, 1, SL_WD_WRITE));
-	eb_push(&eb, ev_wt(SL_EV_WAIT, ts, 2, 12, SL_WK_PIPE, 2, 0, 0));
-	for (int i = 0; i < 4; i++, ts += 10000) {
-		eb_push(&eb, ev_block_in(ts, 0, 10, 0, SL_R_SLEEP, 1, S, false));
-		eb_push(&eb, ev_block_in(ts, 2, 12, 0, SL_R_SLEEP, 0, S, false));
-		eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 8000, 1, 11, SL_WK_PIPE, 1, 0, 0));
-		eb_push(&eb, ev_wake(ts + 8000, 1, 11, 10, true));
-		eb_push(&eb, ev_switch(ts + 8000, 0, 0, 10, SL_R_NONE, false, true));
-		eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 8500, 1, 11, SL_WK_PIPE, 2, 1, SL_WD_WRITE));
-		eb_push(&eb, ev_wake(ts + 8500, 1, 11, 12, true));
-		eb_push(&eb, ev_switch(ts + 8500, 2, 0, 12, SL_R_NONE, false, true));
-	}
+	ts = cat_gzip_sha();
 	r = run(4, ts);
 	pl = &r->pipeline;
 	cr_assert_eq(pl->stage_tgid, 11, "stage %u", pl->stage_tgid);
