@@ -24,6 +24,7 @@ struct chan_build {
 	__u8 *side;		/* [nr_tasks]: AQ_PRODUCER | AQ_CONSUMER */
 	__u64 *blocked;		/* [nr_tasks] */
 	__u64 *woke;		/* [nr_tasks] */
+	__u64 *own;		/* [nr_tasks]: blocked on the object itself (not behind a lock) */
 	__u64 (*dir_ns)[2];	/* [nr_tasks]: blocked waiting for data [0], room [1] */
 	__u64 prod_blocked, cons_blocked, full, empty, wakeups;
 	__u64 proxy;		/* of the blocked time, behind a lock (proxy_lock) */
@@ -87,6 +88,7 @@ static void chan_free(struct chan_build *cb, __u32 n)
 		free(cb[i].blocked);
 		free(cb[i].woke);
 		free(cb[i].dir_ns);
+		free(cb[i].own);
 	}
 	free(cb);
 }
@@ -123,6 +125,7 @@ static void fold_condvar_words(const struct analysis *a, struct chan_build *cb, 
 			x->empty = 0;
 			for (__u32 t = 0; t < a->nr_tasks; t++) {
 				x->blocked[t] += y->blocked[t];
+				x->own[t] += y->own[t];
 				x->woke[t] += y->woke[t];
 				/* the most-blocked waiter, over both words */
 				if ((x->side[t] & AQ_CONSUMER) && x->blocked[t] > x->empty)
@@ -317,8 +320,10 @@ int ac_channels(struct analysis *a, struct sl_result *r)
 		cb[n].blocked = calloc(nt, sizeof(__u64));
 		cb[n].woke = calloc(nt, sizeof(__u64));
 		cb[n].dir_ns = calloc(nt, sizeof(*cb[n].dir_ns));
+		cb[n].own = calloc(nt, sizeof(__u64));
 		cb[n].proxy_lock = NO_IDX;
-		if (!cb[n].side || !cb[n].blocked || !cb[n].woke || !cb[n].dir_ns) {
+		if (!cb[n].side || !cb[n].blocked || !cb[n].woke || !cb[n].dir_ns ||
+		    !cb[n].own) {
 			n++;
 			goto out;
 		}
@@ -350,6 +355,7 @@ int ac_channels(struct analysis *a, struct sl_result *r)
 					c->side[p->task] |= AQ_CONSUMER;
 				data_wait(c, p->task, p->blocked_ns);
 			}
+			c->own[p->task] += p->blocked_ns[0] + p->blocked_ns[1];
 			c->woke[p->task] += p->woke;
 		}
 	}
@@ -401,6 +407,7 @@ int ac_channels(struct analysis *a, struct sl_result *r)
 				if (c->side[t] & AQ_PRODUCER)
 					dc->side[t] |= room ? AQ_CONSUMER : AQ_PRODUCER;
 				dc->blocked[t] += c->blocked[t];
+				dc->own[t] += c->own[t];
 				dc->woke[t] += c->woke[t];
 			}
 			if (room) {
@@ -465,6 +472,12 @@ int ac_channels(struct analysis *a, struct sl_result *r)
 			ch->q.empty_ns = c->empty;
 			ch->q.full_frac = r->wall_ns ? (double)c->full / (double)r->wall_ns : 0;
 			ch->q.empty_frac = r->wall_ns ? (double)c->empty / (double)r->wall_ns : 0;
+			for (__u32 t = 0; t < a->nr_tasks; t++) {
+				if (c->side[t] & AQ_PRODUCER)
+					ch->q.prod_own_ns += c->own[t];
+				if (c->side[t] & AQ_CONSUMER)
+					ch->q.cons_own_ns += c->own[t];
+			}
 			aq_judge(a, r, &ch->q, c->side);
 			for (__u32 t = 0; t < a->nr_tasks; t++)
 				ntasks += c->side[t] != 0;

@@ -191,18 +191,19 @@ static double frac(__u64 num, __u64 den)
 	return den ? (double)num / (double)den : 0.0;
 }
 
-static void side_finish(struct sl_queue_side *s, __u64 waited)
+static void side_finish(struct sl_queue_side *s, __u64 waited, __u64 own)
 {
-	__u64 outside = 0;	/* waits outside the queue (all of them "sleep" once) */
+	__u64 waits = 0;	/* in every wait state but the lock's ("sleep" once) */
 
 	for (int st = 0; st < SL_TS_MAX; st++)
 		if (st != SL_TS_LOCK && sl_task_state_waits(st))
-			outside += s->state_ns[st];
+			waits += s->state_ns[st];
 	s->busy_ns = s->alive_ns - (s->state_ns[SL_TS_QFULL] + s->state_ns[SL_TS_QEMPTY] +
-				    s->state_ns[SL_TS_LOCK] + outside);
+				    s->state_ns[SL_TS_LOCK] + waits);
 	s->busy_frac = frac(s->busy_ns, s->alive_ns);
 	s->wait_frac = frac(waited, s->alive_ns);
-	s->sleep_frac = frac(outside, s->alive_ns);
+	/* a channel's own waits are among those states: not outside it */
+	s->sleep_frac = frac(waits - (own < waits ? own : waits), s->alive_ns);
 	s->cpu_wait_frac = frac(s->state_ns[SL_TS_RUNNABLE_WAKEUP] +
 				s->state_ns[SL_TS_RUNNABLE_PREEMPT], s->busy_ns);
 	s->io_frac = frac(s->state_ns[SL_TS_IO], s->busy_ns);
@@ -218,7 +219,7 @@ double aq_busy_frac(const struct analysis *a, const __u32 *tasks, __u32 n)
 			s.state_ns[st] += a->tasks[tasks[k]].state_ns[st];
 			s.alive_ns += a->tasks[tasks[k]].state_ns[st];
 		}
-	side_finish(&s, 0);
+	side_finish(&s, 0, 0);
 	return s.busy_frac;
 }
 
@@ -233,7 +234,7 @@ static void both_finish(struct sl_queue_row *q, double both_other)
 	b->other_frac = both_other;
 	for (int s = 0; s < SL_TS_MAX; s++)
 		b->state_ns[s] = p->state_ns[s] + c->state_ns[s];
-	side_finish(b, 0);
+	side_finish(b, 0, 0);
 	q->lock_frac = frac(q->lock_wait_ns, b->alive_ns);
 }
 
@@ -358,8 +359,8 @@ void aq_judge(struct analysis *a, const struct sl_result *r, struct sl_queue_row
 	}
 	q->prod.other_frac = other_share(r, cpus[0]);
 	q->cons.other_frac = other_share(r, cpus[1]);
-	side_finish(&q->prod, q->prod_blocked_ns);
-	side_finish(&q->cons, q->cons_blocked_ns);
+	side_finish(&q->prod, q->prod_blocked_ns, q->prod_own_ns);
+	side_finish(&q->cons, q->cons_blocked_ns, q->cons_own_ns);
 	both_finish(q, other_share(r, all));
 	aq_verdict(q);
 }

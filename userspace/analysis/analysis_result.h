@@ -302,6 +302,12 @@ struct sl_queue_row {
 	double full_frac, empty_frac;
 	__u64 prod_blocked_ns;		/* producers in SL_TS_QFULL on this queue */
 	__u64 cons_blocked_ns;		/* consumers in SL_TS_QEMPTY on this queue */
+	/*
+	 * A channel's: each side's tasks' waits on the channel itself, which
+	 * their wait states (pipe-empty, socket, ...) hold: no sleep outside
+	 * it.  0 for the lab's queues, whose waits have states of their own.
+	 */
+	__u64 prod_own_ns, cons_own_ns;
 	__u64 lock_wait_ns;		/* anyone in SL_TS_LOCK on this queue */
 	double throughput;		/* items popped per second of T */
 	struct sl_dist delay;		/* queueing delay (enqueue -> pop) of items */

@@ -254,6 +254,10 @@ Test(waits, a_pipe_with_a_blocked_writer_is_a_consumer_bound_channel)
 	cr_assert(r->chan_tasks[ch->first_task].producer);	/* task 10 */
 	cr_assert(r->chan_tasks[ch->first_task + 1].consumer);	/* task 11 */
 	cr_assert_eq(ch->q.verdict, SL_V_CONSUMER_BOUND, "verdict %s", sl_verdict_name(ch->q.verdict));
+	/* the writer's waits are on the channel, not a sleep outside it */
+	cr_assert_gt(ch->q.prod.wait_frac, 0.85, "%f", ch->q.prod.wait_frac);
+	cr_assert_eq(ch->q.prod.sleep_frac, 0, "%f", ch->q.prod.sleep_frac);
+	cr_assert_lt(ch->q.prod.busy_frac, 0.15, "%f", ch->q.prod.busy_frac);
 	/* no queue of the lab's: the channel's verdict is the run's */
 	cr_assert_eq(r->verdict_queue, -1);
 	cr_assert_eq(r->verdict_channel, 0);
