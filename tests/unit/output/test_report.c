@@ -17,6 +17,7 @@
 #include "evbuild.h"
 #include "output/explain.h"
 #include "output/report.h"
+#include "output/report_priv.h"
 
 static struct evbuf eb;
 static struct sl_trace_info ti;
@@ -505,4 +506,23 @@ Test(report, csv_intervals_stream)
 			      "cpu,4000,6000,10,0,\n"
 			      "cpu,6000,7000,idle,0,\n");
 	free(csv);
+}
+
+/*
+ * A channel is named by its object, not by the call that first blocked on
+ * it: a TCP client's first wait is in connect(), its channel the data.
+ */
+Test(report, a_socket_channel_is_named_without_connect_or_accept)
+{
+	struct sl_channel_row ch = { .kind = SL_WK_SOCKET, .sub = 2 /* AF_INET */, .obj = 77,
+				     .detail = SL_WD_SOCK_STREAM | SL_WD_SOCK_CONNECT | SL_WD_WRITE };
+	struct sl_wait_row w = { .kind = SL_WK_SOCKET, .sub = 2, .obj = 77,
+				 .detail = SL_WD_SOCK_STREAM | SL_WD_SOCK_CONNECT };
+	char buf[96];
+
+	cr_assert_str_eq(report_channel_object(buf, sizeof(buf), &ch), "socket:[77] inet stream recv");
+	ch.detail = SL_WD_SOCK_STREAM | SL_WD_SOCK_ACCEPT;
+	cr_assert_str_eq(report_channel_object(buf, sizeof(buf), &ch), "socket:[77] inet stream recv");
+	/* a task's own wait keeps its call */
+	cr_assert_str_eq(report_wait_object(buf, sizeof(buf), &w), "socket:[77] inet stream connect");
 }
