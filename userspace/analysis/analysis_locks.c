@@ -30,15 +30,6 @@ static bool takes(const struct a_pair *p)
 	return p->blocks || p->woke;
 }
 
-static __u64 alive_of(const struct a_task *t)
-{
-	__u64 ns = 0;
-
-	for (int s = 0; s < SL_TS_MAX; s++)
-		ns += t->state_ns[s];
-	return ns;
-}
-
 static int lock_cmp(const void *x, const void *y)
 {
 	const struct sl_lock_row *p = x, *q = y;
@@ -57,18 +48,7 @@ struct lock_objs {
 struct lock_sum {
 	__u32 takers;
 	__u64 alive_ns, wait_ns, behind_ns;
-	__u64 set;		/* a hash of the set of its takers */
 };
-
-static __u64 mix(__u64 v)
-{
-	v ^= v >> 33;
-	v *= 0xff51afd7ed558ccdull;
-	v ^= v >> 33;
-	v *= 0xc4ceb9fe1a85ec53ull;
-	v ^= v >> 33;
-	return v;
-}
 
 static void sum_pairs(const struct analysis *a, struct lock_sum *sum)
 {
@@ -79,10 +59,9 @@ static void sum_pairs(const struct analysis *a, struct lock_sum *sum)
 		if (!lock_obj(&a->objs[p->obj]) || !takes(p))
 			continue;
 		s->takers++;
-		s->alive_ns += alive_of(&a->tasks[p->task]);
+		s->alive_ns += aq_alive_ns(&a->tasks[p->task]);
 		s->wait_ns += p->blocked_ns[0] + p->blocked_ns[1];
 		s->behind_ns += p->proxy_ns[0] + p->proxy_ns[1];
-		s->set += mix(p->task + 1);
 	}
 }
 
@@ -114,9 +93,21 @@ static bool twins(const struct analysis *a, const struct lock_sum *sum, __u32 o,
 {
 	const struct a_obj *p = &a->objs[o], *q = &a->objs[k];
 
-	return p->kind == SL_WK_FUTEX && q->kind == SL_WK_FUTEX && p->scope == q->scope &&
-	       p->obj % 8 == 0 && q->obj == p->obj + 4 && sum[o].takers == sum[k].takers &&
-	       sum[o].set == sum[k].set;
+	if (p->kind != SL_WK_FUTEX || q->kind != SL_WK_FUTEX || p->scope != q->scope ||
+	    p->obj % 8 || q->obj != p->obj + 4 || sum[o].takers != sum[k].takers)
+		return false;
+	/* as many takers: the same ones if each of o's takes k too */
+	for (__u32 i = 0; i < a->nr_pairs; i++) {
+		const struct a_pair *x = &a->pairs[i];
+		__u32 y;
+
+		if (x->obj != o || !takes(x))
+			continue;
+		y = aw_pair_find(a, x->task, k);
+		if (y == NO_IDX || !takes(&a->pairs[y]))
+			return false;
+	}
+	return true;
 }
 
 static void lock_row(const struct analysis *a, const struct lock_sum *sum, struct lock_objs l,

@@ -210,15 +210,29 @@ static void side_finish(struct sl_queue_side *s, __u64 waited, __u64 own)
 }
 
 /* The busy share of a set of tasks (indices into a->tasks), as a side's. */
+__u64 aq_alive_ns(const struct a_task *t)
+{
+	__u64 ns = 0;
+
+	for (int st = 0; st < SL_TS_MAX; st++)
+		ns += t->state_ns[st];
+	return ns;
+}
+
+/* Task t's state times, into side s. */
+static void side_add(struct sl_queue_side *s, const struct a_task *t)
+{
+	for (int st = 0; st < SL_TS_MAX; st++)
+		s->state_ns[st] += t->state_ns[st];
+	s->alive_ns += aq_alive_ns(t);
+}
+
 double aq_busy_frac(const struct analysis *a, const __u32 *tasks, __u32 n)
 {
 	struct sl_queue_side s = { 0 };
 
 	for (__u32 k = 0; k < n; k++)
-		for (int st = 0; st < SL_TS_MAX; st++) {
-			s.state_ns[st] += a->tasks[tasks[k]].state_ns[st];
-			s.alive_ns += a->tasks[tasks[k]].state_ns[st];
-		}
+		side_add(&s, &a->tasks[tasks[k]]);
 	side_finish(&s, 0, 0);
 	return s.busy_frac;
 }
@@ -346,10 +360,7 @@ void aq_judge(struct analysis *a, const struct sl_result *r, struct sl_queue_row
 			s[k]->nr_tasks++;
 			for (int w = 0; w < CPU_WORDS; w++)
 				cpus[k][w] |= at->cpumask[w];
-			for (int st = 0; st < SL_TS_MAX; st++) {
-				s[k]->state_ns[st] += at->state_ns[st];
-				s[k]->alive_ns += at->state_ns[st];
-			}
+			side_add(s[k], at);
 		}
 	}
 	for (int w = 0; w < CPU_WORDS; w++) {

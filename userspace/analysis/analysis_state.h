@@ -310,6 +310,8 @@ void aq_free(struct analysis *a);
  */
 void aq_judge(struct analysis *a, const struct sl_result *r, struct sl_queue_row *q,
 	      const __u8 *side);
+/* A task's lifetime within the trace: the sum of its state times. */
+__u64 aq_alive_ns(const struct a_task *t);
 /* The busy share of these tasks (indices into a->tasks), as a queue side's. */
 double aq_busy_frac(const struct analysis *a, const __u32 *tasks, __u32 n);
 
@@ -326,6 +328,8 @@ void aw_wakeup(struct analysis *a, struct a_task *t, __u32 waker, __u32 wobj, __
 void aw_settle(struct analysis *a);
 int  aw_finish(struct analysis *a, struct sl_result *r);
 void aw_free(struct analysis *a);
+/* The pair of task and object (indices), or NO_IDX. */
+__u32 aw_pair_find(const struct analysis *a, __u32 task, __u32 obj);
 /* A futex or semaphore's class once settled: SL_TS_LOCK, _CONDITION or _CHILD. */
 __u8 aw_sync_state(const struct a_obj *o);
 /* Does this kind of object carry data (pipe, socket, message queue)? */

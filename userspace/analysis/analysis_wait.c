@@ -82,7 +82,7 @@ static __u32 obj_get(struct analysis *a, __u8 kind, __u16 nr, __u32 scope, __u64
 static __u32 pair_get(struct analysis *a, __u32 task, __u32 obj)
 {
 	__u64 key = ((__u64)obj << 32) | task;
-	__u32 i = idmap__get(&a->pair_map, key);
+	__u32 i = aw_pair_find(a, task, obj);
 
 	if (i != IDMAP_NONE)
 		return i;
@@ -97,6 +97,11 @@ static __u32 pair_get(struct analysis *a, __u32 task, __u32 obj)
 	a->pairs[i].obj = obj;
 	a->pairs[i].proxy_obj = NO_IDX;
 	return i;
+}
+
+__u32 aw_pair_find(const struct analysis *a, __u32 task, __u32 obj)
+{
+	return idmap__get(&a->pair_map, ((__u64)obj << 32) | task);
 }
 
 void aw_free(struct analysis *a)

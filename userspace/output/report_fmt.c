@@ -183,3 +183,19 @@ const char *report_channel_object(char *buf, size_t n, const struct sl_channel_r
 
 	return report_wait_object(buf, n, &w);
 }
+
+const char *report_lock_object(char *buf, size_t n, const struct sl_lock_row *lk)
+{
+	struct sl_wait_row w = { .kind = lk->kind, .detail = lk->detail, .obj = lk->obj,
+				 .scope = lk->scope };
+
+	return report_wait_object(buf, n, &w);
+}
+
+const char *report_behind_lock(char *buf, size_t n, const struct sl_channel_row *ch)
+{
+	struct sl_wait_row w = { .kind = ch->lock_kind, .detail = ch->lock_detail,
+				 .obj = ch->lock_obj, .scope = ch->lock_scope };
+
+	return report_wait_object(buf, n, &w);
+}

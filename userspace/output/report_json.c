@@ -409,6 +409,15 @@ static void queue(struct jw *w, const struct sl_result *r, const struct sl_queue
 	jw_end_obj(w);
 }
 
+/* Opens the object of a task on a channel or lock: who it is. */
+static void task_names(struct jw *w, const struct sl_task_row *t)
+{
+	jw_obj(w, NULL);
+	jw_u64(w, "pid", t->pid);
+	jw_u64(w, "tgid", t->tgid);
+	jw_str(w, "comm", t->comm);
+}
+
 static void channel(struct jw *w, const struct sl_result *r, const struct sl_channel_row *ch)
 {
 	const struct sl_queue_row *q = &ch->q;
@@ -427,15 +436,10 @@ static void channel(struct jw *w, const struct sl_result *r, const struct sl_cha
 	jw_u64(w, "full_at_least_ns", q->full_ns);
 	jw_u64(w, "empty_at_least_ns", q->empty_ns);
 	jw_u64(w, "behind_lock_ns", ch->lock_proxy_ns);
-	if (ch->lock_proxy_ns) {
-		struct sl_channel_row lk = { .kind = ch->lock_kind, .detail = ch->lock_detail,
-					     .obj = ch->lock_obj, .scope = ch->lock_scope };
-		char lock[96];
-
-		jw_str(w, "behind_lock", report_channel_object(lock, sizeof(lock), &lk));
-	} else {
+	if (ch->lock_proxy_ns)
+		jw_str(w, "behind_lock", report_behind_lock(label, sizeof(label), ch));
+	else
 		jw_null(w, "behind_lock");
-	}
 	if (ch->cap) {
 		jw_u64(w, "fill_max", ch->fill_max);
 		jw_u64(w, "capacity", ch->cap);
@@ -444,10 +448,7 @@ static void channel(struct jw *w, const struct sl_result *r, const struct sl_cha
 	for (__u32 i = 0; i < ch->nr_tasks; i++) {
 		const struct sl_channel_task *ct = &r->chan_tasks[ch->first_task + i];
 
-		jw_obj(w, NULL);
-		jw_u64(w, "pid", r->tasks[ct->task].pid);
-		jw_u64(w, "tgid", r->tasks[ct->task].tgid);
-		jw_str(w, "comm", r->tasks[ct->task].comm);
+		task_names(w, &r->tasks[ct->task]);
 		jw_bool(w, "producer", ct->producer);
 		jw_bool(w, "consumer", ct->consumer);
 		jw_u64(w, "blocked_ns", ct->blocked_ns);
@@ -485,13 +486,11 @@ static void pipeline(struct jw *w, const struct sl_result *r)
 
 static void lock_obj(struct jw *w, const struct sl_result *r, const struct sl_lock_row *lk)
 {
-	struct sl_channel_row as = { .kind = lk->kind, .detail = lk->detail, .obj = lk->obj,
-				     .scope = lk->scope };
 	char label[96], why[EXPLAIN_LEN];
 
 	jw_obj(w, NULL);
 	jw_str(w, "kind", sl_wait_kind_name(lk->kind));
-	jw_str(w, "object", report_channel_object(label, sizeof(label), &as));
+	jw_str(w, "object", report_lock_object(label, sizeof(label), lk));
 	jw_u64(w, "id", lk->obj);
 	jw_u64(w, "scope_tgid", lk->scope);
 	jw_u64(w, "handoffs", lk->handoffs);
@@ -505,10 +504,7 @@ static void lock_obj(struct jw *w, const struct sl_result *r, const struct sl_lo
 	for (__u32 i = 0; i < lk->nr_tasks; i++) {
 		const struct sl_lock_task *lt = &r->lock_tasks[lk->first_task + i];
 
-		jw_obj(w, NULL);
-		jw_u64(w, "pid", r->tasks[lt->task].pid);
-		jw_u64(w, "tgid", r->tasks[lt->task].tgid);
-		jw_str(w, "comm", r->tasks[lt->task].comm);
+		task_names(w, &r->tasks[lt->task]);
 		jw_u64(w, "blocked_ns", lt->blocked_ns);
 		jw_u64(w, "handoffs_given", lt->woke);
 		jw_end_obj(w);

@@ -26,8 +26,12 @@ struct sl_wait_row;
 /* What a task waited on: "pipe:[12345] write, full", "futex:0x7f.. private". */
 const char *report_wait_object(char *buf, size_t n, const struct sl_wait_row *w);
 struct sl_channel_row;
+struct sl_lock_row;
 /* A channel's object the same way: "pipe:[12345] read, empty". */
 const char *report_channel_object(char *buf, size_t n, const struct sl_channel_row *ch);
+/* A lock row's label, and that of the lock a channel's waits were behind. */
+const char *report_lock_object(char *buf, size_t n, const struct sl_lock_row *lk);
+const char *report_behind_lock(char *buf, size_t n, const struct sl_channel_row *ch);
 /* Writes s as a CSV field (quoted when it has a comma, quote or newline). */
 void report_csv_str(FILE *f, const char *s);
 /* Writes s as a JSON string, quotes included. */

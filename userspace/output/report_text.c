@@ -940,11 +940,9 @@ static void channels(const struct out *o, const struct sl_result *r)
 		     report_dur(c, sizeof(c), q->cons_blocked_ns), report_pct(d, sizeof(d), q->cons.wait_frac),
 		     (unsigned long long)ch->wakeups);
 		if (ch->lock_proxy_ns) {
-			struct sl_channel_row lk = { .kind = ch->lock_kind, .detail = ch->lock_detail,
-						     .obj = ch->lock_obj, .scope = ch->lock_scope };
 			char lock[96];
 
-			report_channel_object(lock, sizeof(lock), &lk);
+			report_behind_lock(lock, sizeof(lock), ch);
 			para(o, 15, "  behind lock  %s of that waiting for %s, held by a task blocked "
 			     "on this channel", report_dur(a, sizeof(a), ch->lock_proxy_ns), lock);
 		}
@@ -990,11 +988,9 @@ static void locks(const struct out *o, const struct sl_result *r)
 
 	for (__u32 i = 0; i < r->nr_locks && i < LOCKS_SHOWN; i++) {
 		const struct sl_lock_row *lk = &r->locks[i];
-		struct sl_channel_row as = { .kind = lk->kind, .detail = lk->detail, .obj = lk->obj,
-					     .scope = lk->scope };
 		size_t len = 0;
 
-		report_channel_object(obj, sizeof(obj), &as);
+		report_lock_object(obj, sizeof(obj), lk);
 		snprintf(line, sizeof(line), "LOCK %s%s", obj,
 			 (__s32)i == r->verdict_lock ? " (its verdict is the run's)" : "");
 		heading(o, line);
