@@ -351,6 +351,53 @@ Test(waits, threads_serialised_by_a_mutex_are_lock_bound, .timeout = 60)
 	release(&x);
 }
 
+/* Is every task on side `producers` of ch named comm, and some? */
+static bool side_is(const struct sl_result *r, const struct sl_channel_row *ch, bool producers,
+		    const char *comm)
+{
+	__u32 n = 0;
+
+	for (__u32 k = 0; k < ch->nr_tasks; k++) {
+		const struct sl_channel_task *ct = &r->chan_tasks[ch->first_task + k];
+
+		if (producers ? !ct->producer : !ct->consumer)
+			continue;
+		if (strcmp(r->tasks[ct->task].comm, comm))
+			return false;
+		n++;
+	}
+	return n > 0;
+}
+
+/*
+ * A bounded buffer between threads (a mutex, "not full" and "not empty"):
+ * the consumer computes ten times as long per item as a producer.  The
+ * run's verdict is the "not full" condition's: the consumer signals it
+ * and is busy, the producers wait on it.  "Not empty" is its pair.
+ */
+Test(waits, a_bounded_buffers_busy_side_signals_what_the_other_waits_on, .timeout = 60)
+{
+	char path[] = "/tmp/sl-waits-XXXXXX";
+	const struct sl_channel_row *ch, *pair;
+	struct analysed x;
+
+	require_tracing();
+	trace_waiters("buffer", path, &x);
+	unlink(path);
+	cr_assert_geq(x.r->verdict_channel, 0, "%u channels", x.r->nr_channels);
+	ch = &x.r->channels[x.r->verdict_channel];
+	cr_assert(ch->condition && ch->q.signal);
+	cr_assert(side_is(x.r, ch, true, "consumer"), "the consumer signals the run's condition");
+	cr_assert(side_is(x.r, ch, false, "producer"), "the producers wait on it");
+	cr_assert_eq(ch->q.verdict, SL_V_PRODUCER_BOUND, "verdict %s (signaller-bound expected)",
+		     sl_verdict_name(ch->q.verdict));
+	cr_assert_gt(ch->q.cons.wait_frac, 0.25, "producers wait %f", ch->q.cons.wait_frac);
+	cr_assert_geq(ch->pair, 0, "no pair");
+	pair = &x.r->channels[ch->pair];
+	cr_assert(side_is(x.r, pair, true, "producer") && side_is(x.r, pair, false, "consumer"));
+	release(&x);
+}
+
 /*
  * Traces /usr/bin/python3 running script (with one argument, or none) into
  * a fresh trace and analyses it; skips where Debian's python3 is missing.

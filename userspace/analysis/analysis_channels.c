@@ -99,6 +99,18 @@ static void chan_free(struct chan_build *cb, __u32 n)
  * variable shows as two conditions with the same waiters and signallers.
  * Such a pair is folded into its lower word, as one condition.
  */
+/*
+ * A condition that carried a single wakeup is an event, not a stream: a
+ * thread's join through its own lock (Python's), a result awaited once, a
+ * start signal.  Its waits keep their state; it is no channel.
+ */
+static void drop_one_shots(struct chan_build *cb, __u32 n)
+{
+	for (__u32 k = 0; k < n; k++)
+		if (cb[k].condition && cb[k].folded != ~0u && cb[k].wakeups < 2)
+			cb[k].folded = ~0u;
+}
+
 static bool condvar_twins(const struct analysis *a, const struct chan_build *x,
 			  const struct chan_build *y)
 {
@@ -299,6 +311,57 @@ static void find_pipeline(const struct analysis *a, struct sl_result *r)
 	pl->stage_busy_frac = stage_busy(a, r, pl);
 }
 
+/* Does every task that signals x (and some) wait on y? */
+static bool signals_what_waits(const struct sl_result *r, const struct sl_channel_row *x,
+			       const struct sl_channel_row *y)
+{
+	bool any = false;
+
+	for (__u32 i = 0; i < x->nr_tasks; i++) {
+		const struct sl_channel_task *ct = &r->chan_tasks[x->first_task + i];
+		bool found = false;
+
+		if (!ct->producer)
+			continue;
+		any = true;
+		for (__u32 k = 0; k < y->nr_tasks && !found; k++) {
+			const struct sl_channel_task *cu = &r->chan_tasks[y->first_task + k];
+
+			found = cu->task == ct->task && cu->consumer;
+		}
+		if (!found)
+			return false;
+	}
+	return any;
+}
+
+/*
+ * A bounded buffer between threads has two conditions, "not full" and
+ * "not empty": the tasks that signal one wait on the other (a waiter
+ * need not have signalled: of two producers, one may have put every item
+ * the consumer waited for).  Which is which the kernel cannot tell (the
+ * two are symmetric), so each names the other as its pair, and the
+ * verdict speaks of signallers and waiters.
+ */
+static void find_pairs(struct sl_result *r)
+{
+	for (__u32 i = 0; i < r->nr_channels; i++)
+		r->channels[i].pair = -1;
+	for (__u32 i = 0; i < r->nr_channels; i++) {
+		struct sl_channel_row *x = &r->channels[i];
+
+		for (__u32 j = 0; x->condition && x->pair < 0 && j < r->nr_channels; j++) {
+			struct sl_channel_row *y = &r->channels[j];
+
+			if (j == i || !y->condition || y->pair >= 0 ||
+			    !signals_what_waits(r, x, y) || !signals_what_waits(r, y, x))
+				continue;
+			x->pair = (__s32)j;
+			y->pair = (__s32)i;
+		}
+	}
+}
+
 int ac_channels(struct analysis *a, struct sl_result *r)
 {
 	__u32 n = 0, nt = a->nr_tasks ? a->nr_tasks : 1, ntasks = 0;
@@ -425,6 +488,7 @@ int ac_channels(struct analysis *a, struct sl_result *r)
 			break;
 		}
 	}
+	drop_one_shots(cb, n);
 	{
 		__u32 rows = 0;
 
@@ -452,6 +516,7 @@ int ac_channels(struct analysis *a, struct sl_result *r)
 			ch->obj = ob->obj;
 			ch->scope = ob->scope;
 			ch->condition = c->condition;
+			ch->pair = -1;
 			ch->folded = c->folded;
 			ch->wakeups = c->wakeups;
 			ch->fill_max = ob->fill_max;
@@ -464,6 +529,7 @@ int ac_channels(struct analysis *a, struct sl_result *r)
 				ch->lock_scope = a->objs[c->proxy_lock].scope;
 			}
 			ch->q.qid = k;	/* which candidate: matched below */
+			ch->q.signal = c->condition;
 			ch->q.pushes = c->wakeups;	/* the verdict's "traffic" */
 			ch->q.window_ns = r->wall_ns;
 			ch->q.prod_blocked_ns = c->prod_blocked;
@@ -509,6 +575,7 @@ int ac_channels(struct analysis *a, struct sl_result *r)
 			}
 		}
 	}
+	find_pairs(r);
 	find_pipeline(a, r);
 	err = 0;
 out:

@@ -569,19 +569,19 @@ static int crosscheck(struct analysis *a, const struct sl_trace_info *ti, struct
  * run (most wakeups through it, a data channel before any condition), as
  * the busiest queue does for the lab's.  Not the most blocked: a parent
  * that waits the whole run for one result on a pipe blocks longest on a
- * channel that carried one item.  Ties go to the first listed.
+ * channel that carried one item.  Ties go to the first listed.  A
+ * lock-bound lock speaks instead where no channel does, or where that
+ * channel is balanced: no side of it limits the other, and the lock's
+ * takers wait for one another (threads serialised by Python's GIL).
  */
 static void run_verdict(struct sl_result *r)
 {
+	bool lock = r->nr_locks && r->locks[0].lock_bound;
 	__u32 best = 0;
 
 	r->verdict_channel = -1;
 	r->verdict_lock = -1;
-	if (r->verdict_queue < 0 && !r->nr_channels && r->nr_locks && r->locks[0].lock_bound) {
-		r->verdict_lock = 0;
-		r->verdict = SL_V_LOCK_BOUND;
-	}
-	if (r->verdict_queue >= 0 || !r->nr_channels)
+	if (r->verdict_queue >= 0)
 		return;
 	for (__u32 i = 1; i < r->nr_channels; i++) {
 		const struct sl_channel_row *c = &r->channels[i], *b = &r->channels[best];
@@ -589,6 +589,13 @@ static void run_verdict(struct sl_result *r)
 		if (c->condition == b->condition && c->wakeups > b->wakeups)
 			best = i;
 	}
+	if (lock && (!r->nr_channels || r->channels[best].q.verdict == SL_V_BALANCED)) {
+		r->verdict_lock = 0;
+		r->verdict = SL_V_LOCK_BOUND;
+		return;
+	}
+	if (!r->nr_channels)
+		return;
 	r->verdict_channel = (__s32)best;
 	r->verdict = r->channels[best].q.verdict;
 }

@@ -325,6 +325,12 @@ struct sl_queue_row {
 	enum sl_verdict verdict;
 	__u8 verdict_rule;		/* enum sl_verdict_rule */
 	__u8 verdict_who;		/* enum sl_verdict_who */
+	/*
+	 * A condition channel's: its producers are the tasks that signal it,
+	 * its consumers those that wait for the signal, and nothing is
+	 * "full" (docs/metrics.md, "Conditions").
+	 */
+	__u8 signal;
 };
 
 /* The side whose figures the verdict rests on: prod, cons or both. */
@@ -363,6 +369,12 @@ struct sl_channel_row {
 	__u64 lock_obj;
 	__u32 lock_scope;
 	__u32 first_task, nr_tasks;	/* chan_tasks[first_task ..] */
+	/*
+	 * A condition's mirror: the condition channel whose signallers are
+	 * this one's waiters and whose waiters its signallers (a bounded
+	 * buffer's "not full" and "not empty"), or -1.
+	 */
+	__s32 pair;
 	struct sl_queue_row q;
 };
 

@@ -94,16 +94,36 @@ const char *explain__multiprogramming(const struct sl_result *r, char *buf, size
 	return buf;
 }
 
+/* A condition's sides are the tasks that signal it and those that wait for the signal. */
+static const char *prod_name(const struct sl_queue_row *q)
+{
+	return q->signal ? "signallers" : "producers";
+}
+
+static const char *cons_name(const struct sl_queue_row *q)
+{
+	return q->signal ? "waiters" : "consumers";
+}
+
 static const char *who_name(const struct sl_queue_row *q)
 {
 	switch (q->verdict_who) {
 	case SL_VW_PRODUCERS:
-		return "producers";
+		return prod_name(q);
 	case SL_VW_CONSUMERS:
-		return "consumers";
+		return cons_name(q);
 	default:
-		return "producers and consumers";
+		return q->signal ? "signallers and waiters" : "producers and consumers";
 	}
+}
+
+const char *explain__verdict_label(const struct sl_queue_row *q)
+{
+	if (q->signal && q->verdict == SL_V_PRODUCER_BOUND)
+		return "signaller-bound";
+	if (q->signal && q->verdict == SL_V_CONSUMER_BOUND)
+		return "waiter-bound";
+	return sl_verdict_name(q->verdict);
 }
 
 const char *explain__verdict(const struct sl_result *r, const struct sl_queue_row *q,
@@ -121,10 +141,17 @@ const char *explain__verdict(const struct sl_result *r, const struct sl_queue_ro
 			 "time", q->lock_frac * 100.0);
 		break;
 	case SL_VR_SLEEP:
-		snprintf(buf, n, "%s sleep %.0f%% of their time outside the queue (synchronous "
-			 "calls, rate limits or other waits); the queue %s %.0f%% of the time",
-			 who, x->sleep_frac * 100.0, cons ? "full" : "empty",
-			 (cons ? q->full_frac : q->empty_frac) * 100.0);
+		if (q->signal)
+			snprintf(buf, n, "%s sleep %.0f%% of their time elsewhere (synchronous "
+				 "calls, rate limits or other waits); %s blocked on it %.0f%%", who,
+				 x->sleep_frac * 100.0, cons ? prod_name(q) : cons_name(q),
+				 (cons ? q->prod.wait_frac : q->cons.wait_frac) * 100.0);
+		else
+			snprintf(buf, n, "%s sleep %.0f%% of their time outside the queue "
+				 "(synchronous calls, rate limits or other waits); the queue %s "
+				 "%.0f%% of the time", who, x->sleep_frac * 100.0,
+				 cons ? "full" : "empty",
+				 (cons ? q->full_frac : q->empty_frac) * 100.0);
 		break;
 	case SL_VR_IO:
 		snprintf(buf, n, "%s spend %.0f%% of their busy time blocked on disk I/O (%.0f%% "
@@ -145,7 +172,12 @@ const char *explain__verdict(const struct sl_result *r, const struct sl_queue_ro
 			 "on %s", who, x->cpu_wait_frac * 100.0, r->concurrency, where);
 		break;
 	case SL_VR_SIDE:
-		if (cons)
+		if (q->signal)
+			snprintf(buf, n, "%s busy %.0f%% of the time, %s blocked on it %.0f%%",
+				 who, x->busy_frac * 100.0,
+				 cons ? prod_name(q) : cons_name(q),
+				 (cons ? q->prod.wait_frac : q->cons.wait_frac) * 100.0);
+		else if (cons)
 			snprintf(buf, n, "consumers busy %.0f%% of the time, the queue full %.0f%%, "
 				 "producers blocked on it %.0f%%", q->cons.busy_frac * 100.0,
 				 q->full_frac * 100.0, q->prod.wait_frac * 100.0);
@@ -155,6 +187,11 @@ const char *explain__verdict(const struct sl_result *r, const struct sl_queue_ro
 				 q->empty_frac * 100.0, q->cons.wait_frac * 100.0);
 		break;
 	case SL_VR_BALANCED:
+		if (q->signal) {
+			snprintf(buf, n, "%s blocked on it %.0f%% of their time", cons_name(q),
+				 q->cons.wait_frac * 100.0);
+			break;
+		}
 		snprintf(buf, n, "queue full %.0f%% and empty %.0f%% of the time; producers "
 			 "blocked %.0f%%, consumers %.0f%%", q->full_frac * 100.0,
 			 q->empty_frac * 100.0, q->prod.wait_frac * 100.0, q->cons.wait_frac * 100.0);
@@ -210,9 +247,13 @@ const char *explain__advice(const struct sl_queue_row *q, char *buf, size_t n)
 			 "not help", more);
 		break;
 	case SL_VR_SIDE:
-		snprintf(buf, n, "%s", q->verdict_who == SL_VW_CONSUMERS ?
-			 "add consumers or make consume cheaper" :
-			 "add producers or make produce cheaper");
+		if (q->signal)
+			snprintf(buf, n, "make the %s' work between signals cheaper, or run more "
+				 "of them", who);
+		else
+			snprintf(buf, n, "%s", q->verdict_who == SL_VW_CONSUMERS ?
+				 "add consumers or make consume cheaper" :
+				 "add producers or make produce cheaper");
 		break;
 	case SL_VR_BALANCED:
 		snprintf(buf, n, "no side limits the other; scale both together");

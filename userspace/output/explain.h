@@ -24,6 +24,8 @@ const char *explain__multiprogramming(const struct sl_result *r, char *buf, size
 /* The figures that justify q's verdict (the rule that matched). */
 const char *explain__verdict(const struct sl_result *r, const struct sl_queue_row *q,
 			     char *buf, size_t n);
+/* q's verdict by name: a condition's "signaller-bound" for producer-bound, and so on. */
+const char *explain__verdict_label(const struct sl_queue_row *q);
 /* What to change for q's verdict. */
 const char *explain__advice(const struct sl_queue_row *q, char *buf, size_t n);
 

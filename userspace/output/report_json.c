@@ -430,6 +430,10 @@ static void channel(struct jw *w, const struct sl_result *r, const struct sl_cha
 	jw_u64(w, "scope_tgid", ch->scope);
 	jw_bool(w, "condition", ch->condition);
 	jw_u64(w, "conditions_folded", ch->folded);
+	if (ch->pair >= 0)
+		jw_u64(w, "pair", (__u64)ch->pair);
+	else
+		jw_null(w, "pair");
 	jw_u64(w, "wakeups", ch->wakeups);
 	jw_u64(w, "producers_blocked_room_ns", q->prod_blocked_ns);
 	jw_u64(w, "consumers_blocked_data_ns", q->cons_blocked_ns);

@@ -927,18 +927,35 @@ static void channels(const struct out *o, const struct sl_result *r)
 				*sp = '\0';
 		}
 		snprintf(line, sizeof(line), "CHANNEL %s%s%s%s", obj,
-			 ch->condition ? " (a condition: signallers produce, waiters consume)" : "",
+			 ch->condition ? " (a condition: its signallers let its waiters go on)" : "",
 			 ch->folded ? " with the condition beside it" : "",
 			 (__s32)i == r->verdict_channel && r->nr_channels > 1 ?
 			 " (its verdict is the run's)" : "");
 		heading(o, line);
-		para(o, 15, "  producers    %s", chan_side(r, ch, true, prod, sizeof(prod)));
-		para(o, 15, "  consumers    %s", chan_side(r, ch, false, cons, sizeof(cons)));
-		para(o, 15, "  blocked      producers waiting for room %s (%s of their time), "
-		     "consumers waiting for data %s (%s); %llu wakeups through it",
-		     report_dur(a, sizeof(a), q->prod_blocked_ns), report_pct(b, sizeof(b), q->prod.wait_frac),
-		     report_dur(c, sizeof(c), q->cons_blocked_ns), report_pct(d, sizeof(d), q->cons.wait_frac),
-		     (unsigned long long)ch->wakeups);
+		para(o, 15, "  %-12s %s", q->signal ? "signallers" : "producers",
+		     chan_side(r, ch, true, prod, sizeof(prod)));
+		para(o, 15, "  %-12s %s", q->signal ? "waiters" : "consumers",
+		     chan_side(r, ch, false, cons, sizeof(cons)));
+		if (q->signal)
+			para(o, 15, "  blocked      waiters waiting for a signal %s (%s of their time); "
+			     "%llu wakeups through it", report_dur(c, sizeof(c), q->cons_blocked_ns),
+			     report_pct(d, sizeof(d), q->cons.wait_frac),
+			     (unsigned long long)ch->wakeups);
+		else
+			para(o, 15, "  blocked      producers waiting for room %s (%s of their time), "
+			     "consumers waiting for data %s (%s); %llu wakeups through it",
+			     report_dur(a, sizeof(a), q->prod_blocked_ns),
+			     report_pct(b, sizeof(b), q->prod.wait_frac),
+			     report_dur(c, sizeof(c), q->cons_blocked_ns),
+			     report_pct(d, sizeof(d), q->cons.wait_frac),
+			     (unsigned long long)ch->wakeups);
+		if (ch->pair >= 0) {
+			char other[96];
+
+			report_channel_object(other, sizeof(other), &r->channels[ch->pair]);
+			para(o, 15, "  paired with  %s: its waiters signal that one, its signallers "
+			     "wait on it (one buffer's \"not full\" and \"not empty\")", other);
+		}
 		if (ch->lock_proxy_ns) {
 			char lock[96];
 
@@ -949,9 +966,9 @@ static void channels(const struct out *o, const struct sl_result *r)
 		if (ch->cap)
 			para(o, 15, "  fill         %u of %u buffers in use when a writer blocked",
 			     ch->fill_max, ch->cap);
-		side_line(o, "producers", &q->prod);
-		side_line(o, "consumers", &q->cons);
-		upper(vname, sl_verdict_name(q->verdict), sizeof(vname));
+		side_line(o, q->signal ? "signallers" : "producers", &q->prod);
+		side_line(o, q->signal ? "waiters" : "consumers", &q->cons);
+		upper(vname, explain__verdict_label(q), sizeof(vname));
 		snprintf(line, sizeof(line), "  %sverdict      %s%s%s: ", BOLD(o),
 			 verdict_color(o, q->verdict), vname, RESET(o));
 		report_wrap_cols(o->f, line, 15 + (int)strlen(vname) + 2, 15,

@@ -327,6 +327,71 @@ static int run_contend(void)
 	return 0;
 }
 
+/*
+ * buffer: two "producer" threads put BUFFER_ITEMS items each into a
+ * bounded buffer of BUFFER_CAP slots (a mutex, "not full" and "not
+ * empty" conditions); one "consumer" thread takes them, computing
+ * BUFFER_WORK_NS per item, ten times a producer's.  The consumer limits
+ * the buffer: the producers wait on "not full", which it signals.  Every
+ * BUFFER_PAUSE_EVERY items a producer sleeps BUFFER_PAUSE_NS, long enough
+ * for the buffer to run empty: the consumer waits on "not empty" too.
+ */
+#define BUFFER_CAP 8
+#define BUFFER_ITEMS 750
+#define BUFFER_WORK_NS 200000L
+#define BUFFER_PAUSE_EVERY 100
+#define BUFFER_PAUSE_NS 5000000L
+
+static pthread_cond_t not_full = PTHREAD_COND_INITIALIZER, not_empty = PTHREAD_COND_INITIALIZER;
+static int buffer_count;
+
+static void *buffer_producer(void *arg)
+{
+	(void)arg;
+	name("producer");
+	for (int i = 0; i < BUFFER_ITEMS; i++) {
+		if (i % BUFFER_PAUSE_EVERY == BUFFER_PAUSE_EVERY - 1)
+			nanosleep(&(struct timespec){ .tv_nsec = BUFFER_PAUSE_NS }, NULL);
+		spin_cpu(BUFFER_WORK_NS / 10);
+		pthread_mutex_lock(&mu);
+		while (buffer_count == BUFFER_CAP)
+			pthread_cond_wait(&not_full, &mu);
+		buffer_count++;
+		pthread_cond_signal(&not_empty);
+		pthread_mutex_unlock(&mu);
+	}
+	return NULL;
+}
+
+static void *buffer_consumer(void *arg)
+{
+	(void)arg;
+	name("consumer");
+	for (int i = 0; i < 2 * BUFFER_ITEMS; i++) {
+		pthread_mutex_lock(&mu);
+		while (buffer_count == 0)
+			pthread_cond_wait(&not_empty, &mu);
+		buffer_count--;
+		pthread_cond_signal(&not_full);
+		pthread_mutex_unlock(&mu);
+		spin_cpu(BUFFER_WORK_NS);
+	}
+	return NULL;
+}
+
+static int run_buffer(void)
+{
+	pthread_t t[3];
+
+	if (pthread_create(&t[0], NULL, buffer_consumer, NULL) ||
+	    pthread_create(&t[1], NULL, buffer_producer, NULL) ||
+	    pthread_create(&t[2], NULL, buffer_producer, NULL))
+		die("pthread_create");
+	for (int i = 0; i < 3; i++)
+		pthread_join(t[i], NULL);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -342,6 +407,8 @@ int main(int argc, char **argv)
 		return run_timers();
 	if (!strcmp(mode, "server"))
 		return run_server();
+	if (!strcmp(mode, "buffer"))
+		return run_buffer();
 	if (!strcmp(mode, "contend"))
 		return run_contend();
 	if (!strcmp(mode, "wait4")) {

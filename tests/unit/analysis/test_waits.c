@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include "analysis/analysis_result.h"
 #include "harness.h"
+#include "output/explain.h"
+#include <string.h>
 
 TestSuite(waits, .init = harness_setup, .fini = harness_teardown);
 
@@ -676,6 +678,11 @@ Test(waits, a_condition_inside_the_stage_is_not_its_downstream)
 	eb_push(&eb, ev_wt(SL_EV_WAKER, ts, 1, 11, SL_WK_FUTEX, 0x200, 202, SL_WD_FUTEX_WAKE));
 	eb_push(&eb, ev_wake(ts, 1, 11, 13, true));
 	eb_push(&eb, ev_switch(ts, 3, 0, 13, SL_R_NONE, false, true));
+	/* and again: a condition signalled once would be no channel */
+	eb_push(&eb, ev_block_in(ts + 10, 3, 13, 0, SL_R_SLEEP, 202, S, false));
+	eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 50, 1, 11, SL_WK_FUTEX, 0x200, 202, SL_WD_FUTEX_WAKE));
+	eb_push(&eb, ev_wake(ts + 50, 1, 11, 13, true));
+	eb_push(&eb, ev_switch(ts + 50, 3, 0, 13, SL_R_NONE, false, true));
 	r = run(4, ts + 100);
 	cr_assert_eq(r->nr_channels, 3);
 	cr_assert_eq(r->pipeline.stage_tgid, 11, "stage %u", r->pipeline.stage_tgid);
@@ -874,4 +881,111 @@ Test(waits, an_interrupts_wakeup_has_no_waker_task)
 	}
 	cr_assert_eq(from11, 1, "only the kill is 11's (%llu)", (unsigned long long)from11);
 	cr_assert_eq(untraced, 2);
+}
+
+/* 10 waits once on futex 0x300 that 11 signals once: an event, no channel. */
+Test(waits, a_condition_signalled_once_is_no_channel)
+{
+	const struct sl_result *r;
+
+	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
+	futex_round(2000, 10, 0, 11, 1);
+	r = run(2, 4000);
+	cr_assert_eq(row(r, 10)->state_ns[SL_TS_CONDITION], 1000, "the wait keeps its state");
+	cr_assert_eq(r->nr_channels, 0, "%u channels", r->nr_channels);
+	cr_assert_eq(r->verdict_channel, -1);
+}
+
+/*
+ * A bounded buffer between threads 10 and 11: 10 waits 8 us for room on
+ * futex 0x100 ("not full"), which 11 signals after its 9 us of work per
+ * item; 11 waits 200 ns for data on 0x200 ("not empty"), which 10
+ * signals.  The two are one buffer's pair, and the busy side is named by
+ * what the kernel saw: 11 signals the condition its peer waits on.
+ */
+static void buffer_round(__u64 ts)
+{
+	eb_push(&eb, ev_wt(SL_EV_WAIT, ts, 0, 10, SL_WK_FUTEX, 0x100, 202, SL_WD_FUTEX_BITSET));
+	eb_push(&eb, ev_block_in(ts, 0, 10, 0, SL_R_SLEEP, 202, S, false));
+	eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 8000, 1, 11, SL_WK_FUTEX, 0x100, 202,
+			   SL_WD_FUTEX_WAKE));
+	eb_push(&eb, ev_wake(ts + 8000, 1, 11, 10, true));
+	eb_push(&eb, ev_switch(ts + 8000, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_wt(SL_EV_WAIT, ts + 8800, 1, 11, SL_WK_FUTEX, 0x200, 202,
+			   SL_WD_FUTEX_BITSET));
+	eb_push(&eb, ev_block_in(ts + 8800, 1, 11, 0, SL_R_SLEEP, 202, S, false));
+	eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 9000, 0, 10, SL_WK_FUTEX, 0x200, 202,
+			   SL_WD_FUTEX_WAKE));
+	eb_push(&eb, ev_wake(ts + 9000, 0, 10, 11, true));
+	eb_push(&eb, ev_switch(ts + 9000, 1, 0, 11, SL_R_NONE, false, true));
+}
+
+Test(waits, a_bounded_buffers_two_conditions_are_a_pair)
+{
+	struct sl_event th = ev_fork(500, 0, 10, 11);
+	const struct sl_result *r;
+	const struct sl_channel_row *room;
+	char why[256];
+
+	th.fork.child_tgid = 10;	/* a thread of 10 */
+	th.fork.parent_tgid = 10;
+	eb_push(&eb, th);
+	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
+	for (__u64 ts = 2000; ts < 2000 + 6 * 10000; ts += 10000)
+		buffer_round(ts);
+	r = run(2, 2000 + 6 * 10000);
+	cr_assert_eq(r->nr_channels, 2, "%u channels", r->nr_channels);
+	room = r->channels[0].obj == 0x100 ? &r->channels[0] : &r->channels[1];
+	cr_assert_eq(room->obj, 0x100);
+	cr_assert(room->condition && room->q.signal);
+	cr_assert_eq(room->pair, room == &r->channels[0] ? 1 : 0);
+	cr_assert_eq(r->channels[room->pair].pair, room == &r->channels[0] ? 0 : 1);
+	cr_assert_eq(room->q.cons_blocked_ns, 6 * 8000);
+	cr_assert_eq(room->q.verdict, SL_V_PRODUCER_BOUND, "verdict %s",
+		     sl_verdict_name(room->q.verdict));
+	cr_assert_str_eq(explain__verdict_label(&room->q), "signaller-bound");
+	cr_assert(strstr(explain__verdict(r, &room->q, why, sizeof(why)), "signallers busy"), "%s",
+		  why);
+	cr_assert_eq(r->verdict_channel, room - r->channels, "the busiest speaks for the run");
+}
+
+/* Two threads that never block each other on a pipe and take turns at a lock. */
+Test(waits, a_balanced_channel_gives_way_to_a_lock_bound_lock)
+{
+	struct sl_event th = ev_fork(500, 0, 10, 11);
+	const struct sl_result *r;
+	__u64 ts = 2000;
+
+	th.fork.child_tgid = 10;
+	th.fork.parent_tgid = 10;
+	eb_push(&eb, th);
+	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
+	for (int i = 0; i < 6; i++, ts += 10000) {
+		__u32 h = i % 2 ? 11 : 10, w = i % 2 ? 10 : 11;
+		__u16 hc = i % 2 ? 1 : 0, wc = i % 2 ? 0 : 1;
+
+		eb_push(&eb, ev_wt(SL_EV_WAIT, ts + 1000, wc, w, SL_WK_FUTEX, 0x700, 202, 0));
+		eb_push(&eb, ev_block_in(ts + 1000, wc, w, 0, SL_R_SLEEP, 202, S, false));
+		eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 9000, hc, h, SL_WK_FUTEX, 0x700, 202,
+				   SL_WD_FUTEX_WAKE));
+		eb_push(&eb, ev_wake(ts + 9000, hc, h, w, true));
+		eb_push(&eb, ev_switch(ts + 9000, wc, 0, w, SL_R_NONE, false, true));
+		/* 11 reads pipe 9 and waits 100 ns for 10's write */
+		eb_push(&eb, ev_wt(SL_EV_WAIT, ts + 9500, 1, 11, SL_WK_PIPE, 9, 0, 0));
+		eb_push(&eb, ev_block_in(ts + 9500, 1, 11, 0, SL_R_SLEEP, 0, S, false));
+		eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 9600, 0, 10, SL_WK_PIPE, 9, 1, SL_WD_WRITE));
+		eb_push(&eb, ev_wake(ts + 9600, 0, 10, 11, true));
+		eb_push(&eb, ev_switch(ts + 9600, 1, 0, 11, SL_R_NONE, false, true));
+	}
+	r = run(2, ts);
+	cr_assert_eq(r->nr_channels, 1);
+	cr_assert_eq(r->channels[0].q.verdict, SL_V_BALANCED, "channel %s",
+		     sl_verdict_name(r->channels[0].q.verdict));
+	cr_assert(r->nr_locks && r->locks[0].lock_bound);
+	cr_assert_eq(r->verdict_lock, 0);
+	cr_assert_eq(r->verdict_channel, -1);
+	cr_assert_eq(r->verdict, SL_V_LOCK_BOUND, "verdict %s", sl_verdict_name(r->verdict));
 }
