@@ -370,6 +370,30 @@ static bool side_is(const struct sl_result *r, const struct sl_channel_row *ch, 
 }
 
 /*
+ * The waiter sleeps in epoll_wait on a pipe the main process writes after
+ * ~300 ms: the epoll instance is a channel from the writer to the waiter
+ * (the wakeup went through the pipe into the epoll).
+ */
+Test(waits, an_epoll_waiter_consumes_what_its_files_writer_produces, .timeout = 60)
+{
+	char path[] = "/tmp/sl-waits-XXXXXX";
+	const struct sl_channel_row *ch = NULL;
+	struct analysed x;
+
+	require_tracing();
+	trace_waiters("epoll", path, &x);
+	unlink(path);
+	for (__u32 i = 0; i < x.r->nr_channels; i++)
+		if (x.r->channels[i].kind == SL_WK_POLL)
+			ch = &x.r->channels[i];
+	cr_assert_not_null(ch, "no epoll channel among %u", x.r->nr_channels);
+	cr_assert(side_is(x.r, ch, false, "waiter"), "the waiter consumes");
+	cr_assert(side_is(x.r, ch, true, "waiters"), "the writer produces");
+	cr_assert_geq(ch->q.cons_blocked_ns, HOLD_NS * 9 / 10);
+	release(&x);
+}
+
+/*
  * A bounded buffer between threads (a mutex, "not full" and "not empty"):
  * the consumer computes ten times as long per item as a producer.  The
  * run's verdict is the "not full" condition's: the consumer signals it

@@ -19,6 +19,16 @@ static bool cond_obj(const struct a_obj *o)
 	       aw_sync_state(o) == SL_TS_CONDITION;
 }
 
+/*
+ * Data moves through it: a pipe, socket, queue or eventfd, or an epoll
+ * instance (or a process's poll/select) that writes to the files it
+ * watches woke -- a server's requests, gathered from all its clients.
+ */
+static bool data_obj(const struct a_obj *o)
+{
+	return aw_data_kind(o->kind) || o->kind == SL_WK_POLL;
+}
+
 struct chan_build {
 	__u32 obj;
 	__u8 *side;		/* [nr_tasks]: AQ_PRODUCER | AQ_CONSUMER */
@@ -375,10 +385,10 @@ int ac_channels(struct analysis *a, struct sl_result *r)
 	for (__u32 o = 0; o < a->nr_objs; o++) {
 		const struct a_obj *ob = &a->objs[o];
 
-		if (!ob->wakeups || (!aw_data_kind(ob->kind) && !cond_obj(ob)))
+		if (!ob->wakeups || (!data_obj(ob) && !cond_obj(ob)))
 			continue;
 		cb[n].obj = o;
-		cb[n].condition = !aw_data_kind(ob->kind);
+		cb[n].condition = !data_obj(ob);
 		cb[n].side = calloc(nt, 1);
 		cb[n].blocked = calloc(nt, sizeof(__u64));
 		cb[n].woke = calloc(nt, sizeof(__u64));

@@ -317,7 +317,7 @@ void aw_account(struct analysis *a, struct a_task *t, __u8 state, __u64 dt)
 bool aw_data_kind(__u8 kind)
 {
 	return kind == SL_WK_PIPE || kind == SL_WK_MQ || kind == SL_WK_SYSV_MSG ||
-	       kind == SL_WK_SOCKET;
+	       kind == SL_WK_SOCKET || kind == SL_WK_EVENTFD;
 }
 
 /* Does a waker acting on wobj wake a task waiting on wait through it? */
@@ -332,6 +332,9 @@ static bool through(const struct a_obj *wait, const struct a_obj *wobj, __u32 wi
 	case SL_WK_SOCKET:
 		/* the two ends of a pair are two inodes: a send on the peer */
 		return wobj->kind == SL_WK_SOCKET;
+	case SL_WK_POLL:
+		/* an epoll or poll waiter, woken by a write to a file it watches */
+		return aw_data_kind(wobj->kind);
 	default:
 		return false;
 	}
@@ -433,6 +436,13 @@ void aw_wakeup(struct analysis *a, struct a_task *t, __u32 waker, __u32 wobj, __
 	 */
 	own_way = aw_data_kind(a->objs[obj].kind) &&
 		  !(wdetail & SL_WD_WRITE) == !(t->wait_detail & SL_WD_WRITE);
+	/*
+	 * A poller waits for events, mostly data: a writer produces into
+	 * it, and a reader (freeing room the poller may or may not want)
+	 * takes no side.
+	 */
+	if (a->objs[obj].kind == SL_WK_POLL)
+		own_way = !(wdetail & SL_WD_WRITE);
 	if (!own_way && (wdetail & SL_WD_WRITE))
 		a->pairs[kp].wrote = 1;
 	else if (!own_way)

@@ -433,7 +433,7 @@ int main(int argc, char **argv)
 		if (pipe(fd))
 			die("pipe");
 	} else if (strcmp(mode, "mq")) {
-		fprintf(stderr, "usage: waiters pipe|pipefull|socket|mutex|cond|mq|wait4|epoll|sleep|join|migrate|timers|server|contend\n");
+		fprintf(stderr, "usage: waiters pipe|pipefull|socket|mutex|cond|mq|wait4|epoll|sleep|join|migrate|timers|server|contend|buffer\n");
 		return 2;
 	}
 	if (!strcmp(mode, "mq")) {

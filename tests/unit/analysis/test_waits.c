@@ -989,3 +989,70 @@ Test(waits, a_balanced_channel_gives_way_to_a_lock_bound_lock)
 	cr_assert_eq(r->verdict_channel, -1);
 	cr_assert_eq(r->verdict, SL_V_LOCK_BOUND, "verdict %s", sl_verdict_name(r->verdict));
 }
+
+/*
+ * Server 10 waits in epoll_wait (epoll 77) for its clients: 11 writes its
+ * socket 5 three times, each waking 10; 12 reads socket 6 once, which
+ * wakes 10 too (room freed: no side).  The epoll instance is a channel
+ * from 11 to 10.
+ */
+Test(waits, an_epoll_woken_by_writes_is_a_channel_from_the_writers)
+{
+	const struct sl_result *r;
+	const struct sl_channel_row *ch;
+	__u64 ts = 2000;
+
+	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 2, 0, 12, SL_R_NONE, false, true));
+	for (int i = 0; i < 4; i++, ts += 10000) {
+		bool read = i == 3;
+
+		eb_push(&eb, ev_wt(SL_EV_WAIT, ts, 0, 10, SL_WK_POLL, 77, 232, 0));
+		eb_push(&eb, ev_block_in(ts, 0, 10, 0, SL_R_SLEEP, 232, S, false));
+		eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 6000, read ? 2 : 1, read ? 12 : 11,
+				   SL_WK_SOCKET, read ? 6 : 5, read ? 0 : 1, read ? 0 : SL_WD_WRITE));
+		eb_push(&eb, ev_wake(ts + 6000, read ? 2 : 1, read ? 12 : 11, 10, true));
+		eb_push(&eb, ev_switch(ts + 6000, 0, 0, 10, SL_R_NONE, false, true));
+	}
+	r = run(3, ts);
+	cr_assert_eq(row(r, 10)->state_ns[SL_TS_EVENTS], 4 * 6000);
+	cr_assert_eq(r->nr_channels, 1, "%u channels", r->nr_channels);
+	ch = &r->channels[0];
+	cr_assert_eq(ch->kind, SL_WK_POLL);
+	cr_assert_eq(ch->obj, 77);
+	cr_assert(!ch->condition);
+	cr_assert_eq(ch->wakeups, 4);
+	cr_assert_eq(ch->q.cons_blocked_ns, 4 * 6000);
+	cr_assert_eq(ch->nr_tasks, 2, "%u tasks", ch->nr_tasks);
+	for (__u32 k = 0; k < ch->nr_tasks; k++) {
+		const struct sl_channel_task *ct = &r->chan_tasks[ch->first_task + k];
+
+		if (pid_at(r, ct->task) == 11)
+			cr_assert(ct->producer && !ct->consumer);
+		else
+			cr_assert(pid_at(r, ct->task) == 10 && ct->consumer && !ct->producer);
+	}
+}
+
+/* 10 blocks reading eventfd 88 that 11 writes, three times: a channel. */
+Test(waits, an_eventfd_is_a_channel)
+{
+	const struct sl_result *r;
+	__u64 ts = 2000;
+
+	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
+	for (int i = 0; i < 3; i++, ts += 10000) {
+		eb_push(&eb, ev_wt(SL_EV_WAIT, ts, 0, 10, SL_WK_EVENTFD, 88, 0, 0));
+		eb_push(&eb, ev_block_in(ts, 0, 10, 0, SL_R_SLEEP, 0, S, false));
+		eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 5000, 1, 11, SL_WK_EVENTFD, 88, 1, SL_WD_WRITE));
+		eb_push(&eb, ev_wake(ts + 5000, 1, 11, 10, true));
+		eb_push(&eb, ev_switch(ts + 5000, 0, 0, 10, SL_R_NONE, false, true));
+	}
+	r = run(2, ts);
+	cr_assert_eq(r->nr_channels, 1, "%u channels", r->nr_channels);
+	cr_assert_eq(r->channels[0].kind, SL_WK_EVENTFD);
+	cr_assert_eq(r->channels[0].q.cons_blocked_ns, 3 * 5000);
+	cr_assert_eq(r->channels[0].wakeups, 3);
+}
