@@ -206,6 +206,8 @@ static void side_finish(struct sl_queue_side *s, __u64 waited, __u64 own)
 	s->sleep_frac = frac(waits - (own < waits ? own : waits), s->alive_ns);
 	s->cpu_wait_frac = frac(s->state_ns[SL_TS_RUNNABLE_WAKEUP] +
 				s->state_ns[SL_TS_RUNNABLE_PREEMPT], s->busy_ns);
+	s->runnable_frac = frac(s->state_ns[SL_TS_RUNNABLE_WAKEUP] +
+				s->state_ns[SL_TS_RUNNABLE_PREEMPT], s->alive_ns);
 	s->io_frac = frac(s->state_ns[SL_TS_IO], s->busy_ns);
 }
 
@@ -258,6 +260,7 @@ static void both_finish(struct sl_queue_row *q, double both_other)
 #define V_SLEEP		0.50	/* share of the side's time asleep outside the queue */
 #define V_IO		0.40	/* share of busy time in disk I/O (and >= the CPU wait) */
 #define V_CPU_WAIT	0.30	/* share of busy time waiting for a CPU */
+#define V_CPU_ALIVE	0.10	/* ... and of the side's lifetime */
 #define V_OTHER		0.25	/* CPU share of untraced tasks that makes them the cause */
 
 /*
@@ -271,8 +274,9 @@ static void both_finish(struct sl_queue_row *q, double both_other)
  *   4. the side sleeps >= 50% of its time outside the queue: side-bound,
  *      limited by its own waits (synchronous calls, rate limits).
  *   5. io-bound: disk I/O >= 40% of its busy time and at least its CPU wait.
- *   6. cpu-starved: waiting for a CPU >= 30% of its busy time (blamed on
- *      other tasks when they held >= 25% of the CPUs within W).
+ *   6. cpu-starved: waiting for a CPU >= 30% of its busy time and >= 10%
+ *      of its lifetime (blamed on other tasks when they held >= 25% of
+ *      the CPUs within W).
  *   7. consumer-bound / producer-bound for a side, else balanced.
  * Busy = alive minus queue waits and sleep: running, runnable, I/O, other.
  * Sets verdict, verdict_rule and verdict_who; output/explain.c words them.
@@ -314,7 +318,7 @@ static void aq_verdict(struct sl_queue_row *q)
 	} else if (x->io_frac >= V_IO && x->io_frac >= x->cpu_wait_frac) {
 		q->verdict = SL_V_IO_BOUND;
 		q->verdict_rule = SL_VR_IO;
-	} else if (x->cpu_wait_frac >= V_CPU_WAIT) {
+	} else if (x->cpu_wait_frac >= V_CPU_WAIT && x->runnable_frac >= V_CPU_ALIVE) {
 		q->verdict = SL_V_CPU_STARVED;
 		/* their CPUs went to tasks outside the workload */
 		q->verdict_rule = x->other_frac >= V_OTHER ? SL_VR_CPU_OTHER : SL_VR_CPU;

@@ -285,6 +285,7 @@ struct sl_queue_side {
 	double wait_frac;		/* blocked on this queue (full or empty) / alive */
 	double sleep_frac;		/* sleeping outside the queue / alive */
 	double cpu_wait_frac;		/* runnable / busy */
+	double runnable_frac;		/* runnable / alive */
 	double io_frac;			/* disk I/O / busy */
 	double other_frac;		/* untraced tasks' share of its CPUs within W */
 };

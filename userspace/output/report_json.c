@@ -356,6 +356,7 @@ static void side(struct jw *w, const char *key, const struct sl_queue_side *s)
 	jw_num(w, "queue_wait_share", s->wait_frac);
 	jw_num(w, "sleep_share", s->sleep_frac);
 	jw_num(w, "cpu_wait_share_of_busy", s->cpu_wait_frac);
+	jw_num(w, "cpu_wait_share", s->runnable_frac);
 	jw_num(w, "io_share_of_busy", s->io_frac);
 	jw_num(w, "other_tasks_share_of_cpus", s->other_frac);
 	states(w, "state_ns", s->state_ns);

@@ -1056,3 +1056,46 @@ Test(waits, an_eventfd_is_a_channel)
 	cr_assert_eq(r->channels[0].q.cons_blocked_ns, 3 * 5000);
 	cr_assert_eq(r->channels[0].wakeups, 3);
 }
+
+/*
+ * 10 and 11 sleep 9 us of every 10, wait 400 ns for a CPU after each
+ * wakeup and run 600 ns: over a third of their busy time waiting for a
+ * CPU, but 4 % of their lives.  10 waits twice on condition 0x900 that 11
+ * signals.  Asleep nearly all the time, they are short of no CPU: the
+ * condition is balanced, not CPU-starved.
+ */
+Test(waits, tasks_asleep_nearly_always_are_not_cpu_starved)
+{
+	const struct sl_result *r;
+	__u64 ts = 2000;
+
+	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
+	for (int i = 0; i < 10; i++, ts += 10000) {
+		for (__u32 pid = 10; pid <= 11; pid++) {
+			eb_push(&eb, ev_wt(SL_EV_WAIT, ts, pid - 10, pid, SL_WK_SLEEP, 0, 35, 0));
+			eb_push(&eb, ev_block_in(ts, pid - 10, pid, 0, SL_R_SLEEP, 35, S, false));
+		}
+		for (__u32 pid = 10; pid <= 11; pid++)
+			eb_push(&eb, ev_wake(ts + 9000, pid - 10, 0, pid, false));
+		for (__u32 pid = 10; pid <= 11; pid++)
+			eb_push(&eb, ev_switch(ts + 9400, pid - 10, 0, pid, SL_R_NONE, false, true));
+		if (i != 3 && i != 6)
+			continue;
+		eb_push(&eb, ev_wt(SL_EV_WAIT, ts + 9500, 0, 10, SL_WK_FUTEX, 0x900, 202,
+				   SL_WD_FUTEX_BITSET));
+		eb_push(&eb, ev_block_in(ts + 9500, 0, 10, 0, SL_R_SLEEP, 202, S, false));
+		eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 9600, 1, 11, SL_WK_FUTEX, 0x900, 202,
+				   SL_WD_FUTEX_WAKE));
+		eb_push(&eb, ev_wake(ts + 9600, 1, 11, 10, true));
+		eb_push(&eb, ev_switch(ts + 9600, 0, 0, 10, SL_R_NONE, false, true));
+	}
+	r = run(2, ts);
+	cr_assert_eq(r->nr_channels, 1, "%u channels", r->nr_channels);
+	/* 37 %: above the CPU-wait threshold; the first microsecond ran too */
+	cr_assert_float_eq(r->channels[0].q.both.cpu_wait_frac, 0.37, 0.005, "cpu wait %f",
+			   r->channels[0].q.both.cpu_wait_frac);
+	cr_assert_lt(r->channels[0].q.both.runnable_frac, 0.1);
+	cr_assert_eq(r->channels[0].q.verdict, SL_V_BALANCED, "verdict %s",
+		     sl_verdict_name(r->channels[0].q.verdict));
+}
