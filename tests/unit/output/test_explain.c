@@ -116,6 +116,53 @@ ParameterizedTest(struct words *w, explain, verdict_words)
 	cr_assert_str_eq(explain__advice(&q, buf, sizeof(buf)), w->advice);
 }
 
+/* A condition's sides are its signallers and waiters; nothing about it is "full". */
+static struct words signal_words[] = {
+	{ SL_VR_SIDE, SL_VW_PRODUCERS,
+	  "signallers busy 12% of the time, waiters blocked on it 2%",
+	  "make the signallers' work between signals cheaper, or run more of them" },
+	{ SL_VR_SLEEP, SL_VW_PRODUCERS,
+	  "signallers sleep 80% of their time elsewhere (synchronous calls, rate limits or "
+	  "other waits); waiters blocked on it 2%",
+	  "make the signallers' waits asynchronous or shorter, or add signallers" },
+	{ SL_VR_CPU, SL_VW_BOTH,
+	  "signallers and waiters wait for a CPU 35% of their busy time; concurrency 2.04 on "
+	  "2 CPUs",
+	  "give the workload more CPUs or run fewer processes; more workers will not help" },
+	{ SL_VR_BALANCED, SL_VW_BOTH, "waiters blocked on it 2% of their time",
+	  "no side limits the other; scale both together" },
+};
+
+ParameterizedTestParameters(explain, condition_words)
+{
+	return cr_make_param_array(struct words, signal_words,
+				   sizeof(signal_words) / sizeof(signal_words[0]));
+}
+
+ParameterizedTest(struct words *w, explain, condition_words)
+{
+	struct sl_queue_row q = queue(w->rule, w->who);
+
+	q.signal = 1;
+	r.concurrency = 2.04;
+	cr_assert_str_eq(explain__verdict(&r, &q, buf, sizeof(buf)), w->verdict);
+	cr_assert_str_eq(explain__advice(&q, buf, sizeof(buf)), w->advice);
+}
+
+Test(explain, a_conditions_verdicts_by_name)
+{
+	struct sl_queue_row q = queue(SL_VR_SIDE, SL_VW_PRODUCERS);
+
+	q.verdict = SL_V_PRODUCER_BOUND;
+	cr_assert_str_eq(explain__verdict_label(&q), "producer-bound");
+	q.signal = 1;
+	cr_assert_str_eq(explain__verdict_label(&q), "signaller-bound");
+	q.verdict = SL_V_CONSUMER_BOUND;
+	cr_assert_str_eq(explain__verdict_label(&q), "waiter-bound");
+	q.verdict = SL_V_CPU_STARVED;
+	cr_assert_str_eq(explain__verdict_label(&q), "cpu-starved");
+}
+
 Test(explain, cpu_starved_on_several_of_many_cpus)
 {
 	struct sl_queue_row q = queue(SL_VR_CPU, SL_VW_PRODUCERS);
