@@ -478,6 +478,34 @@ Test(waits, shell_pipeline_names_gzip_the_limiting_stage, .timeout = 120)
 }
 
 /*
+ * awk computes every line it prints; uniq and wc wait for it.  uniq joins
+ * the two pipes, but it waits for data as long as wc does: the first
+ * stage, awk, limits the pipeline.
+ */
+Test(waits, shell_pipeline_names_its_slow_first_stage, .timeout = 120)
+{
+	char trace[] = "/tmp/sl-pipe-XXXXXX";
+	const struct sl_pipeline *pl;
+	struct analysed x;
+
+	require_tracing();
+	temp_path(trace);
+	cr_assert_eq(trace_to(trace, (char *[]){ "/bin/sh", "-c",
+		"awk 'BEGIN { for (i = 0; i < 400000; i++) { s = 0; "
+		"for (j = 0; j < 20; j++) s += (i * j) % 7; print s } }' | uniq | wc -l >/dev/null",
+		NULL }), 0);
+	analyse(trace, &x);
+	unlink(trace);
+	pl = &x.r->pipeline;
+	cr_assert_gt(pl->stage_tgid, 0, "no pipeline found among %u channels", x.r->nr_channels);
+	cr_assert_str_eq(x.r->tasks[pl->stage_task].comm, "awk");
+	cr_assert_eq(pl->upstream, -1);
+	cr_assert_geq(pl->downstream, 0);
+	cr_assert_gt(pl->stage_busy_frac, 0.7, "awk busy %f", pl->stage_busy_frac);
+	release(&x);
+}
+
+/*
  * The course's version: producer and consumer are the parent's children,
  * and the consumer hands its total back on a second queue, which the
  * parent waits on for the whole run.  That wait is the longest on any

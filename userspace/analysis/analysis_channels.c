@@ -238,20 +238,20 @@ static bool side_within(const struct analysis *a, const struct sl_result *r,
 static double stage_busy(const struct analysis *a, const struct sl_result *r,
 			 const struct sl_pipeline *pl)
 {
-	const struct sl_channel_row *up = &r->channels[pl->upstream];
-	const struct sl_channel_row *down = &r->channels[pl->downstream];
-	__u32 *tasks = calloc(up->nr_tasks + down->nr_tasks + 1, sizeof(*tasks)), n = 0;
+	const struct sl_channel_row *up = pl->upstream >= 0 ? &r->channels[pl->upstream] : NULL;
+	const struct sl_channel_row *down = pl->downstream >= 0 ? &r->channels[pl->downstream] : NULL;
+	__u32 nu = up ? up->nr_tasks : 0, nd = down ? down->nr_tasks : 0, n = 0;
+	__u32 *tasks = calloc(nu + nd + 1, sizeof(*tasks));
 	double busy;
 
 	if (!tasks)
 		return 0;
-	for (__u32 k = 0; k < up->nr_tasks + down->nr_tasks; k++) {
-		const struct sl_channel_task *ct = k < up->nr_tasks ?
-			&r->chan_tasks[up->first_task + k] :
-			&r->chan_tasks[down->first_task + (k - up->nr_tasks)];
+	for (__u32 k = 0; k < nu + nd; k++) {
+		const struct sl_channel_task *ct = k < nu ? &r->chan_tasks[up->first_task + k] :
+			&r->chan_tasks[down->first_task + (k - nu)];
 		bool dup = false;
 
-		if (!(k < up->nr_tasks ? ct->consumer : ct->producer) ||
+		if (!(k < nu ? ct->consumer : ct->producer) ||
 		    a->tasks[ct->task].tgid != pl->stage_tgid)
 			continue;
 		for (__u32 m = 0; m < n; m++)
@@ -265,13 +265,89 @@ static double stage_busy(const struct analysis *a, const struct sl_result *r,
 }
 
 /*
+ * How much of their lives process tgid's tasks on side `producer` of ch
+ * spent blocked on it: a stage that waits on its own neighbours (for
+ * data upstream, for room downstream) is not what the others wait for.
+ */
+static double own_wait(const struct analysis *a, const struct sl_result *r,
+		       const struct sl_channel_row *ch, bool producer, __u32 tgid)
+{
+	__u64 blocked = 0, alive = 0;
+
+	for (__u32 k = 0; k < ch->nr_tasks; k++) {
+		const struct sl_channel_task *ct = &r->chan_tasks[ch->first_task + k];
+
+		if (!(producer ? ct->producer : ct->consumer) || a->tasks[ct->task].tgid != tgid)
+			continue;
+		blocked += ct->blocked_ns;
+		alive += aq_alive_ns(&a->tasks[ct->task]);
+	}
+	return alive ? (double)blocked / (double)alive : 0;
+}
+
+/* Does process tgid consume (or produce into) a channel of the pipeline? */
+static bool in_joined(const struct analysis *a, const struct sl_result *r, const bool *joined,
+		      bool producer, __u32 tgid)
+{
+	for (__u32 i = 0; i < r->nr_channels; i++)
+		if (joined[i] && side_within(a, r, &r->channels[i], producer, tgid))
+			return true;
+	return false;
+}
+
+static void pick_stage(struct sl_pipeline *pl, double *best, double score, __u32 tgid,
+		       __u32 task, __s32 up, __s32 down)
+{
+	if (pl->stage_tgid && score <= *best)
+		return;
+	*best = score;
+	pl->stage_tgid = tgid;
+	pl->stage_task = task;
+	pl->upstream = up;
+	pl->downstream = down;
+}
+
+/*
+ * The ends of the pipeline as stages: a process that produces into one
+ * of its channels and consumes none (a source), scored by how long the
+ * channel's consumers wait for data, and the mirror case (a sink).
+ */
+static void end_stages(const struct analysis *a, struct sl_result *r, const bool *joined,
+		       double *best)
+{
+	struct sl_pipeline *pl = &r->pipeline;
+
+	for (__u32 i = 0; i < r->nr_channels; i++) {
+		const struct sl_channel_row *ch = &r->channels[i];
+
+		if (!joined[i])
+			continue;
+		for (__u32 k = 0; k < ch->nr_tasks; k++) {
+			const struct sl_channel_task *ct = &r->chan_tasks[ch->first_task + k];
+			__u32 tgid = a->tasks[ct->task].tgid;
+
+			if (ct->producer && !in_joined(a, r, joined, false, tgid) &&
+			    side_beyond(a, r, ch, false, tgid))
+				pick_stage(pl, best, ch->q.cons.wait_frac - own_wait(a, r, ch, true, tgid),
+					   tgid, ct->task, -1, (__s32)i);
+			if (ct->consumer && !in_joined(a, r, joined, true, tgid) &&
+			    side_beyond(a, r, ch, true, tgid))
+				pick_stage(pl, best, ch->q.prod.wait_frac - own_wait(a, r, ch, false, tgid),
+					   tgid, ct->task, (__s32)i, -1);
+		}
+	}
+}
+
+/*
  * Producers (upstream waits for room) and consumers (downstream waits for
  * data) meet in a stage.  A link goes between processes: a channel whose
  * other side is all the stage's own threads (a pool's handler threads
  * signalling each other) is the stage's inside, not a neighbour.  The
  * pipeline is every channel some link joins -- a chain (`a | b | c`) or
  * a star (a server between its clients' sockets) -- and the stages that
- * join them.
+ * join them.  The limiting one is the stage the others wait for most,
+ * less its own waits on its neighbours; the ends (the first producer, the
+ * last consumer) are stages too: `sort | uniq | awk` waits for sort.
  */
 static void find_pipeline(const struct analysis *a, struct sl_result *r)
 {
@@ -291,7 +367,6 @@ static void find_pipeline(const struct analysis *a, struct sl_result *r)
 			for (__u32 k = 0; k < up->nr_tasks; k++) {
 				const struct sl_channel_task *ct = &r->chan_tasks[up->first_task + k];
 				__u32 tgid = a->tasks[ct->task].tgid, m;
-				double score;
 
 				if (!ct->consumer || !side_within(a, r, down, true, tgid) ||
 				    !side_beyond(a, r, up, true, tgid) ||
@@ -302,19 +377,16 @@ static void find_pipeline(const struct analysis *a, struct sl_result *r)
 					;
 				if (m == nr_stages && nr_stages < MAX_CHANNELS * 2)
 					stages[nr_stages++] = tgid;
-				score = up->q.prod.wait_frac + down->q.cons.wait_frac;
-				if (score > best) {
-					best = score;
-					pl->stage_tgid = tgid;
-					pl->stage_task = ct->task;
-					pl->upstream = (__s32)i;
-					pl->downstream = (__s32)j;
-				}
+				pick_stage(pl, &best, up->q.prod.wait_frac + down->q.cons.wait_frac -
+					   own_wait(a, r, up, false, tgid) -
+					   own_wait(a, r, down, true, tgid),
+					   tgid, ct->task, (__s32)i, (__s32)j);
 			}
 		}
 	}
 	if (!pl->stage_tgid)
 		return;
+	end_stages(a, r, joined, &best);
 	for (__u32 i = 0; i < r->nr_channels; i++)
 		pl->nr_channels += joined[i];
 	pl->nr_stages = nr_stages;

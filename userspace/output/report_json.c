@@ -480,11 +480,23 @@ static void pipeline(struct jw *w, const struct sl_result *r)
 	jw_u64(w, "stages", pl->nr_stages);
 	jw_u64(w, "limiting_tgid", pl->stage_tgid);
 	jw_str(w, "limiting_comm", r->tasks[pl->stage_task].comm);
-	jw_u64(w, "upstream_channel", (__u64)pl->upstream);
-	jw_u64(w, "downstream_channel", (__u64)pl->downstream);
-	jw_num(w, "upstream_producers_blocked_share", r->channels[pl->upstream].q.prod.wait_frac);
-	jw_num(w, "downstream_consumers_blocked_share",
-	       r->channels[pl->downstream].q.cons.wait_frac);
+	/* null at an end: the first stage has no upstream, the last no downstream */
+	if (pl->upstream >= 0) {
+		jw_u64(w, "upstream_channel", (__u64)pl->upstream);
+		jw_num(w, "upstream_producers_blocked_share",
+		       r->channels[pl->upstream].q.prod.wait_frac);
+	} else {
+		jw_null(w, "upstream_channel");
+		jw_null(w, "upstream_producers_blocked_share");
+	}
+	if (pl->downstream >= 0) {
+		jw_u64(w, "downstream_channel", (__u64)pl->downstream);
+		jw_num(w, "downstream_consumers_blocked_share",
+		       r->channels[pl->downstream].q.cons.wait_frac);
+	} else {
+		jw_null(w, "downstream_channel");
+		jw_null(w, "downstream_consumers_blocked_share");
+	}
 	jw_num(w, "stage_busy_share", pl->stage_busy_frac);
 	jw_end_obj(w);
 }

@@ -980,18 +980,26 @@ static void channels(const struct out *o, const struct sl_result *r)
 			r->nr_channels - CHANNELS_SHOWN);
 	if (r->pipeline.stage_tgid) {
 		const struct sl_pipeline *pl = &r->pipeline;
-		const struct sl_channel_row *up = &r->channels[pl->upstream];
-		const struct sl_channel_row *down = &r->channels[pl->downstream];
 		const struct sl_task_row *t = &r->tasks[pl->stage_task];
+		char ups[64], downs[64];
 
+		if (pl->upstream >= 0)
+			snprintf(ups, sizeof(ups), "its upstream producers wait for room %s of their "
+				 "time", report_pct(a, sizeof(a),
+						    r->channels[pl->upstream].q.prod.wait_frac));
+		else
+			snprintf(ups, sizeof(ups), "it is the first stage");
+		if (pl->downstream >= 0)
+			snprintf(downs, sizeof(downs), "its downstream consumers wait for data %s",
+				 report_pct(b, sizeof(b),
+					    r->channels[pl->downstream].q.cons.wait_frac));
+		else
+			snprintf(downs, sizeof(downs), "it is the last stage");
 		heading(o, "PIPELINE");
-		para(o, 4, "  %u channels joined by %u process%s; the limiting stage is %.15s (%u): its "
-		     "upstream producers wait for room %s of their time, its downstream consumers "
-		     "wait for data %s; it is busy %s of its time", pl->nr_channels, pl->nr_stages,
+		para(o, 4, "  %u channels joined by %u process%s; the limiting stage is %.15s (%u): "
+		     "%s, %s; it is busy %s of its time", pl->nr_channels, pl->nr_stages,
 		     pl->nr_stages == 1 ? "" : "es", t->comm[0] ? t->comm : "?", pl->stage_tgid,
-		     report_pct(a, sizeof(a), up->q.prod.wait_frac),
-		     report_pct(b, sizeof(b), down->q.cons.wait_frac),
-		     report_pct(c, sizeof(c), pl->stage_busy_frac));
+		     ups, downs, report_pct(c, sizeof(c), pl->stage_busy_frac));
 		para(o, 4, "  make %.15s faster or run more of it in parallel; the other stages wait "
 		     "for it", t->comm[0] ? t->comm : "?");
 	}

@@ -1099,3 +1099,41 @@ Test(waits, tasks_asleep_nearly_always_are_not_cpu_starved)
 	cr_assert_eq(r->channels[0].q.verdict, SL_V_BALANCED, "verdict %s",
 		     sl_verdict_name(r->channels[0].q.verdict));
 }
+
+/*
+ * sort (10) -> pipe 1 -> uniq (11) -> pipe 2 -> awk (12), four rounds:
+ * sort computes 8 us per write; uniq waits for it 8 us, passes each line
+ * on at once, and awk waits for uniq as long.  uniq joins the two pipes
+ * and awk waits for data behind it, but uniq waits as long itself: the
+ * first stage limits the pipeline.
+ */
+Test(waits, a_slow_first_stage_limits_the_pipeline)
+{
+	const struct sl_result *r;
+	__u64 ts = 2000;
+
+	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 2, 0, 12, SL_R_NONE, false, true));
+	eb_push(&eb, ev_wt(SL_EV_WAIT, ts, 1, 11, SL_WK_PIPE, 1, 0, 0));
+	eb_push(&eb, ev_wt(SL_EV_WAIT, ts, 2, 12, SL_WK_PIPE, 2, 0, 0));
+	for (int i = 0; i < 4; i++, ts += 10000) {
+		eb_push(&eb, ev_block_in(ts, 1, 11, 0, SL_R_SLEEP, 0, S, false));
+		eb_push(&eb, ev_block_in(ts, 2, 12, 0, SL_R_SLEEP, 0, S, false));
+		eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 8000, 0, 10, SL_WK_PIPE, 1, 1, SL_WD_WRITE));
+		eb_push(&eb, ev_wake(ts + 8000, 0, 10, 11, true));
+		eb_push(&eb, ev_switch(ts + 8000, 1, 0, 11, SL_R_NONE, false, true));
+		eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 8500, 1, 11, SL_WK_PIPE, 2, 1, SL_WD_WRITE));
+		eb_push(&eb, ev_wake(ts + 8500, 1, 11, 12, true));
+		eb_push(&eb, ev_switch(ts + 8500, 2, 0, 12, SL_R_NONE, false, true));
+		/* uniq reads pipe 1 again */
+		eb_push(&eb, ev_wt(SL_EV_WAIT, ts + 9000, 1, 11, SL_WK_PIPE, 1, 0, 0));
+	}
+	r = run(3, ts);
+	cr_assert_eq(r->nr_channels, 2);
+	cr_assert_eq(r->pipeline.nr_channels, 2);
+	cr_assert_eq(r->pipeline.stage_tgid, 10, "stage %u", r->pipeline.stage_tgid);
+	cr_assert_eq(r->pipeline.upstream, -1, "the first stage has no upstream");
+	cr_assert_eq(r->channels[r->pipeline.downstream].obj, 1);
+	cr_assert_gt(r->pipeline.stage_busy_frac, 0.9, "busy %f", r->pipeline.stage_busy_frac);
+}
