@@ -40,6 +40,7 @@ struct chan_build {
 	__u64 proxy;		/* of the blocked time, behind a lock (proxy_lock) */
 	__u32 proxy_lock;
 	__u32 folded;
+	__u32 peer;		/* a socket's other end folded into it (object index) */
 	bool condition;
 };
 
@@ -104,12 +105,6 @@ static void chan_free(struct chan_build *cb, __u32 n)
 }
 
 /*
- * glibc's pthread_cond_t puts its waiters on two futex words, one 8-byte
- * aligned pair (__g_signals[0], [1]), used by turns: one condition
- * variable shows as two conditions with the same waiters and signallers.
- * Such a pair is folded into its lower word, as one condition.
- */
-/*
  * A condition that carried a single wakeup is an event, not a stream: a
  * thread's join through its own lock (Python's), a result awaited once, a
  * start signal.  Its waits keep their state; it is no channel.
@@ -121,15 +116,90 @@ static void drop_one_shots(struct chan_build *cb, __u32 n)
 			cb[k].folded = ~0u;
 }
 
+/*
+ * A socket pair's two ends are two inodes: a writer blocked for room
+ * waits on its own end, the reader blocked for data on the other.  Two
+ * socket channels of one family and type with the same producers and
+ * the same consumers (some of each) are one channel's two ends, folded
+ * into the first.  A request/response pair has its sides swapped on the
+ * two ends, and stays two channels.
+ */
+static bool socket_ends(const struct analysis *a, const struct chan_build *x,
+			const struct chan_build *y)
+{
+	const struct a_obj *p = &a->objs[x->obj], *q = &a->objs[y->obj];
+	bool prod = false, cons = false;
+
+	if (p->kind != SL_WK_SOCKET || q->kind != SL_WK_SOCKET || p->sub != q->sub ||
+	    (p->detail & SL_WD_SOCK_STREAM) != (q->detail & SL_WD_SOCK_STREAM) ||
+	    memcmp(x->side, y->side, a->nr_tasks ? a->nr_tasks : 1))
+		return false;
+	for (__u32 t = 0; t < a->nr_tasks; t++) {
+		prod |= x->side[t] & AQ_PRODUCER;
+		cons |= x->side[t] & AQ_CONSUMER;
+	}
+	return prod && cons;
+}
+
+static void fold_socket_ends(const struct analysis *a, struct chan_build *cb, __u32 n)
+{
+	for (__u32 k = 0; k < n; k++) {
+		struct chan_build *x = &cb[k];
+
+		if (x->condition || x->folded == ~0u || x->peer != NO_IDX)
+			continue;
+		for (__u32 m = k + 1; m < n; m++) {
+			struct chan_build *y = &cb[m];
+
+			if (y->condition || y->folded == ~0u || y->peer != NO_IDX ||
+			    !socket_ends(a, x, y))
+				continue;
+			for (__u32 t = 0; t < a->nr_tasks; t++) {
+				x->blocked[t] += y->blocked[t];
+				x->own[t] += y->own[t];
+				x->woke[t] += y->woke[t];
+				x->dir_ns[t][0] += y->dir_ns[t][0];
+				x->dir_ns[t][1] += y->dir_ns[t][1];
+			}
+			x->prod_blocked += y->prod_blocked;
+			x->cons_blocked += y->cons_blocked;
+			x->wakeups += y->wakeups;
+			x->proxy += y->proxy;
+			if (x->proxy_lock == NO_IDX)
+				x->proxy_lock = y->proxy_lock;
+			x->peer = y->obj;
+			y->folded = ~0u;
+			break;
+		}
+	}
+}
+
+/*
+ * glibc's pthread_cond_t puts its waiters on two futex words, one 8-byte
+ * aligned pair (__g_signals[0], [1]), used by turns: one condition
+ * variable shows as two conditions with the same waiters, signalled by
+ * the same tasks (one word may have seen only some of them: of two
+ * producers, one signalled every wait on it).  Such a pair is folded
+ * into its lower word, as one condition.
+ */
 static bool condvar_twins(const struct analysis *a, const struct chan_build *x,
 			  const struct chan_build *y)
 {
 	const struct a_obj *p = &a->objs[x->obj], *q = &a->objs[y->obj];
+	bool x_in_y = true, y_in_x = true;
 
 	if (p->kind != SL_WK_FUTEX || q->kind != SL_WK_FUTEX || p->scope != q->scope ||
 	    p->obj % 8 || q->obj != p->obj + 4)
 		return false;
-	return !memcmp(x->side, y->side, a->nr_tasks ? a->nr_tasks : 1);
+	for (__u32 t = 0; t < a->nr_tasks; t++) {
+		__u8 xs = x->side[t], ys = y->side[t];
+
+		if ((xs & AQ_CONSUMER) != (ys & AQ_CONSUMER))
+			return false;
+		x_in_y &= !(xs & AQ_PRODUCER) || (ys & AQ_PRODUCER);
+		y_in_x &= !(ys & AQ_PRODUCER) || (xs & AQ_PRODUCER);
+	}
+	return x_in_y || y_in_x;
 }
 
 static void fold_condvar_words(const struct analysis *a, struct chan_build *cb, __u32 n)
@@ -146,6 +216,7 @@ static void fold_condvar_words(const struct analysis *a, struct chan_build *cb, 
 				continue;
 			x->empty = 0;
 			for (__u32 t = 0; t < a->nr_tasks; t++) {
+				x->side[t] |= y->side[t];
 				x->blocked[t] += y->blocked[t];
 				x->own[t] += y->own[t];
 				x->woke[t] += y->woke[t];
@@ -295,16 +366,49 @@ static bool in_joined(const struct analysis *a, const struct sl_result *r, const
 	return false;
 }
 
-static void pick_stage(struct sl_pipeline *pl, double *best, double score, __u32 tgid,
-		       __u32 task, __s32 up, __s32 down)
+/* The share of their time a stage's neighbours wait for it that makes it a candidate. */
+#define PIPE_WAITED 0.10
+
+/* A candidate for the limiting stage, and what ranks it. */
+struct stage_pick {
+	double busy;	/* its own tasks' busy share on its two channels */
+	double score;	/* its neighbours' waits for it, less its own waits on them */
+	bool waited;	/* its neighbours wait for it PIPE_WAITED of their time or more */
+};
+
+/*
+ * Of the stages its neighbours wait for, the busiest limits the pipeline
+ * (the utilisation law: the bottleneck is the most utilised stage); a
+ * stage's neighbours can wait behind it for another (wc waits for uniq,
+ * which waits for awk), so their waits only qualify it.  Where none
+ * qualifies, the highest score.
+ */
+static bool stage_better(const struct stage_pick *p, const struct stage_pick *b)
 {
-	if (pl->stage_tgid && score <= *best)
+	if (p->waited != b->waited)
+		return p->waited;
+	if (p->waited && (p->busy > b->busy + 0.01 || p->busy < b->busy - 0.01))
+		return p->busy > b->busy;
+	return p->score > b->score;
+}
+
+static void pick_stage(const struct analysis *a, struct sl_result *r, struct stage_pick *best,
+		       double waited_for, double own, __u32 tgid, __u32 task, __s32 up, __s32 down)
+{
+	struct sl_pipeline *pl = &r->pipeline, cand = {
+		.stage_tgid = tgid, .stage_task = task, .upstream = up, .downstream = down,
+	};
+	struct stage_pick p = { .score = waited_for - own, .waited = waited_for >= PIPE_WAITED };
+
+	p.busy = stage_busy(a, r, &cand);
+	if (pl->stage_tgid && !stage_better(&p, best))
 		return;
-	*best = score;
+	*best = p;
 	pl->stage_tgid = tgid;
 	pl->stage_task = task;
 	pl->upstream = up;
 	pl->downstream = down;
+	pl->stage_busy_frac = p.busy;
 }
 
 /*
@@ -313,10 +417,8 @@ static void pick_stage(struct sl_pipeline *pl, double *best, double score, __u32
  * channel's consumers wait for data, and the mirror case (a sink).
  */
 static void end_stages(const struct analysis *a, struct sl_result *r, const bool *joined,
-		       double *best)
+		       struct stage_pick *best)
 {
-	struct sl_pipeline *pl = &r->pipeline;
-
 	for (__u32 i = 0; i < r->nr_channels; i++) {
 		const struct sl_channel_row *ch = &r->channels[i];
 
@@ -328,12 +430,12 @@ static void end_stages(const struct analysis *a, struct sl_result *r, const bool
 
 			if (ct->producer && !in_joined(a, r, joined, false, tgid) &&
 			    side_beyond(a, r, ch, false, tgid))
-				pick_stage(pl, best, ch->q.cons.wait_frac - own_wait(a, r, ch, true, tgid),
-					   tgid, ct->task, -1, (__s32)i);
+				pick_stage(a, r, best, ch->q.cons.wait_frac,
+					   own_wait(a, r, ch, true, tgid), tgid, ct->task, -1, (__s32)i);
 			if (ct->consumer && !in_joined(a, r, joined, true, tgid) &&
 			    side_beyond(a, r, ch, true, tgid))
-				pick_stage(pl, best, ch->q.prod.wait_frac - own_wait(a, r, ch, false, tgid),
-					   tgid, ct->task, (__s32)i, -1);
+				pick_stage(a, r, best, ch->q.prod.wait_frac,
+					   own_wait(a, r, ch, false, tgid), tgid, ct->task, (__s32)i, -1);
 		}
 	}
 }
@@ -345,16 +447,16 @@ static void end_stages(const struct analysis *a, struct sl_result *r, const bool
  * signalling each other) is the stage's inside, not a neighbour.  The
  * pipeline is every channel some link joins -- a chain (`a | b | c`) or
  * a star (a server between its clients' sockets) -- and the stages that
- * join them.  The limiting one is the stage the others wait for most,
- * less its own waits on its neighbours; the ends (the first producer, the
- * last consumer) are stages too: `sort | uniq | awk` waits for sort.
+ * join them.  The limiting one is the busiest of the stages the others
+ * wait for (stage_better()); the ends (the first producer, the last
+ * consumer) are stages too: `sort | uniq | awk` waits for sort.
  */
 static void find_pipeline(const struct analysis *a, struct sl_result *r)
 {
 	struct sl_pipeline *pl = &r->pipeline;
 	bool joined[MAX_CHANNELS] = { false };
 	__u32 stages[MAX_CHANNELS * 2], nr_stages = 0;
-	double best = 0;
+	struct stage_pick best = { 0 };
 
 	pl->upstream = pl->downstream = -1;
 	for (__u32 i = 0; i < r->nr_channels; i++) {
@@ -377,8 +479,8 @@ static void find_pipeline(const struct analysis *a, struct sl_result *r)
 					;
 				if (m == nr_stages && nr_stages < MAX_CHANNELS * 2)
 					stages[nr_stages++] = tgid;
-				pick_stage(pl, &best, up->q.prod.wait_frac + down->q.cons.wait_frac -
-					   own_wait(a, r, up, false, tgid) -
+				pick_stage(a, r, &best, up->q.prod.wait_frac + down->q.cons.wait_frac,
+					   own_wait(a, r, up, false, tgid) +
 					   own_wait(a, r, down, true, tgid),
 					   tgid, ct->task, (__s32)i, (__s32)j);
 			}
@@ -390,7 +492,6 @@ static void find_pipeline(const struct analysis *a, struct sl_result *r)
 	for (__u32 i = 0; i < r->nr_channels; i++)
 		pl->nr_channels += joined[i];
 	pl->nr_stages = nr_stages;
-	pl->stage_busy_frac = stage_busy(a, r, pl);
 }
 
 /* Does every task that signals x (and some) wait on y? */
@@ -467,6 +568,7 @@ int ac_channels(struct analysis *a, struct sl_result *r)
 		cb[n].dir_ns = calloc(nt, sizeof(*cb[n].dir_ns));
 		cb[n].own = calloc(nt, sizeof(__u64));
 		cb[n].proxy_lock = NO_IDX;
+		cb[n].peer = NO_IDX;
 		if (!cb[n].side || !cb[n].blocked || !cb[n].woke || !cb[n].dir_ns ||
 		    !cb[n].own) {
 			n++;
@@ -505,6 +607,7 @@ int ac_channels(struct analysis *a, struct sl_result *r)
 		}
 	}
 	add_lock_proxies(a, cb, n);
+	fold_socket_ends(a, cb, n);
 	for (__u32 k = 0; k < n; k++) {
 		struct chan_build *c = &cb[k];
 
@@ -599,6 +702,8 @@ int ac_channels(struct analysis *a, struct sl_result *r)
 			ch->scope = ob->scope;
 			ch->condition = c->condition;
 			ch->pair = -1;
+			if (c->peer != NO_IDX)
+				ch->peer = a->objs[c->peer].obj;
 			ch->folded = c->folded;
 			ch->wakeups = c->wakeups;
 			ch->fill_max = ob->fill_max;

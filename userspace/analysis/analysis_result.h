@@ -358,6 +358,7 @@ struct sl_channel_row {
 	__u8 condition;			/* a futex/semaphore channel of its own */
 	__u64 obj;
 	__u32 scope;
+	__u64 peer;			/* a socket pair's other end, folded into it (inode), or 0 */
 	__u32 folded;			/* conditions folded into it */
 	__u64 wakeups;			/* wakeups through it (and its folded conditions) */
 	__u16 fill_max, cap;		/* pipe: buffers in use when a writer blocked / size */

@@ -180,8 +180,19 @@ const char *report_channel_object(char *buf, size_t n, const struct sl_channel_r
 	__u8 drop = SL_WD_WRITE | (ch->kind == SL_WK_SOCKET ? SL_WD_SOCK_ACCEPT | SL_WD_SOCK_CONNECT : 0);
 	struct sl_wait_row w = { .kind = ch->kind, .detail = (__u8)(ch->detail & ~drop),
 				 .sub = ch->sub, .obj = ch->obj, .scope = ch->scope };
+	char *end;
 
-	return report_wait_object(buf, n, &w);
+	report_wait_object(buf, n, &w);
+	/* a socket pair's two ends: "socket:[12]+[13] unix stream" */
+	end = ch->peer ? strchr(buf, ']') : NULL;
+	if (end) {
+		char rest[96];
+		size_t at = (size_t)(end - buf) + 1;
+
+		snprintf(rest, sizeof(rest), "%s", buf + at);
+		snprintf(buf + at, n - at, "+[%llu]%s", (unsigned long long)ch->peer, rest);
+	}
+	return buf;
 }
 
 const char *report_lock_object(char *buf, size_t n, const struct sl_lock_row *lk)

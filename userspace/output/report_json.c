@@ -428,6 +428,10 @@ static void channel(struct jw *w, const struct sl_result *r, const struct sl_cha
 	jw_str(w, "kind", sl_wait_kind_name(ch->kind));
 	jw_str(w, "object", report_channel_object(label, sizeof(label), ch));
 	jw_u64(w, "id", ch->obj);
+	if (ch->peer)
+		jw_u64(w, "peer_id", ch->peer);
+	else
+		jw_null(w, "peer_id");
 	jw_u64(w, "scope_tgid", ch->scope);
 	jw_bool(w, "condition", ch->condition);
 	jw_u64(w, "conditions_folded", ch->folded);

@@ -332,26 +332,40 @@ static int run_contend(void)
  * bounded buffer of BUFFER_CAP slots (a mutex, "not full" and "not
  * empty" conditions); one "consumer" thread takes them, computing
  * BUFFER_WORK_NS per item, ten times a producer's.  The consumer limits
- * the buffer: the producers wait on "not full", which it signals.  Every
- * BUFFER_PAUSE_EVERY items a producer sleeps BUFFER_PAUSE_NS, long enough
- * for the buffer to run empty: the consumer waits on "not empty" too.
+ * the buffer: the producers wait on "not full", which it signals.  In the
+ * first BUFFER_PAUSE_NS of every BUFFER_PERIOD_NS both producers sleep,
+ * long enough for the buffer to run empty: the consumer waits on "not
+ * empty" too.
  */
 #define BUFFER_CAP 8
 #define BUFFER_ITEMS 750
 #define BUFFER_WORK_NS 200000L
-#define BUFFER_PAUSE_EVERY 100
+#define BUFFER_PERIOD_NS 20000000L
 #define BUFFER_PAUSE_NS 5000000L
 
 static pthread_cond_t not_full = PTHREAD_COND_INITIALIZER, not_empty = PTHREAD_COND_INITIALIZER;
 static int buffer_count;
+static struct timespec buffer_t0;
+
+/* Sleeps out the rest of a pause window, if now is in one. */
+static void buffer_pause(void)
+{
+	struct timespec now;
+	long in;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	in = ((now.tv_sec - buffer_t0.tv_sec) * 1000000000L + now.tv_nsec - buffer_t0.tv_nsec) %
+	     BUFFER_PERIOD_NS;
+	if (in < BUFFER_PAUSE_NS)
+		nanosleep(&(struct timespec){ .tv_nsec = BUFFER_PAUSE_NS - in }, NULL);
+}
 
 static void *buffer_producer(void *arg)
 {
 	(void)arg;
 	name("producer");
 	for (int i = 0; i < BUFFER_ITEMS; i++) {
-		if (i % BUFFER_PAUSE_EVERY == BUFFER_PAUSE_EVERY - 1)
-			nanosleep(&(struct timespec){ .tv_nsec = BUFFER_PAUSE_NS }, NULL);
+		buffer_pause();
 		spin_cpu(BUFFER_WORK_NS / 10);
 		pthread_mutex_lock(&mu);
 		while (buffer_count == BUFFER_CAP)
@@ -383,6 +397,7 @@ static int run_buffer(void)
 {
 	pthread_t t[3];
 
+	clock_gettime(CLOCK_MONOTONIC, &buffer_t0);
 	if (pthread_create(&t[0], NULL, buffer_consumer, NULL) ||
 	    pthread_create(&t[1], NULL, buffer_producer, NULL) ||
 	    pthread_create(&t[2], NULL, buffer_producer, NULL))

@@ -8,6 +8,7 @@
 #include "analysis/analysis_result.h"
 #include "harness.h"
 #include "output/explain.h"
+#include "output/report_priv.h"
 #include <string.h>
 
 TestSuite(waits, .init = harness_setup, .fini = harness_teardown);
@@ -1136,4 +1137,74 @@ Test(waits, a_slow_first_stage_limits_the_pipeline)
 	cr_assert_eq(r->pipeline.upstream, -1, "the first stage has no upstream");
 	cr_assert_eq(r->channels[r->pipeline.downstream].obj, 1);
 	cr_assert_gt(r->pipeline.stage_busy_frac, 0.9, "busy %f", r->pipeline.stage_busy_frac);
+}
+
+/*
+ * A socket pair: 10 writes its end 5 and blocks for room three times, 11
+ * reading end 6 frees it each time; once 11 blocks for data on end 6 and
+ * 10's write wakes it.  One channel, both ends, from 10 to 11.
+ */
+Test(waits, a_socket_pairs_two_ends_are_one_channel)
+{
+	const struct sl_result *r;
+	char label[96];
+	__u64 ts = 2000;
+
+	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
+	eb_push(&eb, ev_wt(SL_EV_WAIT, 1500, 1, 11, SL_WK_SOCKET, 6, 0, SL_WD_SOCK_STREAM));
+	eb_push(&eb, ev_block_in(1500, 1, 11, 0, SL_R_SLEEP, 0, S, false));
+	eb_push(&eb, ev_wt(SL_EV_WAKER, 1800, 0, 10, SL_WK_SOCKET, 5, 1,
+			   SL_WD_SOCK_STREAM | SL_WD_WRITE));
+	eb_push(&eb, ev_wake(1800, 0, 10, 11, true));
+	eb_push(&eb, ev_switch(1800, 1, 0, 11, SL_R_NONE, false, true));
+	for (int i = 0; i < 3; i++, ts += 10000) {
+		eb_push(&eb, ev_wt(SL_EV_WAIT, ts, 0, 10, SL_WK_SOCKET, 5, 1,
+				   SL_WD_SOCK_STREAM | SL_WD_WRITE));
+		eb_push(&eb, ev_block_in(ts, 0, 10, 0, SL_R_SLEEP, 1, S, false));
+		eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 7000, 1, 11, SL_WK_SOCKET, 6, 0,
+				   SL_WD_SOCK_STREAM));
+		eb_push(&eb, ev_wake(ts + 7000, 1, 11, 10, true));
+		eb_push(&eb, ev_switch(ts + 7000, 0, 0, 10, SL_R_NONE, false, true));
+	}
+	r = run(2, ts);
+	cr_assert_eq(r->nr_channels, 1, "%u channels", r->nr_channels);
+	cr_assert_eq(r->channels[0].wakeups, 4);
+	cr_assert_eq(r->channels[0].q.prod_blocked_ns, 3 * 7000);
+	cr_assert_eq(r->channels[0].q.cons_blocked_ns, 300);
+	cr_assert(r->channels[0].obj == 5 || r->channels[0].obj == 6);
+	cr_assert_eq(r->channels[0].peer, r->channels[0].obj == 5 ? 6 : 5);
+	report_channel_object(label, sizeof(label), &r->channels[0]);
+	cr_assert(strstr(label, "+["), "%s", label);
+}
+
+/*
+ * 10 waits on a condition variable's two words by turns; 11 signals both,
+ * 12 (another producer) only the upper one.  Still one condition.
+ */
+Test(waits, a_condition_variables_words_signalled_by_some_of_its_signallers_are_one)
+{
+	const struct sl_result *r;
+	__u64 ts = 2000;
+
+	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 2, 0, 12, SL_R_NONE, false, true));
+	for (int i = 0; i < 6; i++, ts += 10000) {
+		__u64 word = i % 2 ? 0x1004 : 0x1000;
+		__u32 by = i == 3 ? 12 : 11;
+		__u16 cpu = by == 12 ? 2 : 1;
+
+		eb_push(&eb, ev_wt(SL_EV_WAIT, ts, 0, 10, SL_WK_FUTEX, word, 202, SL_WD_FUTEX_BITSET));
+		eb_push(&eb, ev_block_in(ts, 0, 10, 0, SL_R_SLEEP, 202, S, false));
+		eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 4000, cpu, by, SL_WK_FUTEX, word, 202,
+				   SL_WD_FUTEX_WAKE));
+		eb_push(&eb, ev_wake(ts + 4000, cpu, by, 10, true));
+		eb_push(&eb, ev_switch(ts + 4000, 0, 0, 10, SL_R_NONE, false, true));
+	}
+	r = run(3, ts);
+	cr_assert_eq(r->nr_channels, 1, "%u channels", r->nr_channels);
+	cr_assert_eq(r->channels[0].obj, 0x1000);
+	cr_assert_eq(r->channels[0].wakeups, 6);
+	cr_assert_eq(r->channels[0].nr_tasks, 3, "signallers 11 and 12, waiter 10");
 }
