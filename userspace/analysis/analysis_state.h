@@ -332,11 +332,15 @@ void aw_free(struct analysis *a);
 __u32 aw_pair_find(const struct analysis *a, __u32 task, __u32 obj);
 /* A futex or semaphore's class once settled: SL_TS_LOCK, _CONDITION or _CHILD. */
 __u8 aw_sync_state(const struct a_obj *o);
-/* Does this kind of object carry data (pipe, socket, message queue)? */
+/* Does this kind of object carry data (pipe, socket, message queue, eventfd)? */
 bool aw_data_kind(__u8 kind);
 
-/* analysis_channels.c: channels and the pipeline, after the CPU rows (the verdict needs them) */
+/* analysis_channels.c: the channels, after the CPU rows (the verdict needs them) */
 int  ac_channels(struct analysis *a, struct sl_result *r);
+/* The most channels a result keeps (the busiest). */
+#define AC_MAX_CHANNELS 32
+/* analysis_pipeline.c: the stages joining r's channels, and the limiting one */
+void ac_pipeline(const struct analysis *a, struct sl_result *r);
 /* analysis_locks.c: the contended locks, after the channels */
 int  ac_locks(struct analysis *a, struct sl_result *r);
 
