@@ -707,7 +707,6 @@ Test(stream_check, rq_clock_lag_moves_the_kernels_waits)
 		}
 		analysis__free(an);
 		an = NULL;
-		free(ti.cpus);
-		ti.cpus = NULL;
+		sl_trace_info__free(&ti);
 	}
 }
