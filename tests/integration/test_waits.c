@@ -397,7 +397,8 @@ Test(waits, an_epoll_waiter_consumes_what_its_files_writer_produces, .timeout = 
  * A bounded buffer between threads (a mutex, "not full" and "not empty"):
  * the consumer computes ten times as long per item as a producer.  The
  * run's verdict is the "not full" condition's: the consumer signals it
- * and is busy, the producers wait on it.  "Not empty" is its pair.
+ * and is busy, the producers wait on it.  "Not empty" is its pair, and
+ * both go by the names the program gave them.
  */
 Test(waits, a_bounded_buffers_busy_side_signals_what_the_other_waits_on, .timeout = 60)
 {
@@ -419,6 +420,9 @@ Test(waits, a_bounded_buffers_busy_side_signals_what_the_other_waits_on, .timeou
 	cr_assert_geq(ch->pair, 0, "no pair");
 	pair = &x.r->channels[ch->pair];
 	cr_assert(side_is(x.r, pair, true, "producer") && side_is(x.r, pair, false, "consumer"));
+	/* the program's own names for them, from its symbol table */
+	cr_assert(!strncmp(ch->name, "not_full", 8), "named '%s'", ch->name);
+	cr_assert(!strncmp(pair->name, "not_empty", 9), "pair named '%s'", pair->name);
 	release(&x);
 }
 

@@ -600,6 +600,36 @@ static void run_verdict(struct sl_result *r)
 	r->verdict = r->channels[best].q.verdict;
 }
 
+/* Copies the name of the futex at obj (of process tgid, 0 for any) into name. */
+static void obj_name(const struct sl_trace_info *ti, __u8 kind, __u32 tgid, __u64 obj,
+		     char *name)
+{
+	const char *n = kind == SL_WK_FUTEX && ti ? sl_trace_info__obj_name(ti, tgid, obj) : NULL;
+
+	snprintf(name, SL_OBJ_NAME_LEN, "%s", n ? n : "");
+}
+
+/* The variables behind the futexes of the result's rows, as the tracer found them. */
+static void name_objects(const struct sl_trace_info *ti, struct sl_result *r)
+{
+	if (!ti || !ti->nr_obj_names)
+		return;
+	for (__u32 i = 0; i < r->nr_waits; i++) {
+		struct sl_wait_row *w = &r->waits[i];
+
+		obj_name(ti, w->kind, w->scope ? w->scope : r->tasks[w->task].tgid, w->obj, w->name);
+	}
+	for (__u32 i = 0; i < r->nr_channels; i++) {
+		struct sl_channel_row *c = &r->channels[i];
+
+		obj_name(ti, c->kind, c->scope, c->obj, c->name);
+		if (c->lock_proxy_ns)
+			obj_name(ti, c->lock_kind, c->lock_scope, c->lock_obj, c->lock_name);
+	}
+	for (__u32 i = 0; i < r->nr_locks; i++)
+		obj_name(ti, r->locks[i].kind, r->locks[i].scope, r->locks[i].obj, r->locks[i].name);
+}
+
 int analysis_build_result(struct analysis *a, const struct sl_trace_info *ti)
 {
 	struct sl_result *r = calloc(1, sizeof(*r));
@@ -640,6 +670,8 @@ int analysis_build_result(struct analysis *a, const struct sl_trace_info *ti)
 		err = ac_locks(a, r);
 	if (!err)
 		run_verdict(r);
+	if (!err)
+		name_objects(ti, r);
 	if (!err)
 		err = crosscheck(a, ti, r);
 	if (!err)

@@ -144,6 +144,7 @@ struct sl_wait_row {
 	__u32 scope;
 	__u64 blocked_ns;
 	__u64 blocks;
+	char name[SL_OBJ_NAME_LEN];	/* the variable holding a futex, or "" */
 };
 
 /*
@@ -370,6 +371,8 @@ struct sl_channel_row {
 	__u8 lock_kind, lock_detail;
 	__u64 lock_obj;
 	__u32 lock_scope;
+	char name[SL_OBJ_NAME_LEN];	/* the variable holding a futex, or "" */
+	char lock_name[SL_OBJ_NAME_LEN];
 	__u32 first_task, nr_tasks;	/* chan_tasks[first_task ..] */
 	/*
 	 * A condition's mirror: the condition channel whose signallers are
@@ -395,6 +398,7 @@ struct sl_lock_row {
 	__u64 alive_ns;			/* its takers' lifetimes, summed */
 	double contention_frac;		/* (wait - behind) / alive */
 	bool lock_bound;		/* contention_frac >= the lock-bound threshold */
+	char name[SL_OBJ_NAME_LEN];	/* the variable holding a futex, or "" */
 	__u32 first_task, nr_tasks;	/* lock_tasks[first_task ..] */
 };
 

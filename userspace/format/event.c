@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Names for the event ABI and the trace-wide info every stage shares. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "event.h"
@@ -98,6 +99,7 @@ void sl_trace_info__free(struct sl_trace_info *ti)
 	for (__u32 i = 0; i < ti->nr_cgroups; i++)
 		free(ti->cgroups[i].path);
 	free(ti->cgroups);
+	free(ti->obj_names);
 	memset(ti, 0, sizeof(*ti));
 }
 
@@ -141,6 +143,33 @@ int sl_trace_info__add_cgroup(struct sl_trace_info *ti, __u64 id, const char *pa
 	c[ti->nr_cgroups].path = copy;
 	ti->nr_cgroups++;
 	return 0;
+}
+
+int sl_trace_info__add_obj_name(struct sl_trace_info *ti, __u32 tgid, __u64 addr,
+				const char *name)
+{
+	struct sl_obj_name *n;
+
+	if (ti->nr_obj_names >= SL_OBJ_NAMES_MAX)
+		return -E2BIG;
+	n = realloc(ti->obj_names, (ti->nr_obj_names + 1) * sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	ti->obj_names = n;
+	n += ti->nr_obj_names++;
+	memset(n, 0, sizeof(*n));
+	n->tgid = tgid;
+	n->addr = addr;
+	snprintf(n->name, sizeof(n->name), "%s", name);
+	return 0;
+}
+
+const char *sl_trace_info__obj_name(const struct sl_trace_info *ti, __u32 tgid, __u64 addr)
+{
+	for (__u32 i = 0; i < ti->nr_obj_names; i++)
+		if (ti->obj_names[i].addr == addr && (!tgid || ti->obj_names[i].tgid == tgid))
+			return ti->obj_names[i].name;
+	return NULL;
 }
 
 __u64 sl_trace_info__lost(const struct sl_trace_info *ti)

@@ -97,6 +97,19 @@ struct sl_cgroup {
 	char *path;		/* from the cgroup root, "/" for the root */
 };
 
+/*
+ * A wait object's name: the variable that holds a futex word in its
+ * process ("full", "queue_lock+0x28"), found while tracing
+ * (trace/obj_names.c).  At most SL_OBJ_NAMES_MAX per trace.
+ */
+#define SL_OBJ_NAME_LEN 48
+#define SL_OBJ_NAMES_MAX 4096
+struct sl_obj_name {
+	__u32 tgid;
+	__u64 addr;
+	char name[SL_OBJ_NAME_LEN];
+};
+
 /* Everything about a trace besides its events. */
 struct sl_trace_info {
 	__u32 version;
@@ -121,6 +134,8 @@ struct sl_trace_info {
 	struct sl_stacks *stacks;	/* symbolized off-CPU stacks (format/stacks.h), or NULL */
 	__u32 nr_cgroups;
 	struct sl_cgroup *cgroups;	/* cgroups of the traced tasks (SL_EV_TASK_ATTR) */
+	__u32 nr_obj_names;		/* <= SL_OBJ_NAMES_MAX */
+	struct sl_obj_name *obj_names;
 	__u32 nr_foreign;		/* <= SL_FOREIGN_MAX */
 	struct sl_foreign_task foreign[SL_FOREIGN_MAX];	/* heaviest first */
 	struct idmap task_index;	/* private: pid -> newest task's index */
@@ -146,6 +161,15 @@ struct sl_task_info *sl_trace_info__append_task(struct sl_trace_info *ti, __u32 
 int sl_trace_info__add_cgroup(struct sl_trace_info *ti, __u64 id, const char *path);
 /* The path of cgroup id, or NULL. */
 const char *sl_trace_info__cgroup_path(const struct sl_trace_info *ti, __u64 id);
+
+/*
+ * Names the object at addr in process tgid (copied, cut to fit).  0,
+ * -E2BIG past SL_OBJ_NAMES_MAX, or -ENOMEM.
+ */
+int sl_trace_info__add_obj_name(struct sl_trace_info *ti, __u32 tgid, __u64 addr,
+				const char *name);
+/* The name of the object at addr in process tgid (0: in any process), or NULL. */
+const char *sl_trace_info__obj_name(const struct sl_trace_info *ti, __u32 tgid, __u64 addr);
 
 /*
  * The queue capacity the traced workload was configured with: `capacity =

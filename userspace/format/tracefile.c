@@ -34,6 +34,7 @@
 #define STACKS_MAGIC	0x54534653u	/* "SFST": optional footer section */
 #define FOREIGN_MAGIC	0x4f464653u	/* "SFFO": optional footer section */
 #define STEAL_MAGIC	0x4c544653u	/* "SFTL": optional footer section */
+#define NAMES_MAGIC	0x4e4f4653u	/* "SFON": optional footer section */
 #define MAX_STACKS	(1u << 20)
 #define MAX_NO_FP_NAMES	64
 #define MAX_CGROUPS	65536
@@ -607,6 +608,15 @@ int tracefile__finish(struct tracefile_writer *w, const struct sl_trace_info *ti
 		put_u32(w->f, STEAL_MAGIC);
 		put_u64(w->f, ti->steal_ns);
 	}
+	if (ti->nr_obj_names) {
+		put_u32(w->f, NAMES_MAGIC);
+		put_u32(w->f, ti->nr_obj_names);
+		for (__u32 i = 0; i < ti->nr_obj_names; i++) {
+			put_u32(w->f, ti->obj_names[i].tgid);
+			put_u64(w->f, ti->obj_names[i].addr);
+			fwrite(ti->obj_names[i].name, 1, SL_OBJ_NAME_LEN, w->f);
+		}
+	}
 	put_u64(w->f, (__u64)footer);
 	fwrite(TRAILER_MAGIC, 1, 8, w->f);
 
@@ -806,6 +816,26 @@ static int read_sections(FILE *f, struct sl_trace_info *ti, long end)
 			if (get_u64(f, &ti->steal_ns) ||
 			    ti->steal_ns > (ti->end_ts - ti->start_ts + 1000000000ull) * ti->ncpu)
 				return -EIO;
+			continue;
+		}
+		if (magic == NAMES_MAGIC) {
+			if (get_u32(f, &n) || n > SL_OBJ_NAMES_MAX ||
+			    (long)n * (12 + SL_OBJ_NAME_LEN) > remaining(f, end) || ti->nr_obj_names)
+				return -EIO;
+			for (__u32 i = 0; i < n; i++) {
+				char name[SL_OBJ_NAME_LEN];
+				__u32 tgid;
+				__u64 addr;
+				int err;
+
+				if (get_u32(f, &tgid) || get_u64(f, &addr) ||
+				    fread(name, 1, sizeof(name), f) != sizeof(name))
+					return -EIO;
+				name[sizeof(name) - 1] = '\0';
+				err = sl_trace_info__add_obj_name(ti, tgid, addr, name);
+				if (err)
+					return err;
+			}
 			continue;
 		}
 		if (magic != CGROUPS_MAGIC)

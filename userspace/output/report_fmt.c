@@ -127,9 +127,11 @@ const char *report_wait_object(char *buf, size_t n, const struct sl_wait_row *w)
 			 w->detail & SL_WD_SOCK_CONNECT ? "connect" : wr ? "send" : "recv");
 		break;
 	case SL_WK_FUTEX:
-		snprintf(buf, n, "futex:0x%llx %s%s", obj,
+		/* the variable holding it, where the tracer found one */
+		snprintf(buf, n, "futex:0x%llx %s%s%s%s%s", obj,
 			 w->detail & SL_WD_FUTEX_PRIVATE ? "private" : "shared",
-			 w->detail & SL_WD_FUTEX_PI ? " PI" : "");
+			 w->detail & SL_WD_FUTEX_PI ? " PI" : "", w->name[0] ? " (" : "", w->name,
+			 w->name[0] ? ")" : "");
 		break;
 	case SL_WK_SYSV_SEM:
 		snprintf(buf, n, "semaphore:%llu", obj);
@@ -182,6 +184,7 @@ const char *report_channel_object(char *buf, size_t n, const struct sl_channel_r
 				 .sub = ch->sub, .obj = ch->obj, .scope = ch->scope };
 	char *end;
 
+	memcpy(w.name, ch->name, sizeof(w.name));
 	report_wait_object(buf, n, &w);
 	/* a socket pair's two ends: "socket:[12]+[13] unix stream" */
 	end = ch->peer ? strchr(buf, ']') : NULL;
@@ -200,6 +203,7 @@ const char *report_lock_object(char *buf, size_t n, const struct sl_lock_row *lk
 	struct sl_wait_row w = { .kind = lk->kind, .detail = lk->detail, .obj = lk->obj,
 				 .scope = lk->scope };
 
+	memcpy(w.name, lk->name, sizeof(w.name));
 	return report_wait_object(buf, n, &w);
 }
 
@@ -208,5 +212,6 @@ const char *report_behind_lock(char *buf, size_t n, const struct sl_channel_row 
 	struct sl_wait_row w = { .kind = ch->lock_kind, .detail = ch->lock_detail,
 				 .obj = ch->lock_obj, .scope = ch->lock_scope };
 
+	memcpy(w.name, ch->lock_name, sizeof(w.name));
 	return report_wait_object(buf, n, &w);
 }

@@ -161,6 +161,15 @@ static const char *const xc_keys[SL_XC_MAX] = {
 	"blkio_delay_ns",
 };
 
+/* The variable holding a futex (its symbol), or null. */
+static void obj_name(struct jw *w, const char *name)
+{
+	if (name[0])
+		jw_str(w, "name", name);
+	else
+		jw_null(w, "name");
+}
+
 static void wait_objects(struct jw *w, const struct sl_result *r, const struct sl_task_row *t)
 {
 	char label[96];
@@ -172,6 +181,7 @@ static void wait_objects(struct jw *w, const struct sl_result *r, const struct s
 		jw_obj(w, NULL);
 		jw_str(w, "kind", sl_wait_kind_name(x->kind));
 		jw_str(w, "object", report_wait_object(label, sizeof(label), x));
+		obj_name(w, x->name);
 		jw_u64(w, "id", x->obj);
 		jw_u64(w, "scope_tgid", x->scope);
 		if (x->kind == SL_WK_SYSCALL) {
@@ -427,6 +437,7 @@ static void channel(struct jw *w, const struct sl_result *r, const struct sl_cha
 	jw_obj(w, NULL);
 	jw_str(w, "kind", sl_wait_kind_name(ch->kind));
 	jw_str(w, "object", report_channel_object(label, sizeof(label), ch));
+	obj_name(w, ch->name);
 	jw_u64(w, "id", ch->obj);
 	if (ch->peer)
 		jw_u64(w, "peer_id", ch->peer);
@@ -512,6 +523,7 @@ static void lock_obj(struct jw *w, const struct sl_result *r, const struct sl_lo
 	jw_obj(w, NULL);
 	jw_str(w, "kind", sl_wait_kind_name(lk->kind));
 	jw_str(w, "object", report_lock_object(label, sizeof(label), lk));
+	obj_name(w, lk->name);
 	jw_u64(w, "id", lk->obj);
 	jw_u64(w, "scope_tgid", lk->scope);
 	jw_u64(w, "handoffs", lk->handoffs);

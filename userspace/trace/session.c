@@ -13,6 +13,7 @@
 #include "session.h"
 #include "qmarks.h"
 #include "steal.h"
+#include "obj_names.h"
 #include "stack_symbols.h"
 #include "format/tracefile.h"
 
@@ -85,6 +86,8 @@ static int dispatch(const struct sl_event *rec, void *ctx)
 	err = sl_trace_info__observe(&s->ti, e);
 	if (!err && s->stacks)
 		err = stack_symbols__observe(s->stacks, e);
+	if (!err && s->names)
+		err = obj_names__observe(s->names, e);
 	if (!err && e->type == SL_EV_TASK_ATTR)
 		err = note_cgroup(s, e->attr.cgroup_id);
 	if (err)
@@ -162,6 +165,8 @@ int session__open(const struct session_opts *o, struct session **out)
 	s->progress = o->progress;
 	s->last_flush = s->ti.start_ts;
 	if (o->stacks && (err = stack_symbols__new(s->tracer, &s->ti, &s->stacks)))
+		goto err_free;
+	if ((err = obj_names__new(&s->ti, &s->names)))
 		goto err_free;
 	if (o->trace_path) {
 		err = tracefile__create(o->trace_path, &s->ti, &s->writer);
@@ -316,6 +321,7 @@ void session__free(struct session *s)
 		return;
 	tracefile__abort(s->writer);
 	stack_symbols__free(s->stacks);
+	obj_names__free(s->names);
 	tracer__destroy(s->tracer);
 	qmarks__free(s->marks);
 	taskstats__close(s->taskstats);

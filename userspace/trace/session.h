@@ -36,6 +36,7 @@ struct session {
 	struct sl_trace_info ti;
 	struct tracefile_writer *writer;
 	struct stack_symbols *stacks;	/* with session_opts.stacks */
+	struct obj_names *names;	/* the variables behind futexes */
 	struct qmarks *marks;		/* queue-wait marks (trace/qmarks.h) */
 	struct { sl_event_fn fn; void *ctx; bool failed; } sinks[SESSION_MAX_SINKS];
 	int nr_sinks;

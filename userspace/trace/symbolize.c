@@ -30,13 +30,14 @@ struct symtab {
 };
 
 struct segment {
-	__u64 offset, vaddr, filesz;
+	__u64 offset, vaddr, filesz, memsz;
 };
 
 struct elf_file {
 	char *path;
 	bool ok;
 	struct symtab tab;
+	struct symtab data;	/* sized objects: variables */
 	struct segment *segs;
 	size_t nr_segs;
 	int fp;			/* symbolizer__frame_pointers, 2 = not yet known */
@@ -113,6 +114,25 @@ static void symtab_free(struct symtab *t)
 	memset(t, 0, sizeof(*t));
 }
 
+/* The sized symbol covering addr, or NULL. */
+static const struct sym *symtab_covering(const struct symtab *t, __u64 addr)
+{
+	size_t lo = 0, hi = t->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (t->syms[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i-- > 0 && t->syms[i].addr == t->syms[lo - 1].addr;)
+		if (addr < t->syms[i].addr + t->syms[i].size)
+			return &t->syms[i];
+	return NULL;
+}
+
 /* The symbol at or before addr; a sized symbol must also cover it. */
 static const char *symtab_find(const struct symtab *t, __u64 addr)
 {
@@ -148,6 +168,7 @@ static void elf_file_free(struct elf_file *f)
 	if (!f)
 		return;
 	symtab_free(&f->tab);
+	symtab_free(&f->data);
 	free(f->segs);
 	free(f->path);
 	free(f);
@@ -229,15 +250,22 @@ static void read_symbols(Elf *elf, struct elf_file *f)
 			if (!gelf_getsym(d, (int)i, &sym))
 				break;
 			type = GELF_ST_TYPE(sym.st_info);
-			if ((type != STT_FUNC && type != STT_GNU_IFUNC) || !sym.st_value ||
-			    sym.st_shndx == SHN_UNDEF)
+			if (!sym.st_value || sym.st_shndx == SHN_UNDEF ||
+			    (type == STT_OBJECT && !sym.st_size))
+				continue;
+			if (type != STT_FUNC && type != STT_GNU_IFUNC && type != STT_OBJECT)
 				continue;
 			name = elf_strptr(elf, sh.sh_link, sym.st_name);
-			if (!name || !*name || symtab_add(&f->tab, sym.st_value, sym.st_size, name))
+			if (!name || !*name)
 				continue;
+			symtab_add(type == STT_OBJECT ? &f->data : &f->tab, sym.st_value, sym.st_size,
+				   name);
 		}
 	}
-	qsort(f->tab.syms, f->tab.n, sizeof(struct sym), sym_cmp);
+	if (f->tab.n)
+		qsort(f->tab.syms, f->tab.n, sizeof(struct sym), sym_cmp);
+	if (f->data.n)
+		qsort(f->data.syms, f->data.n, sizeof(struct sym), sym_cmp);
 }
 
 static void read_segments(Elf *elf, struct elf_file *f)
@@ -254,7 +282,8 @@ static void read_segments(Elf *elf, struct elf_file *f)
 
 		if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_LOAD)
 			continue;
-		f->segs[f->nr_segs++] = (struct segment){ ph.p_offset, ph.p_vaddr, ph.p_filesz };
+		f->segs[f->nr_segs++] = (struct segment){ ph.p_offset, ph.p_vaddr, ph.p_filesz,
+							  ph.p_memsz };
 	}
 }
 
@@ -498,4 +527,51 @@ int symbolizer__frame_pointers(struct symbolizer *s, __u32 tgid, const char **ex
 		return -ESRCH;
 	*exe = p->exe->path;
 	return p->exe->fp;
+}
+
+/*
+ * A variable at addr in process tgid: the sized data symbol of a mapped
+ * file that covers it, found through the load bias of the file's code
+ * mapping (so .bss, mapped without the file, is found too).
+ */
+const char *symbolizer__data(struct symbolizer *s, __u32 tgid, __u64 addr, __u64 *off)
+{
+	struct proc_maps *p = proc_get(s, tgid);
+
+	*off = 0;
+	if (!p || p->gone)
+		return NULL;
+	for (size_t i = 0; i < p->n; i++) {
+		const struct mapping *m = &p->maps[i];
+		const struct elf_file *f = m->file;
+		__u64 bias = 0, v;
+		bool found = false;
+
+		if (!f || !f->data.n)
+			continue;
+		for (size_t k = 0; k < f->nr_segs && !found; k++) {
+			const struct segment *sg = &f->segs[k];
+
+			if (m->offset >= sg->offset && m->offset < sg->offset + sg->filesz) {
+				bias = m->start - (m->offset - sg->offset + sg->vaddr);
+				found = true;
+			}
+		}
+		if (!found || addr < bias)
+			continue;
+		v = addr - bias;
+		for (size_t k = 0; k < f->nr_segs; k++) {
+			const struct segment *sg = &f->segs[k];
+			const struct sym *sy;
+
+			if (v < sg->vaddr || v >= sg->vaddr + sg->memsz)
+				continue;
+			sy = symtab_covering(&f->data, v);
+			if (!sy)
+				return NULL;
+			*off = v - sy->addr;
+			return sy->name;
+		}
+	}
+	return NULL;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Addresses to function names: the kernel's from /proc/kallsyms, a
- * process's from the ELF symbol tables of the files it has mapped, located
+ * process's (and to variable names, its data addresses') from the ELF
+ * symbol tables of the files it has mapped, located
  * through /proc/PID/maps while the process lives (PIE and ASLR: the file
  * offset of an address is found from its mapping, then the segment that
  * holds it).  Every file read is bounded.
@@ -35,6 +36,13 @@ const char *symbolizer__user(struct symbolizer *s, __u32 tgid, __u64 ip, const c
  * The executable's path goes to *exe (owned by s).
  */
 int symbolizer__frame_pointers(struct symbolizer *s, __u32 tgid, const char **exe);
+
+/*
+ * The variable holding addr in process tgid as mapped now (a global or
+ * static of a mapped ELF file, its symbol table's sized object), or NULL;
+ * addr's offset into it in *off.
+ */
+const char *symbolizer__data(struct symbolizer *s, __u32 tgid, __u64 addr, __u64 *off);
 
 /* Reads tgid's mappings now, if they are not known yet. */
 void symbolizer__prefetch(struct symbolizer *s, __u32 tgid);

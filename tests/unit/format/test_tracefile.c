@@ -680,6 +680,59 @@ Test(tracefile, steal_round_trips)
 	sl_trace_info__free(&ti);
 }
 
+/* The names of wait objects come back; a count past the bound is refused. */
+Test(tracefile, object_names_round_trip)
+{
+	struct sl_cpu_stats cpus[NCPU] = { 0 };
+	struct sl_trace_info ti, back;
+	struct tracefile_reader *r;
+	struct sl_event ev[8];
+	char err[128], big[100];
+	int events;
+
+	fill_info(&ti, cpus);
+	memset(big, 'v', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	cr_assert_eq(sl_trace_info__add_obj_name(&ti, 77, 0x5600001000, "not_full+0x28"), 0);
+	cr_assert_eq(sl_trace_info__add_obj_name(&ti, 78, 0x5600001000, big), 0);
+	write_trace(ev, make_events(ev, 8), &ti);
+	cr_assert_eq(tracefile__open(path, &back, &r, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(back.nr_obj_names, 2);
+	cr_assert_str_eq(sl_trace_info__obj_name(&back, 77, 0x5600001000), "not_full+0x28");
+	cr_assert_eq(strlen(sl_trace_info__obj_name(&back, 78, 0x5600001000)), SL_OBJ_NAME_LEN - 1,
+		     "cut to fit");
+	cr_assert_str_eq(sl_trace_info__obj_name(&back, 0, 0x5600001000), "not_full+0x28",
+			 "any process");
+	cr_assert_null(sl_trace_info__obj_name(&back, 79, 0x5600001000));
+	cr_assert_str_eq(back.tasks[0].comm, "producer-0");
+	tracefile__close(r);
+	sl_trace_info__free(&back);
+	/* the section's count, after its magic, beyond SL_OBJ_NAMES_MAX */
+	{
+		FILE *f = fopen(path, "rb");
+		long size, at = -1;
+		unsigned char *buf;
+
+		cr_assert_not_null(f);
+		fseek(f, 0, SEEK_END);
+		size = ftell(f);
+		buf = malloc((size_t)size);
+		fseek(f, 0, SEEK_SET);
+		cr_assert_eq(fread(buf, 1, (size_t)size, f), (size_t)size);
+		fclose(f);
+		for (long i = size - 4; i-- > 0 && at < 0;)
+			if (!memcmp(buf + i, "SFON", 4))
+				at = i + 4;
+		free(buf);
+		cr_assert_geq(at, 0, "no names section");
+		patch(at, (const unsigned char *)"\x01\x10\x00\x00", 4);
+	}
+	read_all(err, sizeof(err), &events);
+	cr_assert_eq(strncmp(err, "corrupt trace", 13), 0, "got '%s'", err);
+	ti.cpus = NULL;
+	sl_trace_info__free(&ti);
+}
+
 /* The traced machine's architecture travels with the trace. */
 Test(tracefile, the_architecture_round_trips)
 {
