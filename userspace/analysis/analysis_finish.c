@@ -569,8 +569,11 @@ static int crosscheck(struct analysis *a, const struct sl_trace_info *ti, struct
  * run (most wakeups through it, a data channel before any condition), as
  * the busiest queue does for the lab's.  Not the most blocked: a parent
  * that waits the whole run for one result on a pipe blocks longest on a
- * channel that carried one item.  Ties go to the first listed.  A
- * lock-bound lock speaks instead where no channel does, or where that
+ * channel that carried one item.  Ties go to the first listed.  Where
+ * channels form a pipeline, the busier of its limiting stage's two
+ * channels speaks: the busiest channel of `awk | uniq | wc` is uniq's to
+ * wc, whose producer only waits for awk.
+ * A lock-bound lock speaks instead where no channel does, or where that
  * channel is balanced: no side of it limits the other, and the lock's
  * takers wait for one another (threads serialised by Python's GIL).
  */
@@ -588,6 +591,13 @@ static void run_verdict(struct sl_result *r)
 
 		if (c->condition == b->condition && c->wakeups > b->wakeups)
 			best = i;
+	}
+	/* a pipeline's limiting stage speaks through the busier of its two channels */
+	if (r->pipeline.stage_tgid) {
+		__s32 up = r->pipeline.upstream, down = r->pipeline.downstream;
+
+		best = (__u32)(up < 0 ? down : down < 0 ? up :
+			       r->channels[down].wakeups >= r->channels[up].wakeups ? down : up);
 	}
 	if (lock && (!r->nr_channels || r->channels[best].q.verdict == SL_V_BALANCED)) {
 		r->verdict_lock = 0;

@@ -98,6 +98,78 @@ static void level_row(const struct out *o, const char *label, const __u64 *lv, _
 	fputc('\n', o->f);
 }
 
+static const char *verdict_color(const struct out *o, enum sl_verdict v)
+{
+	if (v == SL_V_BALANCED)
+		return GREEN(o);
+	if (v == SL_V_NONE)
+		return "";
+	return RED(o);
+}
+
+static void upper(char *dst, const char *src, size_t n)
+{
+	size_t i;
+
+	for (i = 0; src[i] && i + 1 < n; i++)
+		dst[i] = (src[i] >= 'a' && src[i] <= 'z') ? (char)(src[i] - 32) : src[i];
+	dst[i] = '\0';
+}
+
+/* A channel's label without the direction words, which are its sides'. */
+static const char *channel_name(char *obj, size_t n, const struct sl_channel_row *ch)
+{
+	report_channel_object(obj, n, ch);
+	/* the direction words are the label's last part: drop them */
+	if (ch->kind == SL_WK_PIPE || ch->kind == SL_WK_MQ || ch->kind == SL_WK_SYSV_MSG ||
+	    ch->kind == SL_WK_SOCKET) {
+		char *sp = ch->kind == SL_WK_SOCKET ? strrchr(obj, ' ') : strchr(obj, ' ');
+
+		if (sp)
+			*sp = '\0';
+	}
+	return obj;
+}
+
+/*
+ * The run's verdict and its pipeline's limiting stage, up front: what the
+ * QUEUE, CHANNEL, LOCK and PIPELINE sections below give with their figures.
+ */
+static void headline(const struct out *o, const struct sl_result *r)
+{
+	const struct sl_queue_row *q = r->verdict_queue >= 0 ? &r->queues[r->verdict_queue] :
+				       r->verdict_channel >= 0 ? &r->channels[r->verdict_channel].q :
+				       NULL;
+	char vname[24], what[112], line[192], why[EXPLAIN_LEN], a[16];
+
+	if (q || r->verdict_lock >= 0) {
+		const char *label = r->verdict_lock >= 0 ? "lock-bound" : explain__verdict_label(q);
+
+		upper(vname, label, sizeof(vname));
+		if (r->verdict_queue >= 0)
+			snprintf(what, sizeof(what), "queue %u", q->qid);
+		else if (q)
+			channel_name(what, sizeof(what), &r->channels[r->verdict_channel]);
+		else
+			report_lock_object(what, sizeof(what), &r->locks[r->verdict_lock]);
+		if (q)
+			explain__verdict(r, q, why, sizeof(why));
+		else
+			explain__lock(&r->locks[r->verdict_lock], why, sizeof(why));
+		snprintf(line, sizeof(line), "  verdict           %s%s%s%s on %s: ", BOLD(o),
+			 verdict_color(o, r->verdict), vname, RESET(o), what);
+		report_wrap_cols(o->f, line, 20 + (int)strlen(vname) + 4 + (int)strlen(what) + 2, 6,
+				 why, W);
+	}
+	if (r->pipeline.stage_tgid) {
+		const struct sl_task_row *t = &r->tasks[r->pipeline.stage_task];
+
+		para(o, 6, "  limiting stage    %.15s (%u) of the pipeline, busy %s of its time while "
+		     "the other stages wait for it", t->comm[0] ? t->comm : "?", r->pipeline.stage_tgid,
+		     report_pct(a, sizeof(a), r->pipeline.stage_busy_frac));
+	}
+}
+
 static void summary(const struct out *o, const struct sl_result *r)
 {
 	__u32 n = r->ncpu + 1;
@@ -114,6 +186,7 @@ static void summary(const struct out *o, const struct sl_result *r)
 	para(o, 4, "  multiprogramming  %5.2f tasks  resident (alive), time average "
 		 "(max %u)", r->multiprogramming, r->max_multiprogramming);
 	report_wrap(o->f, "      ", 6, explain__multiprogramming(r, note, sizeof(note)), W);
+	headline(o, r);
 
 	if (r->nr_con_levels > n)
 		n = r->nr_con_levels;
@@ -749,24 +822,6 @@ static void wakeups(const struct out *o, const struct sl_result *r)
 	}
 }
 
-static const char *verdict_color(const struct out *o, enum sl_verdict v)
-{
-	if (v == SL_V_BALANCED)
-		return GREEN(o);
-	if (v == SL_V_NONE)
-		return "";
-	return RED(o);
-}
-
-static void upper(char *dst, const char *src, size_t n)
-{
-	size_t i;
-
-	for (i = 0; src[i] && i + 1 < n; i++)
-		dst[i] = (src[i] >= 'a' && src[i] <= 'z') ? (char)(src[i] - 32) : src[i];
-	dst[i] = '\0';
-}
-
 static void side_line(const struct out *o, const char *label, const struct sl_queue_side *s)
 {
 	char a[16], b[16], c[16], d[16];
@@ -917,15 +972,7 @@ static void channels(const struct out *o, const struct sl_result *r)
 		const struct sl_channel_row *ch = &r->channels[i];
 		const struct sl_queue_row *q = &ch->q;
 
-		report_channel_object(obj, sizeof(obj), ch);
-		/* the direction words are the label's last part: drop them */
-		if (ch->kind == SL_WK_PIPE || ch->kind == SL_WK_MQ || ch->kind == SL_WK_SYSV_MSG ||
-		    ch->kind == SL_WK_SOCKET) {
-			char *sp = ch->kind == SL_WK_SOCKET ? strrchr(obj, ' ') : strchr(obj, ' ');
-
-			if (sp)
-				*sp = '\0';
-		}
+		channel_name(obj, sizeof(obj), ch);
 		snprintf(line, sizeof(line), "CHANNEL %s%s%s%s", obj,
 			 ch->condition ? " (a condition: its signallers let its waiters go on)" : "",
 			 ch->folded ? " with the condition beside it" : "",

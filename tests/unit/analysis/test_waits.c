@@ -1104,9 +1104,10 @@ Test(waits, tasks_asleep_nearly_always_are_not_cpu_starved)
 /*
  * sort (10) -> pipe 1 -> uniq (11) -> pipe 2 -> awk (12), four rounds:
  * sort computes 8 us per write; uniq waits for it 8 us, passes each line
- * on at once, and awk waits for uniq as long.  uniq joins the two pipes
- * and awk waits for data behind it, but uniq waits as long itself: the
- * first stage limits the pipeline.
+ * on at once (in two writes), and awk waits for uniq as long.  uniq joins
+ * the two pipes and awk waits for data behind it, but uniq waits as long
+ * itself: the first stage limits the pipeline, and its pipe speaks for
+ * the run, though uniq's to awk carried more wakeups.
  */
 Test(waits, a_slow_first_stage_limits_the_pipeline)
 {
@@ -1127,6 +1128,10 @@ Test(waits, a_slow_first_stage_limits_the_pipeline)
 		eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 8500, 1, 11, SL_WK_PIPE, 2, 1, SL_WD_WRITE));
 		eb_push(&eb, ev_wake(ts + 8500, 1, 11, 12, true));
 		eb_push(&eb, ev_switch(ts + 8500, 2, 0, 12, SL_R_NONE, false, true));
+		/* uniq writes twice per line it reads: pipe 2 is the busier */
+		eb_push(&eb, ev_block_in(ts + 8600, 2, 12, 0, SL_R_SLEEP, 0, S, false));
+		eb_push(&eb, ev_wake(ts + 8700, 1, 11, 12, true));
+		eb_push(&eb, ev_switch(ts + 8700, 2, 0, 12, SL_R_NONE, false, true));
 		/* uniq reads pipe 1 again */
 		eb_push(&eb, ev_wt(SL_EV_WAIT, ts + 9000, 1, 11, SL_WK_PIPE, 1, 0, 0));
 	}
@@ -1137,6 +1142,9 @@ Test(waits, a_slow_first_stage_limits_the_pipeline)
 	cr_assert_eq(r->pipeline.upstream, -1, "the first stage has no upstream");
 	cr_assert_eq(r->channels[r->pipeline.downstream].obj, 1);
 	cr_assert_gt(r->pipeline.stage_busy_frac, 0.9, "busy %f", r->pipeline.stage_busy_frac);
+	/* the run speaks through the stage's channel, not through uniq's to awk */
+	cr_assert_eq(r->verdict_channel, r->pipeline.downstream);
+	cr_assert_eq(r->verdict, SL_V_PRODUCER_BOUND, "verdict %s", sl_verdict_name(r->verdict));
 }
 
 /*

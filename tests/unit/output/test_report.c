@@ -6,6 +6,7 @@
  * rows line up with their header.
  */
 #include <criterion/criterion.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -214,6 +215,20 @@ Test(report, text_reads_top_down_with_units)
 	cr_assert_not_null(strstr(text, "consumer-long-0"));
 	cr_assert_not_null(strstr(text, "consumer-long"), "the role");
 	cr_assert_not_null(strstr(text, explain__lost(r, note, sizeof(note))));
+	/* the run's verdict up front, in the summary */
+	{
+		char label[24];
+		size_t i;
+		const char *v = strstr(text, "  verdict           "), *cpu = strstr(text, "CPU USE");
+
+		for (i = 0; sl_verdict_name(r->verdict)[i] && i + 1 < sizeof(label); i++)
+			label[i] = (char)toupper(sl_verdict_name(r->verdict)[i]);
+		label[i] = '\0';
+		snprintf(want, sizeof(want), "  verdict           %s on queue 0: ", label);
+		cr_assert_not_null(v, "no verdict in the summary");
+		cr_assert(v < cpu, "the verdict comes before CPU USE");
+		cr_assert_eq(strncmp(v, want, strlen(want)), 0, "%.80s", v);
+	}
 }
 
 /* Runs python3 on the JSON and returns its stdout (what the script printed). */
@@ -512,6 +527,21 @@ Test(report, csv_intervals_stream)
  * A channel is named by its object, not by the call that first blocked on
  * it: a TCP client's first wait is in connect(), its channel the data.
  */
+/* A futex reads with the variable that holds it, where the trace named one. */
+Test(report, a_futex_reads_with_its_variable)
+{
+	struct sl_wait_row w = { .kind = SL_WK_FUTEX, .obj = 0x10, .detail = SL_WD_FUTEX_PRIVATE };
+	struct sl_lock_row lk = { .kind = SL_WK_FUTEX, .obj = 0x20 };
+	char buf[96];
+
+	cr_assert_str_eq(report_wait_object(buf, sizeof(buf), &w), "futex:0x10 private");
+	snprintf(w.name, sizeof(w.name), "full");
+	cr_assert_str_eq(report_wait_object(buf, sizeof(buf), &w), "futex:0x10 private (full)");
+	snprintf(lk.name, sizeof(lk.name), "queue_lock+0x8");
+	cr_assert_str_eq(report_lock_object(buf, sizeof(buf), &lk),
+			 "futex:0x20 shared (queue_lock+0x8)");
+}
+
 Test(report, a_socket_channel_is_named_without_connect_or_accept)
 {
 	struct sl_channel_row ch = { .kind = SL_WK_SOCKET, .sub = 2 /* AF_INET */, .obj = 77,
