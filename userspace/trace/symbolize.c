@@ -114,8 +114,8 @@ static void symtab_free(struct symtab *t)
 	memset(t, 0, sizeof(*t));
 }
 
-/* The sized symbol covering addr, or NULL. */
-static const struct sym *symtab_covering(const struct symtab *t, __u64 addr)
+/* How many symbols start at or before addr (they are sorted). */
+static size_t symtab_upto(const struct symtab *t, __u64 addr)
 {
 	size_t lo = 0, hi = t->n;
 
@@ -127,6 +127,14 @@ static const struct sym *symtab_covering(const struct symtab *t, __u64 addr)
 		else
 			hi = mid;
 	}
+	return lo;
+}
+
+/* The sized symbol covering addr, or NULL. */
+static const struct sym *symtab_covering(const struct symtab *t, __u64 addr)
+{
+	size_t lo = symtab_upto(t, addr);
+
 	for (size_t i = lo; i-- > 0 && t->syms[i].addr == t->syms[lo - 1].addr;)
 		if (addr < t->syms[i].addr + t->syms[i].size)
 			return &t->syms[i];
@@ -136,16 +144,8 @@ static const struct sym *symtab_covering(const struct symtab *t, __u64 addr)
 /* The symbol at or before addr; a sized symbol must also cover it. */
 static const char *symtab_find(const struct symtab *t, __u64 addr)
 {
-	size_t lo = 0, hi = t->n;
+	size_t lo = symtab_upto(t, addr);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (t->syms[mid].addr <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
 	if (!lo)
 		return NULL;
 	/* among equal addresses prefer one whose size covers addr */

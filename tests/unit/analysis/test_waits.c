@@ -609,6 +609,23 @@ Test(waits, a_locks_two_futex_words_are_one_lock)
 }
 
 /*
+ * Round i of 10 (CPU 0) and 11 (CPU 1) taking turns at lock 0x700 from ts:
+ * the one whose turn it is not waits 8 us, from ts + 1000 to ts + 9000.
+ */
+static void lock_turn(int i, __u64 ts)
+{
+	__u32 h = i % 2 ? 11 : 10, w = i % 2 ? 10 : 11;
+	__u16 hc = i % 2 ? 1 : 0, wc = i % 2 ? 0 : 1;
+
+	eb_push(&eb, ev_wt(SL_EV_WAIT, ts + 1000, wc, w, SL_WK_FUTEX, 0x700, 202, 0));
+	eb_push(&eb, ev_block_in(ts + 1000, wc, w, 0, SL_R_SLEEP, 202, S, false));
+	eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 9000, hc, h, SL_WK_FUTEX, 0x700, 202,
+			   SL_WD_FUTEX_WAKE));
+	eb_push(&eb, ev_wake(ts + 9000, hc, h, w, true));
+	eb_push(&eb, ev_switch(ts + 9000, wc, 0, w, SL_R_NONE, false, true));
+}
+
+/*
  * 10 and 11 take turns at lock 0x700 and nothing else: each waits 8 us
  * for the other's 10 us turns.  No channel: the lock's verdict is the
  * run's.
@@ -620,17 +637,8 @@ Test(waits, a_contended_lock_without_channels_is_the_runs_verdict)
 
 	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
 	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
-	for (int i = 0; i < 6; i++, ts += 10000) {
-		__u32 h = i % 2 ? 11 : 10, w = i % 2 ? 10 : 11;
-		__u16 hc = i % 2 ? 1 : 0, wc = i % 2 ? 0 : 1;
-
-		eb_push(&eb, ev_wt(SL_EV_WAIT, ts + 1000, wc, w, SL_WK_FUTEX, 0x700, 202, 0));
-		eb_push(&eb, ev_block_in(ts + 1000, wc, w, 0, SL_R_SLEEP, 202, S, false));
-		eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 9000, hc, h, SL_WK_FUTEX, 0x700, 202,
-				   SL_WD_FUTEX_WAKE));
-		eb_push(&eb, ev_wake(ts + 9000, hc, h, w, true));
-		eb_push(&eb, ev_switch(ts + 9000, wc, 0, w, SL_R_NONE, false, true));
-	}
+	for (int i = 0; i < 6; i++, ts += 10000)
+		lock_turn(i, ts);
 	r = run(2, ts);
 	cr_assert_eq(r->nr_channels, 0);
 	cr_assert_eq(r->nr_locks, 1);
@@ -965,15 +973,7 @@ Test(waits, a_balanced_channel_gives_way_to_a_lock_bound_lock)
 	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
 	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
 	for (int i = 0; i < 6; i++, ts += 10000) {
-		__u32 h = i % 2 ? 11 : 10, w = i % 2 ? 10 : 11;
-		__u16 hc = i % 2 ? 1 : 0, wc = i % 2 ? 0 : 1;
-
-		eb_push(&eb, ev_wt(SL_EV_WAIT, ts + 1000, wc, w, SL_WK_FUTEX, 0x700, 202, 0));
-		eb_push(&eb, ev_block_in(ts + 1000, wc, w, 0, SL_R_SLEEP, 202, S, false));
-		eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 9000, hc, h, SL_WK_FUTEX, 0x700, 202,
-				   SL_WD_FUTEX_WAKE));
-		eb_push(&eb, ev_wake(ts + 9000, hc, h, w, true));
-		eb_push(&eb, ev_switch(ts + 9000, wc, 0, w, SL_R_NONE, false, true));
+		lock_turn(i, ts);
 		/* 11 reads pipe 9 and waits 100 ns for 10's write */
 		eb_push(&eb, ev_wt(SL_EV_WAIT, ts + 9500, 1, 11, SL_WK_PIPE, 9, 0, 0));
 		eb_push(&eb, ev_block_in(ts + 9500, 1, 11, 0, SL_R_SLEEP, 0, S, false));
