@@ -572,8 +572,8 @@ static int crosscheck(struct analysis *a, const struct sl_trace_info *ti, struct
  * channel that carried one item.  Ties go to the first listed.  Where
  * channels form a pipeline, the busier of its limiting stage's two
  * channels speaks: the busiest channel of `awk | uniq | wc` is uniq's to
- * wc, whose producer only waits for awk.
- * A lock-bound lock speaks instead where no channel does, or where that
+ * wc, whose producer only waits for awk.  A lock-bound lock speaks
+ * instead where no channel does, or where that
  * channel is balanced: no side of it limits the other, and the lock's
  * takers wait for one another (threads serialised by Python's GIL).
  */

@@ -330,7 +330,7 @@ struct sl_queue_row {
 	/*
 	 * A condition channel's: its producers are the tasks that signal it,
 	 * its consumers those that wait for the signal, and nothing is
-	 * "full" (docs/metrics.md, "Conditions").
+	 * "full" (docs/metrics.md, "Channels and pipelines").
 	 */
 	__u8 signal;
 };
