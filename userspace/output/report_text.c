@@ -141,6 +141,7 @@ static void headline(const struct out *o, const struct sl_result *r)
 				       r->verdict_channel >= 0 ? &r->channels[r->verdict_channel].q :
 				       NULL;
 	char vname[24], what[112], line[192], why[EXPLAIN_LEN], a[16];
+	int cols;
 
 	if (q || r->verdict_lock >= 0) {
 		const char *label = r->verdict_lock >= 0 ? "lock-bound" : explain__verdict_label(q);
@@ -156,10 +157,20 @@ static void headline(const struct out *o, const struct sl_result *r)
 			explain__verdict(r, q, why, sizeof(why));
 		else
 			explain__lock(&r->locks[r->verdict_lock], why, sizeof(why));
-		snprintf(line, sizeof(line), "  verdict           %s%s%s%s on %s: ", BOLD(o),
-			 verdict_color(o, r->verdict), vname, RESET(o), what);
-		report_wrap_cols(o->f, line, 20 + (int)strlen(vname) + 4 + (int)strlen(what) + 2, 6,
-				 why, W);
+		cols = 20 + (int)strlen(vname) + 4 + (int)strlen(what) + 2;
+		if (cols > W - 24) {
+			/* a long object name: it opens the next line */
+			char rest[sizeof(what) + EXPLAIN_LEN + 8];
+
+			fprintf(o->f, "  verdict           %s%s%s%s\n", BOLD(o),
+				verdict_color(o, r->verdict), vname, RESET(o));
+			snprintf(rest, sizeof(rest), "on %s: %s", what, why);
+			report_wrap(o->f, "      ", 6, rest, W);
+		} else {
+			snprintf(line, sizeof(line), "  verdict           %s%s%s%s on %s: ", BOLD(o),
+				 verdict_color(o, r->verdict), vname, RESET(o), what);
+			report_wrap_cols(o->f, line, cols, 6, why, W);
+		}
 	}
 	if (r->pipeline.stage_tgid) {
 		const struct sl_task_row *t = &r->tasks[r->pipeline.stage_task];
