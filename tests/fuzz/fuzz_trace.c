@@ -19,7 +19,7 @@
 
 static const char *const csv_tables[] = {
 	"tasks", "processes", "roles", "cpus", "levels", "queues", "wakeups", "migrations",
-	"intervals",
+	"waits", "channels", "locks", "intervals",
 };
 
 #define NR_VIEWS 5

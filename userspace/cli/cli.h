@@ -67,7 +67,8 @@ int present_option(const char *cmd, int opt, const char *arg, struct present_opt
 "  --json | --csv      machine-readable report (--csv: the per-thread table)\n"	\
 "  --csv-table NAME    one CSV table: tasks, processes, roles, cpus, levels, queues,\n" \
 "                      wakeups, migrations, slow-wakeups, waits (each task's wait\n" \
-"                      objects) or intervals (every task-state and CPU interval)\n" \
+"                      objects), channels, locks (their tasks) or intervals (every\n" \
+"                      task-state and CPU interval)\n" \
 "  --timeline          also print the per-CPU terminal timeline\n"		\
 "  --threads           also print the per-thread table\n"				\
 "  --slower-than T     list each wakeup that waited longer than T for a CPU (1ms)\n" \

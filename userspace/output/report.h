@@ -64,6 +64,8 @@ enum report_csv_table {
 	REPORT_CSV_PROCESSES,	/* processes and groups of processes */
 	REPORT_CSV_SLOW,	/* "slow-wakeups": the --slower-than list */
 	REPORT_CSV_WAITS,	/* each task's top wait objects */
+	REPORT_CSV_CHANNELS,	/* one row per task of each channel */
+	REPORT_CSV_LOCKS,	/* one row per taker of each contended lock */
 	REPORT_CSV_INTERVALS,	/* streamed while the analysis runs, see below */
 	REPORT_CSV_MAX,
 };

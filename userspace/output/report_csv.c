@@ -23,6 +23,8 @@ static const char *const table_names[REPORT_CSV_MAX] = {
 	[REPORT_CSV_PROCESSES] = "processes",
 	[REPORT_CSV_SLOW] = "slow-wakeups",
 	[REPORT_CSV_WAITS] = "waits",
+	[REPORT_CSV_CHANNELS] = "channels",
+	[REPORT_CSV_LOCKS] = "locks",
 	[REPORT_CSV_INTERVALS] = "intervals",
 };
 
@@ -322,6 +324,67 @@ static void waits(FILE *f, const struct sl_result *r)
 	}
 }
 
+/* One row per task of each channel: its figures, then the task's side and its own. */
+static void channels(FILE *f, const struct sl_result *r)
+{
+	char label[96], why[EXPLAIN_LEN];
+
+	fputs("channel,kind,object,name,condition,pair,wakeups,producers_blocked_room_ns,"
+	      "consumers_blocked_data_ns,behind_lock_ns,verdict,reason,pid,tgid,comm,producer,"
+	      "consumer,blocked_ns,wakeups_given\n", f);
+	for (__u32 i = 0; i < r->nr_channels; i++) {
+		const struct sl_channel_row *ch = &r->channels[i];
+
+		for (__u32 k = 0; k < ch->nr_tasks; k++) {
+			const struct sl_channel_task *ct = &r->chan_tasks[ch->first_task + k];
+			const struct sl_task_row *t = &r->tasks[ct->task];
+
+			fprintf(f, "%u,%s,", i, sl_wait_kind_name(ch->kind));
+			report_csv_str(f, report_channel_object(label, sizeof(label), ch));
+			fputc(',', f);
+			report_csv_str(f, ch->name);
+			fprintf(f, ",%d,%d,%llu,%llu,%llu,%llu,%s,", ch->condition, ch->pair,
+				(unsigned long long)ch->wakeups,
+				(unsigned long long)ch->q.prod_blocked_ns,
+				(unsigned long long)ch->q.cons_blocked_ns,
+				(unsigned long long)ch->lock_proxy_ns, sl_verdict_name(ch->q.verdict));
+			report_csv_str(f, explain__verdict(r, &ch->q, why, sizeof(why)));
+			fprintf(f, ",%u,%u,", t->pid, t->tgid);
+			report_csv_str(f, t->comm);
+			fprintf(f, ",%d,%d,%llu,%llu\n", ct->producer, ct->consumer,
+				(unsigned long long)ct->blocked_ns, (unsigned long long)ct->woke);
+		}
+	}
+}
+
+/* One row per taker of each contended lock. */
+static void locks(FILE *f, const struct sl_result *r)
+{
+	char label[96];
+
+	fputs("lock,kind,object,name,handoffs,wait_ns,behind_channel_ns,contention_share,"
+	      "lock_bound,pid,tgid,comm,blocked_ns,handoffs_given\n", f);
+	for (__u32 i = 0; i < r->nr_locks; i++) {
+		const struct sl_lock_row *lk = &r->locks[i];
+
+		for (__u32 k = 0; k < lk->nr_tasks; k++) {
+			const struct sl_lock_task *lt = &r->lock_tasks[lk->first_task + k];
+			const struct sl_task_row *t = &r->tasks[lt->task];
+
+			fprintf(f, "%u,%s,", i, sl_wait_kind_name(lk->kind));
+			report_csv_str(f, report_lock_object(label, sizeof(label), lk));
+			fputc(',', f);
+			report_csv_str(f, lk->name);
+			fprintf(f, ",%llu,%llu,%llu,%.9g,%d,%u,%u,", (unsigned long long)lk->handoffs,
+				(unsigned long long)lk->wait_ns, (unsigned long long)lk->behind_ns,
+				lk->contention_frac, lk->lock_bound, t->pid, t->tgid);
+			report_csv_str(f, t->comm);
+			fprintf(f, ",%llu,%llu\n", (unsigned long long)lt->blocked_ns,
+				(unsigned long long)lt->woke);
+		}
+	}
+}
+
 int report__csv_table(FILE *f, enum report_csv_table t, const struct sl_result *r,
 		      const struct sl_trace_info *ti)
 {
@@ -358,6 +421,12 @@ int report__csv_table(FILE *f, enum report_csv_table t, const struct sl_result *
 		break;
 	case REPORT_CSV_WAITS:
 		waits(f, r);
+		break;
+	case REPORT_CSV_CHANNELS:
+		channels(f, r);
+		break;
+	case REPORT_CSV_LOCKS:
+		locks(f, r);
 		break;
 	default:
 		return -EINVAL;	/* REPORT_CSV_INTERVALS is streamed, not a table of r */

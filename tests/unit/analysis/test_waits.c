@@ -4,10 +4,12 @@
  * streams, through the analysis into task states and wait objects.
  */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include "analysis/analysis_result.h"
 #include "harness.h"
 #include "output/explain.h"
+#include "output/report.h"
 #include "output/report_priv.h"
 #include <string.h>
 
@@ -647,6 +649,18 @@ Test(waits, a_contended_lock_without_channels_is_the_runs_verdict)
 	cr_assert(r->locks[0].lock_bound, "contention %f", r->locks[0].contention_frac);
 	cr_assert_eq(r->verdict_lock, 0);
 	cr_assert_eq(r->verdict, SL_V_LOCK_BOUND, "verdict %s", sl_verdict_name(r->verdict));
+	/* one CSV row per taker: 10 waited three rounds of 8 us, 11 as long */
+	{
+		char *csv = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&csv, &len);
+
+		cr_assert_eq(report__csv_table(f, REPORT_CSV_LOCKS, r, &ti), 0);
+		fclose(f);
+		cr_assert(strstr(csv, ",1,10,10,,24000,3\n"), "%s", csv);
+		cr_assert(strstr(csv, ",1,11,11,,24000,3\n"), "%s", csv);
+		free(csv);
+	}
 }
 
 /*
@@ -1184,6 +1198,18 @@ Test(waits, a_socket_pairs_two_ends_are_one_channel)
 	cr_assert_eq(r->channels[0].peer, r->channels[0].obj == 5 ? 6 : 5);
 	report_channel_object(label, sizeof(label), &r->channels[0]);
 	cr_assert(strstr(label, "+["), "%s", label);
+	/* one CSV row per task of the channel, its side and its own blocked time */
+	{
+		char *csv = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&csv, &len);
+
+		cr_assert_eq(report__csv_table(f, REPORT_CSV_CHANNELS, r, &ti), 0);
+		fclose(f);
+		cr_assert(strstr(csv, ",10,10,,1,0,21000,"), "%s", csv);
+		cr_assert(strstr(csv, ",11,11,,0,1,300,"), "%s", csv);
+		free(csv);
+	}
 }
 
 /*
