@@ -340,12 +340,37 @@ static int check_frame_pointers(Elf *elf, const struct elf_file *f)
 	return with * 2 >= total;
 }
 
-/* Opens path (through the process's root, for containers) once. */
+/* Opens path as process tgid sees it (through its root, for containers); -1 if it cannot. */
+static int open_elf(__u32 tgid, const char *path, Elf **elf)
+{
+	char full[PATH_MAX + 32];
+	int fd;
+
+	snprintf(full, sizeof(full), "/proc/%u/root%s", tgid, path);
+	fd = open(full, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	*elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	if (!*elf || elf_kind(*elf) != ELF_K_ELF) {
+		elf_end(*elf);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Reads path's segments and symbols once.  Whether it keeps frame
+ * pointers is left to symbolizer__frame_pointers(), which only the stacks
+ * ask: looking at every function's first bytes is the costly part, and a
+ * futex's name needs none of it.
+ */
 static struct elf_file *elf_file_get(struct symbolizer *s, __u32 tgid, const char *path)
 {
 	struct elf_file *f;
-	char full[PATH_MAX + 32];
-	Elf *elf;
+	Elf *elf = NULL;
 	int fd;
 
 	for (size_t i = 0; i < s->nr_files; i++)
@@ -359,18 +384,11 @@ static struct elf_file *elf_file_get(struct symbolizer *s, __u32 tgid, const cha
 		return NULL;
 	}
 	f->fp = 2;
-	snprintf(full, sizeof(full), "/proc/%u/root%s", tgid, path);
-	fd = open(full, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open_elf(tgid, path, &elf);
 	if (fd >= 0) {
-		elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-		if (elf && elf_kind(elf) == ELF_K_ELF) {
-			read_segments(elf, f);
-			read_symbols(elf, f);
-			f->fp = check_frame_pointers(elf, f);
-			f->ok = true;
-		}
+		read_segments(elf, f);
+		read_symbols(elf, f);
+		f->ok = true;
 		elf_end(elf);
 		close(fd);
 	}
@@ -526,6 +544,16 @@ int symbolizer__frame_pointers(struct symbolizer *s, __u32 tgid, const char **ex
 	if (!p || p->gone || !p->exe)
 		return -ESRCH;
 	*exe = p->exe->path;
+	if (p->exe->fp == 2) {
+		Elf *elf = NULL;
+		int fd = open_elf(tgid, p->exe->path, &elf);
+
+		if (fd < 0)
+			return -ENOENT;
+		p->exe->fp = check_frame_pointers(elf, p->exe);
+		elf_end(elf);
+		close(fd);
+	}
 	return p->exe->fp;
 }
 
