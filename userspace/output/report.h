@@ -13,7 +13,7 @@
 #include "analysis/analysis.h"
 #include "analysis/analysis_result.h"
 
-#define REPORT_JSON_SCHEMA_VERSION	5
+#define REPORT_JSON_SCHEMA_VERSION	6
 #define REPORT_WIDTH			100	/* no text line is wider */
 
 /*
