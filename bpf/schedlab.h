@@ -362,10 +362,10 @@ enum sl_wait_kind {
 	SL_WK_FILE,		/* regular file, directory or block device: obj = inode */
 	SL_WK_TTY,		/* terminal (tty, pts, console): obj = inode */
 	SL_WK_CHARDEV,		/* other character device: obj = inode */
-	SL_WK_EVENTFD,		/* obj = inode of the anon file */
+	SL_WK_EVENTFD,		/* obj = its struct file x anon_key (bpf/wait.bpf.h) */
 	SL_WK_TIMERFD,
 	SL_WK_SIGNALFD,
-	SL_WK_POLL,		/* poll/select/epoll_wait: obj = epoll inode or 0 */
+	SL_WK_POLL,		/* poll/select/epoll_wait: obj = the epoll's file x anon_key, or 0 */
 	SL_WK_FUTEX,		/* obj = user address; SL_WD_FUTEX_* */
 	SL_WK_CHILD,		/* wait4/waitid: obj = the pid argument (s32) */
 	SL_WK_SLEEP,		/* nanosleep, clock_nanosleep */
@@ -376,7 +376,7 @@ enum sl_wait_kind {
 	SL_WK_SIGNAL,		/* pause, sigsuspend, sigtimedwait */
 	SL_WK_FAULT,		/* blocked outside a syscall: page fault */
 	SL_WK_EXIT,		/* waker side: the task is exiting (wakes its parent) */
-	SL_WK_ANON,		/* another anonymous-inode file: obj = inode */
+	SL_WK_ANON,		/* another anonymous-inode file (file x anon_key), or an odd inode */
 	SL_WK_MAX,
 };
 

@@ -158,6 +158,14 @@ static __always_inline bool tty_major(__u32 rdev)
 	return major == 3 || major == 4 || major == 5 || (major >= 136 && major <= 143);
 }
 
+/*
+ * Every anonymous-inode file (eventfd, timerfd, signalfd, epoll) shares
+ * one inode: such a file is named by its struct file instead -- one per
+ * open file description, the same across dup and fork -- times an odd
+ * key the tracer draws per trace, so that no kernel address is written.
+ */
+const volatile __u64 anon_key = 1;
+
 /* What the file behind fd is; fills obj, sub, fill and cap of w. */
 static __always_inline __u8 classify_fd(__u64 fd, struct sl_event *w)
 {
@@ -175,8 +183,10 @@ static __always_inline __u8 classify_fd(__u64 fd, struct sl_event *w)
 	mode = BPF_CORE_READ(ino, i_mode) & SL_S_IFMT;
 	magic = BPF_CORE_READ(ino, i_sb, s_magic);
 
-	if (magic == SL_ANON_INODE_MAGIC)
+	if (magic == SL_ANON_INODE_MAGIC) {
+		w->wt.obj = (__u64)f * anon_key;
 		return anon_kind(f);	/* since v6.15 these look like S_IFREG */
+	}
 	if (magic == SL_MQUEUE_MAGIC)
 		return SL_WK_MQ;
 	if (magic == SL_SOCKFS_MAGIC || mode == SL_S_IFSOCK) {

@@ -394,6 +394,35 @@ Test(waits, an_epoll_waiter_consumes_what_its_files_writer_produces, .timeout = 
 }
 
 /*
+ * Two children each wait on an eventfd of their own: two objects, though
+ * every anonymous file shares one inode (the probes name them by file).
+ */
+Test(waits, two_eventfds_are_two_objects, .timeout = 60)
+{
+	char path[] = "/tmp/sl-waits-XXXXXX";
+	__u64 ids[2] = { 0 };
+	struct analysed x;
+	int n = 0;
+
+	require_tracing();
+	trace_waiters("eventfds", path, &x);
+	unlink(path);
+	for (__u32 i = 0; i < x.r->nr_tasks && n < 2; i++) {
+		const struct sl_task_row *t = &x.r->tasks[i];
+
+		if (strcmp(t->comm, "waiter"))
+			continue;
+		cr_assert_gt(t->nr_waits, 0);
+		cr_assert_eq(x.r->waits[t->first_wait].kind, SL_WK_EVENTFD, "kind %u",
+			     x.r->waits[t->first_wait].kind);
+		ids[n++] = x.r->waits[t->first_wait].obj;
+	}
+	cr_assert_eq(n, 2, "%d waiters", n);
+	cr_assert_neq(ids[0], ids[1], "one object for two eventfds");
+	release(&x);
+}
+
+/*
  * A bounded buffer between threads (a mutex, "not full" and "not empty"):
  * the consumer computes ten times as long per item as a producer.  The
  * run's verdict is the "not full" condition's: the consumer signals it

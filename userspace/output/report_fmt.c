@@ -101,11 +101,26 @@ void report_json_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/*
+ * An anonymous file (eventfd, timerfd, signalfd, epoll) is named by its
+ * struct file times a per-trace key (bpf/wait.bpf.h): its high 32 bits,
+ * in hex, tell instances apart.  Older traces named them all by the one
+ * anonymous inode they share.
+ */
+static void anon_id(char *buf, size_t n, __u64 obj)
+{
+	if (obj >> 32)
+		snprintf(buf, n, "#%08llx", (unsigned long long)(obj >> 32));
+	else
+		snprintf(buf, n, "%llu", (unsigned long long)obj);
+}
+
 const char *report_wait_object(char *buf, size_t n, const struct sl_wait_row *w)
 {
 	bool wr = w->detail & SL_WD_WRITE;
 	const char *fam = sl_socket_family_name(w->sub), *sc;
 	unsigned long long obj = (unsigned long long)w->obj;
+	char id[24];
 
 	switch (w->kind) {
 	case SL_WK_PIPE:
@@ -148,10 +163,18 @@ const char *report_wait_object(char *buf, size_t n, const struct sl_wait_row *w)
 		snprintf(buf, n, "%s", sl_wait_kind_name(w->kind));
 		break;
 	case SL_WK_POLL:
+		anon_id(id, sizeof(id), w->obj);
 		if (w->obj)
-			snprintf(buf, n, "epoll:[%llu]", obj);
+			snprintf(buf, n, "epoll:[%s]", id);
 		else
 			snprintf(buf, n, "poll/select");
+		break;
+	case SL_WK_EVENTFD:
+	case SL_WK_TIMERFD:
+	case SL_WK_SIGNALFD:
+	case SL_WK_ANON:
+		anon_id(id, sizeof(id), w->obj);
+		snprintf(buf, n, "%s:[%s]", sl_wait_kind_name(w->kind), id);
 		break;
 	case SL_WK_SYSCALL:
 	case SL_WK_NONE:

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/random.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "schedlab.skel.h"
@@ -117,6 +118,20 @@ static int on_ringbuf_record(void *ctx, void *data, size_t size)
 	return on_record(data, ctx);
 }
 
+/* An odd 64-bit multiplier for anonymous files' names (bpf/wait.bpf.h), new per trace. */
+static __u64 anon_key(void)
+{
+	__u64 k = 0;
+
+	if (getrandom(&k, sizeof(k), 0) != sizeof(k)) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		k = (__u64)ts.tv_nsec * 0x9e3779b97f4a7c15ull ^ (__u64)getpid() << 32;
+	}
+	return k | 1;
+}
+
 static int load(struct tracer *t, enum tracer_mode mode, bool stacks)
 {
 	int err;
@@ -132,6 +147,7 @@ static int load(struct tracer *t, enum tracer_mode mode, bool stacks)
 	/* a stack map's memory is allocated at creation: none unless asked */
 	bpf_map__set_max_entries(t->skel->maps.stacks, stacks ? STACK_MAP_ENTRIES : 1);
 	t->skel->rodata->want_stacks = stacks;
+	t->skel->rodata->anon_key = anon_key();
 	/*
 	 * The inner template's size does not bind the rings put in later
 	 * (map-in-map compares type, key/value size and flags), so the rings

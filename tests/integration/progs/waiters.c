@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <stdint.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -407,6 +409,43 @@ static int run_buffer(void)
 	return 0;
 }
 
+/*
+ * eventfds: two "waiter" children each block reading an eventfd of its
+ * own, which the parent writes after ~300 ms.  Two objects: anonymous
+ * files share one inode, and must not read as one.
+ */
+static int run_eventfds(void)
+{
+	int efd[2], status, bad = 0;
+	pid_t pid[2];
+
+	for (int i = 0; i < 2; i++)
+		if ((efd[i] = eventfd(0, 0)) < 0)
+			die("eventfd");
+	for (int i = 0; i < 2; i++) {
+		pid[i] = fork();
+		if (pid[i] < 0)
+			die("fork");
+		if (pid[i] == 0) {
+			uint64_t v;
+
+			name("waiter");
+			_exit(read(efd[i], &v, sizeof(v)) == sizeof(v) ? 0 : 1);
+		}
+	}
+	hold();
+	for (int i = 0; i < 2; i++) {
+		uint64_t one = 1;
+
+		if (write(efd[i], &one, sizeof(one)) != sizeof(one))
+			die("write");
+	}
+	for (int i = 0; i < 2; i++)
+		bad |= waitpid(pid[i], &status, 0) != pid[i] || !WIFEXITED(status) ||
+		       WEXITSTATUS(status);
+	return bad;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -424,6 +463,8 @@ int main(int argc, char **argv)
 		return run_server();
 	if (!strcmp(mode, "buffer"))
 		return run_buffer();
+	if (!strcmp(mode, "eventfds"))
+		return run_eventfds();
 	if (!strcmp(mode, "contend"))
 		return run_contend();
 	if (!strcmp(mode, "wait4")) {
@@ -448,7 +489,7 @@ int main(int argc, char **argv)
 		if (pipe(fd))
 			die("pipe");
 	} else if (strcmp(mode, "mq")) {
-		fprintf(stderr, "usage: waiters pipe|pipefull|socket|mutex|cond|mq|wait4|epoll|sleep|join|migrate|timers|server|contend|buffer\n");
+		fprintf(stderr, "usage: waiters pipe|pipefull|socket|mutex|cond|mq|wait4|epoll|sleep|join|migrate|timers|server|contend|buffer|eventfds\n");
 		return 2;
 	}
 	if (!strcmp(mode, "mq")) {
