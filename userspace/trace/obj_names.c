@@ -50,11 +50,14 @@ int obj_names__observe(struct obj_names *on, const struct sl_event *e)
 	__u32 tgid;
 	int err;
 
+	t = sl_trace_info__find(on->ti, e->pid);
+	tgid = t && t->tgid ? t->tgid : e->pid;
+	/* an exec replaces the mappings: read them again when next needed */
+	if (e->type == SL_EV_COMM)
+		symbolizer__forget(on->sym, tgid);
 	if ((e->type != SL_EV_WAIT && e->type != SL_EV_WAKER) || e->flags != SL_WK_FUTEX ||
 	    !e->wt.obj || on->nr_seen >= MAX_LOOKUPS)
 		return 0;
-	t = sl_trace_info__find(on->ti, e->pid);
-	tgid = t && t->tgid ? t->tgid : e->pid;
 	/* user addresses are below 2^47: the tgid goes above them */
 	key = e->wt.obj ^ ((__u64)tgid << 47);
 	if (idmap__get(&on->seen, key) != IDMAP_NONE)
