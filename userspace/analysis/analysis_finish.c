@@ -572,33 +572,41 @@ static int crosscheck(struct analysis *a, const struct sl_trace_info *ti, struct
  * channel that carried one item.  Ties go to the first listed.  Where
  * channels form a pipeline, the busier of its limiting stage's two
  * channels speaks: the busiest channel of `awk | uniq | wc` is uniq's to
- * wc, whose producer only waits for awk.  A lock-bound lock speaks
- * instead where no channel does, or where that
- * channel is balanced: no side of it limits the other, and the lock's
- * takers wait for one another (threads serialised by Python's GIL).
+ * wc, whose producer only waits for awk.
  */
-static void run_verdict(struct sl_result *r)
+static __u32 speaking_channel(const struct sl_result *r)
 {
-	bool lock = r->nr_locks && r->locks[0].lock_bound;
+	__s32 up = r->pipeline.upstream, down = r->pipeline.downstream;
 	__u32 best = 0;
 
-	r->verdict_channel = -1;
-	r->verdict_lock = -1;
-	if (r->verdict_queue >= 0)
-		return;
+	if (r->pipeline.stage_tgid)
+		return (__u32)(up < 0 ? down : down < 0 ? up :
+			       r->channels[down].wakeups >= r->channels[up].wakeups ? down : up);
 	for (__u32 i = 1; i < r->nr_channels; i++) {
 		const struct sl_channel_row *c = &r->channels[i], *b = &r->channels[best];
 
 		if (c->condition == b->condition && c->wakeups > b->wakeups)
 			best = i;
 	}
-	/* a pipeline's limiting stage speaks through the busier of its two channels */
-	if (r->pipeline.stage_tgid) {
-		__s32 up = r->pipeline.upstream, down = r->pipeline.downstream;
+	return best;
+}
 
-		best = (__u32)(up < 0 ? down : down < 0 ? up :
-			       r->channels[down].wakeups >= r->channels[up].wakeups ? down : up);
-	}
+/*
+ * The run's verdict: its busiest queue's, else its speaking channel's,
+ * unless a lock-bound lock speaks where no channel does or where that
+ * channel is balanced: no side of it limits the other, and the lock's
+ * takers wait for one another (threads serialised by Python's GIL).
+ */
+static void run_verdict(struct sl_result *r)
+{
+	bool lock = r->nr_locks && r->locks[0].lock_bound;
+	__u32 best;
+
+	r->verdict_channel = -1;
+	r->verdict_lock = -1;
+	if (r->verdict_queue >= 0)
+		return;
+	best = speaking_channel(r);
 	if (lock && (!r->nr_channels || r->channels[best].q.verdict == SL_V_BALANCED)) {
 		r->verdict_lock = 0;
 		r->verdict = SL_V_LOCK_BOUND;
