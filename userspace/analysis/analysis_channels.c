@@ -245,28 +245,41 @@ static void data_wait(struct chan_build *c, __u32 task, const __u64 ns[2])
  * waiters' time behind a holder blocked on the channel is the channel's,
  * on the holder's side -- a readers' lock makes its waiters consumers
  * waiting for data.  Only objects that ended up locks: a condition's
- * signaller is no holder.
+ * signaller is no holder.  And only waiters that block on the channel
+ * themselves, the same way, when their turn comes: a reader of a socket
+ * that takes a job queue's lock after its read wakes that lock's waiters,
+ * whose wait overlapped the read, but it did not hold the lock while it
+ * read, and the queue's workers read no socket.
  */
 static void add_lock_proxies(const struct analysis *a, struct chan_build *cb, __u32 n)
 {
 	for (__u32 i = 0; i < a->nr_pairs; i++) {
 		const struct a_pair *p = &a->pairs[i];
 		const struct a_obj *lk = &a->objs[p->obj];
+		__u64 ns[2];
+		__u32 own;
 
 		if (p->proxy_obj == NO_IDX || (lk->kind != SL_WK_FUTEX && lk->kind != SL_WK_SYSV_SEM) ||
 		    aw_sync_state(lk) != SL_TS_LOCK)
+			continue;
+		own = aw_pair_find(a, p->task, p->proxy_obj);
+		if (own == NO_IDX)
+			continue;
+		ns[0] = a->pairs[own].blocked_ns[0] ? p->proxy_ns[0] : 0;
+		ns[1] = a->pairs[own].blocked_ns[1] ? p->proxy_ns[1] : 0;
+		if (!ns[0] && !ns[1])
 			continue;
 		for (__u32 k = 0; k < n; k++) {
 			struct chan_build *c = &cb[k];
 
 			if (c->condition || c->obj != p->proxy_obj)
 				continue;
-			if (p->proxy_ns[0])
+			if (ns[0])
 				c->side[p->task] |= AQ_CONSUMER;
-			if (p->proxy_ns[1])
+			if (ns[1])
 				c->side[p->task] |= AQ_PRODUCER;
-			data_wait(c, p->task, p->proxy_ns);
-			c->proxy += p->proxy_ns[0] + p->proxy_ns[1];
+			data_wait(c, p->task, ns);
+			c->proxy += ns[0] + ns[1];
 			if (c->proxy_lock == NO_IDX)
 				c->proxy_lock = p->obj;
 			break;

@@ -443,6 +443,15 @@ void aw_wakeup(struct analysis *a, struct a_task *t, __u32 waker, __u32 wobj, __
 	 */
 	if (a->objs[obj].kind == SL_WK_POLL)
 		own_way = !(wdetail & SL_WD_WRITE);
+	/*
+	 * What is written on a socket goes to its peer: a call on the
+	 * wakee's own end (a server's worker answering on the connection
+	 * its reader thread waits on) woke it through that shared wait
+	 * queue too -- room to write after the peer's acknowledgement --
+	 * and brought it no data.
+	 */
+	if (a->objs[obj].kind == SL_WK_SOCKET && wobj == obj)
+		own_way = true;
 	if (!own_way && (wdetail & SL_WD_WRITE))
 		a->pairs[kp].wrote = 1;
 	else if (!own_way)

@@ -466,6 +466,40 @@ Test(waits, a_server_between_its_clients_is_the_limiting_stage)
 }
 
 /*
+ * A reader (11) of a socket takes a job queue's lock 0x600 after each
+ * read and wakes a worker (12) waiting for it; the worker never reads the
+ * socket.  Its lock waits overlapped the read, but the reader did not
+ * hold the lock while it read: the worker is no consumer of the socket.
+ */
+Test(waits, a_lock_taken_after_a_read_makes_no_reader_of_its_waiter)
+{
+	const struct sl_result *r;
+	__u64 ts = 2000;
+
+	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 2, 0, 12, SL_R_NONE, false, true));
+	for (int i = 0; i < 4; i++, ts += 10000) {
+		eb_push(&eb, ev_wt(SL_EV_WAIT, ts, 1, 11, SL_WK_SOCKET, 7, 0, 0));
+		eb_push(&eb, ev_block_in(ts, 1, 11, 0, SL_R_SLEEP, 0, S, false));
+		eb_push(&eb, ev_wt(SL_EV_WAIT, ts + 500, 2, 12, SL_WK_FUTEX, 0x600, 202, 0));
+		eb_push(&eb, ev_block_in(ts + 500, 2, 12, 0, SL_R_SLEEP, 202, S, false));
+		eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 6000, 0, 10, SL_WK_SOCKET, 8, 44, SL_WD_WRITE));
+		eb_push(&eb, ev_wake(ts + 6000, 0, 10, 11, true));
+		eb_push(&eb, ev_switch(ts + 6000, 1, 0, 11, SL_R_NONE, false, true));
+		eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 6500, 1, 11, SL_WK_FUTEX, 0x600, 202,
+				   SL_WD_FUTEX_WAKE));
+		eb_push(&eb, ev_wake(ts + 6500, 1, 11, 12, true));
+		eb_push(&eb, ev_switch(ts + 6500, 2, 0, 12, SL_R_NONE, false, true));
+	}
+	r = run(3, ts);
+	cr_assert_eq(r->nr_channels, 1, "%u channels", r->nr_channels);
+	cr_assert_eq(r->channels[0].lock_proxy_ns, 0);
+	cr_assert_eq(r->channels[0].q.cons.nr_tasks, 1);
+	cr_assert_eq(r->channels[0].q.cons_blocked_ns, 4 * 6000);
+}
+
+/*
  * Readers 10 and 11 take turns at lock 0x500 and read pipe 1 under it;
  * 12 writes the pipe every 10 us.  In each round the holder blocks reading
  * from ts to ts + 7000, the other waits for the lock from lock_at until
@@ -1209,6 +1243,44 @@ Test(waits, a_socket_pairs_two_ends_are_one_channel)
 		cr_assert(strstr(csv, ",10,10,,1,0,21000,"), "%s", csv);
 		cr_assert(strstr(csv, ",11,11,,0,1,300,"), "%s", csv);
 		free(csv);
+	}
+}
+
+/*
+ * A reader thread (11) waits on its end 7 of a connection, written by the
+ * client (10) on end 8; a worker (12) answers on end 7 too, which wakes
+ * the reader now and then through the socket's shared wait queue.  What
+ * is written on 7 goes to 8: the worker is no producer of what 11 reads.
+ */
+Test(waits, a_write_on_the_readers_own_end_gives_it_nothing)
+{
+	const struct sl_result *r;
+	__u64 ts = 2000;
+
+	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 2, 0, 12, SL_R_NONE, false, true));
+	for (int i = 0; i < 3; i++, ts += 10000) {
+		__u32 waker = i == 1 ? 12 : 10;
+		__u16 cpu = i == 1 ? 2 : 0;
+
+		eb_push(&eb, ev_wt(SL_EV_WAIT, ts, 1, 11, SL_WK_SOCKET, 7, 0, SL_WD_SOCK_STREAM));
+		eb_push(&eb, ev_block_in(ts, 1, 11, 0, SL_R_SLEEP, 0, S, false));
+		eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 5000, cpu, waker, SL_WK_SOCKET, i == 1 ? 7 : 8, 1,
+				   SL_WD_SOCK_STREAM | SL_WD_WRITE));
+		eb_push(&eb, ev_wake(ts + 5000, cpu, waker, 11, true));
+		eb_push(&eb, ev_switch(ts + 5000, 1, 0, 11, SL_R_NONE, false, true));
+	}
+	r = run(3, ts);
+	cr_assert_eq(r->nr_channels, 1, "%u channels", r->nr_channels);
+	cr_assert_eq(r->channels[0].obj, 7);
+	cr_assert_eq(r->channels[0].wakeups, 3);
+	cr_assert_eq(r->channels[0].q.prod.nr_tasks, 1, "%u producers",
+		     r->channels[0].q.prod.nr_tasks);
+	for (__u32 k = 0; k < r->channels[0].nr_tasks; k++) {
+		const struct sl_channel_task *ct = &r->chan_tasks[r->channels[0].first_task + k];
+
+		cr_assert(!(ct->producer && pid_at(r, ct->task) == 12), "the worker produces");
 	}
 }
 
