@@ -281,6 +281,24 @@ Test(waits, a_timers_wakeup_is_not_the_interrupted_tasks, .timeout = 60)
 	release(&x);
 }
 
+/* Every producer (or consumer) of channel ch is named comm; there is one. */
+static bool side_all(const struct sl_result *r, const struct sl_channel_row *ch, bool producer,
+		     const char *comm)
+{
+	bool any = false;
+
+	for (__u32 k = 0; k < ch->nr_tasks; k++) {
+		const struct sl_channel_task *ct = &r->chan_tasks[ch->first_task + k];
+
+		if (!(producer ? ct->producer : ct->consumer))
+			continue;
+		if (strcmp(r->tasks[ct->task].comm, comm))
+			return false;
+		any = true;
+	}
+	return any;
+}
+
 /*
  * A C server: two worker threads answer four client processes, each on
  * its own socket pair, computing for every request.  The server is the
@@ -321,6 +339,79 @@ Test(waits, a_c_server_limits_its_clients, .timeout = 60)
 		cr_assert(!(client && worker), "channel %u: a worker consumes a client's answers", i);
 	}
 	cr_assert_geq(client_chans, 4, "%u channels with a client reading", client_chans);
+	/* each client's two ends are one loop; the workers' answers speak */
+	cr_assert(pl->closed, "not a closed loop");
+	cr_assert_eq(x.r->verdict_channel, pl->downstream);
+	cr_assert(side_all(x.r, &x.r->channels[pl->downstream], true, "worker"));
+	release(&x);
+}
+
+/*
+ * A C server of reader threads, a job queue under a mutex and two
+ * workers computing 300 us per request, and three clients: each client's
+ * requests and answers are a closed loop through the server, which
+ * limits it; the run's verdict is on the answers, the workers' channel.
+ * The workers wait for the queue's mutex while a reader is in read():
+ * no reader of a socket for that.
+ */
+Test(waits, a_job_queue_server_limits_its_closed_loops, .timeout = 60)
+{
+	char path[] = "/tmp/sl-waits-XXXXXX";
+	const struct sl_pipeline *pl;
+	const struct sl_channel_row *v;
+	struct analysed x;
+
+	require_tracing();
+	trace_waiters("jobs", path, &x);
+	unlink(path);
+	pl = &x.r->pipeline;
+	cr_assert_gt(pl->stage_tgid, 0, "no pipeline among %u channels", x.r->nr_channels);
+	cr_assert(pl->closed, "not a closed loop");
+	cr_assert_eq(pl->stage_tgid, by_comm(x.r, "worker")->tgid);
+	cr_assert_geq(x.r->verdict_channel, 0);
+	cr_assert_eq(x.r->verdict_channel, pl->downstream);
+	v = &x.r->channels[x.r->verdict_channel];
+	cr_assert(side_all(x.r, v, true, "worker"), "the verdict's channel is not the workers'");
+	cr_assert(side_all(x.r, v, false, "client"));
+	cr_assert(side_all(x.r, &x.r->channels[pl->upstream], false, "reader"));
+	cr_assert_neq(x.r->verdict, SL_V_CONSUMER_BOUND);
+	for (__u32 i = 0; i < x.r->nr_channels; i++) {
+		const struct sl_channel_row *ch = &x.r->channels[i];
+
+		for (__u32 k = 0; ch->kind == SL_WK_SOCKET && k < ch->nr_tasks; k++) {
+			const struct sl_channel_task *ct = &x.r->chan_tasks[ch->first_task + k];
+
+			cr_assert(!(ct->consumer && !strcmp(x.r->tasks[ct->task].comm, "worker")),
+				  "channel %u: a worker reads a client's requests", i);
+		}
+	}
+	release(&x);
+}
+
+/*
+ * The same server answering at once, its clients sleeping 3 ms before
+ * each request: a client limits its loop, and the run reads
+ * producer-bound on its requests, for its sleep.
+ */
+Test(waits, clients_that_sleep_between_requests_limit_their_server, .timeout = 60)
+{
+	char path[] = "/tmp/sl-waits-XXXXXX";
+	const struct sl_pipeline *pl;
+	const struct sl_channel_row *v;
+	struct analysed x;
+
+	require_tracing();
+	trace_waiters("jobs-think", path, &x);
+	unlink(path);
+	pl = &x.r->pipeline;
+	cr_assert_gt(pl->stage_tgid, 0, "no pipeline among %u channels", x.r->nr_channels);
+	cr_assert(pl->closed, "not a closed loop");
+	cr_assert_str_eq(x.r->tasks[pl->stage_task].comm, "client");
+	cr_assert_eq(x.r->verdict_channel, pl->downstream);
+	v = &x.r->channels[x.r->verdict_channel];
+	cr_assert(side_all(x.r, v, true, "client"));
+	cr_assert_eq(x.r->verdict, SL_V_PRODUCER_BOUND, "verdict %s", sl_verdict_name(x.r->verdict));
+	cr_assert_eq(v->q.verdict_rule, SL_VR_SLEEP, "rule %d", v->q.verdict_rule);
 	release(&x);
 }
 

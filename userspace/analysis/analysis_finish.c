@@ -572,13 +572,18 @@ static int crosscheck(struct analysis *a, const struct sl_trace_info *ti, struct
  * channel that carried one item.  Ties go to the first listed.  Where
  * channels form a pipeline, the busier of its limiting stage's two
  * channels speaks: the busiest channel of `awk | uniq | wc` is uniq's to
- * wc, whose producer only waits for awk.
+ * wc, whose producer only waits for awk.  In a closed loop its
+ * downstream channel, which the stage produces into: upstream, its
+ * clients (or its server) seem to sleep outside the channel, waiting for
+ * the stage on the other one.
  */
 static __u32 speaking_channel(const struct sl_result *r)
 {
 	__s32 up = r->pipeline.upstream, down = r->pipeline.downstream;
 	__u32 best = 0;
 
+	if (r->pipeline.stage_tgid && r->pipeline.closed)
+		return (__u32)down;
 	if (r->pipeline.stage_tgid)
 		return (__u32)(up < 0 ? down : down < 0 ? up :
 			       r->channels[down].wakeups >= r->channels[up].wakeups ? down : up);

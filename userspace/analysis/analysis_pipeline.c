@@ -101,11 +101,44 @@ static bool in_joined(const struct analysis *a, const struct sl_result *r, const
 /* The share of their time a stage's neighbours wait for it that makes it a candidate. */
 #define PIPE_WAITED 0.10
 
+/*
+ * Do the processes beyond tgid that produce into up consume down, and
+ * only they?  Then the two channels are one loop through the stage: its
+ * clients' requests and its answers to them (a server's socket, read
+ * and written by each client in turn).
+ */
+static bool closed_loop(const struct analysis *a, const struct sl_result *r,
+			const struct sl_channel_row *up, const struct sl_channel_row *down,
+			__u32 tgid)
+{
+	bool any = false;
+
+	for (__u32 k = 0; k < up->nr_tasks; k++) {
+		const struct sl_channel_task *ct = &r->chan_tasks[up->first_task + k];
+		__u32 g = a->tasks[ct->task].tgid;
+
+		if (!ct->producer || g == tgid)
+			continue;
+		if (!side_within(a, r, down, false, g))
+			return false;
+		any = true;
+	}
+	for (__u32 k = 0; k < down->nr_tasks; k++) {
+		const struct sl_channel_task *ct = &r->chan_tasks[down->first_task + k];
+		__u32 g = a->tasks[ct->task].tgid;
+
+		if (ct->consumer && g != tgid && !side_within(a, r, up, true, g))
+			return false;
+	}
+	return any;
+}
+
 /* A candidate for the limiting stage, and what ranks it. */
 struct stage_pick {
 	double busy;	/* its own tasks' busy share on its two channels */
 	double score;	/* its neighbours' waits for it, less its own waits on them */
 	bool waited;	/* its neighbours wait for it PIPE_WAITED of their time or more */
+	bool closed;	/* its two channels are one loop (closed_loop()) */
 };
 
 /*
@@ -132,15 +165,71 @@ static void pick_stage(const struct analysis *a, struct sl_result *r, struct sta
 	};
 	struct stage_pick p = { .score = waited_for - own, .waited = waited_for >= PIPE_WAITED };
 
+	p.closed = up >= 0 && down >= 0 &&
+		   closed_loop(a, r, &r->channels[up], &r->channels[down], tgid);
 	p.busy = stage_busy(a, r, &cand);
-	if (pl->stage_tgid && !stage_better(&p, best))
+	/* of one stage's pairs of channels, a loop's own two tell of it */
+	if (pl->stage_tgid == tgid && p.closed != best->closed) {
+		if (!p.closed)
+			return;
+	} else if (pl->stage_tgid && !stage_better(&p, best)) {
 		return;
+	}
 	*best = p;
 	pl->stage_tgid = tgid;
 	pl->stage_task = task;
 	pl->upstream = up;
 	pl->downstream = down;
 	pl->stage_busy_frac = p.busy;
+	pl->closed = p.closed;
+}
+
+/*
+ * How much of its time a party of a closed loop spends on its own rather
+ * than waiting for the other: its tasks' busy share on the loop's two
+ * channels, or the share its readers of `in` do not wait on it (sleep
+ * between requests -- a think time -- is the party's own time too).  The
+ * larger counts: a server's reader threads that hand the work to others
+ * wait for requests nearly always while the workers are busy.
+ */
+static double own_share(const struct sl_result *r, const struct sl_pipeline *pl)
+{
+	double idle = 1.0 - r->channels[pl->upstream].q.cons.wait_frac;
+
+	return pl->stage_busy_frac > idle ? pl->stage_busy_frac : idle;
+}
+
+/*
+ * In a closed loop the stage and its clients are each other's upstream
+ * and downstream: whoever spends more of its time on its own makes the
+ * other wait, and limits the loop.  Where that is the clients, the
+ * busiest of them is the stage, its answers upstream and its requests
+ * downstream.
+ */
+static void loop_direction(const struct analysis *a, struct sl_result *r)
+{
+	struct sl_pipeline *pl = &r->pipeline, turned = *pl;
+	const struct sl_channel_row *up = &r->channels[pl->upstream];
+	double busiest = -1;
+
+	for (__u32 k = 0; k < up->nr_tasks; k++) {
+		const struct sl_channel_task *ct = &r->chan_tasks[up->first_task + k];
+		const struct a_task *t = &a->tasks[ct->task];
+		double busy = aq_busy_frac(a, &ct->task, 1);
+
+		if (!ct->producer || t->tgid == pl->stage_tgid || busy <= busiest)
+			continue;
+		busiest = busy;
+		turned.stage_tgid = t->tgid;
+		turned.stage_task = ct->task;
+	}
+	if (busiest < 0)
+		return;
+	turned.upstream = pl->downstream;
+	turned.downstream = pl->upstream;
+	turned.stage_busy_frac = stage_busy(a, r, &turned);
+	if (own_share(r, &turned) > own_share(r, pl))
+		*pl = turned;
 }
 
 /*
@@ -221,6 +310,8 @@ void ac_pipeline(const struct analysis *a, struct sl_result *r)
 	if (!pl->stage_tgid)
 		return;
 	end_stages(a, r, joined, &best);
+	if (pl->closed)
+		loop_direction(a, r);
 	for (__u32 i = 0; i < r->nr_channels; i++)
 		pl->nr_channels += joined[i];
 	pl->nr_stages = nr_stages;

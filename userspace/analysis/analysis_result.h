@@ -430,6 +430,7 @@ struct sl_pipeline {
 	__u32 stage_task;		/* a task of it (index into tasks) */
 	__s32 upstream, downstream;	/* channel indices around it, -1 at an end */
 	double stage_busy_frac;		/* its busy share: of its tasks on those two channels */
+	bool closed;			/* the two are one loop: requests in, answers out */
 };
 
 struct sl_xc_mismatch {

@@ -495,6 +495,7 @@ static void pipeline(struct jw *w, const struct sl_result *r)
 	jw_u64(w, "stages", pl->nr_stages);
 	jw_u64(w, "limiting_tgid", pl->stage_tgid);
 	jw_str(w, "limiting_comm", r->tasks[pl->stage_task].comm);
+	jw_bool(w, "closed_loop", pl->closed);
 	/* null at an end: the first stage has no upstream, the last no downstream */
 	if (pl->upstream >= 0) {
 		jw_u64(w, "upstream_channel", (__u64)pl->upstream);

@@ -140,7 +140,7 @@ static void headline(const struct out *o, const struct sl_result *r)
 	const struct sl_queue_row *q = r->verdict_queue >= 0 ? &r->queues[r->verdict_queue] :
 				       r->verdict_channel >= 0 ? &r->channels[r->verdict_channel].q :
 				       NULL;
-	char vname[24], what[112], line[192], why[EXPLAIN_LEN], a[16];
+	char vname[24], what[112], line[192], why[EXPLAIN_LEN], a[16], b[16];
 	int cols;
 
 	if (q || r->verdict_lock >= 0) {
@@ -175,9 +175,17 @@ static void headline(const struct out *o, const struct sl_result *r)
 	if (r->pipeline.stage_tgid) {
 		const struct sl_task_row *t = &r->tasks[r->pipeline.stage_task];
 
-		para(o, 6, "  limiting stage    %.15s (%u) of the pipeline, busy %s of its time while "
-		     "the other stages wait for it", t->comm[0] ? t->comm : "?", r->pipeline.stage_tgid,
-		     report_pct(a, sizeof(a), r->pipeline.stage_busy_frac));
+		if (r->pipeline.closed)
+			para(o, 6, "  limiting stage    %.15s (%u) of the closed loop, busy %s of its "
+			     "time, while the other side waits for it %s of its own",
+			     t->comm[0] ? t->comm : "?", r->pipeline.stage_tgid,
+			     report_pct(a, sizeof(a), r->pipeline.stage_busy_frac),
+			     report_pct(b, sizeof(b),
+					r->channels[r->pipeline.downstream].q.cons.wait_frac));
+		else
+			para(o, 6, "  limiting stage    %.15s (%u) of the pipeline, busy %s of its time "
+			     "while the other stages wait for it", t->comm[0] ? t->comm : "?",
+			     r->pipeline.stage_tgid, report_pct(a, sizeof(a), r->pipeline.stage_busy_frac));
 	}
 }
 
@@ -978,11 +986,18 @@ static void channels(const struct out *o, const struct sl_result *r)
 {
 	char a[16], b[16], c[16], d[16], obj[96], line[224], vname[24], why[EXPLAIN_LEN];
 	char prod[256], cons[256];
+	__u32 shown = 0;
 
-	for (__u32 i = 0; i < r->nr_channels && i < CHANNELS_SHOWN; i++) {
+	for (__u32 i = 0; i < r->nr_channels; i++) {
 		const struct sl_channel_row *ch = &r->channels[i];
 		const struct sl_queue_row *q = &ch->q;
 
+		/* the busiest, and those the headline and the pipeline name */
+		if (i >= CHANNELS_SHOWN && (__s32)i != r->verdict_channel &&
+		    (!r->pipeline.stage_tgid ||
+		     ((__s32)i != r->pipeline.upstream && (__s32)i != r->pipeline.downstream)))
+			continue;
+		shown++;
 		channel_name(obj, sizeof(obj), ch);
 		snprintf(line, sizeof(line), "CHANNEL %s%s%s%s", obj,
 			 ch->condition ? " (a condition: its signallers let its waiters go on)" : "",
@@ -1033,9 +1048,8 @@ static void channels(const struct out *o, const struct sl_result *r)
 				 explain__verdict(r, q, why, sizeof(why)), W);
 		report_wrap(o->f, "  change       ", 15, explain__advice(q, why, sizeof(why)), W);
 	}
-	if (r->nr_channels > CHANNELS_SHOWN)
-		fprintf(o->f, "\n  ... %u more channels (JSON has all)\n",
-			r->nr_channels - CHANNELS_SHOWN);
+	if (r->nr_channels > shown)
+		fprintf(o->f, "\n  ... %u more channels (JSON has all)\n", r->nr_channels - shown);
 	if (r->pipeline.stage_tgid) {
 		const struct sl_pipeline *pl = &r->pipeline;
 		const struct sl_task_row *t = &r->tasks[pl->stage_task];
@@ -1058,8 +1072,17 @@ static void channels(const struct out *o, const struct sl_result *r)
 		     "%s, %s; it is busy %s of its time", pl->nr_channels, pl->nr_stages,
 		     pl->nr_stages == 1 ? "" : "es", t->comm[0] ? t->comm : "?", pl->stage_tgid,
 		     ups, downs, report_pct(c, sizeof(c), pl->stage_busy_frac));
-		para(o, 4, "  make %.15s faster or run more of it in parallel; the other stages wait "
-		     "for it", t->comm[0] ? t->comm : "?");
+		if (pl->closed) {
+			char in[96], out[96];
+
+			para(o, 4, "  a closed loop: what %.15s sends through %s comes back through "
+			     "%s, from the same processes, each waiting for the other",
+			     t->comm[0] ? t->comm : "?",
+			     channel_name(out, sizeof(out), &r->channels[pl->downstream]),
+			     channel_name(in, sizeof(in), &r->channels[pl->upstream]));
+		}
+		para(o, 4, "  make %.15s faster or run more of it in parallel; the other %s for it",
+		     t->comm[0] ? t->comm : "?", pl->closed ? "side waits" : "stages wait");
 	}
 }
 

@@ -17,6 +17,8 @@
 #include <stdint.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -297,6 +299,129 @@ static int run_server(void)
 }
 
 /*
+ * jobs: a "server" process whose "reader" threads, one per client's TCP
+ * connection over loopback, read each request and push it onto a job queue (the mutex mu and
+ * a condition variable); two "worker" threads take the jobs, compute
+ * JOBS_WORK_NS for each and answer on the request's socket.  JOBS_CLIENTS
+ * "client" processes send requests one at a time.  The workers are busy
+ * and the clients wait: the server limits them.  `jobs-think`: the
+ * clients sleep JOBS_THINK_NS before each request and the workers answer
+ * at once, so the clients limit the server.
+ */
+#define JOBS_CLIENTS 3
+#define JOBS_REQUESTS 600
+#define JOBS_WORK_NS 300000L
+#define JOBS_THINK_NS 3000000L
+#define JOBS_QUEUE 16	/* more than the requests in flight: one per client */
+
+struct job {
+	int fd;
+	char req[4];
+};
+
+static struct job jobs[JOBS_QUEUE];
+static int jobs_head, jobs_n;
+static pthread_cond_t jobs_cv = PTHREAD_COND_INITIALIZER;
+
+static void jobs_push(struct job j)
+{
+	pthread_mutex_lock(&mu);
+	jobs[(jobs_head + jobs_n++) % JOBS_QUEUE] = j;
+	pthread_cond_signal(&jobs_cv);
+	pthread_mutex_unlock(&mu);
+}
+
+static void *jobs_reader(void *arg)
+{
+	struct job j = { .fd = (int)(intptr_t)arg };
+
+	name("reader");
+	while (read(j.fd, j.req, 3) == 3)
+		jobs_push(j);
+	return NULL;
+}
+
+static void *jobs_worker(void *arg)
+{
+	long work = (long)(intptr_t)arg;
+	struct job j;
+
+	name("worker");
+	for (;;) {
+		pthread_mutex_lock(&mu);
+		while (!jobs_n)
+			pthread_cond_wait(&jobs_cv, &mu);
+		j = jobs[jobs_head];
+		jobs_head = (jobs_head + 1) % JOBS_QUEUE;
+		jobs_n--;
+		pthread_mutex_unlock(&mu);
+		if (j.fd < 0)
+			return NULL;
+		spin_cpu(work);
+		if (write(j.fd, j.req, 3) != 3)
+			die("write");
+	}
+}
+
+static int run_jobs(int think)
+{
+	struct timespec nap = { 0, JOBS_THINK_NS };
+	pthread_t rd[JOBS_CLIENTS], wk[2];
+	int status, bad = 0;
+
+	name("server");
+	for (int i = 0; i < 2; i++)
+		if (pthread_create(&wk[i], NULL, jobs_worker,
+				   (void *)(intptr_t)(think ? 20000L : JOBS_WORK_NS)))
+			die("pthread_create");
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t salen = sizeof(sa);
+	int ls = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (ls < 0 || bind(ls, (struct sockaddr *)&sa, sizeof(sa)) || listen(ls, JOBS_CLIENTS) ||
+	    getsockname(ls, (struct sockaddr *)&sa, &salen))
+		die("listen");
+	for (int c = 0; c < JOBS_CLIENTS; c++) {
+		pid_t pid = fork();
+		int fd;
+
+		if (pid < 0)
+			die("fork");
+		if (pid == 0) {
+			char b[4] = "req";
+			int s = socket(AF_INET, SOCK_STREAM, 0);
+
+			name("client");
+			if (s < 0 || connect(s, (struct sockaddr *)&sa, sizeof(sa)))
+				_exit(1);
+			for (int i = 0; i < (think ? JOBS_REQUESTS / 6 : JOBS_REQUESTS); i++) {
+				if (think)
+					nanosleep(&nap, NULL);
+				if (write(s, b, 3) != 3 || read(s, b, 3) != 3)
+					_exit(1);
+			}
+			_exit(0);
+		}
+		fd = accept(ls, NULL, NULL);
+		if (fd < 0)
+			die("accept");
+		if (pthread_create(&rd[c], NULL, jobs_reader, (void *)(intptr_t)fd))
+			die("pthread_create");
+	}
+	close(ls);
+	/* a reader ends when its client has gone */
+	for (int c = 0; c < JOBS_CLIENTS; c++)
+		pthread_join(rd[c], NULL);
+	for (int i = 0; i < 2; i++)
+		jobs_push((struct job){ .fd = -1 });
+	for (int i = 0; i < 2; i++)
+		pthread_join(wk[i], NULL);
+	while (wait(&status) > 0)
+		bad |= !WIFEXITED(status) || WEXITSTATUS(status);
+	return bad;
+}
+
+/*
  * contend: four "taker" threads take one mutex CONTEND_ROUNDS times each,
  * computing CONTEND_HOLD_NS inside it and a tenth of that outside: the
  * lock serialises them, and they wait for it much of the time.
@@ -461,6 +586,8 @@ int main(int argc, char **argv)
 		return run_timers();
 	if (!strcmp(mode, "server"))
 		return run_server();
+	if (!strcmp(mode, "jobs") || !strcmp(mode, "jobs-think"))
+		return run_jobs(!strcmp(mode, "jobs-think"));
 	if (!strcmp(mode, "buffer"))
 		return run_buffer();
 	if (!strcmp(mode, "eventfds"))

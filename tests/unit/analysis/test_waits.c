@@ -421,17 +421,15 @@ Test(waits, the_stage_is_busy_as_its_own_tasks_are)
 /*
  * A server (11) between two clients (10, 12), each with its own socket
  * pair: the server's end of client c's is socket 2c+1, the client's 2c+2.
- * The client writes its end, which wakes the server reading its own; the
- * server answers on its end, which wakes the client reading 2c+2.  Four
- * channels, every client and the server joining two: a star, not a
- * chain, and the server, whose clients wait for its answers, limits it.
+ * By turns every 10 us, a client writes its end, which wakes the server
+ * reading its own; the server answers on its end `serve` ns after the
+ * client blocked reading 2c+2, which wakes the client, and waits for the
+ * next request at once; the client sleeps `think` ns before its next.
  */
-Test(waits, a_server_between_its_clients_is_the_limiting_stage)
+static const struct sl_result *rpc_rounds(__u64 serve, __u64 think)
 {
 	const __u32 client[2] = { 10, 12 };
-	const struct sl_result *r;
-	const struct sl_pipeline *pl;
-	__u64 ts = 2000;
+	__u64 ts = 2000, srv_block = 2000;
 
 	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
 	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
@@ -439,11 +437,12 @@ Test(waits, a_server_between_its_clients_is_the_limiting_stage)
 	for (int i = 0; i < 4; i++, ts += 20000) {
 		for (int c = 0; c < 2; c++) {
 			__u64 t = ts + (__u64)c * 10000, req = 2 * (__u64)c + 1, resp = req + 1;
+			__u64 answer = t + 200 + serve;
 			__u16 cpu = c ? 2 : 0;
 
 			/* the client's request wakes the server, waiting to read it */
-			eb_push(&eb, ev_wt(SL_EV_WAIT, t, 1, 11, SL_WK_SOCKET, req, 0, 0));
-			eb_push(&eb, ev_block_in(t, 1, 11, 0, SL_R_SLEEP, 0, S, false));
+			eb_push(&eb, ev_wt(SL_EV_WAIT, srv_block, 1, 11, SL_WK_SOCKET, req, 0, 0));
+			eb_push(&eb, ev_block_in(srv_block, 1, 11, 0, SL_R_SLEEP, 0, S, false));
 			eb_push(&eb, ev_wt(SL_EV_WAKER, t + 100, cpu, client[c], SL_WK_SOCKET, resp, 1,
 					   SL_WD_WRITE));
 			eb_push(&eb, ev_wake(t + 100, cpu, client[c], 11, true));
@@ -451,18 +450,86 @@ Test(waits, a_server_between_its_clients_is_the_limiting_stage)
 			/* the client waits for the answer the server computes */
 			eb_push(&eb, ev_wt(SL_EV_WAIT, t + 200, cpu, client[c], SL_WK_SOCKET, resp, 0, 0));
 			eb_push(&eb, ev_block_in(t + 200, cpu, client[c], 0, SL_R_SLEEP, 0, S, false));
-			eb_push(&eb, ev_wt(SL_EV_WAKER, t + 9000, 1, 11, SL_WK_SOCKET, req, 1,
+			eb_push(&eb, ev_wt(SL_EV_WAKER, answer, 1, 11, SL_WK_SOCKET, req, 1,
 					   SL_WD_WRITE));
-			eb_push(&eb, ev_wake(t + 9000, 1, 11, client[c], true));
-			eb_push(&eb, ev_switch(t + 9000, cpu, 0, client[c], SL_R_NONE, false, true));
+			eb_push(&eb, ev_wake(answer, 1, 11, client[c], true));
+			eb_push(&eb, ev_switch(answer, cpu, 0, client[c], SL_R_NONE, false, true));
+			srv_block = answer + 100;
+			if (!think)
+				continue;
+			eb_push(&eb, ev_wt(SL_EV_WAIT, answer + 100, cpu, client[c], SL_WK_SLEEP, 0, 230,
+					   0));
+			eb_push(&eb, ev_block_in(answer + 100, cpu, client[c], 0, SL_R_SLEEP, 230, S,
+						 false));
+			eb_push(&eb, ev_wake(answer + 100 + think, cpu, 0, client[c], false));
+			eb_push(&eb, ev_switch(answer + 100 + think, cpu, 0, client[c], SL_R_NONE, false,
+					       true));
 		}
 	}
-	r = run(3, ts);
-	pl = &r->pipeline;
+	eb_sort(&eb);	/* a client's sleep spans the other's round */
+	return run(3, ts);
+}
+
+static __u32 pid_at(const struct sl_result *r, __u32 idx);
+
+/* The producers of channel ch, as pids, in a bit mask of pids below 32. */
+static __u32 producer_pids(const struct sl_result *r, const struct sl_channel_row *ch)
+{
+	__u32 m = 0;
+
+	for (__u32 k = 0; k < ch->nr_tasks; k++) {
+		const struct sl_channel_task *ct = &r->chan_tasks[ch->first_task + k];
+
+		if (ct->producer && pid_at(r, ct->task) < 32)
+			m |= 1u << pid_at(r, ct->task);
+	}
+	return m;
+}
+
+/*
+ * Four channels, every client and the server joining two: a star, not a
+ * chain, and the server, whose clients wait for its answers, limits it.
+ * Each client's two sockets are a closed loop through the server: the
+ * client seems to sleep outside its requests' channel, waiting for the
+ * answers, so the answers' channel, the server's own, speaks for the run.
+ */
+Test(waits, a_server_between_its_clients_is_the_limiting_stage)
+{
+	const struct sl_result *r = rpc_rounds(8800, 0);
+	const struct sl_pipeline *pl = &r->pipeline;
+
 	cr_assert_eq(pl->stage_tgid, 11, "stage %u", pl->stage_tgid);
 	cr_assert_eq(pl->nr_channels, 4);
 	cr_assert_eq(pl->nr_stages, 3);
 	cr_assert_gt(pl->stage_busy_frac, 0.8, "stage busy %f", pl->stage_busy_frac);
+	cr_assert(pl->closed);
+	/* one client's two sockets, not one client's requests and another's answers */
+	cr_assert_eq(r->channels[pl->upstream].obj + 1, r->channels[pl->downstream].obj);
+	cr_assert_eq(r->verdict_channel, pl->downstream);
+	cr_assert_eq(producer_pids(r, &r->channels[pl->downstream]), 1u << 11);
+	cr_assert_eq(r->verdict, SL_V_PRODUCER_BOUND, "verdict %s", sl_verdict_name(r->verdict));
+}
+
+/*
+ * The same loop with a quick server and clients that sleep 18 us before
+ * each request: the clients limit it, their requests' channel speaks,
+ * and it is their sleep that the verdict names.
+ */
+Test(waits, clients_that_think_between_requests_limit_their_loop)
+{
+	const struct sl_result *r = rpc_rounds(800, 18000);
+	const struct sl_pipeline *pl = &r->pipeline;
+	__u32 stage = pid_at(r, pl->stage_task);
+
+	cr_assert(pl->closed);
+	cr_assert(stage == 10 || stage == 12, "stage %u", stage);
+	cr_assert_eq(pl->stage_tgid, stage);
+	cr_assert_eq(r->verdict_channel, pl->downstream);
+	cr_assert_eq(producer_pids(r, &r->channels[pl->downstream]), 1u << stage);
+	cr_assert_eq(r->channels[pl->upstream].obj, r->channels[pl->downstream].obj + 1);
+	cr_assert_eq(r->verdict, SL_V_PRODUCER_BOUND, "verdict %s", sl_verdict_name(r->verdict));
+	cr_assert_eq(r->channels[pl->downstream].q.verdict_rule, SL_VR_SLEEP, "rule %d",
+		     r->channels[pl->downstream].q.verdict_rule);
 }
 
 /*
