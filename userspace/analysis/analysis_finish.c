@@ -596,11 +596,37 @@ static __u32 speaking_channel(const struct sl_result *r)
 	return best;
 }
 
+/* A quarter of their lives waiting for one lock: the side waits for the lock more than for work. */
+#define V_SIDE_LOCKED 0.25
+
+/* The share of its life the side channel ch's verdict names waited for lock lk. */
+static double side_lock_share(const struct sl_result *r, const struct sl_channel_row *ch,
+			      const struct sl_lock_row *lk)
+{
+	const struct sl_queue_side *x = sl_queue_row__judged(&ch->q);
+	__u64 waited = 0;
+
+	for (__u32 k = 0; k < ch->nr_tasks; k++) {
+		const struct sl_channel_task *ct = &r->chan_tasks[ch->first_task + k];
+
+		if ((ch->q.verdict_who == SL_VW_PRODUCERS && !ct->producer) ||
+		    (ch->q.verdict_who == SL_VW_CONSUMERS && !ct->consumer))
+			continue;
+		for (__u32 m = 0; m < lk->nr_tasks; m++)
+			if (r->lock_tasks[lk->first_task + m].task == ct->task)
+				waited += r->lock_tasks[lk->first_task + m].blocked_ns;
+	}
+	return x->alive_ns ? (double)waited / (double)x->alive_ns : 0;
+}
+
 /*
  * The run's verdict: its busiest queue's, else its speaking channel's,
- * unless a lock-bound lock speaks where no channel does or where that
- * channel is balanced: no side of it limits the other, and the lock's
- * takers wait for one another (threads serialised by Python's GIL).
+ * unless a lock-bound lock speaks where no channel does, where that
+ * channel is balanced (no side of it limits the other, and the lock's
+ * takers wait for one another: threads serialised by Python's GIL), or
+ * where the side that channel's verdict names waits for that lock a
+ * quarter of its time or more (a Python server's worker threads, "busy"
+ * between their waits for the GIL: more of them would not help).
  */
 static void run_verdict(struct sl_result *r)
 {
@@ -612,7 +638,8 @@ static void run_verdict(struct sl_result *r)
 	if (r->verdict_queue >= 0)
 		return;
 	best = speaking_channel(r);
-	if (lock && (!r->nr_channels || r->channels[best].q.verdict == SL_V_BALANCED)) {
+	if (lock && (!r->nr_channels || r->channels[best].q.verdict == SL_V_BALANCED ||
+		     side_lock_share(r, &r->channels[best], &r->locks[0]) >= V_SIDE_LOCKED)) {
 		r->verdict_lock = 0;
 		r->verdict = SL_V_LOCK_BOUND;
 		return;

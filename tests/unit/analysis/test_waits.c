@@ -1107,6 +1107,46 @@ Test(waits, a_balanced_channel_gives_way_to_a_lock_bound_lock)
 }
 
 /*
+ * Threads 10 and 11 take turns at lock 0x700, each waiting 8 us of every
+ * 20, and the holder writes pipe 9 at the end of its turn; process 12
+ * reads the pipe, waiting for data nearly all the time.  The channel
+ * names its producers, which wait for the lock 40 % of their time: more
+ * of them would only wait longer, and the lock speaks for the run.
+ */
+Test(waits, producers_waiting_for_a_lock_bound_lock_give_it_the_verdict)
+{
+	struct sl_event th = ev_fork(500, 0, 10, 11);
+	const struct sl_result *r;
+	__u64 ts = 2000;
+
+	th.fork.child_tgid = 10;
+	th.fork.parent_tgid = 10;
+	eb_push(&eb, th);
+	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 2, 0, 12, SL_R_NONE, false, true));
+	for (int i = 0; i < 6; i++, ts += 10000) {
+		__u32 h = i % 2 ? 11 : 10;
+		__u16 hc = i % 2 ? 1 : 0;
+
+		eb_push(&eb, ev_wt(SL_EV_WAIT, ts + 100, 2, 12, SL_WK_PIPE, 9, 0, 0));
+		eb_push(&eb, ev_block_in(ts + 100, 2, 12, 0, SL_R_SLEEP, 0, S, false));
+		lock_turn(i, ts);
+		eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 9500, hc, h, SL_WK_PIPE, 9, 1, SL_WD_WRITE));
+		eb_push(&eb, ev_wake(ts + 9500, hc, h, 12, true));
+		eb_push(&eb, ev_switch(ts + 9500, 2, 0, 12, SL_R_NONE, false, true));
+	}
+	eb_sort(&eb);
+	r = run(3, ts);
+	cr_assert_eq(r->nr_channels, 1);
+	cr_assert_eq(r->channels[0].q.verdict, SL_V_PRODUCER_BOUND, "channel %s",
+		     sl_verdict_name(r->channels[0].q.verdict));
+	cr_assert(r->nr_locks && r->locks[0].lock_bound);
+	cr_assert_eq(r->verdict_lock, 0);
+	cr_assert_eq(r->verdict, SL_V_LOCK_BOUND, "verdict %s", sl_verdict_name(r->verdict));
+}
+
+/*
  * Server 10 waits in epoll_wait (epoll 77) for its clients: 11 writes its
  * socket 5 three times, each waking 10; 12 reads socket 6 once, which
  * wakes 10 too (room freed: no side).  The epoll instance is a channel
