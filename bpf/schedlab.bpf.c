@@ -284,8 +284,10 @@ static __always_inline void foreign_add(struct task_struct *p, __u32 pid, __u64 
  * that makes a record samples it: the boot clock now less the rq clock,
  * which __schedule() updated just before -- unless a wakeup preemption
  * made it skip that update, and the sample reads high.  The lowest recent
- * sample is the offset: it follows a fall at once, a rise by 1 ns a sample.
- * How far this sample reads above it is the rq clock's lag (cur->lag).
+ * sample is the offset: it follows a fall at once, a rise by 1 ns a sample
+ * (never past this sample: the two clocks can keep one offset to the ns
+ * for a while).  How far this sample reads above it is the rq clock's
+ * lag (cur->lag).
  */
 static __always_inline void rq_clock_sample(struct sl_cur *cur, __u64 now, __u64 clk)
 {
@@ -303,8 +305,9 @@ static __always_inline void rq_clock_sample(struct sl_cur *cur, __u64 now, __u64
 		cur->lag = 0;
 		return;
 	}
-	cur->clk_off++;
-	cur->lag = (__u64)(d - cur->clk_off);	/* how far this sample lags */
+	if (d > cur->clk_off)
+		cur->clk_off++;
+	cur->lag = (__u64)(d - cur->clk_off);	/* how far this sample lags, >= 0 */
 }
 
 /*

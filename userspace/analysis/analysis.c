@@ -924,6 +924,9 @@ static void on_rq_lag(struct analysis *a, const struct sl_event *e)
 {
 	__u32 p = pid_find(a, e->pid), n = e->lag.next ? pid_find(a, e->lag.next) : NO_IDX;
 
+	/* no lag is negative: a sample equal to the offset once read as -1 */
+	if ((__s64)e->lag.ns < 0)
+		return;
 	a->nr_rq_lags++;
 	if (p != NO_IDX && a->tasks[p].state == SL_TS_RUNNABLE_PREEMPT)
 		a->tasks[p].rq_lag_add += e->lag.ns;

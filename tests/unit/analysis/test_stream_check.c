@@ -710,3 +710,32 @@ Test(stream_check, rq_clock_lag_moves_the_kernels_waits)
 		sl_trace_info__free(&ti);
 	}
 }
+
+/*
+ * A lag of -1 (all ones) is no lag: a sample equal to the clocks' offset
+ * once read so, and subtracting it took every run-queue wait of the
+ * switch's next to nothing.  The record is ignored.
+ */
+Test(stream_check, a_negative_rq_clock_lag_is_ignored)
+{
+	const struct sl_result *r;
+	struct sl_task_info *t;
+
+	eb_push(&eb, ev_switch(2000000, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_wake(2900000, 0, 10, 11, true));
+	eb_push(&eb, with_rt(ev_switch(3000000, 0, 10, 11, SL_R_PREEMPTED, true, true), 1000000));
+	eb_push(&eb, ev_rq_lag(3000000, 0, 10, 11, ~0ull));
+	eb_push(&eb, with_rt(ev_block_in(3252000, 0, 11, 10, SL_R_SLEEP, 0, 1, true), 252000));
+	ti_init(&ti, 1, 1500000, 4000000);
+	t = sl_trace_info__add_task(&ti, 10);
+	t->tgid = 10;
+	t->proc = (struct sl_kstat){ .valid = true, .nvcsw = 0, .nivcsw = 1,
+				     .sum_exec_runtime_ns = 1000000 + 748000, .sched_info = true,
+				     .run_delay_ns = 252000, .pcount = 2 };
+	r = run(1);
+	cr_assert_eq(row(r, 10)->rq_lag_add_ns, 0);
+	cr_assert_eq(row(r, 11)->rq_lag_sub_ns, 0);
+	cr_assert(row(r, 10)->xc_checked & (1u << SL_XC_RUN_DELAY));
+	cr_assert(row(r, 10)->xc_ok, "run-queue wait %llu",
+		  (unsigned long long)row(r, 10)->state_ns[SL_TS_RUNNABLE_PREEMPT]);
+}
