@@ -132,6 +132,22 @@ static const char *channel_name(char *obj, size_t n, const struct sl_channel_row
 }
 
 /*
+ * The limiting stage's name: its process's main thread's, else that of
+ * the task that joined the channels (a server's "reader" thread names the
+ * server badly).
+ */
+static const char *stage_name(const struct sl_result *r)
+{
+	const struct sl_task_row *t = &r->tasks[r->pipeline.stage_task];
+
+	for (__u32 i = 0; i < r->nr_procs; i++)
+		if (r->procs[i].tgid == r->pipeline.stage_tgid && r->procs[i].nr_procs == 1 &&
+		    r->procs[i].comm[0])
+			return r->procs[i].comm;
+	return t->comm[0] ? t->comm : "?";
+}
+
+/*
  * The run's verdict and its pipeline's limiting stage, up front: what the
  * QUEUE, CHANNEL, LOCK and PIPELINE sections below give with their figures.
  */
@@ -173,18 +189,18 @@ static void headline(const struct out *o, const struct sl_result *r)
 		}
 	}
 	if (r->pipeline.stage_tgid) {
-		const struct sl_task_row *t = &r->tasks[r->pipeline.stage_task];
+		const char *name = stage_name(r);
 
 		if (r->pipeline.closed)
 			para(o, 6, "  limiting stage    %.15s (%u) of the closed loop, busy %s of its "
 			     "time, while the other side waits for it %s of its own",
-			     t->comm[0] ? t->comm : "?", r->pipeline.stage_tgid,
+			     name, r->pipeline.stage_tgid,
 			     report_pct(a, sizeof(a), r->pipeline.stage_busy_frac),
 			     report_pct(b, sizeof(b),
 					r->channels[r->pipeline.downstream].q.cons.wait_frac));
 		else
 			para(o, 6, "  limiting stage    %.15s (%u) of the pipeline, busy %s of its time "
-			     "while the other stages wait for it", t->comm[0] ? t->comm : "?",
+			     "while the other stages wait for it", name,
 			     r->pipeline.stage_tgid, report_pct(a, sizeof(a), r->pipeline.stage_busy_frac));
 	}
 }
@@ -1052,7 +1068,7 @@ static void channels(const struct out *o, const struct sl_result *r)
 		fprintf(o->f, "\n  ... %u more channels (JSON has all)\n", r->nr_channels - shown);
 	if (r->pipeline.stage_tgid) {
 		const struct sl_pipeline *pl = &r->pipeline;
-		const struct sl_task_row *t = &r->tasks[pl->stage_task];
+		const char *name = stage_name(r);
 		char ups[64], downs[64];
 
 		if (pl->upstream >= 0)
@@ -1070,19 +1086,19 @@ static void channels(const struct out *o, const struct sl_result *r)
 		heading(o, "PIPELINE");
 		para(o, 4, "  %u channels joined by %u process%s; the limiting stage is %.15s (%u): "
 		     "%s, %s; it is busy %s of its time", pl->nr_channels, pl->nr_stages,
-		     pl->nr_stages == 1 ? "" : "es", t->comm[0] ? t->comm : "?", pl->stage_tgid,
+		     pl->nr_stages == 1 ? "" : "es", name, pl->stage_tgid,
 		     ups, downs, report_pct(c, sizeof(c), pl->stage_busy_frac));
 		if (pl->closed) {
 			char in[96], out[96];
 
 			para(o, 4, "  a closed loop: what %.15s sends through %s comes back through "
 			     "%s, from the same processes, each waiting for the other",
-			     t->comm[0] ? t->comm : "?",
+			     name,
 			     channel_name(out, sizeof(out), &r->channels[pl->downstream]),
 			     channel_name(in, sizeof(in), &r->channels[pl->upstream]));
 		}
 		para(o, 4, "  make %.15s faster or run more of it in parallel; the other %s for it",
-		     t->comm[0] ? t->comm : "?", pl->closed ? "side waits" : "stages wait");
+		     name, pl->closed ? "side waits" : "stages wait");
 	}
 }
 
