@@ -134,6 +134,15 @@ const char *explain__verdict(const struct sl_result *r, const struct sl_queue_ro
 	bool cons = q->verdict_who == SL_VW_CONSUMERS;
 	char where[48];
 
+	/* a side no traced task is on: the other side waits for it, nothing more is known */
+	if (q->verdict_who != SL_VW_BOTH && !x->nr_tasks) {
+		snprintf(buf, n, "no %s in the trace; the queue %s %.0f%% of the time, %s blocked on "
+			 "it %.0f%%", who, cons ? "full" : "empty",
+			 (cons ? q->full_frac : q->empty_frac) * 100.0,
+			 cons ? prod_name(q) : cons_name(q),
+			 (cons ? q->prod.wait_frac : q->cons.wait_frac) * 100.0);
+		return buf;
+	}
 	/* percentages in verdicts are whole: "98%" */
 	switch (q->verdict_rule) {
 	case SL_VR_LOCK:
@@ -227,6 +236,11 @@ const char *explain__advice(const struct sl_queue_row *q, char *buf, size_t n)
 	/* with no side named, "more producers and consumers" reads as "workers" */
 	const char *more = q->verdict_who == SL_VW_BOTH ? "workers" : who;
 
+	if (q->verdict_who != SL_VW_BOTH && !sl_queue_row__judged(q)->nr_tasks) {
+		snprintf(buf, n, "trace the %s too (their process, or the parent that starts "
+			 "them) to see what holds them up", who);
+		return buf;
+	}
 	switch (q->verdict_rule) {
 	case SL_VR_LOCK:
 		snprintf(buf, n, "hold the lock for less time, move items in batches, or split "

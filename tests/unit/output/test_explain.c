@@ -39,10 +39,10 @@ static struct sl_queue_row queue(enum sl_verdict_rule rule, enum sl_verdict_who 
 		.full_frac = 0.98, .empty_frac = 0.01, .lock_frac = 0.40,
 		.prod = { .busy_frac = 0.12, .wait_frac = 0.61, .sleep_frac = 0.80,
 			  .io_frac = 0.22, .cpu_wait_frac = 0.33, .other_frac = 0.44,
-			  .cpus_used = 2 },
+			  .cpus_used = 2, .nr_tasks = 2 },
 		.cons = { .busy_frac = 1.0, .wait_frac = 0.02, .sleep_frac = 0.55,
 			  .io_frac = 0.70, .cpu_wait_frac = 0.50, .other_frac = 0.50,
-			  .cpus_used = 1 },
+			  .cpus_used = 1, .nr_tasks = 1 },
 		.both = { .io_frac = 0.45, .cpu_wait_frac = 0.35, .other_frac = 0.30,
 			  .cpus_used = 2 },
 		.verdict_rule = (__u8)rule, .verdict_who = (__u8)who,
@@ -172,6 +172,24 @@ Test(explain, cpu_starved_on_several_of_many_cpus)
 	cr_assert_str_eq(explain__verdict(&r, &q, buf, sizeof(buf)),
 			 "producers wait for a CPU 33% of their busy time; concurrency 5.50 on the "
 			 "2 CPUs they ran on");
+}
+
+/* A side no traced task was on (its producers outside a `trace -p`): no figure of it. */
+Test(explain, a_side_outside_the_trace)
+{
+	struct sl_queue_row q = queue(SL_VR_SIDE, SL_VW_PRODUCERS);
+
+	q.prod.nr_tasks = 0;
+	cr_assert_str_eq(explain__verdict(&r, &q, buf, sizeof(buf)),
+			 "no producers in the trace; the queue empty 1% of the time, consumers "
+			 "blocked on it 2%");
+	cr_assert(strstr(explain__advice(&q, buf, sizeof(buf)), "trace the producers too"), "%s",
+		  buf);
+	q = queue(SL_VR_SIDE, SL_VW_CONSUMERS);
+	q.cons.nr_tasks = 0;
+	cr_assert_str_eq(explain__verdict(&r, &q, buf, sizeof(buf)),
+			 "no consumers in the trace; the queue full 98% of the time, producers "
+			 "blocked on it 61%");
 }
 
 Test(explain, nothing_seen)
