@@ -180,9 +180,16 @@ static void task_die(struct analysis *a, struct a_task *t, __u64 ts)
 /* A new task: resident from ts. */
 static int task_new(struct analysis *a, __u32 pid, __u64 ts, __u32 *idx)
 {
+	const struct sl_task_info *info = NULL;
 	struct a_task *t;
 	int err;
 
+	/* the first holder of pid, running before the trace: the task table knows its process */
+	if (a->task_table && pid_find(a, pid) == NO_IDX) {
+		info = sl_trace_info__find(a->task_table, pid);
+		if (info && !(info->flags & SL_TASKF_PREEXISTING))
+			info = NULL;
+	}
 	if (a->nr_tasks == a->task_cap) {
 		__u32 cap = a->task_cap * 2;
 		struct a_task *n = realloc(a->tasks, (size_t)cap * sizeof(*n));
@@ -201,7 +208,8 @@ static int task_new(struct analysis *a, __u32 pid, __u64 ts, __u32 *idx)
 	t = &a->tasks[*idx];
 	memset(t, 0, sizeof(*t));
 	t->pid = pid;
-	t->tgid = pid;
+	t->tgid = info && info->tgid ? info->tgid : pid;
+	t->ppid = info ? info->ppid : 0;
 	t->state = TS_UNKNOWN;
 	t->cpu = 0xffff;
 	t->exp_cpu = 0xffff;
@@ -1210,6 +1218,11 @@ void analysis__set_slower_than(struct analysis *a, __u64 ns)
 void analysis__set_arch(struct analysis *a, enum sl_arch arch)
 {
 	a->arch = arch;
+}
+
+void analysis__set_task_table(struct analysis *a, const struct sl_trace_info *ti)
+{
+	a->task_table = ti;
 }
 
 void analysis__set_start(struct analysis *a, __u64 start_ts)

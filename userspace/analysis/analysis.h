@@ -111,6 +111,14 @@ void analysis__set_slower_than(struct analysis *a, __u64 ns);
  */
 void analysis__set_arch(struct analysis *a, enum sl_arch arch);
 /*
+ * Optional, before the first event: the trace's task table, which may
+ * grow while the events come.  A task that was running when tracing began
+ * (trace -p: SL_TASKF_PREEXISTING), whose fork no record shows, takes its
+ * process and parent from it when it is first seen, so that its waits on
+ * private futexes are its process's from the start.
+ */
+void analysis__set_task_table(struct analysis *a, const struct sl_trace_info *ti);
+/*
  * Optional, before the first event: where the trace began (ti->start_ts),
  * so each CPU's first interval starts there and not at the first event.
  */

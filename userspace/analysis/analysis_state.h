@@ -186,6 +186,7 @@ struct a_pair {
 struct analysis {
 	__u32 ncpu;
 	enum sl_arch arch;	/* whose syscall table nr_syscall indexes */
+	const struct sl_trace_info *task_table;	/* analysis__set_task_table(), or NULL */
 	sl_interval_fn iv_fn;
 	void *iv_ctx;
 

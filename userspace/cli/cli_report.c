@@ -378,6 +378,7 @@ static int dump_check(struct tracefile_reader *r, struct sl_trace_info *ti, cons
 		return 1;
 	}
 	analysis__set_arch(dc.a, ti->arch);
+	analysis__set_task_table(dc.a, ti);
 	analysis__set_start(dc.a, ti->start_ts);
 	analysis__on_repair(dc.a, dump_repair, &dc);
 	if (replay_events(r, dump_check_event, &dc, err, sizeof(err))) {

@@ -147,6 +147,7 @@ int presenter__new(const struct present_opts *o, const struct sl_trace_info *ti,
 		goto fail;
 	analysis__set_slower_than(p->a, o->slower_than_ns);
 	analysis__set_arch(p->a, ti->arch);
+	analysis__set_task_table(p->a, ti);
 	/*
 	 * Both maps by default: the CPU map shows who held each CPU, the task
 	 * map why the others were not running (queue full, I/O, ...).

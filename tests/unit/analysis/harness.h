@@ -37,6 +37,7 @@ static inline const struct sl_result *harness_feed(__u32 ncpu, sl_repair_fn on_r
 {
 	cr_assert_eq(analysis__new(ncpu, &an), 0);
 	analysis__set_arch(an, ti.arch);
+	analysis__set_task_table(an, &ti);
 	if (on_repair)
 		analysis__on_repair(an, on_repair, ctx);
 	for (size_t i = 0; i < eb.n; i++)

@@ -729,6 +729,47 @@ static void lock_turn(int i, __u64 ts)
 }
 
 /*
+ * Threads 10 and 11 of process 10, running before the trace began (trace
+ * -p: no fork record says they are one process), take turns at private
+ * futex 0x710.  The task table says whose they are: one lock, two takers,
+ * not a futex of each.
+ */
+Test(waits, threads_traced_while_running_share_their_private_futexes)
+{
+	const struct sl_result *r;
+	__u64 ts = 2000;
+
+	ti_init(&ti, 2, 1000, 62000);
+	for (__u32 pid = 10; pid <= 11; pid++) {
+		struct sl_task_info *t = sl_trace_info__add_task(&ti, pid);
+
+		t->tgid = 10;
+		t->ppid = 1;
+		t->flags |= SL_TASKF_PREEXISTING;
+	}
+	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
+	for (int i = 0; i < 6; i++, ts += 10000) {
+		__u32 h = i % 2 ? 11 : 10, w = i % 2 ? 10 : 11;
+		__u16 hc = i % 2 ? 1 : 0, wc = i % 2 ? 0 : 1;
+
+		eb_push(&eb, ev_wt(SL_EV_WAIT, ts + 1000, wc, w, SL_WK_FUTEX, 0x710, 202,
+				   SL_WD_FUTEX_PRIVATE));
+		eb_push(&eb, ev_block_in(ts + 1000, wc, w, 0, SL_R_SLEEP, 202, S, false));
+		eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 9000, hc, h, SL_WK_FUTEX, 0x710, 202,
+				   SL_WD_FUTEX_PRIVATE | SL_WD_FUTEX_WAKE));
+		eb_push(&eb, ev_wake(ts + 9000, hc, h, w, true));
+		eb_push(&eb, ev_switch(ts + 9000, wc, 0, w, SL_R_NONE, false, true));
+	}
+	r = harness_feed(2, NULL, NULL);
+	cr_assert_eq(r->nr_locks, 1, "%u locks", r->nr_locks);
+	cr_assert_eq(r->locks[0].nr_tasks, 2);
+	cr_assert_eq(r->locks[0].scope, 10);
+	cr_assert_eq(row(r, 11)->tgid, 10);
+	cr_assert_eq(row(r, 11)->ppid, 1);
+}
+
+/*
  * 10 and 11 take turns at lock 0x700 and nothing else: each waits 8 us
  * for the other's 10 us turns.  No channel: the lock's verdict is the
  * run's.
