@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "common.h"
@@ -343,6 +344,76 @@ static void spin_forever(void)
 Test(cli, trace_pid_of_a_spinner_counts_its_first_stretch, .timeout = 120)
 {
 	trace_child_n_times(spin_forever, 3, "1");
+}
+
+/* A sleeper that dies with its parent: the kernel ends it, no signal of ours. */
+static void sleep_till_orphaned(void)
+{
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	for (;;)
+		usleep(5000);
+}
+
+/*
+ * -p of a process that started a child, which started its own, before the
+ * trace: all three are traced, each under its parent, and agree with the
+ * kernel's counters.
+ */
+Test(cli, trace_pid_takes_the_processes_it_started_before, .timeout = 60)
+{
+	struct { int who, pid; } msg[2];
+	int fd[2], child = 0, grandchild = 0;
+	char pidarg[16], row[40];
+	struct output r;
+	pid_t top;
+
+	need_root();
+	cr_assert_eq(pipe(fd), 0);
+	top = fork();
+	cr_assert_geq(top, 0);
+	if (top == 0) {
+		pid_t c = fork();
+
+		if (c == 0) {
+			pid_t g = fork();
+
+			if (g == 0)
+				sleep_till_orphaned();
+			msg[0].who = 2;
+			msg[0].pid = g;
+			if (write(fd[1], &msg[0], sizeof(msg[0])) != sizeof(msg[0]))
+				_exit(1);
+			sleep_till_orphaned();
+		}
+		msg[0].who = 1;
+		msg[0].pid = c;
+		if (write(fd[1], &msg[0], sizeof(msg[0])) != sizeof(msg[0]))
+			_exit(1);
+		for (;;)
+			usleep(5000);
+	}
+	close(fd[1]);
+	for (size_t got = 0; got < sizeof(msg);) {
+		ssize_t n = read(fd[0], (char *)msg + got, sizeof(msg) - got);
+
+		cr_assert_gt(n, 0, "the two pids did not come");
+		got += (size_t)n;
+	}
+	close(fd[0]);
+	for (int i = 0; i < 2; i++)
+		*(msg[i].who == 1 ? &child : &grandchild) = msg[i].pid;
+	usleep(100000);
+	snprintf(pidarg, sizeof(pidarg), "%d", (int)top);
+	run(&r, (uid_t)-1, SL("trace", "-p", pidarg, "-d", "1"));
+	kill(top, SIGKILL);
+	waitpid(top, NULL, 0);
+	cr_expect_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+	snprintf(row, sizeof(row), "\n%7d %7d ", child, (int)top);
+	cr_expect_neq(strstr(r.out, row), NULL, "no row for the child %d: %s", child, r.out);
+	snprintf(row, sizeof(row), "\n%7d %7d ", grandchild, child);
+	cr_expect_neq(strstr(r.out, row), NULL, "no row for the grandchild %d: %s", grandchild,
+		      r.out);
+	cr_expect_neq(strstr(r.out, "kernel cross-check: ok (3 tasks"), NULL, "%s", r.out);
 }
 
 /* -p: a running process, its counters compared as differences since attach. */

@@ -96,8 +96,32 @@ static void add_edge(struct sl_task_info *t, unsigned int moved)
 }
 
 /* -p: every thread of pid becomes traced; names and baselines recorded. */
+/* Process pid's parent, from /proc/PID/stat ("pid (comm) state ppid ..."), or 0. */
+static __u32 read_ppid(pid_t pid)
+{
+	char path[48], buf[1024], *close;
+	unsigned long long ppid;
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* the name may hold spaces and parentheses: the last ')' ends it */
+	close = strrchr(buf, ')');
+	if (!close || close[1] != ' ' || !close[2] || close[3] != ' ')
+		return 0;
+	close[4 + strcspn(close + 4, " ")] = '\0';
+	return parse_u64(close + 4, 0, TARGET_PID_MAX, &ppid) ? 0 : (__u32)ppid;
+}
+
 static int track_existing(struct session *s, pid_t pid)
 {
+	__u32 ppid = read_ppid(pid);
 	char path[64];
 	struct dirent *d;
 	DIR *dir;
@@ -128,6 +152,7 @@ static int track_existing(struct session *s, pid_t pid)
 		if (!t)
 			break;
 		t->tgid = (__u32)pid;
+		t->ppid = ppid;
 		t->flags |= SL_TASKF_PREEXISTING;
 		kstat__read(pid, (pid_t)tid, &t->base);
 		add_edge(t, kstat__moved(&before, &t->base));
@@ -156,6 +181,60 @@ static int track_existing(struct session *s, pid_t pid)
 	}
 	closedir(dir);
 	return n ? 0 : -ESRCH;
+}
+
+#define TREE_DEPTH_MAX	64
+#define CHILDREN_BYTES	(64u << 10)	/* of one thread's children list read */
+
+/*
+ * The processes every thread of pid started and that still run, from
+ * /proc/PID/task/TID/children, traced like pid, and theirs in turn: -p on
+ * a program that has started its workers traces them too.  Read after pid
+ * is tracked, so a child forked meanwhile is followed from its fork by
+ * the probes instead.  Without CONFIG_PROC_CHILDREN nothing is found.
+ */
+static void track_descendants(struct session *s, pid_t pid, int depth)
+{
+	char path[96], *buf;
+	struct dirent *d;
+	DIR *dir;
+
+	if (depth >= TREE_DEPTH_MAX)
+		return;
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	dir = opendir(path);
+	buf = malloc(CHILDREN_BYTES);
+	if (!dir || !buf) {
+		if (dir)
+			closedir(dir);
+		free(buf);
+		return;
+	}
+	while ((d = readdir(dir))) {
+		unsigned long long tid, child;
+		char *tok, *save = NULL;
+		size_t n;
+		FILE *f;
+
+		if (parse_u64(d->d_name, 1, TARGET_PID_MAX, &tid))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%llu/children", (int)pid, tid);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		n = fread(buf, 1, CHILDREN_BYTES - 1, f);
+		fclose(f);
+		buf[n] = '\0';
+		for (tok = strtok_r(buf, " \n", &save); tok; tok = strtok_r(NULL, " \n", &save)) {
+			if (parse_u64(tok, 1, TARGET_PID_MAX, &child) ||
+			    tracer__is_tracked(s->tracer, (pid_t)child))
+				continue;
+			if (!track_existing(s, (pid_t)child))
+				track_descendants(s, (pid_t)child, depth + 1);
+		}
+	}
+	closedir(dir);
+	free(buf);
 }
 
 /*
@@ -277,6 +356,7 @@ static int trace_pid(struct session *s, pid_t pid, unsigned long long duration_n
 		close(pidfd);
 		return err;
 	}
+	track_descendants(s, pid, 0);
 	session__snapshot_cpus(s);
 	while (!session_stop) {
 		struct pollfd p = { .fd = pidfd, .events = POLLIN };
