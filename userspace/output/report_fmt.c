@@ -142,9 +142,18 @@ const char *report_wait_object(char *buf, size_t n, const struct sl_wait_row *w)
 			 w->detail & SL_WD_SOCK_CONNECT ? "connect" : wr ? "send" : "recv");
 		break;
 	case SL_WK_FUTEX:
-		/* the variable holding it, where the tracer found one */
-		snprintf(buf, n, "futex:0x%llx %s%s%s%s%s", obj,
-			 w->detail & SL_WD_FUTEX_PRIVATE ? "private" : "shared",
+		/*
+		 * A private address means something in one process only: the
+		 * processes a program forked share their layout, and each its
+		 * own futex at the same address.  Then the variable holding
+		 * it, where the tracer found one.
+		 */
+		if ((w->detail & SL_WD_FUTEX_PRIVATE) && w->scope)
+			snprintf(id, sizeof(id), "private to %u", w->scope);
+		else
+			snprintf(id, sizeof(id), "%s",
+				 w->detail & SL_WD_FUTEX_PRIVATE ? "private" : "shared");
+		snprintf(buf, n, "futex:0x%llx %s%s%s%s%s", obj, id,
 			 w->detail & SL_WD_FUTEX_PI ? " PI" : "", w->name[0] ? " (" : "", w->name,
 			 w->name[0] ? ")" : "");
 		break;

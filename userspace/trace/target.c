@@ -95,7 +95,6 @@ static void add_edge(struct sl_task_info *t, unsigned int moved)
 	t->flags = (t->flags & ~SL_TASKF_EDGE_MASK) | edge << SL_TASKF_EDGE_SHIFT;
 }
 
-/* -p: every thread of pid becomes traced; names and baselines recorded. */
 /* Process pid's parent, from /proc/PID/stat ("pid (comm) state ppid ..."), or 0. */
 static __u32 read_ppid(pid_t pid)
 {
@@ -119,6 +118,7 @@ static __u32 read_ppid(pid_t pid)
 	return parse_u64(close + 4, 0, TARGET_PID_MAX, &ppid) ? 0 : (__u32)ppid;
 }
 
+/* -p: every thread of pid becomes traced; names and baselines recorded. */
 static int track_existing(struct session *s, pid_t pid)
 {
 	__u32 ppid = read_ppid(pid);

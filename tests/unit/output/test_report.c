@@ -542,6 +542,29 @@ Test(report, a_futex_reads_with_its_variable)
 			 "futex:0x20 shared (queue_lock+0x8)");
 }
 
+/*
+ * Forked processes share their layout: two of them hold a private futex
+ * at the same address, two objects that only the process tells apart.
+ */
+Test(report, a_private_futex_reads_with_its_process)
+{
+	struct sl_wait_row w = { .kind = SL_WK_FUTEX, .obj = 0x10, .detail = SL_WD_FUTEX_PRIVATE,
+				 .scope = 8150 };
+	struct sl_channel_row ch = { .kind = SL_WK_FUTEX, .obj = 0x10,
+				     .detail = SL_WD_FUTEX_PRIVATE, .scope = 8151 };
+	struct sl_lock_row lk = { .kind = SL_WK_FUTEX, .obj = 0x20, .scope = 8150 };
+	char buf[96];
+
+	cr_assert_str_eq(report_wait_object(buf, sizeof(buf), &w), "futex:0x10 private to 8150");
+	cr_assert_str_eq(report_channel_object(buf, sizeof(buf), &ch),
+			 "futex:0x10 private to 8151");
+	snprintf(ch.name, sizeof(ch.name), "_PyRuntime+0x1b0");
+	cr_assert_str_eq(report_channel_object(buf, sizeof(buf), &ch),
+			 "futex:0x10 private to 8151 (_PyRuntime+0x1b0)");
+	/* a shared futex is one object in every process that maps it */
+	cr_assert_str_eq(report_lock_object(buf, sizeof(buf), &lk), "futex:0x20 shared");
+}
+
 Test(report, a_socket_channel_is_named_without_connect_or_accept)
 {
 	struct sl_channel_row ch = { .kind = SL_WK_SOCKET, .sub = 2 /* AF_INET */, .obj = 77,
