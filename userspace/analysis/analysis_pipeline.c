@@ -101,11 +101,23 @@ static bool in_joined(const struct analysis *a, const struct sl_result *r, const
 /* The share of their time a stage's neighbours wait for it that makes it a candidate. */
 #define PIPE_WAITED 0.10
 
+/* Does process g consume a channel that process tgid produces into? */
+static bool answers(const struct analysis *a, const struct sl_result *r, __u32 tgid, __u32 g)
+{
+	for (__u32 i = 0; i < r->nr_channels; i++)
+		if (side_within(a, r, &r->channels[i], true, tgid) &&
+		    side_within(a, r, &r->channels[i], false, g))
+			return true;
+	return false;
+}
+
 /*
- * Do the processes beyond tgid that produce into up consume down, and
- * only they?  Then the two channels are one loop through the stage: its
- * clients' requests and its answers to them (a server's socket, read
- * and written by each client in turn).
+ * Is the stage tgid between up and down one side of a closed loop: do the
+ * processes beyond it that produce into up consume what it produces (down,
+ * or another of its channels), and do down's consumers beyond it produce
+ * into up?  Its clients' requests and its answers to them: a server's
+ * socket, read and written by each client in turn, or a server that
+ * polls all its clients' sockets as one and answers each on its own.
  */
 static bool closed_loop(const struct analysis *a, const struct sl_result *r,
 			const struct sl_channel_row *up, const struct sl_channel_row *down,
@@ -119,9 +131,9 @@ static bool closed_loop(const struct analysis *a, const struct sl_result *r,
 
 		if (!ct->producer || g == tgid)
 			continue;
-		if (!side_within(a, r, down, false, g))
+		if (!answers(a, r, tgid, g))
 			return false;
-		any = true;
+		any |= side_within(a, r, down, false, g);
 	}
 	for (__u32 k = 0; k < down->nr_tasks; k++) {
 		const struct sl_channel_task *ct = &r->chan_tasks[down->first_task + k];
@@ -284,7 +296,12 @@ void ac_pipeline(const struct analysis *a, struct sl_result *r)
 		for (__u32 j = 0; j < r->nr_channels; j++) {
 			const struct sl_channel_row *up = &r->channels[i], *down = &r->channels[j];
 
-			if (i == j)
+			/*
+			 * A condition and its mirror are one bounded buffer's
+			 * data and room: who waits on one and signals the other
+			 * passes nothing on, it hands the room back.
+			 */
+			if (i == j || up->pair == (__s32)j)
 				continue;
 			/* a process consuming `up` and producing into `down` */
 			for (__u32 k = 0; k < up->nr_tasks; k++) {

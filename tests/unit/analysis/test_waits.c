@@ -425,8 +425,9 @@ Test(waits, the_stage_is_busy_as_its_own_tasks_are)
  * reading its own; the server answers on its end `serve` ns after the
  * client blocked reading 2c+2, which wakes the client, and waits for the
  * next request at once; the client sleeps `think` ns before its next.
+ * With `polled`, the server waits for every request in one poll().
  */
-static const struct sl_result *rpc_rounds(__u64 serve, __u64 think)
+static const struct sl_result *rpc_rounds(__u64 serve, __u64 think, bool polled)
 {
 	const __u32 client[2] = { 10, 12 };
 	__u64 ts = 2000, srv_block = 2000;
@@ -440,9 +441,13 @@ static const struct sl_result *rpc_rounds(__u64 serve, __u64 think)
 			__u64 answer = t + 200 + serve;
 			__u16 cpu = c ? 2 : 0;
 
-			/* the client's request wakes the server, waiting to read it */
-			eb_push(&eb, ev_wt(SL_EV_WAIT, srv_block, 1, 11, SL_WK_SOCKET, req, 0, 0));
-			eb_push(&eb, ev_block_in(srv_block, 1, 11, 0, SL_R_SLEEP, 0, S, false));
+			/* the client's request wakes the server, waiting to read it (or in poll()) */
+			if (polled)
+				eb_push(&eb, ev_wt(SL_EV_WAIT, srv_block, 1, 11, SL_WK_POLL, 0, 7, 0));
+			else
+				eb_push(&eb, ev_wt(SL_EV_WAIT, srv_block, 1, 11, SL_WK_SOCKET, req, 0, 0));
+			eb_push(&eb, ev_block_in(srv_block, 1, 11, 0, SL_R_SLEEP, polled ? 7 : 0, S,
+						 false));
 			eb_push(&eb, ev_wt(SL_EV_WAKER, t + 100, cpu, client[c], SL_WK_SOCKET, resp, 1,
 					   SL_WD_WRITE));
 			eb_push(&eb, ev_wake(t + 100, cpu, client[c], 11, true));
@@ -495,7 +500,7 @@ static __u32 producer_pids(const struct sl_result *r, const struct sl_channel_ro
  */
 Test(waits, a_server_between_its_clients_is_the_limiting_stage)
 {
-	const struct sl_result *r = rpc_rounds(8800, 0);
+	const struct sl_result *r = rpc_rounds(8800, 0, false);
 	const struct sl_pipeline *pl = &r->pipeline;
 
 	cr_assert_eq(pl->stage_tgid, 11, "stage %u", pl->stage_tgid);
@@ -511,13 +516,99 @@ Test(waits, a_server_between_its_clients_is_the_limiting_stage)
 }
 
 /*
+ * The same server polling both clients' sockets as one: the requests of
+ * both come through its poll(), each answer goes back on that client's
+ * own socket, which no other client reads.  Still one closed loop.
+ */
+Test(waits, a_server_that_polls_its_clients_is_a_closed_loop)
+{
+	const struct sl_result *r = rpc_rounds(8800, 0, true);
+	const struct sl_pipeline *pl = &r->pipeline;
+
+	cr_assert_eq(pl->stage_tgid, 11, "stage %u", pl->stage_tgid);
+	cr_assert(pl->closed);
+	cr_assert_eq(r->channels[pl->upstream].kind, SL_WK_POLL);
+	cr_assert_eq(r->channels[pl->downstream].kind, SL_WK_SOCKET);
+	cr_assert_eq(r->verdict_channel, pl->downstream);
+	cr_assert_eq(producer_pids(r, &r->channels[pl->downstream]), 1u << 11);
+	cr_assert_eq(r->verdict, SL_V_PRODUCER_BOUND, "verdict %s", sl_verdict_name(r->verdict));
+}
+
+/*
+ * An OS-course chain of three processes, 10 -> 11 -> 12, through two
+ * bounded buffers in shared memory, each a pair of semaphores: full1
+ * (0x100, 10 posts, 11 waits), empty1 (0x200, 11 posts, 10 waits), full2
+ * (0x300, 11 posts, 12 waits), empty2 (0x400, 12 posts, 11 waits).  11
+ * works 8 us per item, the others nearly nothing.  A buffer's two
+ * semaphores are its data and its room, no loop: 11 is the middle stage
+ * of a pipeline, not one side of a closed loop with 10.
+ */
+Test(waits, a_buffers_two_semaphores_make_no_closed_loop)
+{
+	const __u8 W = SL_WD_FUTEX_BITSET;	/* sem_wait() */
+	const struct sl_result *r;
+	const struct sl_pipeline *pl;
+	__u64 ts = 2000;
+
+	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 2, 0, 12, SL_R_NONE, false, true));
+	eb_push(&eb, ev_wt(SL_EV_WAIT, 1500, 2, 12, SL_WK_FUTEX, 0x300, 202, W));
+	eb_push(&eb, ev_block_in(1500, 2, 12, 0, SL_R_SLEEP, 202, S, false));
+	for (int i = 0; i < 6; i++, ts += 10000) {
+		/* 11 waits for data, 10 posts it and waits for room, which 11 gives */
+		eb_push(&eb, ev_wt(SL_EV_WAIT, ts, 1, 11, SL_WK_FUTEX, 0x100, 202, W));
+		eb_push(&eb, ev_block_in(ts, 1, 11, 0, SL_R_SLEEP, 202, S, false));
+		eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 200, 0, 10, SL_WK_FUTEX, 0x100, 202,
+				   SL_WD_FUTEX_WAKE));
+		eb_push(&eb, ev_wake(ts + 200, 0, 10, 11, true));
+		eb_push(&eb, ev_switch(ts + 200, 1, 0, 11, SL_R_NONE, false, true));
+		eb_push(&eb, ev_wt(SL_EV_WAIT, ts + 300, 0, 10, SL_WK_FUTEX, 0x200, 202, W));
+		eb_push(&eb, ev_block_in(ts + 300, 0, 10, 0, SL_R_SLEEP, 202, S, false));
+		eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 500, 1, 11, SL_WK_FUTEX, 0x200, 202,
+				   SL_WD_FUTEX_WAKE));
+		eb_push(&eb, ev_wake(ts + 500, 1, 11, 10, true));
+		eb_push(&eb, ev_switch(ts + 500, 0, 0, 10, SL_R_NONE, false, true));
+		/* 10 is back at once and waits for room again until 11 takes the next */
+		eb_push(&eb, ev_wt(SL_EV_WAIT, ts + 600, 0, 10, SL_WK_FUTEX, 0x200, 202, W));
+		eb_push(&eb, ev_block_in(ts + 600, 0, 10, 0, SL_R_SLEEP, 202, S, false));
+		eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 9900, 1, 11, SL_WK_FUTEX, 0x200, 202,
+				   SL_WD_FUTEX_WAKE));
+		eb_push(&eb, ev_wake(ts + 9900, 1, 11, 10, true));
+		eb_push(&eb, ev_switch(ts + 9900, 0, 0, 10, SL_R_NONE, false, true));
+		/* after its work 11 posts the item to 12, waiting since its last, and waits for room */
+		eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 8500, 1, 11, SL_WK_FUTEX, 0x300, 202,
+				   SL_WD_FUTEX_WAKE));
+		eb_push(&eb, ev_wake(ts + 8500, 1, 11, 12, true));
+		eb_push(&eb, ev_switch(ts + 8500, 2, 0, 12, SL_R_NONE, false, true));
+		eb_push(&eb, ev_wt(SL_EV_WAIT, ts + 8600, 1, 11, SL_WK_FUTEX, 0x400, 202, W));
+		eb_push(&eb, ev_block_in(ts + 8600, 1, 11, 0, SL_R_SLEEP, 202, S, false));
+		eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 8800, 2, 12, SL_WK_FUTEX, 0x400, 202,
+				   SL_WD_FUTEX_WAKE));
+		eb_push(&eb, ev_wake(ts + 8800, 2, 12, 11, true));
+		eb_push(&eb, ev_switch(ts + 8800, 1, 0, 11, SL_R_NONE, false, true));
+		eb_push(&eb, ev_wt(SL_EV_WAIT, ts + 8900, 2, 12, SL_WK_FUTEX, 0x300, 202, W));
+		eb_push(&eb, ev_block_in(ts + 8900, 2, 12, 0, SL_R_SLEEP, 202, S, false));
+	}
+	eb_sort(&eb);
+	r = run(3, ts);
+	pl = &r->pipeline;
+	cr_assert_eq(r->nr_channels, 4, "%u channels", r->nr_channels);
+	cr_assert_geq(r->channels[0].pair, 0, "paired");
+	cr_assert_eq(pl->stage_tgid, 11, "stage %u", pl->stage_tgid);
+	cr_assert(!pl->closed, "a buffer's data and room are no loop");
+	cr_assert_eq(pl->nr_stages, 1);
+	cr_assert_neq(r->channels[pl->upstream].pair, pl->downstream);
+}
+
+/*
  * The same loop with a quick server and clients that sleep 18 us before
  * each request: the clients limit it, their requests' channel speaks,
  * and it is their sleep that the verdict names.
  */
 Test(waits, clients_that_think_between_requests_limit_their_loop)
 {
-	const struct sl_result *r = rpc_rounds(800, 18000);
+	const struct sl_result *r = rpc_rounds(800, 18000, false);
 	const struct sl_pipeline *pl = &r->pipeline;
 	__u32 stage = pid_at(r, pl->stage_task);
 
