@@ -412,6 +412,10 @@ Test(waits, clients_that_sleep_between_requests_limit_their_server, .timeout = 6
 	cr_assert(side_all(x.r, v, true, "client"));
 	cr_assert_eq(x.r->verdict, SL_V_PRODUCER_BOUND, "verdict %s", sl_verdict_name(x.r->verdict));
 	cr_assert_eq(v->q.verdict_rule, SL_VR_SLEEP, "rule %d", v->q.verdict_rule);
+	/* its own time is its sleep: far more than its busy share */
+	cr_assert_gt(pl->stage_own_frac, 0.5, "own %f", pl->stage_own_frac);
+	cr_assert_gt(pl->stage_own_frac, 2 * pl->stage_busy_frac, "own %f busy %f",
+		     pl->stage_own_frac, pl->stage_busy_frac);
 	release(&x);
 }
 

@@ -329,6 +329,7 @@ void ac_pipeline(const struct analysis *a, struct sl_result *r)
 	end_stages(a, r, joined, &best);
 	if (pl->closed)
 		loop_direction(a, r);
+	pl->stage_own_frac = pl->closed ? own_share(r, pl) : pl->stage_busy_frac;
 	for (__u32 i = 0; i < r->nr_channels; i++)
 		pl->nr_channels += joined[i];
 	pl->nr_stages = nr_stages;

@@ -431,6 +431,12 @@ struct sl_pipeline {
 	__s32 upstream, downstream;	/* channel indices around it, -1 at an end */
 	double stage_busy_frac;		/* its busy share: of its tasks on those two channels */
 	bool closed;			/* the two are one loop: requests in, answers out */
+	/*
+	 * Its own share: in a closed loop the larger of its busy share and
+	 * the share of its time it does not wait on the loop (a client's
+	 * think time is its own); else its busy share.
+	 */
+	double stage_own_frac;
 };
 
 struct sl_xc_mismatch {

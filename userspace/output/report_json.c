@@ -514,6 +514,7 @@ static void pipeline(struct jw *w, const struct sl_result *r)
 		jw_null(w, "downstream_consumers_blocked_share");
 	}
 	jw_num(w, "stage_busy_share", pl->stage_busy_frac);
+	jw_num(w, "stage_own_share", pl->stage_own_frac);
 	jw_end_obj(w);
 }
 

@@ -148,6 +148,16 @@ static const char *stage_name(const struct sl_result *r)
 }
 
 /*
+ * Does the limiting stage of a closed loop spend its own time asleep
+ * outside the loop more than busy?  A client that thinks between its
+ * requests: "busy 6%" alone reads as no limit at all.
+ */
+static bool stage_thinks(const struct sl_pipeline *pl)
+{
+	return pl->closed && pl->stage_own_frac > 2.0 * pl->stage_busy_frac;
+}
+
+/*
  * The run's verdict and its pipeline's limiting stage, up front: what the
  * QUEUE, CHANNEL, LOCK and PIPELINE sections below give with their figures.
  */
@@ -156,7 +166,7 @@ static void headline(const struct out *o, const struct sl_result *r)
 	const struct sl_queue_row *q = r->verdict_queue >= 0 ? &r->queues[r->verdict_queue] :
 				       r->verdict_channel >= 0 ? &r->channels[r->verdict_channel].q :
 				       NULL;
-	char vname[24], what[112], line[192], why[EXPLAIN_LEN], a[16], b[16];
+	char vname[24], what[112], line[192], why[EXPLAIN_LEN], a[16], b[16], c[16];
 	int cols;
 
 	if (q || r->verdict_lock >= 0) {
@@ -191,13 +201,19 @@ static void headline(const struct out *o, const struct sl_result *r)
 	if (r->pipeline.stage_tgid) {
 		const char *name = stage_name(r);
 
-		if (r->pipeline.closed)
+		report_pct(b, sizeof(b), r->pipeline.closed ?
+			   r->channels[r->pipeline.downstream].q.cons.wait_frac : 0);
+		if (stage_thinks(&r->pipeline))
+			para(o, 6, "  limiting stage    %.15s (%u) of the closed loop, on its own %s of "
+			     "its time (busy %s, the rest asleep outside the loop), while the other "
+			     "side waits for it %s of its own", name, r->pipeline.stage_tgid,
+			     report_pct(c, sizeof(c), r->pipeline.stage_own_frac),
+			     report_pct(a, sizeof(a), r->pipeline.stage_busy_frac), b);
+		else if (r->pipeline.closed)
 			para(o, 6, "  limiting stage    %.15s (%u) of the closed loop, busy %s of its "
 			     "time, while the other side waits for it %s of its own",
 			     name, r->pipeline.stage_tgid,
-			     report_pct(a, sizeof(a), r->pipeline.stage_busy_frac),
-			     report_pct(b, sizeof(b),
-					r->channels[r->pipeline.downstream].q.cons.wait_frac));
+			     report_pct(a, sizeof(a), r->pipeline.stage_busy_frac), b);
 		else
 			para(o, 6, "  limiting stage    %.15s (%u) of the pipeline, busy %s of its time "
 			     "while the other stages wait for it", name,
@@ -1097,8 +1113,12 @@ static void channels(const struct out *o, const struct sl_result *r)
 			     channel_name(out, sizeof(out), &r->channels[pl->downstream]),
 			     channel_name(in, sizeof(in), &r->channels[pl->upstream]));
 		}
-		para(o, 4, "  make %.15s faster or run more of it in parallel; the other %s for it",
-		     name, pl->closed ? "side waits" : "stages wait");
+		if (stage_thinks(pl))
+			para(o, 4, "  %.15s sleeps outside the loop between its rounds: shorter sleeps, "
+			     "or more of it in parallel, would keep the other side busy", name);
+		else
+			para(o, 4, "  make %.15s faster or run more of it in parallel; the other %s "
+			     "for it", name, pl->closed ? "side waits" : "stages wait");
 	}
 }
 

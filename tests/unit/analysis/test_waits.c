@@ -507,6 +507,7 @@ Test(waits, a_server_between_its_clients_is_the_limiting_stage)
 	cr_assert_eq(pl->nr_channels, 4);
 	cr_assert_eq(pl->nr_stages, 3);
 	cr_assert_gt(pl->stage_busy_frac, 0.8, "stage busy %f", pl->stage_busy_frac);
+	cr_assert_geq(pl->stage_own_frac, pl->stage_busy_frac);
 	cr_assert(pl->closed);
 	/* one client's two sockets, not one client's requests and another's answers */
 	cr_assert_eq(r->channels[pl->upstream].obj + 1, r->channels[pl->downstream].obj);
@@ -621,6 +622,9 @@ Test(waits, clients_that_think_between_requests_limit_their_loop)
 	cr_assert_eq(r->verdict, SL_V_PRODUCER_BOUND, "verdict %s", sl_verdict_name(r->verdict));
 	cr_assert_eq(r->channels[pl->downstream].q.verdict_rule, SL_VR_SLEEP, "rule %d",
 		     r->channels[pl->downstream].q.verdict_rule);
+	/* a client's own time is its think time, not its few busy microseconds */
+	cr_assert_lt(pl->stage_busy_frac, 0.2, "busy %f", pl->stage_busy_frac);
+	cr_assert_gt(pl->stage_own_frac, 0.6, "own %f", pl->stage_own_frac);
 }
 
 /*
