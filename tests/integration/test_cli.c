@@ -416,6 +416,54 @@ Test(cli, trace_pid_takes_the_processes_it_started_before, .timeout = 60)
 	cr_expect_neq(strstr(r.out, "kernel cross-check: ok (3 tasks"), NULL, "%s", r.out);
 }
 
+/*
+ * -p of a reader whose writer is not traced: its pipe is a channel all the
+ * same, its producers outside the trace, and the reader, blocked on it
+ * nearly always, waits for them.
+ */
+Test(cli, trace_pid_of_a_reader_names_its_untraced_writer, .timeout = 60)
+{
+	int fd[2];
+	char pidarg[16];
+	struct output r;
+	pid_t reader, writer;
+
+	need_root();
+	cr_assert_eq(pipe(fd), 0);
+	reader = fork();
+	cr_assert_geq(reader, 0);
+	if (reader == 0) {
+		char c;
+
+		close(fd[1]);
+		while (read(fd[0], &c, 1) == 1)
+			;
+		_exit(0);
+	}
+	writer = fork();
+	cr_assert_geq(writer, 0);
+	if (writer == 0) {
+		close(fd[0]);
+		for (;;) {
+			if (write(fd[1], "x", 1) != 1)
+				_exit(1);
+			usleep(2000);
+		}
+	}
+	close(fd[0]);
+	close(fd[1]);
+	usleep(50000);
+	snprintf(pidarg, sizeof(pidarg), "%d", (int)reader);
+	run(&r, (uid_t)-1, SL("trace", "-p", pidarg, "-d", "1"));
+	kill(writer, SIGKILL);
+	waitpid(writer, NULL, 0);
+	waitpid(reader, NULL, 0);
+	cr_expect_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+	cr_expect_neq(strstr(r.out, "producers    outside the trace"), NULL, "%s", r.out);
+	cr_expect_neq(strstr(r.out, "from outside the trace"), NULL, "%s", r.out);
+	cr_expect_neq(strstr(r.out, "PRODUCER-BOUND: no producers in the trace"), NULL, "%s", r.out);
+}
+
 /* -p: a running process, its counters compared as differences since attach. */
 Test(cli, trace_pid_for_a_duration, .timeout = 60)
 {

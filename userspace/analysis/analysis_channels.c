@@ -36,6 +36,7 @@ struct chan_build {
 	__u64 *own;		/* [nr_tasks]: blocked on the object itself (not behind a lock) */
 	__u64 (*dir_ns)[2];	/* [nr_tasks]: blocked waiting for data [0], room [1] */
 	__u64 prod_blocked, cons_blocked, full, empty, wakeups;
+	__u64 outside;		/* of the wakeups, by no traced task (a_obj.outside_wakes) */
 	__u64 proxy;		/* of the blocked time, behind a lock (proxy_lock) */
 	__u32 proxy_lock;
 	__u32 folded;
@@ -163,6 +164,7 @@ static void fold_socket_ends(const struct analysis *a, struct chan_build *cb, __
 			x->prod_blocked += y->prod_blocked;
 			x->cons_blocked += y->cons_blocked;
 			x->wakeups += y->wakeups;
+			x->outside += y->outside;
 			x->proxy += y->proxy;
 			if (x->proxy_lock == NO_IDX)
 				x->proxy_lock = y->proxy_lock;
@@ -347,11 +349,14 @@ int ac_channels(struct analysis *a, struct sl_result *r)
 	cb = calloc(a->nr_objs ? a->nr_objs : 1, sizeof(*cb));
 	if (!cb)
 		return -ENOMEM;
-	/* one candidate per object something woke waiters through */
+	/*
+	 * One candidate per object something woke waiters through: a traced
+	 * task, or twice or more one outside the trace (one side only).
+	 */
 	for (__u32 o = 0; o < a->nr_objs; o++) {
 		const struct a_obj *ob = &a->objs[o];
 
-		if (!ob->wakeups || (!data_obj(ob) && !cond_obj(ob)))
+		if ((!ob->wakeups && ob->outside_wakes < 2) || (!data_obj(ob) && !cond_obj(ob)))
 			continue;
 		cb[n].obj = o;
 		cb[n].condition = !data_obj(ob);
@@ -367,7 +372,8 @@ int ac_channels(struct analysis *a, struct sl_result *r)
 			n++;
 			goto out;
 		}
-		cb[n].wakeups = ob->wakeups;
+		cb[n].wakeups = ob->wakeups + ob->outside_wakes;
+		cb[n].outside = ob->outside_wakes;
 		n++;
 	}
 	for (__u32 i = 0; i < a->nr_pairs; i++) {
@@ -499,6 +505,7 @@ int ac_channels(struct analysis *a, struct sl_result *r)
 				ch->peer = a->objs[c->peer].obj;
 			ch->folded = c->folded;
 			ch->wakeups = c->wakeups;
+			ch->outside_wakeups = c->outside;
 			ch->fill_max = ob->fill_max;
 			ch->cap = ob->cap;
 			ch->lock_proxy_ns = c->proxy;

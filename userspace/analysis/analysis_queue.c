@@ -270,7 +270,10 @@ static void both_finish(struct sl_queue_row *q, double both_other)
  *   3. the bottleneck side: consumers when max(full share, producers'
  *      blocked share) >= 30% and exceeds max(empty share, consumers'
  *      blocked share) by >= 20 points; producers in the mirror case; else
- *      no side (then both sides together are examined below).
+ *      no side (then both sides together are examined below).  With no
+ *      producer in the trace and no full share known, the consumers'
+ *      share not blocked on the queue stands for the full share (and the
+ *      mirror).
  *   4. the side sleeps >= 50% of its time outside the queue: side-bound,
  *      limited by its own waits (synchronous calls, rate limits).
  *   5. io-bound: disk I/O >= 40% of its busy time and at least its CPU wait.
@@ -299,6 +302,17 @@ static void aq_verdict(struct sl_queue_row *q)
 		q->verdict_rule = SL_VR_LOCK;
 		return;
 	}
+	/*
+	 * A side outside the trace (a server's clients under -p, the writer
+	 * of a pipe into a traced command) shows no waits, and where nothing
+	 * else tells the queue's fill, the traced side's own waits stand in:
+	 * consumers that seldom waited for data had it there, the producers
+	 * ahead of them -- and the mirror.
+	 */
+	if (!p->nr_tasks && c->nr_tasks && !q->full_frac && 1.0 - c->wait_frac > cons_score)
+		cons_score = 1.0 - c->wait_frac;
+	if (!c->nr_tasks && p->nr_tasks && !q->empty_frac && 1.0 - p->wait_frac > prod_score)
+		prod_score = 1.0 - p->wait_frac;
 	/*
 	 * A clear margin: with capacity 1 the queue is either full or empty,
 	 * and 55% empty against 45% full names no side.

@@ -362,6 +362,7 @@ struct sl_channel_row {
 	__u64 peer;			/* a socket pair's other end, folded into it (inode), or 0 */
 	__u32 folded;			/* conditions folded into it */
 	__u64 wakeups;			/* wakeups through it (and its folded conditions) */
+	__u64 outside_wakeups;		/* of those, by no traced task: a side outside the trace */
 	__u16 fill_max, cap;		/* pipe: buffers in use when a writer blocked / size */
 	/*
 	 * Of the blocked time, waits for a lock (lock_kind, lock_obj,

@@ -160,6 +160,7 @@ struct a_obj {
 	__u64 wakeups;		/* waiters woken by a task acting on it */
 	__u64 shared_wakes;	/* ... by a task that also waited on it */
 	__u64 exit_wakes;	/* ... by an exiting task (a thread join, a wait4) */
+	__u64 outside_wakes;	/* waiters woken by no traced task acting on it */
 	__u8 wait_detail;	/* OR of the SL_WD_* of its wait records */
 };
 

@@ -340,6 +340,23 @@ static bool through(const struct a_obj *wait, const struct a_obj *wobj, __u32 wi
 	}
 }
 
+/*
+ * A reader of a pipe, socket or message queue (or a writer waiting for
+ * room) woken by no traced task acting on it: the other side is outside
+ * the trace -- a server's clients under -p, the writer of a pipe into a
+ * traced command.  Counted on the object; the channel has one side only.
+ */
+static void outside_wake(struct analysis *a, struct a_pair *wp)
+{
+	struct a_obj *o = &a->objs[wp->obj];
+
+	if (o->kind != SL_WK_PIPE && o->kind != SL_WK_SOCKET && o->kind != SL_WK_MQ &&
+	    o->kind != SL_WK_SYSV_MSG)
+		return;
+	o->outside_wakes++;
+	wp->woken++;
+}
+
 /* t's block on a data object ends now: kept for the proxy rule below. */
 static void remember_block(struct analysis *a, struct a_task *t)
 {
@@ -412,6 +429,10 @@ void aw_wakeup(struct analysis *a, struct a_task *t, __u32 waker, __u32 wobj, __
 
 	if (t->blk_pair != NO_IDX)
 		remember_block(a, t);
+	if (t->blk_pair != NO_IDX && waker == SL_NO_TASK) {
+		outside_wake(a, &a->pairs[t->blk_pair]);
+		return;
+	}
 	if (t->blk_pair == NO_IDX || waker == SL_NO_TASK || wobj == NO_IDX)
 		return;
 	wp = &a->pairs[t->blk_pair];

@@ -113,6 +113,11 @@ static const char *who_name(const struct sl_queue_row *q)
 	case SL_VW_CONSUMERS:
 		return cons_name(q);
 	default:
+		/* both sides, of which the trace may hold only one */
+		if (!q->prod.nr_tasks && q->cons.nr_tasks)
+			return cons_name(q);
+		if (!q->cons.nr_tasks && q->prod.nr_tasks)
+			return prod_name(q);
 		return q->signal ? "signallers and waiters" : "producers and consumers";
 	}
 }
@@ -186,6 +191,12 @@ const char *explain__verdict(const struct sl_result *r, const struct sl_queue_ro
 				 who, x->busy_frac * 100.0,
 				 cons ? prod_name(q) : cons_name(q),
 				 (cons ? q->prod.wait_frac : q->cons.wait_frac) * 100.0);
+		else if (!(cons ? q->prod.nr_tasks : q->cons.nr_tasks))
+			/* the other side's waits are unseen: the judged side's own tell */
+			snprintf(buf, n, "%s busy %.0f%% of the time, blocked on it %.0f%%; the %s, "
+				 "outside the trace, kept %s", who, x->busy_frac * 100.0,
+				 x->wait_frac * 100.0, cons ? "producers" : "consumers",
+				 cons ? "ahead of them" : "up with them");
 		else if (cons)
 			snprintf(buf, n, "consumers busy %.0f%% of the time, the queue full %.0f%%, "
 				 "producers blocked on it %.0f%%", q->cons.busy_frac * 100.0,

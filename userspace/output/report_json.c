@@ -451,6 +451,7 @@ static void channel(struct jw *w, const struct sl_result *r, const struct sl_cha
 	else
 		jw_null(w, "pair");
 	jw_u64(w, "wakeups", ch->wakeups);
+	jw_u64(w, "outside_wakeups", ch->outside_wakeups);
 	jw_u64(w, "producers_blocked_room_ns", q->prod_blocked_ns);
 	jw_u64(w, "consumers_blocked_data_ns", q->cons_blocked_ns);
 	jw_u64(w, "full_at_least_ns", q->full_ns);

@@ -1009,7 +1009,9 @@ static const char *chan_side(const struct sl_result *r, const struct sl_channel_
 		len += (size_t)snprintf(buf + len, n - len, "%s%.15s (%u)", k++ ? ", " : "",
 					t->comm[0] ? t->comm : "?", t->pid);
 	}
-	if (!k)
+	if (!k && ch->outside_wakeups)
+		snprintf(buf, n, "outside the trace (no traced task woke the other side)");
+	else if (!k)
 		snprintf(buf, n, "none seen");
 	return buf;
 }
@@ -1017,7 +1019,7 @@ static const char *chan_side(const struct sl_result *r, const struct sl_channel_
 static void channels(const struct out *o, const struct sl_result *r)
 {
 	char a[16], b[16], c[16], d[16], obj[96], line[224], vname[24], why[EXPLAIN_LEN];
-	char prod[256], cons[256];
+	char prod[256], cons[256], outside[64];
 	__u32 shown = 0;
 
 	for (__u32 i = 0; i < r->nr_channels; i++) {
@@ -1041,6 +1043,10 @@ static void channels(const struct out *o, const struct sl_result *r)
 		     chan_side(r, ch, true, prod, sizeof(prod)));
 		para(o, 15, "  %-12s %s", q->signal ? "waiters" : "consumers",
 		     chan_side(r, ch, false, cons, sizeof(cons)));
+		outside[0] = '\0';
+		if (ch->outside_wakeups)
+			snprintf(outside, sizeof(outside), ", %llu of them from outside the trace",
+				 (unsigned long long)ch->outside_wakeups);
 		if (q->signal)
 			para(o, 15, "  blocked      waiters waiting for a signal %s (%s of their time); "
 			     "%llu wakeups through it", report_dur(c, sizeof(c), q->cons_blocked_ns),
@@ -1048,12 +1054,12 @@ static void channels(const struct out *o, const struct sl_result *r)
 			     (unsigned long long)ch->wakeups);
 		else
 			para(o, 15, "  blocked      producers waiting for room %s (%s of their time), "
-			     "consumers waiting for data %s (%s); %llu wakeups through it",
+			     "consumers waiting for data %s (%s); %llu wakeups through it%s",
 			     report_dur(a, sizeof(a), q->prod_blocked_ns),
 			     report_pct(b, sizeof(b), q->prod.wait_frac),
 			     report_dur(c, sizeof(c), q->cons_blocked_ns),
 			     report_pct(d, sizeof(d), q->cons.wait_frac),
-			     (unsigned long long)ch->wakeups);
+			     (unsigned long long)ch->wakeups, outside);
 		if (ch->pair >= 0) {
 			char other[96];
 

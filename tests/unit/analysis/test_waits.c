@@ -536,6 +536,69 @@ Test(waits, a_server_that_polls_its_clients_is_a_closed_loop)
 }
 
 /*
+ * Reader 10 of pipe 5, woken every 10 us by task 99 outside the trace
+ * (the writer of a pipe into a traced command); it reads for `busy` ns
+ * and blocks again.  The pipe is a channel of one side.
+ */
+static const struct sl_result *outside_writer(__u64 busy)
+{
+	__u64 ts = 2000;
+
+	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
+	for (int i = 0; i < 6; i++, ts += 10000) {
+		eb_push(&eb, ev_wt(SL_EV_WAIT, ts + busy, 0, 10, SL_WK_PIPE, 5, 0, 0));
+		eb_push(&eb, ev_block_in(ts + busy, 0, 10, 0, SL_R_SLEEP, 0, S, false));
+		eb_push(&eb, ev_wake(ts + 10000, 1, 99, 10, false));
+		eb_push(&eb, ev_switch(ts + 10000, 0, 0, 10, SL_R_NONE, false, true));
+	}
+	return run(2, ts);
+}
+
+Test(waits, a_reader_of_an_untraced_writer_waits_for_the_outside)
+{
+	const struct sl_result *r = outside_writer(500);
+	const struct sl_channel_row *ch;
+
+	cr_assert_eq(r->nr_channels, 1, "%u channels", r->nr_channels);
+	ch = &r->channels[0];
+	cr_assert_eq(ch->obj, 5);
+	cr_assert_eq(ch->outside_wakeups, 6);
+	cr_assert_eq(ch->wakeups, 6);
+	cr_assert_eq(ch->q.prod.nr_tasks, 0);
+	cr_assert_eq(ch->q.cons.nr_tasks, 1);
+	cr_assert_eq(ch->q.verdict, SL_V_PRODUCER_BOUND, "verdict %s",
+		     sl_verdict_name(ch->q.verdict));
+	cr_assert_eq(r->verdict_channel, 0);
+}
+
+/* The same reader, busy 9.8 us of every 10: the writer outside kept ahead of it. */
+Test(waits, a_busy_reader_of_an_untraced_writer_limits_it)
+{
+	const struct sl_result *r = outside_writer(9800);
+	const struct sl_channel_row *ch;
+
+	cr_assert_eq(r->nr_channels, 1, "%u channels", r->nr_channels);
+	ch = &r->channels[0];
+	cr_assert_eq(ch->q.verdict, SL_V_CONSUMER_BOUND, "verdict %s",
+		     sl_verdict_name(ch->q.verdict));
+	cr_assert_eq(ch->q.verdict_rule, SL_VR_SIDE);
+}
+
+/* One wakeup from outside is no channel: a pipe's last write, a signal. */
+Test(waits, one_wakeup_from_outside_is_no_channel)
+{
+	const struct sl_result *r;
+
+	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_wt(SL_EV_WAIT, 2000, 0, 10, SL_WK_PIPE, 5, 0, 0));
+	eb_push(&eb, ev_block_in(2000, 0, 10, 0, SL_R_SLEEP, 0, S, false));
+	eb_push(&eb, ev_wake(9000, 1, 99, 10, false));
+	eb_push(&eb, ev_switch(9000, 0, 0, 10, SL_R_NONE, false, true));
+	r = run(2, 10000);
+	cr_assert_eq(r->nr_channels, 0, "%u channels", r->nr_channels);
+}
+
+/*
  * An OS-course chain of three processes, 10 -> 11 -> 12, through two
  * bounded buffers in shared memory, each a pair of semaphores: full1
  * (0x100, 10 posts, 11 waits), empty1 (0x200, 11 posts, 10 waits), full2

@@ -192,6 +192,30 @@ Test(explain, a_side_outside_the_trace)
 			 "blocked on it 61%");
 }
 
+/*
+ * The judged side is traced, the other is not (a pipe's writer outside
+ * the trace): the judged side's own figures, and who kept ahead; a verdict
+ * on both sides names the traced one only.
+ */
+Test(explain, the_other_side_outside_the_trace)
+{
+	struct sl_queue_row q = queue(SL_VR_SIDE, SL_VW_CONSUMERS);
+
+	q.prod.nr_tasks = 0;
+	cr_assert_str_eq(explain__verdict(&r, &q, buf, sizeof(buf)),
+			 "consumers busy 100% of the time, blocked on it 2%; the producers, "
+			 "outside the trace, kept ahead of them");
+	q = queue(SL_VR_SIDE, SL_VW_PRODUCERS);
+	q.cons.nr_tasks = 0;
+	cr_assert_str_eq(explain__verdict(&r, &q, buf, sizeof(buf)),
+			 "producers busy 12% of the time, blocked on it 61%; the consumers, "
+			 "outside the trace, kept up with them");
+	q = queue(SL_VR_CPU, SL_VW_BOTH);
+	q.prod.nr_tasks = 0;
+	cr_assert(!strncmp(explain__verdict(&r, &q, buf, sizeof(buf)), "consumers wait for a CPU",
+			   24), "%s", buf);
+}
+
 Test(explain, nothing_seen)
 {
 	cr_assert_str_eq(explain__parallelism(&r, buf, sizeof(buf)), "no traced task was seen");
