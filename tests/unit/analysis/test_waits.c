@@ -598,6 +598,18 @@ Test(waits, one_wakeup_from_outside_is_no_channel)
 	cr_assert_eq(r->nr_channels, 0, "%u channels", r->nr_channels);
 }
 
+/* waiter (on wcpu) blocks in sem_wait(sem) at `block`; waker (on kcpu) posts it at `post`. */
+static void sem_handoff(__u32 waiter, __u16 wcpu, __u64 block, __u32 waker, __u16 kcpu, __u64 post,
+			__u64 sem)
+{
+	eb_push(&eb, ev_wt(SL_EV_WAIT, block, wcpu, waiter, SL_WK_FUTEX, sem, 202,
+			   SL_WD_FUTEX_BITSET));
+	eb_push(&eb, ev_block_in(block, wcpu, waiter, 0, SL_R_SLEEP, 202, S, false));
+	eb_push(&eb, ev_wt(SL_EV_WAKER, post, kcpu, waker, SL_WK_FUTEX, sem, 202, SL_WD_FUTEX_WAKE));
+	eb_push(&eb, ev_wake(post, kcpu, waker, waiter, true));
+	eb_push(&eb, ev_switch(post, wcpu, 0, waiter, SL_R_NONE, false, true));
+}
+
 /*
  * An OS-course chain of three processes, 10 -> 11 -> 12, through two
  * bounded buffers in shared memory, each a pair of semaphores: full1
@@ -609,50 +621,23 @@ Test(waits, one_wakeup_from_outside_is_no_channel)
  */
 Test(waits, a_buffers_two_semaphores_make_no_closed_loop)
 {
-	const __u8 W = SL_WD_FUTEX_BITSET;	/* sem_wait() */
 	const struct sl_result *r;
 	const struct sl_pipeline *pl;
-	__u64 ts = 2000;
+	__u64 ts = 2000, last = 1500;
 
 	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
 	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
 	eb_push(&eb, ev_switch(1000, 2, 0, 12, SL_R_NONE, false, true));
-	eb_push(&eb, ev_wt(SL_EV_WAIT, 1500, 2, 12, SL_WK_FUTEX, 0x300, 202, W));
-	eb_push(&eb, ev_block_in(1500, 2, 12, 0, SL_R_SLEEP, 202, S, false));
 	for (int i = 0; i < 6; i++, ts += 10000) {
 		/* 11 waits for data, 10 posts it and waits for room, which 11 gives */
-		eb_push(&eb, ev_wt(SL_EV_WAIT, ts, 1, 11, SL_WK_FUTEX, 0x100, 202, W));
-		eb_push(&eb, ev_block_in(ts, 1, 11, 0, SL_R_SLEEP, 202, S, false));
-		eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 200, 0, 10, SL_WK_FUTEX, 0x100, 202,
-				   SL_WD_FUTEX_WAKE));
-		eb_push(&eb, ev_wake(ts + 200, 0, 10, 11, true));
-		eb_push(&eb, ev_switch(ts + 200, 1, 0, 11, SL_R_NONE, false, true));
-		eb_push(&eb, ev_wt(SL_EV_WAIT, ts + 300, 0, 10, SL_WK_FUTEX, 0x200, 202, W));
-		eb_push(&eb, ev_block_in(ts + 300, 0, 10, 0, SL_R_SLEEP, 202, S, false));
-		eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 500, 1, 11, SL_WK_FUTEX, 0x200, 202,
-				   SL_WD_FUTEX_WAKE));
-		eb_push(&eb, ev_wake(ts + 500, 1, 11, 10, true));
-		eb_push(&eb, ev_switch(ts + 500, 0, 0, 10, SL_R_NONE, false, true));
+		sem_handoff(11, 1, ts, 10, 0, ts + 200, 0x100);
+		sem_handoff(10, 0, ts + 300, 11, 1, ts + 500, 0x200);
 		/* 10 is back at once and waits for room again until 11 takes the next */
-		eb_push(&eb, ev_wt(SL_EV_WAIT, ts + 600, 0, 10, SL_WK_FUTEX, 0x200, 202, W));
-		eb_push(&eb, ev_block_in(ts + 600, 0, 10, 0, SL_R_SLEEP, 202, S, false));
-		eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 9900, 1, 11, SL_WK_FUTEX, 0x200, 202,
-				   SL_WD_FUTEX_WAKE));
-		eb_push(&eb, ev_wake(ts + 9900, 1, 11, 10, true));
-		eb_push(&eb, ev_switch(ts + 9900, 0, 0, 10, SL_R_NONE, false, true));
+		sem_handoff(10, 0, ts + 600, 11, 1, ts + 9900, 0x200);
 		/* after its work 11 posts the item to 12, waiting since its last, and waits for room */
-		eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 8500, 1, 11, SL_WK_FUTEX, 0x300, 202,
-				   SL_WD_FUTEX_WAKE));
-		eb_push(&eb, ev_wake(ts + 8500, 1, 11, 12, true));
-		eb_push(&eb, ev_switch(ts + 8500, 2, 0, 12, SL_R_NONE, false, true));
-		eb_push(&eb, ev_wt(SL_EV_WAIT, ts + 8600, 1, 11, SL_WK_FUTEX, 0x400, 202, W));
-		eb_push(&eb, ev_block_in(ts + 8600, 1, 11, 0, SL_R_SLEEP, 202, S, false));
-		eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 8800, 2, 12, SL_WK_FUTEX, 0x400, 202,
-				   SL_WD_FUTEX_WAKE));
-		eb_push(&eb, ev_wake(ts + 8800, 2, 12, 11, true));
-		eb_push(&eb, ev_switch(ts + 8800, 1, 0, 11, SL_R_NONE, false, true));
-		eb_push(&eb, ev_wt(SL_EV_WAIT, ts + 8900, 2, 12, SL_WK_FUTEX, 0x300, 202, W));
-		eb_push(&eb, ev_block_in(ts + 8900, 2, 12, 0, SL_R_SLEEP, 202, S, false));
+		sem_handoff(12, 2, last, 11, 1, ts + 8500, 0x300);
+		sem_handoff(11, 1, ts + 8600, 12, 2, ts + 8800, 0x400);
+		last = ts + 8900;
 	}
 	eb_sort(&eb);
 	r = run(3, ts);
@@ -1069,7 +1054,7 @@ static const struct sl_result *pipe_and_condition(__u32 signaller)
 	struct sl_event th = ev_fork(500, 0, 10, 12);
 	__u64 ts = 2000;
 
-	th.fork.child_tgid = 10;	/* a thread of 10 */
+	th.fork.child_tgid = 10;
 	th.fork.parent_tgid = 10;
 	eb_push(&eb, th);
 	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
@@ -1220,6 +1205,18 @@ Test(waits, a_condition_signalled_once_is_no_channel)
 	cr_assert_eq(r->verdict_channel, -1);
 }
 
+/* 10 and its thread 11, on CPUs 0 and 1 from 1 us. */
+static void thread_pair(void)
+{
+	struct sl_event th = ev_fork(500, 0, 10, 11);
+
+	th.fork.child_tgid = 10;
+	th.fork.parent_tgid = 10;
+	eb_push(&eb, th);
+	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
+}
+
 /*
  * A bounded buffer between threads 10 and 11: 10 waits 8 us for room on
  * futex 0x100 ("not full"), which 11 signals after its 9 us of work per
@@ -1246,16 +1243,11 @@ static void buffer_round(__u64 ts)
 
 Test(waits, a_bounded_buffers_two_conditions_are_a_pair)
 {
-	struct sl_event th = ev_fork(500, 0, 10, 11);
 	const struct sl_result *r;
 	const struct sl_channel_row *room;
 	char why[256];
 
-	th.fork.child_tgid = 10;	/* a thread of 10 */
-	th.fork.parent_tgid = 10;
-	eb_push(&eb, th);
-	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
-	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
+	thread_pair();
 	for (__u64 ts = 2000; ts < 2000 + 6 * 10000; ts += 10000)
 		buffer_round(ts);
 	r = run(2, 2000 + 6 * 10000);
@@ -1277,15 +1269,10 @@ Test(waits, a_bounded_buffers_two_conditions_are_a_pair)
 /* Two threads that never block each other on a pipe and take turns at a lock. */
 Test(waits, a_balanced_channel_gives_way_to_a_lock_bound_lock)
 {
-	struct sl_event th = ev_fork(500, 0, 10, 11);
 	const struct sl_result *r;
 	__u64 ts = 2000;
 
-	th.fork.child_tgid = 10;
-	th.fork.parent_tgid = 10;
-	eb_push(&eb, th);
-	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
-	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
+	thread_pair();
 	for (int i = 0; i < 6; i++, ts += 10000) {
 		lock_turn(i, ts);
 		/* 11 reads pipe 9 and waits 100 ns for 10's write */
@@ -1314,15 +1301,10 @@ Test(waits, a_balanced_channel_gives_way_to_a_lock_bound_lock)
  */
 Test(waits, producers_waiting_for_a_lock_bound_lock_give_it_the_verdict)
 {
-	struct sl_event th = ev_fork(500, 0, 10, 11);
 	const struct sl_result *r;
 	__u64 ts = 2000;
 
-	th.fork.child_tgid = 10;
-	th.fork.parent_tgid = 10;
-	eb_push(&eb, th);
-	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
-	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
+	thread_pair();
 	eb_push(&eb, ev_switch(1000, 2, 0, 12, SL_R_NONE, false, true));
 	for (int i = 0; i < 6; i++, ts += 10000) {
 		__u32 h = i % 2 ? 11 : 10;
