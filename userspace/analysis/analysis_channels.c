@@ -116,6 +116,30 @@ static void drop_one_shots(struct chan_build *cb, __u32 n)
 			cb[k].folded = ~0u;
 }
 
+/* Traffic enough to tell a side's members from a bystander, and the bystander's share of it. */
+#define BYSTANDER_MIN_WAKEUPS	50
+#define BYSTANDER_SHARE		0.02
+
+/*
+ * A task that never blocked on a busy channel and gave under 2 % of its
+ * wakeups is no member of its side: the parent that writes the stop
+ * pills after its producers are done, asleep in join() all along, would
+ * halve the producers' busy share.
+ */
+static void drop_bystanders(const struct analysis *a, struct chan_build *cb, __u32 n)
+{
+	for (__u32 k = 0; k < n; k++) {
+		struct chan_build *c = &cb[k];
+
+		if (c->folded == ~0u || c->wakeups < BYSTANDER_MIN_WAKEUPS)
+			continue;
+		for (__u32 t = 0; t < a->nr_tasks; t++)
+			if (c->side[t] && !c->blocked[t] &&
+			    (double)c->woke[t] < BYSTANDER_SHARE * (double)c->wakeups)
+				c->side[t] = 0;
+	}
+}
+
 /*
  * A socket pair's two ends are two inodes: a writer blocked for room
  * waits on its own end, the reader blocked for data on the other.  Two
@@ -473,6 +497,7 @@ int ac_channels(struct analysis *a, struct sl_result *r)
 		}
 	}
 	drop_one_shots(cb, n);
+	drop_bystanders(a, cb, n);
 	{
 		__u32 rows = 0;
 

@@ -598,6 +598,45 @@ Test(waits, one_wakeup_from_outside_is_no_channel)
 	cr_assert_eq(r->nr_channels, 0, "%u channels", r->nr_channels);
 }
 
+/*
+ * Producer 11 writes pipe 5 every 10 us, waking reader 10 each time, 60
+ * times; then the parent 12, which slept all along, writes the stop pill.
+ * The parent gave one wakeup of 61 and never blocked on the pipe: no
+ * producer, or the producers would be "busy 50 %".
+ */
+Test(waits, the_parent_that_sends_the_stop_pill_is_no_producer)
+{
+	const struct sl_result *r;
+	const struct sl_channel_row *ch;
+	__u64 ts = 2000;
+
+	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
+	eb_push(&eb, ev_switch(1000, 2, 0, 12, SL_R_NONE, false, true));
+	eb_push(&eb, ev_wt(SL_EV_WAIT, 1500, 2, 12, SL_WK_SLEEP, 0, 230, 0));
+	eb_push(&eb, ev_block_in(1500, 2, 12, 0, SL_R_SLEEP, 230, S, false));
+	for (int i = 0; i <= 60; i++, ts += 10000) {
+		__u32 w = i < 60 ? 11 : 12;
+		__u16 wc = i < 60 ? 1 : 2;
+
+		eb_push(&eb, ev_wt(SL_EV_WAIT, ts, 0, 10, SL_WK_PIPE, 5, 0, 0));
+		eb_push(&eb, ev_block_in(ts, 0, 10, 0, SL_R_SLEEP, 0, S, false));
+		if (w == 12) {
+			eb_push(&eb, ev_wake(ts + 9000, 1, 0, 12, false));
+			eb_push(&eb, ev_switch(ts + 9000, 2, 0, 12, SL_R_NONE, false, true));
+		}
+		eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 9500, wc, w, SL_WK_PIPE, 5, 1, SL_WD_WRITE));
+		eb_push(&eb, ev_wake(ts + 9500, wc, w, 10, true));
+		eb_push(&eb, ev_switch(ts + 9500, 0, 0, 10, SL_R_NONE, false, true));
+	}
+	r = run(3, ts);
+	cr_assert_eq(r->nr_channels, 1, "%u channels", r->nr_channels);
+	ch = &r->channels[0];
+	cr_assert_eq(ch->wakeups, 61);
+	cr_assert_eq(producer_pids(r, ch), 1u << 11, "producers %x", producer_pids(r, ch));
+	cr_assert_gt(ch->q.prod.busy_frac, 0.9, "busy %f", ch->q.prod.busy_frac);
+}
+
 /* waiter (on wcpu) blocks in sem_wait(sem) at `block`; waker (on kcpu) posts it at `post`. */
 static void sem_handoff(__u32 waiter, __u16 wcpu, __u64 block, __u32 waker, __u16 kcpu, __u64 post,
 			__u64 sem)
