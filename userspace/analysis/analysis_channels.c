@@ -53,20 +53,30 @@ static bool side_in_proc(const struct analysis *a, const __u8 *side, __u8 which,
 	return false;
 }
 
-/* Every task of this side in one of the processes of the other mask's side. */
-static bool side_in_procs(const struct analysis *a, const __u8 *side, __u8 which,
-			  const __u8 *other, __u8 other_which)
+/*
+ * The share of side `which`'s weight (w[task]: blocked time, wakeups
+ * given) that its tasks in the processes of the other mask's side hold; by
+ * count where the side weighs nothing.  0 for an empty side.
+ */
+static double side_share_in_procs(const struct analysis *a, const __u8 *side, __u8 which,
+				  const __u64 *w, const __u8 *other, __u8 other_which)
 {
-	bool any = false;
+	__u64 in = 0, all = 0, n_in = 0, n = 0;
 
 	for (__u32 t = 0; t < a->nr_tasks; t++) {
+		bool inside;
+
 		if (!(side[t] & which))
 			continue;
-		any = true;
-		if (!side_in_proc(a, other, other_which, a->tasks[t].tgid))
-			return false;
+		inside = side_in_proc(a, other, other_which, a->tasks[t].tgid);
+		n++;
+		n_in += inside;
+		all += w[t];
+		in += inside ? w[t] : 0;
 	}
-	return any;
+	if (all)
+		return (double)in / (double)all;
+	return n ? (double)n_in / (double)n : 0;
 }
 
 /* Does some task of side `which` share a process with one of side `other_which`? */
@@ -115,6 +125,9 @@ static void drop_one_shots(struct chan_build *cb, __u32 n)
 		if (cb[k].condition && cb[k].folded != ~0u && cb[k].wakeups < 2)
 			cb[k].folded = ~0u;
 }
+
+/* A condition folds into a data channel when this much of each of its sides lines up with it. */
+#define FOLD_SHARE		0.9
 
 /* Traffic enough to tell a side's members from a bystander, and the bystander's share of it. */
 #define BYSTANDER_MIN_WAKEUPS	50
@@ -445,7 +458,11 @@ int ac_channels(struct analysis *a, struct sl_result *r)
 	/*
 	 * A condition whose waiters are a data channel's producer processes
 	 * and whose signallers its consumers' is that channel's "room"
-	 * (a bounded queue's semaphore); the mirror case its "data".
+	 * (a bounded queue's semaphore); the mirror case its "data".  By
+	 * weight, FOLD_SHARE of the waiters' blocked time and of the
+	 * signallers' wakeups: the parent that puts the stop pills into a
+	 * full multiprocessing.Queue waits on its semaphore too, for
+	 * moments, and writes no pipe a reader ever waited on.
 	 */
 	for (__u32 k = 0; k < n; k++) {
 		struct chan_build *c = &cb[k];
@@ -465,11 +482,15 @@ int ac_channels(struct analysis *a, struct sl_result *r)
 
 			if (dc->condition || !dc->side)
 				continue;
-			room = side_in_procs(a, c->side, AQ_CONSUMER, dc->side, AQ_PRODUCER) &&
-			       side_in_procs(a, c->side, AQ_PRODUCER, dc->side, AQ_CONSUMER);
+			room = side_share_in_procs(a, c->side, AQ_CONSUMER, c->blocked, dc->side,
+						   AQ_PRODUCER) >= FOLD_SHARE &&
+			       side_share_in_procs(a, c->side, AQ_PRODUCER, c->woke, dc->side,
+						   AQ_CONSUMER) >= FOLD_SHARE;
 			data = !room &&
-			       side_in_procs(a, c->side, AQ_CONSUMER, dc->side, AQ_CONSUMER) &&
-			       side_in_procs(a, c->side, AQ_PRODUCER, dc->side, AQ_PRODUCER);
+			       side_share_in_procs(a, c->side, AQ_CONSUMER, c->blocked, dc->side,
+						   AQ_CONSUMER) >= FOLD_SHARE &&
+			       side_share_in_procs(a, c->side, AQ_PRODUCER, c->woke, dc->side,
+						   AQ_PRODUCER) >= FOLD_SHARE;
 			if (!room && !data)
 				continue;
 			for (__u32 t = 0; t < a->nr_tasks; t++) {

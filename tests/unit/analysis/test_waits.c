@@ -1088,7 +1088,7 @@ Test(waits, a_condition_variables_two_futex_words_are_one_condition)
  * room (a bounded queue's semaphore) and folds into it; by 12, it is 10's
  * process's own signalling and stays a channel apart.
  */
-static const struct sl_result *pipe_and_condition(__u32 signaller)
+static const struct sl_result *pipe_and_condition_and_pill(__u32 signaller, bool pill)
 {
 	struct sl_event th = ev_fork(500, 0, 10, 12);
 	__u64 ts = 2000;
@@ -1118,7 +1118,24 @@ static const struct sl_result *pipe_and_condition(__u32 signaller)
 		eb_push(&eb, ev_wake(ts + 9000, signaller == 11 ? 1 : 2, signaller, 10, true));
 		eb_push(&eb, ev_switch(ts + 9000, 0, 0, 10, SL_R_NONE, false, true));
 	}
-	return run(3, ts);
+	/* the parent, process 13, puts a stop pill into the full queue: a moment on its semaphore */
+	if (pill) {
+		eb_push(&eb, ev_switch(ts, 3, 0, 13, SL_R_NONE, false, true));
+		eb_push(&eb, ev_wt(SL_EV_WAIT, ts + 100, 3, 13, SL_WK_FUTEX, 0x100, 202,
+				   SL_WD_FUTEX_BITSET));
+		eb_push(&eb, ev_block_in(ts + 100, 3, 13, 0, SL_R_SLEEP, 202, S, false));
+		eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 200, 1, 11, SL_WK_FUTEX, 0x100, 202,
+				   SL_WD_FUTEX_WAKE));
+		eb_push(&eb, ev_wake(ts + 200, 1, 11, 13, true));
+		eb_push(&eb, ev_switch(ts + 200, 3, 0, 13, SL_R_NONE, false, true));
+		ts += 1000;
+	}
+	return run(4, ts);
+}
+
+static const struct sl_result *pipe_and_condition(__u32 signaller)
+{
+	return pipe_and_condition_and_pill(signaller, false);
 }
 
 Test(waits, a_condition_between_the_pipes_processes_is_its_room)
@@ -1140,6 +1157,21 @@ Test(waits, a_condition_inside_one_process_is_not_a_pipes_room)
 	cr_assert_eq(r->channels[0].folded, 0);
 	cr_assert_eq(r->channels[0].q.prod_blocked_ns, 3 * 5000);
 	cr_assert(r->channels[1].condition);
+}
+
+/*
+ * The room's waiters are the pipe's producer process but for the parent,
+ * process 13, which waited on it once for 100 ns, putting its stop pill:
+ * by weight the condition is still the pipe's room.
+ */
+Test(waits, a_parents_stop_pill_keeps_the_semaphore_the_pipes_room)
+{
+	const struct sl_result *r = pipe_and_condition_and_pill(11, true);
+
+	cr_assert_eq(r->nr_channels, 1, "%u channels", r->nr_channels);
+	cr_assert_eq(r->channels[0].kind, SL_WK_PIPE);
+	cr_assert_eq(r->channels[0].folded, 1);
+	cr_assert_eq(r->channels[0].q.prod_blocked_ns, 3 * (5000 + 3000) + 100);
 }
 
 /* The row of task index idx's pid, or 0. */
