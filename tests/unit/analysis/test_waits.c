@@ -15,6 +15,13 @@
 
 TestSuite(waits, .init = harness_setup, .fini = harness_teardown);
 
+/* Tasks 10, 11 and 12, each running on its CPU (0, 1, 2) from 1 us. */
+static void three_running(void)
+{
+	for (__u32 i = 0; i < 3; i++)
+		eb_push(&eb, ev_switch(1000, (__u16)i, 0, 10 + i, SL_R_NONE, false, true));
+}
+
 static const struct sl_result *run(__u32 ncpu, __u64 end)
 {
 	ti_init(&ti, ncpu, 1000, end);
@@ -281,9 +288,7 @@ Test(waits, the_busiest_channel_speaks_for_the_run)
 	const struct sl_result *r;
 	__u64 ts = 3000;
 
-	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
-	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
-	eb_push(&eb, ev_switch(1000, 2, 0, 12, SL_R_NONE, false, true));
+	three_running();
 	eb_push(&eb, ev_switch(1000, 3, 0, 13, SL_R_NONE, false, true));
 	eb_push(&eb, ev_wt(SL_EV_WAIT, 2000, 2, 12, SL_WK_PIPE, 43, 0, 0));
 	eb_push(&eb, ev_block_in(2000, 2, 12, 0, SL_R_SLEEP, 0, S, false));
@@ -316,9 +321,7 @@ static __u64 cat_gzip_sha(void)
 {
 	__u64 ts = 2000;
 
-	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
-	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
-	eb_push(&eb, ev_switch(1000, 2, 0, 12, SL_R_NONE, false, true));
+	three_running();
 	eb_push(&eb, ev_wt(SL_EV_WAIT, ts, 0, 10, SL_WK_PIPE, 1, 1, SL_WD_WRITE));
 	eb_push(&eb, ev_wt(SL_EV_WAIT, ts, 2, 12, SL_WK_PIPE, 2, 0, 0));
 	for (int i = 0; i < 4; i++, ts += 10000) {
@@ -432,9 +435,7 @@ static const struct sl_result *rpc_rounds(__u64 serve, __u64 think, bool polled)
 	const __u32 client[2] = { 10, 12 };
 	__u64 ts = 2000, srv_block = 2000;
 
-	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
-	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
-	eb_push(&eb, ev_switch(1000, 2, 0, 12, SL_R_NONE, false, true));
+	three_running();
 	for (int i = 0; i < 4; i++, ts += 20000) {
 		for (int c = 0; c < 2; c++) {
 			__u64 t = ts + (__u64)c * 10000, req = 2 * (__u64)c + 1, resp = req + 1;
@@ -610,9 +611,7 @@ Test(waits, the_parent_that_sends_the_stop_pill_is_no_producer)
 	const struct sl_channel_row *ch;
 	__u64 ts = 2000;
 
-	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
-	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
-	eb_push(&eb, ev_switch(1000, 2, 0, 12, SL_R_NONE, false, true));
+	three_running();
 	eb_push(&eb, ev_wt(SL_EV_WAIT, 1500, 2, 12, SL_WK_SLEEP, 0, 230, 0));
 	eb_push(&eb, ev_block_in(1500, 2, 12, 0, SL_R_SLEEP, 230, S, false));
 	for (int i = 0; i <= 60; i++, ts += 10000) {
@@ -664,9 +663,7 @@ Test(waits, a_buffers_two_semaphores_make_no_closed_loop)
 	const struct sl_pipeline *pl;
 	__u64 ts = 2000, last = 1500;
 
-	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
-	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
-	eb_push(&eb, ev_switch(1000, 2, 0, 12, SL_R_NONE, false, true));
+	three_running();
 	for (int i = 0; i < 6; i++, ts += 10000) {
 		/* 11 waits for data, 10 posts it and waits for room, which 11 gives */
 		sem_handoff(11, 1, ts, 10, 0, ts + 200, 0x100);
@@ -725,9 +722,7 @@ Test(waits, a_lock_taken_after_a_read_makes_no_reader_of_its_waiter)
 	const struct sl_result *r;
 	__u64 ts = 2000;
 
-	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
-	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
-	eb_push(&eb, ev_switch(1000, 2, 0, 12, SL_R_NONE, false, true));
+	three_running();
 	for (int i = 0; i < 4; i++, ts += 10000) {
 		eb_push(&eb, ev_wt(SL_EV_WAIT, ts, 1, 11, SL_WK_SOCKET, 7, 0, 0));
 		eb_push(&eb, ev_block_in(ts, 1, 11, 0, SL_R_SLEEP, 0, S, false));
@@ -758,9 +753,7 @@ static void locked_reads(__u64 lock_at, __u64 unlock_at)
 {
 	__u64 ts = 2000;
 
-	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
-	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
-	eb_push(&eb, ev_switch(1000, 2, 0, 12, SL_R_NONE, false, true));
+	three_running();
 	for (int i = 0; i < 4; i++, ts += 10000) {
 		__u32 h = i % 2 ? 11 : 10, w = i % 2 ? 10 : 11;
 		__u16 hc = i % 2 ? 1 : 0, wc = i % 2 ? 0 : 1;
@@ -1003,9 +996,7 @@ Test(waits, a_condition_inside_the_stage_is_not_its_downstream)
 	th.fork.child_tgid = 11;	/* a thread of 11 */
 	th.fork.parent_tgid = 11;
 	eb_push(&eb, th);
-	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
-	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
-	eb_push(&eb, ev_switch(1000, 2, 0, 12, SL_R_NONE, false, true));
+	three_running();
 	eb_push(&eb, ev_switch(1000, 3, 0, 13, SL_R_NONE, false, true));
 	eb_push(&eb, ev_wt(SL_EV_WAIT, 1500, 3, 13, SL_WK_FUTEX, 0x200, 202, SL_WD_FUTEX_BITSET));
 	eb_push(&eb, ev_block_in(1500, 3, 13, 0, SL_R_SLEEP, 202, S, false));
@@ -1049,9 +1040,7 @@ Test(waits, a_condition_variables_two_futex_words_are_one_condition)
 	const struct sl_result *r;
 	__u64 ts = 2000;
 
-	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
-	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
-	eb_push(&eb, ev_switch(1000, 2, 0, 12, SL_R_NONE, false, true));
+	three_running();
 	for (int i = 0; i < 6; i++, ts += 10000) {
 		__u64 word = i % 2 ? 0x1004 : 0x1000;
 
@@ -1096,9 +1085,7 @@ static const struct sl_result *pipe_and_condition_and_pill(__u32 signaller, bool
 	th.fork.child_tgid = 10;
 	th.fork.parent_tgid = 10;
 	eb_push(&eb, th);
-	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
-	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
-	eb_push(&eb, ev_switch(1000, 2, 0, 12, SL_R_NONE, false, true));
+	three_running();
 	eb_push(&eb, ev_wt(SL_EV_WAIT, 1500, 2, 12, SL_WK_PIPE, 42, 0, 0));
 	eb_push(&eb, ev_block_in(1500, 2, 12, 0, SL_R_SLEEP, 0, S, false));
 	eb_push(&eb, ev_wt(SL_EV_WAKER, 1800, 0, 10, SL_WK_PIPE, 42, 1, SL_WD_WRITE));
@@ -1410,9 +1397,7 @@ Test(waits, an_epoll_woken_by_writes_is_a_channel_from_the_writers)
 	const struct sl_channel_row *ch;
 	__u64 ts = 2000;
 
-	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
-	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
-	eb_push(&eb, ev_switch(1000, 2, 0, 12, SL_R_NONE, false, true));
+	three_running();
 	for (int i = 0; i < 4; i++, ts += 10000) {
 		bool read = i == 3;
 
@@ -1521,9 +1506,7 @@ Test(waits, a_slow_first_stage_limits_the_pipeline)
 	const struct sl_result *r;
 	__u64 ts = 2000;
 
-	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
-	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
-	eb_push(&eb, ev_switch(1000, 2, 0, 12, SL_R_NONE, false, true));
+	three_running();
 	eb_push(&eb, ev_wt(SL_EV_WAIT, ts, 1, 11, SL_WK_PIPE, 1, 0, 0));
 	eb_push(&eb, ev_wt(SL_EV_WAIT, ts, 2, 12, SL_WK_PIPE, 2, 0, 0));
 	for (int i = 0; i < 4; i++, ts += 10000) {
@@ -1616,9 +1599,7 @@ Test(waits, a_write_on_the_readers_own_end_gives_it_nothing)
 	const struct sl_result *r;
 	__u64 ts = 2000;
 
-	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
-	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
-	eb_push(&eb, ev_switch(1000, 2, 0, 12, SL_R_NONE, false, true));
+	three_running();
 	for (int i = 0; i < 3; i++, ts += 10000) {
 		__u32 waker = i == 1 ? 12 : 10;
 		__u16 cpu = i == 1 ? 2 : 0;
@@ -1652,9 +1633,7 @@ Test(waits, a_condition_variables_words_signalled_by_some_of_its_signallers_are_
 	const struct sl_result *r;
 	__u64 ts = 2000;
 
-	eb_push(&eb, ev_switch(1000, 0, 0, 10, SL_R_NONE, false, true));
-	eb_push(&eb, ev_switch(1000, 1, 0, 11, SL_R_NONE, false, true));
-	eb_push(&eb, ev_switch(1000, 2, 0, 12, SL_R_NONE, false, true));
+	three_running();
 	for (int i = 0; i < 6; i++, ts += 10000) {
 		__u64 word = i % 2 ? 0x1004 : 0x1000;
 		__u32 by = i == 3 ? 12 : 11;
