@@ -36,7 +36,6 @@ struct chan_build {
 	__u64 *own;		/* [nr_tasks]: blocked on the object itself (not behind a lock) */
 	__u64 (*dir_ns)[2];	/* [nr_tasks]: blocked waiting for data [0], room [1] */
 	__u64 prod_blocked, cons_blocked, full, empty, wakeups;
-	__u64 outside;		/* of the wakeups, by no traced task (a_obj.outside_wakes) */
 	__u64 proxy;		/* of the blocked time, behind a lock (proxy_lock) */
 	__u32 proxy_lock;
 	__u32 folded;
@@ -52,6 +51,9 @@ static bool side_in_proc(const struct analysis *a, const __u8 *side, __u8 which,
 			return true;
 	return false;
 }
+
+/* A condition folds into a data channel when this much of each of its sides lines up with it. */
+#define FOLD_SHARE		0.9
 
 /*
  * The share of side `which`'s weight (w[task]: blocked time, wakeups
@@ -77,6 +79,22 @@ static double side_share_in_procs(const struct analysis *a, const __u8 *side, __
 	if (all)
 		return (double)in / (double)all;
 	return n ? (double)n_in / (double)n : 0;
+}
+
+/*
+ * Do condition c's waiters (by blocked time) lie in the processes of data
+ * channel dc's side `waiters_are`, and its signallers (by wakeups given)
+ * in those of the other side, FOLD_SHARE of each?
+ */
+static bool cond_lines_up(const struct analysis *a, const struct chan_build *c,
+			  const struct chan_build *dc, __u8 waiters_are)
+{
+	__u8 signallers_are = waiters_are == AQ_PRODUCER ? AQ_CONSUMER : AQ_PRODUCER;
+
+	return side_share_in_procs(a, c->side, AQ_CONSUMER, c->blocked, dc->side,
+				   waiters_are) >= FOLD_SHARE &&
+	       side_share_in_procs(a, c->side, AQ_PRODUCER, c->woke, dc->side,
+				   signallers_are) >= FOLD_SHARE;
 }
 
 /* Does some task of side `which` share a process with one of side `other_which`? */
@@ -125,9 +143,6 @@ static void drop_one_shots(struct chan_build *cb, __u32 n)
 		if (cb[k].condition && cb[k].folded != ~0u && cb[k].wakeups < 2)
 			cb[k].folded = ~0u;
 }
-
-/* A condition folds into a data channel when this much of each of its sides lines up with it. */
-#define FOLD_SHARE		0.9
 
 /* Traffic enough to tell a side's members from a bystander, and the bystander's share of it. */
 #define BYSTANDER_MIN_WAKEUPS	50
@@ -201,7 +216,6 @@ static void fold_socket_ends(const struct analysis *a, struct chan_build *cb, __
 			x->prod_blocked += y->prod_blocked;
 			x->cons_blocked += y->cons_blocked;
 			x->wakeups += y->wakeups;
-			x->outside += y->outside;
 			x->proxy += y->proxy;
 			if (x->proxy_lock == NO_IDX)
 				x->proxy_lock = y->proxy_lock;
@@ -410,7 +424,6 @@ int ac_channels(struct analysis *a, struct sl_result *r)
 			goto out;
 		}
 		cb[n].wakeups = ob->wakeups + ob->outside_wakes;
-		cb[n].outside = ob->outside_wakes;
 		n++;
 	}
 	for (__u32 i = 0; i < a->nr_pairs; i++) {
@@ -482,15 +495,8 @@ int ac_channels(struct analysis *a, struct sl_result *r)
 
 			if (dc->condition || !dc->side)
 				continue;
-			room = side_share_in_procs(a, c->side, AQ_CONSUMER, c->blocked, dc->side,
-						   AQ_PRODUCER) >= FOLD_SHARE &&
-			       side_share_in_procs(a, c->side, AQ_PRODUCER, c->woke, dc->side,
-						   AQ_CONSUMER) >= FOLD_SHARE;
-			data = !room &&
-			       side_share_in_procs(a, c->side, AQ_CONSUMER, c->blocked, dc->side,
-						   AQ_CONSUMER) >= FOLD_SHARE &&
-			       side_share_in_procs(a, c->side, AQ_PRODUCER, c->woke, dc->side,
-						   AQ_PRODUCER) >= FOLD_SHARE;
+			room = cond_lines_up(a, c, dc, AQ_PRODUCER);
+			data = !room && cond_lines_up(a, c, dc, AQ_CONSUMER);
 			if (!room && !data)
 				continue;
 			for (__u32 t = 0; t < a->nr_tasks; t++) {
@@ -551,7 +557,8 @@ int ac_channels(struct analysis *a, struct sl_result *r)
 				ch->peer = a->objs[c->peer].obj;
 			ch->folded = c->folded;
 			ch->wakeups = c->wakeups;
-			ch->outside_wakeups = c->outside;
+			ch->outside_wakeups = ob->outside_wakes +
+					      (c->peer != NO_IDX ? a->objs[c->peer].outside_wakes : 0);
 			ch->fill_max = ob->fill_max;
 			ch->cap = ob->cap;
 			ch->lock_proxy_ns = c->proxy;

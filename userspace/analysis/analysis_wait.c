@@ -345,13 +345,13 @@ static bool through(const struct a_obj *wait, const struct a_obj *wobj, __u32 wi
  * room) woken by no traced task acting on it: the other side is outside
  * the trace -- a server's clients under -p, the writer of a pipe into a
  * traced command.  Counted on the object; the channel has one side only.
+ * Not an eventfd: the kernel signals those itself (io_uring, irqfd).
  */
 static void outside_wake(struct analysis *a, struct a_pair *wp)
 {
 	struct a_obj *o = &a->objs[wp->obj];
 
-	if (o->kind != SL_WK_PIPE && o->kind != SL_WK_SOCKET && o->kind != SL_WK_MQ &&
-	    o->kind != SL_WK_SYSV_MSG)
+	if (!aw_data_kind(o->kind) || o->kind == SL_WK_EVENTFD)
 		return;
 	o->outside_wakes++;
 	wp->woken++;

@@ -201,8 +201,9 @@ static void headline(const struct out *o, const struct sl_result *r)
 	if (r->pipeline.stage_tgid) {
 		const char *name = stage_name(r);
 
-		report_pct(b, sizeof(b), r->pipeline.closed ?
-			   r->channels[r->pipeline.downstream].q.cons.wait_frac : 0);
+		if (r->pipeline.closed)
+			report_pct(b, sizeof(b),
+				   r->channels[r->pipeline.downstream].q.cons.wait_frac);
 		if (stage_thinks(&r->pipeline))
 			para(o, 6, "  limiting stage    %.15s (%u) of the closed loop, on its own %s of "
 			     "its time (busy %s, the rest asleep outside the loop), while the other "
