@@ -584,7 +584,7 @@ int ac_channels(struct analysis *a, struct sl_result *r)
 				if (c->side[t] & AQ_CONSUMER)
 					ch->q.cons_own_ns += c->own[t];
 			}
-			aq_judge(a, r, &ch->q, c->side);
+			aq_judge(a, r, &ch->q, c->side, true);
 			for (__u32 t = 0; t < a->nr_tasks; t++)
 				ntasks += c->side[t] != 0;
 		}

@@ -287,8 +287,9 @@ static void both_finish(struct sl_queue_row *q, double both_other)
 static void aq_verdict(struct sl_queue_row *q)
 {
 	const struct sl_queue_side *p = &q->prod, *c = &q->cons, *x;
-	double cons_score = q->full_frac > p->wait_frac ? q->full_frac : p->wait_frac;
-	double prod_score = q->empty_frac > c->wait_frac ? q->empty_frac : c->wait_frac;
+	double p_wait = p->wait_frac + p->wake_wait_frac, c_wait = c->wait_frac + c->wake_wait_frac;
+	double cons_score = q->full_frac > p_wait ? q->full_frac : p_wait;
+	double prod_score = q->empty_frac > c_wait ? q->empty_frac : c_wait;
 	enum sl_verdict side_bound = SL_V_NONE;
 
 	q->verdict_who = SL_VW_BOTH;
@@ -359,10 +360,36 @@ static double other_share(const struct sl_result *r, const __u64 *mask)
 	return n && r->wall_ns ? (double)other / ((double)n * (double)r->wall_ns) : 0.0;
 }
 
+/*
+ * A side woken through a channel may then wait for a CPU: behind the task
+ * that woke it, on that task's CPU, while another CPU sits idle (a
+ * wake-affine placement), or for an idle CPU to come out of idle.  That
+ * wait is still the channel's: the side could not go on sooner.  Its share
+ * of the side's run-queue wait after wakeups is the share of the side's
+ * blocked time that was on the channel.  Where the CPUs were short --
+ * both sides together, or the whole workload, running or runnable on
+ * average on as many CPUs as they ran on or more -- the wait is the
+ * shortage's, and rule 6 of the verdict speaks of it instead.
+ */
+static void wake_waits(struct sl_queue_side *s, __u64 waited, bool short_of_cpus)
+{
+	__u64 blocked = s->alive_ns - s->state_ns[SL_TS_RUNNING] -
+			s->state_ns[SL_TS_RUNNABLE_WAKEUP] - s->state_ns[SL_TS_RUNNABLE_PREEMPT];
+
+	s->wake_wait_frac = 0.0;
+	if (short_of_cpus || !blocked || !s->alive_ns)
+		return;
+	if (waited > blocked)
+		waited = blocked;
+	s->wake_wait_frac = (double)s->state_ns[SL_TS_RUNNABLE_WAKEUP] * ((double)waited /
+			    (double)blocked) / (double)s->alive_ns;
+}
+
 void aq_judge(struct analysis *a, const struct sl_result *r, struct sl_queue_row *q,
-	      const __u8 *side)
+	      const __u8 *side, bool channel)
 {
 	__u64 cpus[2][CPU_WORDS] = { { 0 } }, all[CPU_WORDS];
+	__u32 nr_all = 0;
 
 	for (__u32 t = 0; t < a->nr_tasks; t++) {
 		struct a_task *at = &a->tasks[t];
@@ -385,12 +412,27 @@ void aq_judge(struct analysis *a, const struct sl_result *r, struct sl_queue_row
 		q->prod.cpus_used += (__u32)__builtin_popcountll(cpus[0][w]);
 		q->cons.cpus_used += (__u32)__builtin_popcountll(cpus[1][w]);
 		all[w] = cpus[0][w] | cpus[1][w];
+		nr_all += (__u32)__builtin_popcountll(all[w]);
 	}
 	q->prod.other_frac = other_share(r, cpus[0]);
 	q->cons.other_frac = other_share(r, cpus[1]);
 	side_finish(&q->prod, q->prod_blocked_ns, q->prod_own_ns);
 	side_finish(&q->cons, q->cons_blocked_ns, q->cons_own_ns);
 	both_finish(q, other_share(r, all));
+	if (channel) {
+		const __u64 *st = q->both.state_ns;
+		double con = r->wall_ns ? (double)(st[SL_TS_RUNNING] + st[SL_TS_RUNNABLE_WAKEUP] +
+						   st[SL_TS_RUNNABLE_PREEMPT]) / (double)r->wall_ns : 0;
+		__u32 ran_on = 0;
+		bool short_of_cpus;
+
+		for (__u32 k = 0; k < r->ncpu; k++)
+			ran_on += r->cpus && r->cpus[k].traced_ns;
+		short_of_cpus = con >= (double)nr_all || r->concurrency >= (double)ran_on;
+
+		wake_waits(&q->prod, q->prod_blocked_ns, short_of_cpus);
+		wake_waits(&q->cons, q->cons_blocked_ns, short_of_cpus);
+	}
 	aq_verdict(q);
 }
 
@@ -461,7 +503,7 @@ int aq_finish(struct analysis *a, const struct sl_trace_info *ti, struct sl_resu
 			for (__u32 t = 0; t < a->nr_tasks; t++)
 				side[t] = ((a->tasks[t].qprod[aq->qid / 64] & bit) ? AQ_PRODUCER : 0) |
 					  ((a->tasks[t].qcons[aq->qid / 64] & bit) ? AQ_CONSUMER : 0);
-			aq_judge(a, r, q, side);
+			aq_judge(a, r, q, side, false);
 			free(side);
 		}
 		if (q->pops > r->queues[best].pops)

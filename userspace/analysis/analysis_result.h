@@ -284,6 +284,13 @@ struct sl_queue_side {
 	__u64 busy_ns;			/* alive minus queue waits (full, empty, lock) and sleep */
 	double busy_frac;		/* busy / alive */
 	double wait_frac;		/* blocked on this queue (full or empty) / alive */
+	/*
+	 * A channel's: waiting for a CPU right after its wakeups, the share of
+	 * them its waits on this channel make (the side's blocked time there
+	 * over all its blocked time) / alive.  0 for the lab's queues and
+	 * where CPUs were short (aq_judge).
+	 */
+	double wake_wait_frac;
 	double sleep_frac;		/* sleeping outside the queue / alive */
 	double cpu_wait_frac;		/* runnable / busy */
 	double runnable_frac;		/* runnable / alive */

@@ -308,10 +308,12 @@ void aq_free(struct analysis *a);
 /*
  * Fills q's sides from the tasks side[] marks (AQ_PRODUCER, AQ_CONSUMER;
  * one per task index) and judges it by the queue verdict rules; q's
- * blocked times, full/empty shares and lock wait must be set.
+ * blocked times, full/empty shares and lock wait must be set.  channel:
+ * q is a channel of a program (its waits from the kernel's wait states),
+ * not one of the lab's queues.
  */
 void aq_judge(struct analysis *a, const struct sl_result *r, struct sl_queue_row *q,
-	      const __u8 *side);
+	      const __u8 *side, bool channel);
 /* A task's lifetime within the trace: the sum of its state times. */
 __u64 aq_alive_ns(const struct a_task *t);
 /* The busy share of these tasks (indices into a->tasks), as a queue side's. */

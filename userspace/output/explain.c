@@ -131,6 +131,26 @@ const char *explain__verdict_label(const struct sl_queue_row *q)
 	return sl_verdict_name(q->verdict);
 }
 
+/* Below this share the wait for a CPU after a channel's wakeups goes unsaid. */
+#define WAKE_WAIT_SAID	0.05
+
+/*
+ * The judged side limits the other, which was woken through the channel
+ * and then waited for a CPU as long as or longer than it was blocked
+ * there: say both parts of that wait.  False where that wait is small.
+ */
+static bool wake_wait_said(const struct sl_queue_row *q, bool cons, char *buf, size_t n)
+{
+	const struct sl_queue_side *x = cons ? &q->cons : &q->prod, *o = cons ? &q->prod : &q->cons;
+
+	if (o->wake_wait_frac < WAKE_WAIT_SAID || !o->nr_tasks)
+		return false;
+	snprintf(buf, n, "%s busy %.0f%% of the time; %s blocked on it %.0f%% and waiting for a "
+		 "CPU after its wakeups %.0f%%", cons ? cons_name(q) : prod_name(q),
+		 x->busy_frac * 100.0, cons ? prod_name(q) : cons_name(q), o->wait_frac * 100.0,
+		 o->wake_wait_frac * 100.0);
+	return true;
+}
 const char *explain__verdict(const struct sl_result *r, const struct sl_queue_row *q,
 			     char *buf, size_t n)
 {
@@ -186,6 +206,8 @@ const char *explain__verdict(const struct sl_result *r, const struct sl_queue_ro
 			 "on %s", who, x->cpu_wait_frac * 100.0, r->concurrency, where);
 		break;
 	case SL_VR_SIDE:
+		if (wake_wait_said(q, cons, buf, n))
+			break;
 		if (q->signal)
 			snprintf(buf, n, "%s busy %.0f%% of the time, %s blocked on it %.0f%%",
 				 who, x->busy_frac * 100.0,

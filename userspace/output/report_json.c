@@ -364,6 +364,7 @@ static void side(struct jw *w, const char *key, const struct sl_queue_side *s)
 	jw_u64(w, "busy_ns", s->busy_ns);
 	jw_num(w, "busy_share", s->busy_frac);
 	jw_num(w, "queue_wait_share", s->wait_frac);
+	jw_num(w, "wake_cpu_wait_share", s->wake_wait_frac);
 	jw_num(w, "sleep_share", s->sleep_frac);
 	jw_num(w, "cpu_wait_share_of_busy", s->cpu_wait_frac);
 	jw_num(w, "cpu_wait_share", s->runnable_frac);

@@ -1324,6 +1324,70 @@ Test(waits, a_bounded_buffers_two_conditions_are_a_pair)
 	cr_assert_eq(r->verdict_channel, room - r->channels, "the busiest speaks for the run");
 }
 
+/*
+ * A bounded buffer's room, condition 0x100: consumer thread 10 works on
+ * CPU 0 all the time and signals room at ts + 1000; producer 11 waits
+ * for it from ts (the condition's waiter; 10 its signaller), is woken and
+ * then waits 4 us for CPU 1 (cpu1_busy:
+ * thread 12 holds it, else it sits idle) before it fills the buffer
+ * again.  11 is blocked on the condition only 10% of its time, but
+ * waiting for a CPU after its wakeups another 40%.
+ */
+static void room_then_cpu_wait(bool cpu1_busy)
+{
+	thread_pair();
+	for (__u64 ts = 2000; ts < 2000 + 8 * 10000; ts += 10000) {
+		eb_push(&eb, ev_wt(SL_EV_WAIT, ts, 1, 11, SL_WK_FUTEX, 0x100, 202,
+				   SL_WD_FUTEX_BITSET));
+		eb_push(&eb, ev_block_in(ts, 1, 11, cpu1_busy ? 12 : 0, SL_R_SLEEP, 202, S,
+					 cpu1_busy));
+		eb_push(&eb, ev_wt(SL_EV_WAKER, ts + 1000, 0, 10, SL_WK_FUTEX, 0x100, 202,
+				   SL_WD_FUTEX_WAKE));
+		eb_push(&eb, ev_wake(ts + 1000, 0, 10, 11, true));
+		eb_push(&eb, ev_switch(ts + 5000, 1, cpu1_busy ? 12 : 0, 11,
+				       cpu1_busy ? SL_R_PREEMPTED : SL_R_NONE, cpu1_busy, true));
+	}
+}
+
+Test(waits, a_side_woken_through_a_channel_then_waiting_for_a_cpu_still_waits_for_it)
+{
+	const struct sl_result *r;
+	const struct sl_channel_row *ch;
+	char why[256];
+
+	room_then_cpu_wait(false);
+	r = run(2, 2000 + 8 * 10000);
+	cr_assert_eq(r->nr_channels, 1, "%u channels", r->nr_channels);
+	ch = &r->channels[0];
+	/* a condition's waiters are its consumers, its signallers its producers */
+	cr_assert(ch->condition);
+	cr_assert_float_eq(ch->q.cons.wait_frac, 0.1, 0.02, "blocked %f", ch->q.cons.wait_frac);
+	cr_assert_float_eq(ch->q.cons.wake_wait_frac, 0.4, 0.02, "after wakeups %f",
+			   ch->q.cons.wake_wait_frac);
+	cr_assert_eq(ch->q.verdict, SL_V_PRODUCER_BOUND, "verdict %s",
+		     sl_verdict_name(ch->q.verdict));
+	cr_assert_str_eq(explain__verdict_label(&ch->q), "signaller-bound");
+	explain__verdict(r, &ch->q, why, sizeof(why));
+	cr_assert(strstr(why, "waiters blocked on it 10% and waiting for a CPU after its "
+			      "wakeups 40%"), "%s", why);
+}
+
+/* The same, but CPU 1 is shared with a third thread of the run: the CPUs were short. */
+Test(waits, a_wait_for_a_cpu_where_cpus_are_short_is_not_the_channels)
+{
+	const struct sl_result *r;
+	const struct sl_channel_row *ch;
+
+	room_then_cpu_wait(true);
+	r = run(2, 2000 + 8 * 10000);
+	cr_assert_eq(r->nr_channels, 1, "%u channels", r->nr_channels);
+	ch = &r->channels[0];
+	cr_assert_float_eq(ch->q.cons.wait_frac, 0.1, 0.02, "blocked %f", ch->q.cons.wait_frac);
+	cr_assert_float_eq(ch->q.cons.wake_wait_frac, 0.0, 1e-9);
+	cr_assert_neq(ch->q.verdict, SL_V_PRODUCER_BOUND, "verdict %s",
+		      sl_verdict_name(ch->q.verdict));
+}
+
 /* Two threads that never block each other on a pipe and take turns at a lock. */
 Test(waits, a_balanced_channel_gives_way_to_a_lock_bound_lock)
 {
