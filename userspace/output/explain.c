@@ -136,8 +136,8 @@ const char *explain__verdict_label(const struct sl_queue_row *q)
 
 /*
  * The judged side limits the other, which was woken through the channel
- * and then waited for a CPU as long as or longer than it was blocked
- * there: say both parts of that wait.  False where that wait is small.
+ * and then waited for a CPU (analysis_queue.c, wake_waits()): say both
+ * parts of its wait.  False where the second is under WAKE_WAIT_SAID.
  */
 static bool wake_wait_said(const struct sl_queue_row *q, bool cons, char *buf, size_t n)
 {
@@ -151,6 +151,7 @@ static bool wake_wait_said(const struct sl_queue_row *q, bool cons, char *buf, s
 		 o->wake_wait_frac * 100.0);
 	return true;
 }
+
 const char *explain__verdict(const struct sl_result *r, const struct sl_queue_row *q,
 			     char *buf, size_t n)
 {
