@@ -229,6 +229,7 @@ static int build_cpus(struct analysis *a, const struct sl_trace_info *ti, struct
 		}
 		for (__u32 i = 0; i < a->nr_tasks; i++)
 			row->distinct_tasks += (a->tasks[i].cpumask[c / 64] >> (c % 64)) & 1;
+		r->ncpu_traced += row->distinct_tasks != 0;
 		row->slice.count = ac->slice_n;
 		row->slice.sum = ac->slice_sum;
 		row->slice.min = ac->slice_min;

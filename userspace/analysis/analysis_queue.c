@@ -423,12 +423,8 @@ void aq_judge(struct analysis *a, const struct sl_result *r, struct sl_queue_row
 		const __u64 *st = q->both.state_ns;
 		double con = r->wall_ns ? (double)(st[SL_TS_RUNNING] + st[SL_TS_RUNNABLE_WAKEUP] +
 						   st[SL_TS_RUNNABLE_PREEMPT]) / (double)r->wall_ns : 0;
-		__u32 ran_on = 0;
-		bool short_of_cpus;
-
-		for (__u32 k = 0; k < r->ncpu; k++)
-			ran_on += r->cpus && r->cpus[k].traced_ns;
-		short_of_cpus = con >= (double)nr_all || r->concurrency >= (double)ran_on;
+		bool short_of_cpus = con >= (double)nr_all ||
+				     r->concurrency >= (double)r->ncpu_traced;
 
 		wake_waits(&q->prod, q->prod_blocked_ns, short_of_cpus);
 		wake_waits(&q->cons, q->cons_blocked_ns, short_of_cpus);

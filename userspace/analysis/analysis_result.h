@@ -519,6 +519,7 @@ struct sl_result {
 
 	/* CPU utilisation within W, Σ over CPUs, from the switch records */
 	__u64 cpu_traced_ns, cpu_other_ns, cpu_idle_ns, cpu_unknown_ns;
+	__u32 ncpu_traced;		/* CPUs a traced task ran on */
 	double util_traced, util_other, util_idle;	/* / (ncpu x W) */
 	/* the kernel's per-CPU accounting over the whole trace */
 	double k_util_traced, k_util_other, k_util_idle;

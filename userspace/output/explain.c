@@ -135,21 +135,17 @@ const char *explain__verdict_label(const struct sl_queue_row *q)
 #define WAKE_WAIT_SAID	0.05
 
 /*
- * The judged side limits the other, which was woken through the channel
- * and then waited for a CPU (analysis_queue.c, wake_waits()): say both
- * parts of its wait.  False where the second is under WAKE_WAIT_SAID.
+ * The side judged limits the other, which after the channel's wakeups
+ * also waited for a CPU (analysis_queue.c, wake_waits()): the sentence
+ * that gave its blocked share gives that part too.
  */
-static bool wake_wait_said(const struct sl_queue_row *q, bool cons, char *buf, size_t n)
+static void say_wake_wait(const struct sl_queue_side *o, char *buf, size_t n)
 {
-	const struct sl_queue_side *x = cons ? &q->cons : &q->prod, *o = cons ? &q->prod : &q->cons;
+	size_t len = strlen(buf);
 
-	if (o->wake_wait_frac < WAKE_WAIT_SAID || !o->nr_tasks)
-		return false;
-	snprintf(buf, n, "%s busy %.0f%% of the time; %s blocked on it %.0f%% and waiting for a "
-		 "CPU after its wakeups %.0f%%", cons ? cons_name(q) : prod_name(q),
-		 x->busy_frac * 100.0, cons ? prod_name(q) : cons_name(q), o->wait_frac * 100.0,
-		 o->wake_wait_frac * 100.0);
-	return true;
+	if (o->wake_wait_frac >= WAKE_WAIT_SAID && len < n)
+		snprintf(buf + len, n - len, " and waiting for a CPU after its wakeups %.0f%%",
+			 o->wake_wait_frac * 100.0);
 }
 
 const char *explain__verdict(const struct sl_result *r, const struct sl_queue_row *q,
@@ -207,8 +203,6 @@ const char *explain__verdict(const struct sl_result *r, const struct sl_queue_ro
 			 "on %s", who, x->cpu_wait_frac * 100.0, r->concurrency, where);
 		break;
 	case SL_VR_SIDE:
-		if (wake_wait_said(q, cons, buf, n))
-			break;
 		if (q->signal)
 			snprintf(buf, n, "%s busy %.0f%% of the time, %s blocked on it %.0f%%",
 				 who, x->busy_frac * 100.0,
@@ -228,6 +222,7 @@ const char *explain__verdict(const struct sl_result *r, const struct sl_queue_ro
 			snprintf(buf, n, "producers busy %.0f%% of the time, the queue empty %.0f%%, "
 				 "consumers blocked on it %.0f%%", q->prod.busy_frac * 100.0,
 				 q->empty_frac * 100.0, q->cons.wait_frac * 100.0);
+		say_wake_wait(cons ? &q->prod : &q->cons, buf, n);
 		break;
 	case SL_VR_BALANCED:
 		if (q->signal) {
